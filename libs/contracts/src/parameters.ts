@@ -1,0 +1,150 @@
+/**
+ * The clinical parameters Vigil records, with their codes and plausibility ranges.
+ * Codes follow SPEC §5 (LOINC, SNOMED CT, UCUM) and IEEE 11073-10101 (MDC).
+ */
+
+export const PARAMETERS = [
+  'heartRate',
+  'spo2',
+  'respiratoryRate',
+  'temperature',
+  'systolicBp',
+  'diastolicBp',
+  'meanArterialPressure',
+  'consciousness',
+  'inspiredOxygen',
+  'fall',
+] as const;
+
+export type Parameter = (typeof PARAMETERS)[number];
+
+export interface ParameterDefinition {
+  parameter: Parameter;
+  display: string;
+  /** LOINC code, where one fits. */
+  loinc: string | null;
+  /** Extra LOINC codes the same value also satisfies (e.g. SpO2 2708-6 beside 59408-5). */
+  loincAlso: readonly string[];
+  snomed: string | null;
+  /** IEEE 11073 MDC reference id, where one fits. */
+  mdc: string | null;
+  /** Canonical UCUM unit. */
+  unit: string;
+  /**
+   * Physiologically plausible range, inclusive, in the canonical unit. Outside it a reading is
+   * rejected as implausible rather than scored: a value this far out is a device or entry fault,
+   * and scoring it would page a nurse for a broken sensor (or hide a real reading behind it).
+   */
+  plausible: { min: number; max: number } | null;
+}
+
+export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefinition>> = {
+  heartRate: {
+    parameter: 'heartRate',
+    display: 'Pulse',
+    loinc: '8867-4',
+    loincAlso: [],
+    snomed: '78564009',
+    mdc: 'MDC_PULS_RATE_NON_INV',
+    unit: '/min',
+    plausible: { min: 20, max: 300 },
+  },
+  spo2: {
+    parameter: 'spo2',
+    display: 'SpO2',
+    loinc: '59408-5',
+    loincAlso: ['2708-6'],
+    snomed: '103228002',
+    mdc: 'MDC_PULS_OXIM_SAT_O2',
+    unit: '%',
+    plausible: { min: 50, max: 100 },
+  },
+  respiratoryRate: {
+    parameter: 'respiratoryRate',
+    display: 'Respiration rate',
+    loinc: '9279-1',
+    loincAlso: [],
+    snomed: '86290005',
+    mdc: 'MDC_RESP_RATE',
+    unit: '/min',
+    plausible: { min: 2, max: 80 },
+  },
+  temperature: {
+    parameter: 'temperature',
+    display: 'Temperature',
+    loinc: '8310-5',
+    loincAlso: [],
+    snomed: '276885007',
+    mdc: 'MDC_TEMP_BODY',
+    unit: 'Cel',
+    plausible: { min: 25, max: 45 },
+  },
+  systolicBp: {
+    parameter: 'systolicBp',
+    display: 'Systolic blood pressure',
+    loinc: '8480-6',
+    loincAlso: [],
+    snomed: '72313002',
+    mdc: 'MDC_PRESS_BLD_NONINV_SYS',
+    unit: 'mm[Hg]',
+    plausible: { min: 40, max: 300 },
+  },
+  diastolicBp: {
+    parameter: 'diastolicBp',
+    display: 'Diastolic blood pressure',
+    loinc: '8462-4',
+    loincAlso: [],
+    snomed: '271650006',
+    mdc: 'MDC_PRESS_BLD_NONINV_DIA',
+    unit: 'mm[Hg]',
+    plausible: { min: 20, max: 200 },
+  },
+  meanArterialPressure: {
+    parameter: 'meanArterialPressure',
+    display: 'Mean arterial pressure',
+    loinc: '8478-0',
+    loincAlso: [],
+    snomed: '6797001',
+    mdc: 'MDC_PRESS_BLD_NONINV_MEAN',
+    unit: 'mm[Hg]',
+    plausible: { min: 30, max: 250 },
+  },
+  consciousness: {
+    parameter: 'consciousness',
+    display: 'Consciousness (ACVPU)',
+    loinc: null,
+    loincAlso: [],
+    snomed: '1104441000000107',
+    mdc: null,
+    unit: '{ACVPU}',
+    plausible: null,
+  },
+  inspiredOxygen: {
+    parameter: 'inspiredOxygen',
+    display: 'Air or oxygen',
+    loinc: null,
+    loincAlso: [],
+    snomed: null,
+    mdc: null,
+    unit: '{air-or-oxygen}',
+    plausible: null,
+  },
+  fall: {
+    parameter: 'fall',
+    display: 'Fall detected',
+    loinc: null,
+    loincAlso: [],
+    snomed: '1912002',
+    mdc: null,
+    unit: '1',
+    plausible: { min: 0, max: 1 },
+  },
+};
+
+/** ACVPU consciousness levels, stored as `valueCode` with their index as `value`. */
+export const ACVPU_CODES = ['A', 'C', 'V', 'P', 'U'] as const;
+export type AcvpuCode = (typeof ACVPU_CODES)[number];
+
+/** Air or oxygen, stored as `valueCode` (value 0 air, 1 oxygen). */
+export const INSPIRED_OXYGEN_CODES = ['air', 'oxygen'] as const;
+export type InspiredOxygenCode = (typeof INSPIRED_OXYGEN_CODES)[number];

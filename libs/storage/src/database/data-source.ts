@@ -1,0 +1,53 @@
+import { DataSource } from 'typeorm';
+import { DeadLetterEntity } from '../dead-letters/dead-letter.entity';
+import { CreateRegistry1764050000000 } from '../migrations/1764050000000-create-registry';
+import { DeviceBindingEntity } from '../registry/device-binding.entity';
+import { DeviceEntity } from '../registry/device.entity';
+import { PatientEntity } from '../registry/patient.entity';
+import { WardEntity } from '../registry/ward.entity';
+
+export const ENTITIES = [WardEntity, PatientEntity, DeviceEntity, DeviceBindingEntity, DeadLetterEntity];
+
+/** Every migration, in order. A migration is never edited once it has landed; add a new one. */
+export const MIGRATIONS = [CreateRegistry1764050000000];
+
+export interface DatabaseOptions {
+  url: string;
+  /** Pool size; the hot path batches, so a few connections go a long way. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/**
+ * Creates (not yet initialised) the TypeORM DataSource for Vigil. Schema comes only from the raw-SQL
+ * migrations (`synchronize` is off: SPEC §2).
+ */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    entities: ENTITIES,
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName ?? 'vigil',
+    // Off: failed statements would be logged with their parameters, which can hold patient identifiers.
+    logging: false,
+  });
+}
+
+/** Opens a DataSource and applies pending migrations. Runs on every start (idempotent). */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}

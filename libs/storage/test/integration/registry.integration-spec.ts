@@ -1,0 +1,155 @@
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@vigil/testing';
+import {
+  DeadLettersRepository,
+  DeviceRegistryRepository,
+  openDatabase,
+  PatientsRepository,
+  RegistryError,
+  SeenMessagesRepository,
+} from '../../src/index';
+
+describe('device registry on the real PostgreSQL', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let registry: DeviceRegistryRepository;
+  let patients: PatientsRepository;
+  let wardId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDatabase({ url: db.url, poolSize: 4 });
+    registry = new DeviceRegistryRepository(ds);
+    patients = new PatientsRepository(ds);
+    wardId = (await patients.createWard('Respiratory virtual ward')).id;
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('runs migrations idempotently on a second start', async () => {
+    const again = await openDatabase({ url: db.url, poolSize: 1 });
+    const rows: { name: string }[] = await again.query(`SELECT name FROM schema_migrations`);
+    expect(rows.map((r) => r.name)).toEqual(['CreateRegistry1764050000000']);
+    await again.destroy();
+  });
+
+  it('admits only patients with a valid NHS number, once while admitted', async () => {
+    await expect(
+      patients.admit({ nhsNumber: '943 476 5918', givenName: 'A', familyName: 'B', wardId }),
+    ).rejects.toThrow(/NHS number/);
+    const p = await patients.admit({
+      nhsNumber: '943 476 5919',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      wardId,
+    });
+    expect(p.nhsNumber).toBe('9434765919');
+    expect(p.spo2Scale).toBe(1);
+    await expect(
+      patients.admit({ nhsNumber: '9434765919', givenName: 'Ada', familyName: 'Lovelace', wardId }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('provisions a device whose secret is returned once and stored only as an argon2 hash', async () => {
+    const { device, secret } = await registry.provision({ kind: 'pulse-oximeter', serial: 'SN-1' });
+    expect(device.id).toMatch(/^ox-[0-9a-f]{12}$/);
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    const [row] = await ds.query(`SELECT credential_hash FROM devices WHERE id = $1`, [device.id]);
+    expect(row.credential_hash).toMatch(/^\$argon2id\$/);
+    expect(row.credential_hash).not.toContain(secret);
+    expect(await registry.verifySecret(device.id, secret)).toBe(true);
+    expect(await registry.verifySecret(device.id, `${secret}x`)).toBe(false);
+    expect(await registry.verifySecret('no-such-device', secret)).toBe(false);
+    await registry.setStatus(device.id, 'disabled');
+    expect(await registry.verifySecret(device.id, secret)).toBe(false);
+    await expect(registry.provision({ kind: 'pulse-oximeter', id: device.id })).rejects.toBeInstanceOf(
+      RegistryError,
+    );
+  });
+
+  it('HZ-05 attributes a reading by its measuredAt and refuses overlapping bindings', async () => {
+    const first = await patients.admit({ nhsNumber: '9434765870', givenName: 'C', familyName: 'D', wardId });
+    const second = await patients.admit({ nhsNumber: '4010232137', givenName: 'E', familyName: 'F', wardId });
+    const { device } = await registry.provision({ kind: 'blood-pressure', id: 'bp-shared' });
+    const t0 = new Date('2026-11-01T08:00:00Z');
+    const t1 = new Date('2026-11-02T08:00:00Z');
+    await registry.bind({ deviceId: device.id, patientId: first.id, from: t0 });
+    await expect(
+      registry.bind({ deviceId: device.id, patientId: second.id, from: new Date('2026-11-01T12:00:00Z') }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    await registry.unbind({ deviceId: device.id, at: t1 });
+    await registry.bind({ deviceId: device.id, patientId: second.id, from: t1 });
+
+    expect(await registry.patientAt(device.id, new Date('2026-10-31T08:00:00Z'))).toBeNull();
+    expect(await registry.patientAt(device.id, t0)).toBe(first.id);
+    expect(await registry.patientAt(device.id, new Date(t1.getTime() - 1))).toBe(first.id);
+    expect(await registry.patientAt(device.id, t1)).toBe(second.id);
+    const between = await registry.bindingsBetween(device.id, t0, new Date('2026-11-03T00:00:00Z'));
+    expect(between.map((b) => b.patientId)).toEqual([first.id, second.id]);
+  });
+
+  it("discharge ends the patient's bindings in the same transaction", async () => {
+    const p = await patients.admit({ nhsNumber: '9990000018', givenName: 'G', familyName: 'H', wardId });
+    await registry.provision({ kind: 'thermometer', id: 'tm-discharge' });
+    await registry.bind({ deviceId: 'tm-discharge', patientId: p.id, from: new Date(Date.now() - 60_000) });
+    await patients.discharge(p.id);
+    expect(await registry.patientAt('tm-discharge', new Date(Date.now() + 1000))).toBeNull();
+    await expect(patients.discharge(p.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('records heartbeats without losing values the heartbeat omits', async () => {
+    await registry.provision({ kind: 'falls-sensor', id: 'fs-status' });
+    await registry.recordStatus('fs-status', {
+      seenAt: new Date('2026-11-25T10:00:00Z'),
+      battery: 80,
+      firmware: '1.2',
+    });
+    await registry.recordStatus('fs-status', { seenAt: new Date('2026-11-25T09:00:00Z'), battery: 79 });
+    const d = await registry.findDevice('fs-status');
+    expect(d?.battery).toBe(79);
+    expect(d?.firmware).toBe('1.2');
+    expect(d?.lastSeenAt?.toISOString()).toBe('2026-11-25T10:00:00.000Z');
+  });
+
+  it('stores dead letters with their raw bytes and reason', async () => {
+    const dl = new DeadLettersRepository(ds);
+    const raw = Buffer.from([0, 1, 2, 255]);
+    const ids = await dl.insertMany([
+      {
+        receivedAt: new Date(),
+        topic: 't',
+        deviceId: null,
+        reason: 'malformed-json',
+        detail: 'x',
+        measurementIndex: null,
+        raw,
+      },
+      {
+        receivedAt: new Date(),
+        topic: 't',
+        deviceId: 'd1',
+        reason: 'implausible-value',
+        detail: 'y',
+        measurementIndex: 2,
+        raw,
+      },
+    ]);
+    expect(ids).toHaveLength(2);
+    const listed = await dl.list({ deviceId: 'd1' });
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ reason: 'implausible-value', measurementIndex: 2 });
+    expect(Buffer.compare(listed[0].raw, raw)).toBe(0);
+    expect(await dl.count()).toBe(2);
+  });
+
+  it('remembers seen (device, seq) pairs', async () => {
+    const seen = new SeenMessagesRepository(ds);
+    expect(await seen.seen('d1', 5)).toBe(false);
+    await seen.markSeen('d1', 5);
+    await seen.markSeen('d1', 5);
+    expect(await seen.seen('d1', 5)).toBe(true);
+  });
+});

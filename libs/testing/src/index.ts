@@ -1,0 +1,1 @@
+export { createTestDatabase, TEST_DATABASE_SERVER_URL, type TestDatabase } from './test-database';
