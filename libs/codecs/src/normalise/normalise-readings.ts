@@ -1,0 +1,355 @@
+import {
+  MAX_FUTURE_SKEW_MS,
+  type DeviceObservation,
+  type Measurement,
+  measurementSchema,
+  type ObservationSource,
+  PARAMETER_DEFINITIONS,
+  type Parameter,
+  type ReadingsEnvelope,
+  readingsEnvelopeSchema,
+  type Rejection,
+  type RejectionReason,
+} from '@vigil/contracts';
+import type { z } from 'zod';
+import { CodecError } from '../codec-error';
+import type { DetailValue } from '../gatt/gatt-codec';
+import { readGattCharacteristic } from '../gatt/gatt-registry';
+import type { Ieee11073Special } from '../ieee11073/ieee11073-number';
+import { gattDateTimeToDate, type GattTime } from './gatt-time';
+import { toCanonicalUnit } from './units';
+
+export interface NormaliseContext {
+  /** Platform time the message arrived. */
+  receivedAt: Date;
+  /** Device id from the MQTT topic; when given it must equal the envelope's `deviceId`. */
+  topicDeviceId?: string;
+}
+
+export interface NormaliseResult {
+  observations: DeviceObservation[];
+  rejections: Rejection[];
+}
+
+/** One value of a measurement on its way to becoming an observation. */
+interface Candidate {
+  parameter: Parameter;
+  subIndex: number | null;
+  field: string;
+  value: number | { special: Ieee11073Special };
+  unit: string;
+  mdc: string | null;
+  essential: boolean;
+}
+
+/** A measurement, parsed or decoded, before the checks that may reject it. */
+interface Plan {
+  label: string;
+  source: ObservationSource;
+  measuredAt: Date;
+  /** How `measuredAt` was chosen, for the future-timestamp detail. */
+  measuredAtFrom: string;
+  candidates: Candidate[];
+  detail: Record<string, DetailValue> | null;
+  deviceDeclaredInvalid: string[];
+}
+
+const SPECIAL_MEANING: Readonly<Record<Ieee11073Special, string>> = {
+  NaN: 'not a number',
+  NRes: 'not at this resolution',
+  '+INF': 'positive infinity',
+  '-INF': 'negative infinity',
+  RESERVED: 'reserved for future use',
+};
+
+/**
+ * Turns a readings envelope into canonical device observations (patient not yet resolved) and
+ * rejections. Each measurement is validated and mapped on its own, so one bad measurement never
+ * sinks the others (SPEC §6). Output is deterministic: the same envelope and context give the same
+ * result, observation ids included.
+ *
+ * Observation ids are `{deviceId}:{seq}:{i}` for single-value measurements and
+ * `{deviceId}:{seq}:{i}.{k}` for multi-value ones, where `i` is the measurement's index in the
+ * envelope and `k` a fixed position per field (blood pressure: systolic 0, diastolic 1, MAP 2,
+ * pulse 3; oximeter: SpO2 0, pulse 1), not the order of emission.
+ */
+export function normaliseReadings(envelope: ReadingsEnvelope, context: NormaliseContext): NormaliseResult {
+  const parsedEnvelope = readingsEnvelopeSchema.safeParse(envelope);
+  if (!parsedEnvelope.success) {
+    return reject('invalid-envelope', `envelope is invalid: ${formatIssues(parsedEnvelope.error)}`, null);
+  }
+  const env = parsedEnvelope.data;
+  if (context.topicDeviceId !== undefined && context.topicDeviceId !== env.deviceId) {
+    return reject(
+      'forged-topic',
+      `envelope deviceId ${JSON.stringify(env.deviceId)} does not match the topic's device ${JSON.stringify(context.topicDeviceId)}`,
+      null,
+    );
+  }
+  const result: NormaliseResult = { observations: [], rejections: [] };
+  env.measurements.forEach((raw, index) => {
+    const one = normaliseMeasurement(env, raw, index, context.receivedAt);
+    result.observations.push(...one.observations);
+    result.rejections.push(...one.rejections);
+  });
+  return result;
+}
+
+function reject(reason: RejectionReason, detail: string, measurementIndex: number | null): NormaliseResult {
+  return { observations: [], rejections: [{ reason, detail, measurementIndex }] };
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function normaliseMeasurement(
+  env: ReadingsEnvelope,
+  raw: unknown,
+  index: number,
+  receivedAt: Date,
+): NormaliseResult {
+  const parsed = measurementSchema.safeParse(raw);
+  if (!parsed.success) {
+    const type = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
+    const label = typeof type === 'string' ? ` (${JSON.stringify(type.slice(0, 40))})` : '';
+    return reject(
+      'invalid-measurement',
+      `measurement ${index}${label} is invalid: ${formatIssues(parsed.error)}`,
+      index,
+    );
+  }
+  const planned = plan(parsed.data, index);
+  if ('rejection' in planned) return { observations: [], rejections: [planned.rejection] };
+  return check(env, planned, index, receivedAt);
+}
+
+function plan(m: Measurement, index: number): Plan | { rejection: Rejection } {
+  const measuredAt = new Date(m.measuredAt);
+  const json = (candidates: Candidate[]): Plan => ({
+    label: m.type,
+    source: 'json',
+    measuredAt,
+    measuredAtFrom: 'measuredAt',
+    candidates,
+    detail: null,
+    deviceDeclaredInvalid: [],
+  });
+  const single = (parameter: Parameter, field: string, value: number, unit: string): Candidate => ({
+    parameter,
+    subIndex: null,
+    field,
+    value,
+    unit,
+    mdc: PARAMETER_DEFINITIONS[parameter].mdc,
+    essential: true,
+  });
+  switch (m.type) {
+    case 'heartRate':
+    case 'respiratoryRate':
+    case 'spo2':
+    case 'temperature':
+      return json([single(m.type, 'value', m.value, m.unit)]);
+    case 'bloodPressure': {
+      const bp = (
+        parameter: Parameter,
+        subIndex: number,
+        field: string,
+        value: number,
+        unit: string,
+        essential: boolean,
+      ): Candidate => ({ ...single(parameter, field, value, unit), subIndex, essential });
+      const candidates = [
+        bp('systolicBp', 0, 'systolic', m.systolic, m.unit, true),
+        bp('diastolicBp', 1, 'diastolic', m.diastolic, m.unit, true),
+      ];
+      if (m.meanArterialPressure !== undefined) {
+        candidates.push(
+          bp('meanArterialPressure', 2, 'meanArterialPressure', m.meanArterialPressure, m.unit, false),
+        );
+      }
+      if (m.pulseRate !== undefined)
+        candidates.push(bp('heartRate', 3, 'pulseRate', m.pulseRate, '/min', false));
+      return json(candidates);
+    }
+    case 'fall':
+      return {
+        label: 'fall',
+        source: 'fall-sensor',
+        measuredAt,
+        measuredAtFrom: 'measuredAt',
+        candidates: [single('fall', 'confidence', m.confidence, '1')],
+        detail: m.location !== undefined ? { location: m.location } : null,
+        deviceDeclaredInvalid: [],
+      };
+    case 'gatt':
+      return planGatt(m.characteristic, m.data, measuredAt, index);
+  }
+}
+
+function planGatt(
+  characteristic: string,
+  data: string,
+  measuredAt: Date,
+  index: number,
+): Plan | { rejection: Rejection } {
+  let decoded: ReturnType<typeof readGattCharacteristic>;
+  try {
+    decoded = readGattCharacteristic(characteristic, base64ToBytes(data));
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    const reason = error.code === 'unsupported-characteristic' ? 'unsupported-characteristic' : 'codec-error';
+    return {
+      rejection: {
+        reason,
+        detail: `measurement ${index} (gatt ${characteristic}): ${error.message}`,
+        measurementIndex: index,
+      },
+    };
+  }
+  const detail: Record<string, DetailValue> = { ...decoded.detail };
+  let measuredAtFrom = 'measuredAt';
+  if (decoded.timestamp !== null) {
+    const time: GattTime =
+      decoded.timestampUnreliable === null
+        ? gattDateTimeToDate(decoded.timestamp)
+        : { ok: false, reason: decoded.timestampUnreliable };
+    if (time.ok) {
+      measuredAt = time.date;
+      measuredAtFrom = 'the GATT timestamp, read as UTC';
+    } else {
+      detail.gattTimestampIgnored = time.reason;
+    }
+  }
+  detail.measuredAtSource = measuredAtFrom === 'measuredAt' ? 'measuredAt' : 'gattTimestamp';
+  return {
+    label: `gatt ${decoded.name}`,
+    source: decoded.source,
+    measuredAt,
+    measuredAtFrom,
+    candidates: decoded.readings.map((r) => ({
+      parameter: r.parameter,
+      subIndex: r.subIndex,
+      field: r.field,
+      value: 'special' in r.reading ? { special: r.reading.special } : r.reading.value,
+      unit: r.unit,
+      mdc: r.mdc,
+      essential: r.essential,
+    })),
+    detail,
+    deviceDeclaredInvalid: decoded.deviceDeclaredInvalid,
+  };
+}
+
+/** `atob` is in Node ≥16 and every browser, so this lib stays free of `Buffer`. */
+function base64ToBytes(data: string): Uint8Array {
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+interface Accepted {
+  candidate: Candidate;
+  value: number;
+  original: { value: number; unit: string } | null;
+}
+
+function check(env: ReadingsEnvelope, p: Plan, index: number, receivedAt: Date): NormaliseResult {
+  const where = `measurement ${index} (${p.label})`;
+  if (p.deviceDeclaredInvalid.length > 0) {
+    return reject(
+      'special-value',
+      `${where}: the device marks the reading as not usable (${p.deviceDeclaredInvalid.join(', ')}); no observation made`,
+      index,
+    );
+  }
+  const skewMs = p.measuredAt.getTime() - receivedAt.getTime();
+  if (skewMs > MAX_FUTURE_SKEW_MS) {
+    return reject(
+      'future-timestamp',
+      `${where}: measuredAt ${p.measuredAt.toISOString()} (from ${p.measuredAtFrom}) is ${skewMs / 1000} s after receivedAt ${receivedAt.toISOString()}; at most ${MAX_FUTURE_SKEW_MS / 1000} s allowed`,
+      index,
+    );
+  }
+
+  const accepted: Accepted[] = [];
+  const failures: { reason: RejectionReason; detail: string; essential: boolean }[] = [];
+  for (const c of p.candidates) {
+    const definition = PARAMETER_DEFINITIONS[c.parameter];
+    if (typeof c.value !== 'number') {
+      failures.push({
+        reason: 'special-value',
+        detail: `${where}: ${c.field} is the special value ${c.value.special} (${SPECIAL_MEANING[c.value.special]}), not a reading`,
+        essential: c.essential,
+      });
+      continue;
+    }
+    const converted = toCanonicalUnit(c.value, c.unit, definition.unit);
+    const range = definition.plausible;
+    if (range !== null && (converted.value < range.min || converted.value > range.max)) {
+      const sent = converted.original === null ? '' : ` (sent as ${c.value} ${c.unit})`;
+      failures.push({
+        reason: 'implausible-value',
+        detail: `${where}: ${c.field} ${converted.value} ${definition.unit}${sent} is outside the plausible range ${range.min}–${range.max} ${definition.unit} for ${c.parameter}`,
+        essential: c.essential,
+      });
+      continue;
+    }
+    accepted.push({ candidate: c, ...converted });
+  }
+
+  const systolic = accepted.find((a) => a.candidate.parameter === 'systolicBp');
+  const diastolic = accepted.find((a) => a.candidate.parameter === 'diastolicBp');
+  if (systolic !== undefined && diastolic !== undefined && systolic.value <= diastolic.value) {
+    failures.push({
+      reason: 'implausible-value',
+      detail: `${where}: systolic ${systolic.value} mm[Hg] is not above diastolic ${diastolic.value} mm[Hg]`,
+      essential: true,
+    });
+  }
+
+  // A half blood pressure misleads: when an essential value fails, nothing of the measurement is kept.
+  const sinks = failures.some((f) => f.essential) && p.candidates.length > 1;
+  const dropped = accepted.map((a) => a.candidate.field);
+  const sinkNote = `; the whole measurement is rejected${dropped.length > 0 ? ` (valid but not recorded: ${dropped.join(', ')})` : ''}`;
+  const rejections = failures.map((f) => ({
+    reason: f.reason,
+    detail: sinks ? `${f.detail}${sinkNote}` : f.detail,
+    measurementIndex: index,
+  }));
+  const observations = sinks ? [] : accepted.map((a) => toObservation(env, p, index, a, receivedAt));
+  return { observations, rejections };
+}
+
+function toObservation(
+  env: ReadingsEnvelope,
+  p: Plan,
+  index: number,
+  a: Accepted,
+  receivedAt: Date,
+): DeviceObservation {
+  const { candidate: c } = a;
+  const definition = PARAMETER_DEFINITIONS[c.parameter];
+  const position = c.subIndex === null ? `${index}` : `${index}.${c.subIndex}`;
+  return {
+    id: `${env.deviceId}:${env.seq}:${position}`,
+    deviceId: env.deviceId,
+    parameter: c.parameter,
+    value: a.value,
+    valueCode: null,
+    unit: definition.unit,
+    loinc: definition.loinc,
+    mdc: c.mdc,
+    original: a.original,
+    measuredAt: p.measuredAt.toISOString(),
+    receivedAt: receivedAt.toISOString(),
+    source: p.source,
+    messageId: `${env.deviceId}:${env.seq}`,
+    seq: env.seq,
+    detail: p.detail === null ? null : { ...p.detail },
+    enteredBy: null,
+  };
+}

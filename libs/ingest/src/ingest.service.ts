@@ -1,0 +1,309 @@
+import {
+  type DeviceObservation,
+  deviceStatusSchema,
+  MAX_PAYLOAD_BYTES,
+  parseDeviceTopic,
+  readingsEnvelopeSchema,
+  type Rejection,
+  type RejectionReason,
+  streamTopics,
+  type VitalsStreamEvent,
+  vitalsStreamKey,
+} from '@vigil/contracts';
+import { normaliseReadings } from '@vigil/codecs';
+import { bindingAt, type DeviceBindingEntity, type DeviceEntity, type NewDeadLetter } from '@vigil/storage';
+
+/** What ingest needs from the stream: a publish that resolves only when the records are durable. */
+export interface StreamPublisher {
+  publish(topic: string, records: { key: string; value: unknown }[]): Promise<void>;
+}
+
+/** The registry and stores ingest reads and writes (implemented by `@vigil/storage` repositories). */
+export interface IngestStores {
+  findDevice(deviceId: string): Promise<DeviceEntity | null>;
+  bindingsBetween(deviceId: string, from: Date, to: Date): Promise<DeviceBindingEntity[]>;
+  recordStatus(
+    deviceId: string,
+    status: { seenAt: Date; battery?: number; signalDbm?: number; firmware?: string },
+  ): Promise<void>;
+  seen(deviceId: string, seq: number): Promise<boolean>;
+  markSeen(deviceId: string, seq: number): Promise<void>;
+  insertDeadLetters(records: readonly NewDeadLetter[]): Promise<string[]>;
+}
+
+export interface IngestOutcome {
+  /** Observations published to the stream. */
+  accepted: number;
+  /** Rejections written to the dead-letter store. */
+  rejected: number;
+  /** The message was a redelivery of one already published (same device and seq). */
+  duplicate: boolean;
+  rejections: Rejection[];
+}
+
+export interface IngestCounters {
+  messages: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  statuses: number;
+  rejectionsByReason: Partial<Record<RejectionReason, number>>;
+}
+
+/**
+ * Turns one MQTT message into canonical observations on the stream and dead letters in the store.
+ *
+ * `handle` resolves only when everything it produced is durable; the MQTT client acknowledges the
+ * message (PUBACK) only then. It rejects only when infrastructure fails (database or stream down):
+ * the message is then left unacknowledged for the broker to redeliver. Bad input never rejects: it
+ * becomes a dead letter with a specific reason, and the good measurements of the same batch pass.
+ */
+export class IngestService {
+  readonly counters: IngestCounters = {
+    messages: 0,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    statuses: 0,
+    rejectionsByReason: {},
+  };
+
+  constructor(
+    private readonly stores: IngestStores,
+    private readonly stream: StreamPublisher,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async handle(topic: string, payload: Buffer): Promise<IngestOutcome> {
+    this.counters.messages += 1;
+    const receivedAt = this.clock();
+    const parsedTopic = parseDeviceTopic(topic);
+    const topicDeviceId = parsedTopic?.deviceId ?? null;
+    const reject = (reason: RejectionReason, detail: string) =>
+      this.deadLetter(topic, topicDeviceId, payload, receivedAt, [
+        { reason, detail, measurementIndex: null },
+      ]);
+
+    if (!parsedTopic) return reject('forged-topic', `not a device topic: "${topic.slice(0, 200)}"`);
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      return reject(
+        'oversize-payload',
+        `payload is ${payload.length} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch (error) {
+      return reject('malformed-json', `payload is not JSON: ${(error as Error).message}`);
+    }
+    return parsedTopic.channel === 'readings'
+      ? this.handleReadings(topic, parsedTopic.deviceId, json, payload, receivedAt)
+      : this.handleStatus(topic, parsedTopic.deviceId, json, payload, receivedAt);
+  }
+
+  /** Publishes a synthetic heartbeat through the pipeline (HZ-01). */
+  async emitPipelineHeartbeat(source: string): Promise<void> {
+    const event: VitalsStreamEvent = {
+      type: 'pipeline-heartbeat',
+      heartbeatId: `${source}:${this.clock().getTime()}`,
+      emittedAt: this.clock().toISOString(),
+      source,
+    };
+    await this.stream.publish(streamTopics.observations, [{ key: vitalsStreamKey(event), value: event }]);
+  }
+
+  private async handleReadings(
+    topic: string,
+    deviceId: string,
+    json: unknown,
+    payload: Buffer,
+    receivedAt: Date,
+  ): Promise<IngestOutcome> {
+    const reject = (reason: RejectionReason, detail: string) =>
+      this.deadLetter(topic, deviceId, payload, receivedAt, [{ reason, detail, measurementIndex: null }]);
+
+    const envelope = readingsEnvelopeSchema.safeParse(json);
+    if (!envelope.success) return reject('invalid-envelope', describeIssues(envelope.error.issues));
+    if (envelope.data.deviceId !== deviceId) {
+      return reject(
+        'forged-topic',
+        `payload names device "${envelope.data.deviceId}" but was published on the topic of device "${deviceId}"`,
+      );
+    }
+    const device = await this.stores.findDevice(deviceId);
+    if (!device) return reject('unknown-device', `device "${deviceId}" is not provisioned`);
+    if (device.status !== 'active')
+      return reject('device-disabled', `device "${deviceId}" is ${device.status}`);
+
+    const { seq } = envelope.data;
+    if (await this.stores.seen(deviceId, seq)) {
+      this.counters.duplicates += 1;
+      return { accepted: 0, rejected: 0, duplicate: true, rejections: [] };
+    }
+
+    const normalised = normaliseReadings(envelope.data, { receivedAt });
+    // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
+    normalised.observations.sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt));
+    const rejections: Rejection[] = [...normalised.rejections];
+    const events: VitalsStreamEvent[] = [];
+    const attributed = await this.attribute(deviceId, normalised.observations);
+    for (const item of attributed) {
+      if (item.patientId === null) {
+        rejections.push({
+          reason: 'unbound-device',
+          detail: `device "${deviceId}" was not bound to a patient at ${item.observation.measuredAt} (${item.observation.parameter})`,
+          measurementIndex: item.measurementIndex,
+        });
+      } else {
+        events.push({ type: 'observation', observation: { ...item.observation, patientId: item.patientId } });
+      }
+    }
+
+    if (events.length > 0) {
+      await this.stream.publish(
+        streamTopics.observations,
+        events.map((event) => ({ key: vitalsStreamKey(event), value: event })),
+      );
+    }
+    if (rejections.length > 0) {
+      await this.recordRejections(topic, deviceId, payload, receivedAt, rejections);
+    }
+    // Marked only once everything above is durable: a crash before this line means a redelivery and a
+    // republish that the idempotent observation store absorbs, never a lost reading.
+    await this.stores.markSeen(deviceId, seq);
+    this.counters.accepted += events.length;
+    return { accepted: events.length, rejected: rejections.length, duplicate: false, rejections };
+  }
+
+  private async handleStatus(
+    topic: string,
+    deviceId: string,
+    json: unknown,
+    payload: Buffer,
+    receivedAt: Date,
+  ): Promise<IngestOutcome> {
+    const reject = (reason: RejectionReason, detail: string) =>
+      this.deadLetter(topic, deviceId, payload, receivedAt, [{ reason, detail, measurementIndex: null }]);
+    const status = deviceStatusSchema.safeParse(json);
+    if (!status.success) return reject('invalid-envelope', describeIssues(status.error.issues));
+    if (status.data.deviceId !== deviceId) {
+      return reject(
+        'forged-topic',
+        `status names device "${status.data.deviceId}" but was published on the topic of device "${deviceId}"`,
+      );
+    }
+    const device = await this.stores.findDevice(deviceId);
+    if (!device) return reject('unknown-device', `device "${deviceId}" is not provisioned`);
+    if (device.status !== 'active')
+      return reject('device-disabled', `device "${deviceId}" is ${device.status}`);
+
+    // Liveness is the platform's receipt time: a device clock that is wrong must not keep it "online".
+    await this.stores.recordStatus(deviceId, {
+      seenAt: receivedAt,
+      battery: status.data.battery,
+      signalDbm: status.data.signalDbm,
+      firmware: status.data.firmware,
+    });
+    const [binding] = await this.stores.bindingsBetween(deviceId, receivedAt, receivedAt);
+    const event: VitalsStreamEvent = {
+      type: 'device-status',
+      deviceId,
+      patientId: binding?.patientId ?? null,
+      battery: status.data.battery ?? null,
+      signalDbm: status.data.signalDbm ?? null,
+      firmware: status.data.firmware ?? null,
+      sentAt: status.data.sentAt,
+      receivedAt: receivedAt.toISOString(),
+    };
+    await this.stream.publish(streamTopics.observations, [{ key: vitalsStreamKey(event), value: event }]);
+    this.counters.statuses += 1;
+    return { accepted: 0, rejected: 0, duplicate: false, rejections: [] };
+  }
+
+  /** Resolves each observation's patient by its own `measuredAt`, with one registry query per message. */
+  private async attribute(
+    deviceId: string,
+    observations: DeviceObservation[],
+  ): Promise<
+    { observation: DeviceObservation; patientId: string | null; measurementIndex: number | null }[]
+  > {
+    if (observations.length === 0) return [];
+    const times = observations.map((o) => Date.parse(o.measuredAt));
+    const bindings = await this.stores.bindingsBetween(
+      deviceId,
+      new Date(Math.min(...times)),
+      new Date(Math.max(...times)),
+    );
+    return observations.map((observation, i) => ({
+      observation,
+      patientId: bindingAt(bindings, new Date(times[i]))?.patientId ?? null,
+      measurementIndex: measurementIndexOf(observation),
+    }));
+  }
+
+  private async deadLetter(
+    topic: string,
+    deviceId: string | null,
+    payload: Buffer,
+    receivedAt: Date,
+    rejections: Rejection[],
+  ): Promise<IngestOutcome> {
+    await this.recordRejections(topic, deviceId, payload, receivedAt, rejections);
+    return { accepted: 0, rejected: rejections.length, duplicate: false, rejections };
+  }
+
+  private async recordRejections(
+    topic: string,
+    deviceId: string | null,
+    payload: Buffer,
+    receivedAt: Date,
+    rejections: Rejection[],
+  ): Promise<void> {
+    const ids = await this.stores.insertDeadLetters(
+      rejections.map((r) => ({
+        receivedAt,
+        topic,
+        deviceId,
+        reason: r.reason,
+        detail: r.detail,
+        measurementIndex: r.measurementIndex,
+        raw: payload,
+      })),
+    );
+    await this.stream.publish(
+      streamTopics.deadLetters,
+      rejections.map((r, i) => ({
+        key: deviceId ?? topic,
+        value: {
+          id: ids[i],
+          receivedAt: receivedAt.toISOString(),
+          topic,
+          deviceId,
+          reason: r.reason,
+          detail: r.detail,
+          measurementIndex: r.measurementIndex,
+          rawBase64: payload.toString('base64'),
+        },
+      })),
+    );
+    this.counters.rejected += rejections.length;
+    for (const r of rejections) {
+      this.counters.rejectionsByReason[r.reason] = (this.counters.rejectionsByReason[r.reason] ?? 0) + 1;
+    }
+  }
+}
+
+/** The measurement index is the third part of a device observation id (`{deviceId}:{seq}:{index}`). */
+function measurementIndexOf(observation: DeviceObservation): number | null {
+  const part = observation.id.split(':')[2];
+  const index = part === undefined ? NaN : Number.parseInt(part, 10);
+  return Number.isInteger(index) ? index : null;
+}
+
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}

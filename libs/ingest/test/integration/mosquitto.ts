@@ -1,0 +1,84 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The ACL shipped for production Mosquitto, used as is by the tests. */
+export const SHIPPED_ACL = resolve(__dirname, '../../../../infra/mosquitto/acl');
+
+export interface MosquittoInstance {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * Starts a real Mosquitto (Debian's) on a free loopback port with the shipped ACL and a password
+ * file written by `mosquitto_passwd`, as provisioning does in production.
+ */
+export async function startMosquitto(
+  users: { username: string; password: string }[],
+): Promise<MosquittoInstance> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-mosquitto-'));
+  const passwd = join(dir, 'passwd');
+  writeFileSync(passwd, '');
+  for (const u of users) execFileSync('mosquitto_passwd', ['-b', passwd, u.username, u.password]);
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      'per_listener_settings false',
+      'allow_anonymous false',
+      `password_file ${passwd}`,
+      `acl_file ${SHIPPED_ACL}`,
+      `listener ${port} 127.0.0.1`,
+      'persistence false',
+      'max_queued_messages 100000',
+      '',
+    ].join('\n'),
+  );
+  // Mosquitto refuses to run as root unless told which user to drop to.
+  if (process.getuid?.() === 0) writeFileSync(conf, `${readFileSync(conf, 'utf8')}user root\n`);
+  const child: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await new Promise<boolean>((res) => {
+      const s = createServer();
+      s.once('error', () => res(true));
+      s.listen(port, '127.0.0.1', () => s.close(() => res(false)));
+    });
+    if (up) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`mosquitto did not start: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((res) => {
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          res();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
