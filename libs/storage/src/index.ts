@@ -22,3 +22,32 @@ export {
   type NewDeadLetter,
   type StoredDeadLetter,
 } from './dead-letters/dead-letters.repository';
+export { SqlDatabase, type SqlClient } from './timeseries/sql-client';
+export {
+  timeSeriesSchemaStatements,
+  detectTimeSeriesMode,
+  PARTITION_MONTHS_AHEAD,
+  type TimeSeriesMode,
+} from './timeseries/timeseries-schema';
+export {
+  ObservationsRepository,
+  type ObservationToStore,
+  type LatestValue,
+  type HourlyBucket,
+} from './timeseries/observations.repository';
+export { ScoresRepository, type ScoreToStore, type StoredScore } from './timeseries/scores.repository';
+export { type AlertRecord, toAlertSummary } from './alerts/alert-record';
+export {
+  AlertsRepository,
+  AlertTransitionError,
+  alertEvent,
+  canTransition,
+  newAlertRecord,
+  type AlertAuditEntry,
+} from './alerts/alerts.repository';
+export {
+  ScoringContextRepository,
+  type PatientScoringContext,
+  type DeviceStatusUpdate,
+  type BoundDevice,
+} from './alerts/scoring-context.repository';

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { DeadLetterEntity } from '../dead-letters/dead-letter.entity';
 import { CreateRegistry1764050000000 } from '../migrations/1764050000000-create-registry';
+import { CreateTimeSeries1764060000000 } from '../migrations/1764060000000-create-time-series';
+import { CreateAlerts1764060001000 } from '../migrations/1764060001000-create-alerts';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { PatientEntity } from '../registry/patient.entity';
@@ -9,7 +11,11 @@ import { WardEntity } from '../registry/ward.entity';
 export const ENTITIES = [WardEntity, PatientEntity, DeviceEntity, DeviceBindingEntity, DeadLetterEntity];
 
 /** Every migration, in order. A migration is never edited once it has landed; add a new one. */
-export const MIGRATIONS = [CreateRegistry1764050000000];
+export const MIGRATIONS = [
+  CreateRegistry1764050000000,
+  CreateTimeSeries1764060000000,
+  CreateAlerts1764060001000,
+];
 
 export interface DatabaseOptions {
   url: string;

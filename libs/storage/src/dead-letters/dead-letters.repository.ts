@@ -24,7 +24,15 @@ export class DeadLettersRepository {
     if (records.length === 0) return [];
     const params: unknown[] = [];
     const rows = records.map((r, i) => {
-      params.push(r.receivedAt, r.topic, r.deviceId, r.reason, r.detail, r.measurementIndex, r.raw);
+      params.push(
+        r.receivedAt,
+        textSafe(r.topic),
+        r.deviceId,
+        r.reason,
+        textSafe(r.detail),
+        r.measurementIndex,
+        r.raw,
+      );
       const b = i * 7;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
     });
@@ -75,4 +83,12 @@ export class DeadLettersRepository {
     const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM dead_letters`);
     return (row as { n: number }).n;
   }
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, and a detail often quotes the bad input (a JSON parse error
+ * names the offending character). Escape it rather than lose the dead letter; `raw` keeps the bytes.
+ */
+function textSafe(value: string): string {
+  return value.split(String.fromCharCode(0)).join('\\u0000');
 }

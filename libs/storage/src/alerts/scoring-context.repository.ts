@@ -1,0 +1,162 @@
+import type { MonitoringSchedule, PersonalThreshold } from '../registry/patient.entity';
+import type { SqlClient } from '../timeseries/sql-client';
+
+/** What the scorer needs to know about a patient, read fresh for every batch (clinicians edit it live). */
+export interface PatientScoringContext {
+  patientId: string;
+  wardId: string;
+  spo2Scale: 1 | 2;
+  pathway: string;
+  thresholds: PersonalThreshold[];
+  monitoring: MonitoringSchedule;
+  admittedAt: Date;
+  dischargedAt: Date | null;
+}
+
+export interface DeviceStatusUpdate {
+  deviceId: string;
+  seenAt: Date;
+  battery: number | null;
+  signalDbm: number | null;
+  firmware: string | null;
+}
+
+/** A device bound now to an admitted patient, with when it was last heard from. */
+export interface BoundDevice {
+  deviceId: string;
+  patientId: string;
+  wardId: string;
+  lastSeenAt: Date | null;
+  boundFrom: Date;
+}
+
+interface PatientRow {
+  id: string;
+  ward_id: string;
+  spo2_scale: number;
+  pathway: string;
+  thresholds: PersonalThreshold[] | null;
+  monitoring: MonitoringSchedule | null;
+  admitted_at: Date;
+  discharged_at: Date | null;
+}
+
+function toContext(r: PatientRow): PatientScoringContext {
+  return {
+    patientId: r.id,
+    wardId: r.ward_id,
+    spo2Scale: Number(r.spo2_scale) === 2 ? 2 : 1,
+    pathway: r.pathway,
+    thresholds: Array.isArray(r.thresholds) ? r.thresholds : [],
+    monitoring: r.monitoring ?? {},
+    admittedAt: new Date(r.admitted_at),
+    dischargedAt: r.discharged_at === null ? null : new Date(r.discharged_at),
+  };
+}
+
+/** Patients, devices and pipeline heartbeats as the scorer and its timers read and write them. */
+export class ScoringContextRepository {
+  async patients(tx: SqlClient, patientIds: readonly string[]): Promise<Map<string, PatientScoringContext>> {
+    if (patientIds.length === 0) return new Map();
+    const rows = await tx.query<PatientRow>(
+      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, admitted_at, discharged_at
+       FROM patients WHERE id = ANY($1::uuid[])`,
+      [patientIds],
+    );
+    return new Map(rows.map((r) => [r.id, toContext(r)]));
+  }
+
+  /** Admitted patients with a monitoring schedule (required parameters and an interval). */
+  async scheduledPatients(tx: SqlClient): Promise<PatientScoringContext[]> {
+    const rows = await tx.query<PatientRow>(
+      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, admitted_at, discharged_at
+       FROM patients
+       WHERE discharged_at IS NULL AND monitoring ? 'intervalMinutes'
+         AND jsonb_array_length(coalesce(monitoring -> 'requiredParameters', '[]'::jsonb)) > 0`,
+    );
+    return rows.map(toContext);
+  }
+
+  /** Heartbeats: last seen only moves forward; values a heartbeat omits are kept. One statement. */
+  async recordDeviceStatuses(tx: SqlClient, updates: readonly DeviceStatusUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await tx.query(
+      `UPDATE devices d SET
+         last_seen_at = GREATEST(COALESCE(d.last_seen_at, u.seen_at), u.seen_at),
+         battery = COALESCE(u.battery, d.battery),
+         signal_dbm = COALESCE(u.signal_dbm, d.signal_dbm),
+         firmware = COALESCE(u.firmware, d.firmware)
+       FROM unnest($1::text[], $2::timestamptz[], $3::real[], $4::real[], $5::text[])
+         AS u(device_id, seen_at, battery, signal_dbm, firmware)
+       WHERE d.id = u.device_id`,
+      [
+        updates.map((u) => u.deviceId),
+        updates.map((u) => u.seenAt),
+        updates.map((u) => u.battery),
+        updates.map((u) => u.signalDbm),
+        updates.map((u) => u.firmware),
+      ],
+    );
+  }
+
+  /** Active devices bound now to admitted patients. */
+  async boundDevices(tx: SqlClient, now: Date): Promise<BoundDevice[]> {
+    const rows = await tx.query<{
+      device_id: string;
+      patient_id: string;
+      ward_id: string;
+      last_seen_at: Date | null;
+      valid_from: Date;
+    }>(
+      `SELECT b.device_id, b.patient_id, p.ward_id, d.last_seen_at, b.valid_from
+       FROM device_bindings b
+       JOIN devices d ON d.id = b.device_id AND d.status = 'active'
+       JOIN patients p ON p.id = b.patient_id AND p.discharged_at IS NULL
+       WHERE b.valid_from <= $1 AND (b.valid_to IS NULL OR b.valid_to > $1)`,
+      [now],
+    );
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      patientId: r.patient_id,
+      wardId: r.ward_id,
+      lastSeenAt: r.last_seen_at === null ? null : new Date(r.last_seen_at),
+      boundFrom: new Date(r.valid_from),
+    }));
+  }
+
+  /**
+   * Takes a transaction-scoped advisory lock for one timer; false when another instance holds it, so
+   * timers never double-fire across scorer instances.
+   */
+  async tryTimerLock(tx: SqlClient, timer: string): Promise<boolean> {
+    const [row] = await tx.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtext('vigil-timer'), hashtext($1)) AS locked`,
+      [timer],
+    );
+    return row?.locked === true;
+  }
+
+  async recordPipelineHeartbeats(
+    tx: SqlClient,
+    beats: readonly { source: string; heartbeatId: string; emittedAt: Date; receivedAt: Date }[],
+  ): Promise<void> {
+    for (const b of beats) {
+      await tx.query(
+        `INSERT INTO pipeline_heartbeats (source, heartbeat_id, emitted_at, received_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (source) DO UPDATE SET heartbeat_id = EXCLUDED.heartbeat_id,
+           emitted_at = GREATEST(pipeline_heartbeats.emitted_at, EXCLUDED.emitted_at),
+           received_at = GREATEST(pipeline_heartbeats.received_at, EXCLUDED.received_at),
+           stalled_since = NULL`,
+        [b.source, b.heartbeatId, b.emittedAt, b.receivedAt],
+      );
+    }
+  }
+
+  /** The newest heartbeat from any source, or null when none was ever seen. */
+  async lastPipelineHeartbeat(sql: SqlClient): Promise<Date | null> {
+    const [row] = await sql.query<{ at: Date | null }>(
+      `SELECT max(emitted_at) AS at FROM pipeline_heartbeats`,
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
+}

@@ -1,0 +1,211 @@
+import type { CanonicalObservation, Parameter } from '@vigil/contracts';
+import type { SqlClient } from './sql-client';
+
+/** An observation to store, with whether it arrived late (older than the newest already scored). */
+export interface ObservationToStore {
+  observation: CanonicalObservation;
+  retrospective: boolean;
+}
+
+/** The newest stored value of one parameter for one patient. */
+export interface LatestValue {
+  patientId: string;
+  parameter: Parameter;
+  observationId: string;
+  value: number;
+  valueCode: string | null;
+  measuredAt: Date;
+}
+
+export interface HourlyBucket {
+  bucket: Date;
+  avg: number;
+  min: number;
+  max: number;
+  readings: number;
+}
+
+interface LatestRow {
+  patient_id: string;
+  parameter: Parameter;
+  id: string;
+  value: number;
+  value_code: string | null;
+  measured_at: Date;
+}
+
+function toLatest(r: LatestRow): LatestValue {
+  return {
+    patientId: r.patient_id,
+    parameter: r.parameter,
+    observationId: r.id,
+    value: Number(r.value),
+    valueCode: r.value_code,
+    measuredAt: new Date(r.measured_at),
+  };
+}
+
+/**
+ * Observations as a time series. Writes are one statement per batch (arrays unnested server-side, so
+ * the parameter count does not grow with the batch) and idempotent: a replayed reading is skipped by
+ * the unique keys, and only the rows actually inserted come back.
+ */
+export class ObservationsRepository {
+  /**
+   * Inserts the batch, skipping readings already stored (same id and time, or same device, parameter
+   * and time). Returns the ids of the rows inserted now: a replay returns none.
+   */
+  async insertMany(tx: SqlClient, items: readonly ObservationToStore[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const cols: unknown[][] = Array.from({ length: 18 }, () => []);
+    for (const { observation: o, retrospective } of items) {
+      const values = [
+        o.id,
+        o.patientId,
+        o.deviceId,
+        o.parameter,
+        o.value,
+        o.valueCode,
+        o.unit,
+        o.loinc,
+        o.mdc,
+        o.original === null ? null : JSON.stringify(o.original),
+        o.measuredAt,
+        o.receivedAt,
+        o.source,
+        o.messageId,
+        o.seq,
+        o.detail === null ? null : JSON.stringify(o.detail),
+        o.enteredBy,
+        retrospective,
+      ];
+      values.forEach((v, i) => cols[i].push(v));
+    }
+    const rows = await tx.query<{ id: string }>(
+      `INSERT INTO observations (id, patient_id, device_id, parameter, value, value_code, unit, loinc, mdc,
+         original, measured_at, received_at, source, message_id, seq, detail, entered_by, retrospective)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[],
+         $15::bigint[], $16::jsonb[], $17::text[], $18::boolean[])
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      cols,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * The newest value of each parameter for each patient, looking back at most `since` (bounded so the
+   * time index and partition pruning apply).
+   */
+  async latestPerParameter(
+    tx: SqlClient,
+    patientIds: readonly string[],
+    since: Date,
+  ): Promise<LatestValue[]> {
+    if (patientIds.length === 0) return [];
+    const rows = await tx.query<LatestRow>(
+      `SELECT DISTINCT ON (patient_id, parameter) patient_id, parameter, id, value, value_code, measured_at
+       FROM observations
+       WHERE patient_id = ANY($1::uuid[]) AND measured_at >= $2
+       ORDER BY patient_id, parameter, measured_at DESC, id`,
+      [patientIds, since],
+    );
+    return rows.map(toLatest);
+  }
+
+  /** The newest value of each parameter for one patient in (at - window, at]: the state at event time `at`. */
+  async stateAt(tx: SqlClient, patientId: string, at: Date, windowMs: number): Promise<LatestValue[]> {
+    const rows = await tx.query<LatestRow>(
+      `SELECT DISTINCT ON (parameter) patient_id, parameter, id, value, value_code, measured_at
+       FROM observations
+       WHERE patient_id = $1 AND measured_at <= $2 AND measured_at > $3
+       ORDER BY parameter, measured_at DESC, id`,
+      [patientId, at, new Date(at.getTime() - windowMs)],
+    );
+    return rows.map(toLatest);
+  }
+
+  /** When each of `parameters` was last measured for each patient (null when never, within `since`). */
+  async lastMeasuredAt(
+    tx: SqlClient,
+    patientIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, Map<string, Date>>> {
+    const latest = await this.latestPerParameter(tx, patientIds, since);
+    const out = new Map<string, Map<string, Date>>();
+    for (const l of latest) {
+      const m = out.get(l.patientId) ?? new Map<string, Date>();
+      m.set(l.parameter, l.measuredAt);
+      out.set(l.patientId, m);
+    }
+    return out;
+  }
+
+  /** Hourly trend of one parameter: the continuous aggregate on TimescaleDB, a grouped view otherwise. */
+  async hourlyTrend(
+    sql: SqlClient,
+    patientId: string,
+    parameter: Parameter,
+    from: Date,
+    to: Date,
+  ): Promise<HourlyBucket[]> {
+    const rows = await sql.query<{
+      bucket: Date;
+      avg_value: number;
+      min_value: number;
+      max_value: number;
+      readings: string | number;
+    }>(
+      `SELECT bucket, avg_value, min_value, max_value, readings FROM observation_hourly
+       WHERE patient_id = $1 AND parameter = $2 AND bucket >= $3 AND bucket < $4
+       ORDER BY bucket`,
+      [patientId, parameter, from, to],
+    );
+    return rows.map((r) => ({
+      bucket: new Date(r.bucket),
+      avg: Number(r.avg_value),
+      min: Number(r.min_value),
+      max: Number(r.max_value),
+      readings: Number(r.readings),
+    }));
+  }
+
+  /** Stored observations of a patient, oldest first (for tests, trends and export). */
+  async listForPatient(
+    sql: SqlClient,
+    patientId: string,
+    from: Date,
+    to: Date,
+  ): Promise<(LatestValue & { retrospective: boolean })[]> {
+    const rows = await sql.query<LatestRow & { retrospective: boolean }>(
+      `SELECT patient_id, parameter, id, value, value_code, measured_at, retrospective FROM observations
+       WHERE patient_id = $1 AND measured_at >= $2 AND measured_at < $3 ORDER BY measured_at, id`,
+      [patientId, from, to],
+    );
+    return rows.map((r) => ({ ...toLatest(r), retrospective: r.retrospective }));
+  }
+
+  /**
+   * Creates monthly partitions from last month to `monthsAhead` ahead of `now` (plain PostgreSQL only;
+   * a no-op on TimescaleDB, which makes chunks itself). Safe to call from several instances at once.
+   */
+  async ensurePartitions(sql: SqlClient, now: Date, monthsAhead = 3): Promise<number> {
+    const [fn] = await sql.query(`SELECT 1 FROM pg_proc WHERE proname = 'vigil_ensure_time_partitions'`);
+    if (!fn) return 0;
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + monthsAhead + 1, 1));
+    let created = 0;
+    for (const [table, column] of [
+      ['observations', 'measured_at'],
+      ['news2_scores', 'scored_at'],
+    ]) {
+      const [row] = await sql.query<{ n: number }>(
+        `SELECT vigil_ensure_time_partitions($1, $2, $3, $4) AS n`,
+        [table, column, from, to],
+      );
+      created += Number(row?.n ?? 0);
+    }
+    return created;
+  }
+}

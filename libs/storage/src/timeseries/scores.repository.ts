@@ -1,0 +1,93 @@
+import type { News2Score } from '@vigil/contracts';
+import type { SqlClient } from './sql-client';
+
+export interface ScoreToStore {
+  patientId: string;
+  score: News2Score;
+  /** The observations the score was computed from (FHIR `derivedFrom`). */
+  observationIds: readonly string[];
+}
+
+export interface StoredScore extends ScoreToStore {
+  storedAt: Date;
+}
+
+interface ScoreRow {
+  patient_id: string;
+  scored_at: Date;
+  scorer_version: string;
+  total: number;
+  band: News2Score['band'];
+  partial: boolean;
+  missing: string[];
+  red_score: boolean;
+  per_parameter: Record<string, number>;
+  spo2_scale: number;
+  retrospective: boolean;
+  observation_ids: string[];
+  stored_at: Date;
+}
+
+/** NEWS2 scores as a time series; one multi-row, idempotent insert per batch. */
+export class ScoresRepository {
+  /**
+   * Inserts scores, skipping any already stored for the same patient, event time and scorer version
+   * (a replayed batch). Returns the keys `patientId|scoredAt ISO` of the rows inserted now.
+   */
+  async insertMany(tx: SqlClient, items: readonly ScoreToStore[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const params: unknown[] = [];
+    const tuples = items.map(({ patientId, score: s, observationIds }) => {
+      const base = params.length;
+      params.push(
+        patientId,
+        s.scoredAt,
+        s.scorerVersion,
+        s.total,
+        s.band,
+        s.partial,
+        s.missing,
+        s.redScore,
+        JSON.stringify(s.perParameter),
+        s.spo2Scale,
+        s.retrospective,
+        [...observationIds],
+      );
+      return `(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+    });
+    const rows = await tx.query<{ patient_id: string; scored_at: Date }>(
+      `INSERT INTO news2_scores (patient_id, scored_at, scorer_version, total, band, partial, missing, red_score,
+         per_parameter, spo2_scale, retrospective, observation_ids)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT DO NOTHING
+       RETURNING patient_id, scored_at`,
+      params,
+    );
+    return new Set(rows.map((r) => `${r.patient_id}|${new Date(r.scored_at).toISOString()}`));
+  }
+
+  async listForPatient(sql: SqlClient, patientId: string, from: Date, to: Date): Promise<StoredScore[]> {
+    const rows = await sql.query<ScoreRow>(
+      `SELECT * FROM news2_scores WHERE patient_id = $1 AND scored_at >= $2 AND scored_at < $3
+       ORDER BY scored_at, scorer_version`,
+      [patientId, from, to],
+    );
+    return rows.map((r) => ({
+      patientId: r.patient_id,
+      observationIds: r.observation_ids,
+      storedAt: new Date(r.stored_at),
+      score: {
+        total: Number(r.total),
+        band: r.band,
+        partial: r.partial,
+        missing: r.missing,
+        redScore: r.red_score,
+        perParameter: r.per_parameter,
+        scorerVersion: r.scorer_version,
+        scoredAt: new Date(r.scored_at).toISOString(),
+        retrospective: r.retrospective,
+        spo2Scale: Number(r.spo2_scale) === 2 ? 2 : 1,
+      },
+    }));
+  }
+}

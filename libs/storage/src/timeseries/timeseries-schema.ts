@@ -1,0 +1,149 @@
+import type { SqlClient } from './sql-client';
+
+/**
+ * DDL for the time-series tables (observations, NEWS2 scores), in two flavours (SPEC §2):
+ *
+ * - `timescale`: hypertables chunked on event time, compression after 30 days, and an hourly continuous
+ *   aggregate per patient/parameter for trend charts.
+ * - `partitioned`: native declarative range partitioning by month, a DEFAULT partition so no write is
+ *   ever refused, `vigil_ensure_time_partitions()` to create partitions ahead (and move any rows that
+ *   landed in DEFAULT), btree (patient, parameter, time DESC) and BRIN (time) indexes, and a plain view
+ *   with the same shape as the continuous aggregate so one trend query serves both.
+ *
+ * Every unique key carries the time column (a hypertable or partitioned table needs it there), so writes
+ * are idempotent with `ON CONFLICT DO NOTHING`: observations on (id, measured_at) and, for device
+ * readings, (device_id, parameter, measured_at) — SPEC §3 dedupe; scores on
+ * (patient_id, scored_at, scorer_version).
+ *
+ * No foreign keys to `patients`: the hot path writes thousands of rows a second and the scorer only
+ * writes observations that ingest attributed to an admitted patient.
+ */
+export type TimeSeriesMode = 'timescale' | 'partitioned';
+
+/** Months of partitions created ahead of "now" by the migration and by the scorer's daily timer. */
+export const PARTITION_MONTHS_AHEAD = 3;
+
+const OBSERVATION_COLUMNS = `
+  id text NOT NULL,
+  patient_id uuid NOT NULL,
+  device_id text,
+  parameter text NOT NULL,
+  value double precision NOT NULL,
+  value_code text,
+  unit text NOT NULL,
+  loinc text,
+  mdc text,
+  original jsonb,
+  measured_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL,
+  source text NOT NULL,
+  message_id text NOT NULL,
+  seq bigint,
+  detail jsonb,
+  entered_by text,
+  retrospective boolean NOT NULL DEFAULT false,
+  stored_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT uq_observations_id UNIQUE (id, measured_at),
+  CONSTRAINT uq_observations_device_reading UNIQUE (device_id, parameter, measured_at)`;
+
+const SCORE_COLUMNS = `
+  patient_id uuid NOT NULL,
+  scored_at timestamptz NOT NULL,
+  scorer_version text NOT NULL,
+  total smallint NOT NULL,
+  band text NOT NULL,
+  partial boolean NOT NULL,
+  missing text[] NOT NULL,
+  red_score boolean NOT NULL,
+  per_parameter jsonb NOT NULL,
+  spo2_scale smallint NOT NULL,
+  retrospective boolean NOT NULL DEFAULT false,
+  observation_ids text[] NOT NULL DEFAULT '{}',
+  stored_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT uq_news2_scores_patient_time UNIQUE (patient_id, scored_at, scorer_version),
+  CONSTRAINT ck_news2_scores_band CHECK (band IN ('low', 'low-medium', 'medium', 'high'))`;
+
+const ENSURE_PARTITIONS_FUNCTION = `
+CREATE OR REPLACE FUNCTION vigil_ensure_time_partitions(p_parent text, p_column text, p_from timestamptz, p_to timestamptz)
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  month_start timestamptz := date_trunc('month', p_from AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+  month_end timestamptz;
+  part text;
+  created integer := 0;
+BEGIN
+  -- Several scorer instances may call this at once; one creates, the others then see the tables.
+  PERFORM pg_advisory_xact_lock(hashtext('vigil_ensure_time_partitions'), hashtext(p_parent));
+  WHILE month_start < p_to LOOP
+    month_end := (month_start AT TIME ZONE 'UTC' + interval '1 month') AT TIME ZONE 'UTC';
+    part := format('%s_p%s', p_parent, to_char(month_start AT TIME ZONE 'UTC', 'YYYY_MM'));
+    IF to_regclass(part) IS NULL THEN
+      -- Rows of this month may already sit in DEFAULT (nothing is ever refused); attaching over them
+      -- would fail, so they move into the new partition first, in this same transaction.
+      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, p_parent);
+      EXECUTE format(
+        'WITH moved AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 RETURNING *) INSERT INTO %I SELECT * FROM moved',
+        p_parent || '_default', p_column, p_column, part) USING month_start, month_end;
+      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+        p_parent, part, month_start, month_end);
+      created := created + 1;
+    END IF;
+    month_start := month_end;
+  END LOOP;
+  RETURN created;
+END
+$fn$`;
+
+/** The statements that create the time-series schema, in order. */
+export function timeSeriesSchemaStatements(mode: TimeSeriesMode): string[] {
+  if (mode === 'timescale') {
+    return [
+      `CREATE EXTENSION IF NOT EXISTS timescaledb`,
+      `CREATE TABLE observations (${OBSERVATION_COLUMNS})`,
+      `SELECT create_hypertable('observations', by_range('measured_at', INTERVAL '7 days'))`,
+      `CREATE INDEX ix_observations_patient_parameter_time ON observations (patient_id, parameter, measured_at DESC)`,
+      `ALTER TABLE observations SET (timescaledb.compress,
+         timescaledb.compress_segmentby = 'patient_id, parameter',
+         timescaledb.compress_orderby = 'measured_at DESC')`,
+      `SELECT add_compression_policy('observations', INTERVAL '30 days')`,
+      `CREATE TABLE news2_scores (${SCORE_COLUMNS})`,
+      `SELECT create_hypertable('news2_scores', by_range('scored_at', INTERVAL '30 days'))`,
+      `ALTER TABLE news2_scores SET (timescaledb.compress,
+         timescaledb.compress_segmentby = 'patient_id',
+         timescaledb.compress_orderby = 'scored_at DESC')`,
+      `SELECT add_compression_policy('news2_scores', INTERVAL '90 days')`,
+      // WITH NO DATA: allowed inside the migration's transaction; the policy fills it. Real-time
+      // aggregation (materialized_only = false) so the newest hour is never missing from a trend.
+      `CREATE MATERIALIZED VIEW observation_hourly
+         WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+         SELECT patient_id, parameter, time_bucket(INTERVAL '1 hour', measured_at) AS bucket,
+                avg(value) AS avg_value, min(value) AS min_value, max(value) AS max_value, count(*) AS readings
+         FROM observations GROUP BY patient_id, parameter, time_bucket(INTERVAL '1 hour', measured_at)
+         WITH NO DATA`,
+      `SELECT add_continuous_aggregate_policy('observation_hourly',
+         start_offset => INTERVAL '7 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes')`,
+    ];
+  }
+  return [
+    ENSURE_PARTITIONS_FUNCTION,
+    `CREATE TABLE observations (${OBSERVATION_COLUMNS}) PARTITION BY RANGE (measured_at)`,
+    `CREATE TABLE observations_default PARTITION OF observations DEFAULT`,
+    `CREATE INDEX ix_observations_patient_parameter_time ON observations (patient_id, parameter, measured_at DESC)`,
+    `CREATE INDEX ix_observations_measured_at_brin ON observations USING brin (measured_at)`,
+    `CREATE TABLE news2_scores (${SCORE_COLUMNS}) PARTITION BY RANGE (scored_at)`,
+    `CREATE TABLE news2_scores_default PARTITION OF news2_scores DEFAULT`,
+    `CREATE INDEX ix_news2_scores_scored_at_brin ON news2_scores USING brin (scored_at)`,
+    `CREATE VIEW observation_hourly AS
+       SELECT patient_id, parameter, date_trunc('hour', measured_at, 'UTC') AS bucket,
+              avg(value) AS avg_value, min(value) AS min_value, max(value) AS max_value, count(*) AS readings
+       FROM observations GROUP BY patient_id, parameter, date_trunc('hour', measured_at, 'UTC')`,
+    `SELECT vigil_ensure_time_partitions('observations', 'measured_at', now() - INTERVAL '1 month', now() + INTERVAL '${PARTITION_MONTHS_AHEAD} months')`,
+    `SELECT vigil_ensure_time_partitions('news2_scores', 'scored_at', now() - INTERVAL '1 month', now() + INTERVAL '${PARTITION_MONTHS_AHEAD} months')`,
+  ];
+}
+
+/** Which flavour this server supports: TimescaleDB when the extension is available to install. */
+export async function detectTimeSeriesMode(sql: SqlClient): Promise<TimeSeriesMode> {
+  const rows = await sql.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  return rows.length > 0 ? 'timescale' : 'partitioned';
+}
