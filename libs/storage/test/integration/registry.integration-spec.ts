@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import {
   DeadLettersRepository,
   DeviceRegistryRepository,
+  MIGRATIONS,
   openDatabase,
   PatientsRepository,
   RegistryError,
@@ -32,7 +33,9 @@ describe('device registry on the real PostgreSQL', () => {
   it('runs migrations idempotently on a second start', async () => {
     const again = await openDatabase({ url: db.url, poolSize: 1 });
     const rows: { name: string }[] = await again.query(`SELECT name FROM schema_migrations`);
-    expect(rows.map((r) => r.name)).toEqual(['CreateRegistry1764050000000']);
+    // Every migration applied exactly once, in order, after two starts.
+    expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(rows[0].name).toBe('CreateRegistry1764050000000');
     await again.destroy();
   });
 

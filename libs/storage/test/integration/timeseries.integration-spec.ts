@@ -76,7 +76,9 @@ describe('time-series storage on the real PostgreSQL (partitioned path)', () => 
     expect(again.size).toBe(0);
     // Same device, parameter and time under another message id (a re-sent message): still one row.
     const resent = await sql.transaction((tx) =>
-      observations.insertMany(tx, [{ observation: obs(7, { id: 'ox-1:999:0', seq: 999 }), retrospective: false }]),
+      observations.insertMany(tx, [
+        { observation: obs(7, { id: 'ox-1:999:0', seq: 999 }), retrospective: false },
+      ]),
     );
     expect(resent.size).toBe(0);
     const stored = await observations.listForPatient(
@@ -91,13 +93,23 @@ describe('time-series storage on the real PostgreSQL (partitioned path)', () => 
 
   it('never refuses a reading far outside the partitions, and moves it when its partition is created', async () => {
     const old = obs(1, { id: 'old:1', deviceId: 'old', measuredAt: '2019-03-04T05:06:07Z' });
-    expect((await sql.transaction((tx) => observations.insertMany(tx, [{ observation: old, retrospective: false }]))).size).toBe(1);
+    expect(
+      (
+        await sql.transaction((tx) =>
+          observations.insertMany(tx, [{ observation: old, retrospective: false }]),
+        )
+      ).size,
+    ).toBe(1);
     const [inDefault] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_default`);
     expect(Number(inDefault.n)).toBe(1);
-    await sql.query(`SELECT vigil_ensure_time_partitions('observations', 'measured_at', '2019-03-01', '2019-04-01')`);
+    await sql.query(
+      `SELECT vigil_ensure_time_partitions('observations', 'measured_at', '2019-03-01', '2019-04-01')`,
+    );
     const [moved] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_p2019_03`);
     expect(Number(moved.n)).toBe(1);
-    const [left] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_default WHERE id = 'old:1'`);
+    const [left] = await sql.query<{ n: string }>(
+      `SELECT count(*) AS n FROM observations_default WHERE id = 'old:1'`,
+    );
     expect(Number(left.n)).toBe(0);
     expect(await observations.ensurePartitions(sql, new Date('2019-03-10T00:00:00Z'), 1)).toBeGreaterThan(0);
   });
