@@ -39,7 +39,7 @@ export function requireMandatory(
   if (bytes.length < minimum) {
     throw new CodecError(
       'too-short',
-      `${characteristic}: ${bytes.length} byte(s), need at least ${minimum} (${describe(mandatory)})`,
+      `${characteristic}: ${bytes.length} byte(s), need at least ${minimum} (${listFields(mandatory)})`,
     );
   }
 }
@@ -61,18 +61,18 @@ export function requireExactLength(
   if (bytes.length < expected) {
     throw new CodecError(
       'length-mismatch',
-      `${characteristic}: flags ${flagsHex} call for ${expected} bytes (${describe(present)}) but ${bytes.length} were sent`,
+      `${characteristic}: flags ${flagsHex} call for ${expected} bytes (${listFields(present)}) but ${bytes.length} were sent`,
     );
   }
   if (bytes.length > expected) {
     throw new CodecError(
       'trailing-bytes',
-      `${characteristic}: ${bytes.length - expected} trailing byte(s) after the ${expected} that flags ${flagsHex} call for (${describe(present)})`,
+      `${characteristic}: ${bytes.length - expected} trailing byte(s) after the ${expected} that flags ${flagsHex} call for (${listFields(present)})`,
     );
   }
 }
 
-function describe(fields: readonly Omit<FieldLayout, 'present'>[]): string {
+function listFields(fields: readonly Omit<FieldLayout, 'present'>[]): string {
   return fields.map((f) => `${f.name} ${f.size}`).join(' + ');
 }
 

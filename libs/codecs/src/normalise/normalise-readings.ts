@@ -199,12 +199,18 @@ function planGatt(
   try {
     decoded = readGattCharacteristic(characteristic, base64ToBytes(data));
   } catch (error) {
-    if (!(error instanceof CodecError)) throw error;
-    const reason = error.code === 'unsupported-characteristic' ? 'unsupported-characteristic' : 'codec-error';
+    // Anything a codec throws rejects this measurement only: rethrowing would fail the whole message
+    // and make the broker redeliver it for ever. CodecError is the expected case; others are bugs,
+    // made visible in the dead-letter store with their message.
+    const reason: RejectionReason =
+      error instanceof CodecError && error.code === 'unsupported-characteristic'
+        ? 'unsupported-characteristic'
+        : 'codec-error';
+    const message = error instanceof Error ? error.message : String(error);
     return {
       rejection: {
         reason,
-        detail: `measurement ${index} (gatt ${characteristic}): ${error.message}`,
+        detail: `measurement ${index} (gatt ${characteristic}): ${message}`,
         measurementIndex: index,
       },
     };
@@ -314,7 +320,7 @@ function check(env: ReadingsEnvelope, p: Plan, index: number, receivedAt: Date):
   // A half blood pressure misleads: when an essential value fails, nothing of the measurement is kept.
   const sinks = failures.some((f) => f.essential) && p.candidates.length > 1;
   const dropped = accepted.map((a) => a.candidate.field);
-  const sinkNote = `; the whole measurement is rejected${dropped.length > 0 ? ` (valid but not recorded: ${dropped.join(', ')})` : ''}`;
+  const sinkNote = `; the whole measurement is rejected${dropped.length > 0 ? ` (in range but not recorded: ${dropped.join(', ')})` : ''}`;
   const rejections = failures.map((f) => ({
     reason: f.reason,
     detail: sinks ? `${f.detail}${sinkNote}` : f.detail,
