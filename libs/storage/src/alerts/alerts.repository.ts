@@ -191,7 +191,10 @@ export class AlertsRepository {
   }
 
   /** Acknowledge: the nurse has seen it. Assigns it to them unless already assigned. */
-  acknowledge(db: SqlDatabase, input: { alertId: string; actor: string; at: Date }): Promise<AlertEvent> {
+  async acknowledge(
+    db: SqlDatabase,
+    input: { alertId: string; actor: string; at: Date },
+  ): Promise<AlertEvent> {
     return this.transition(db, input.alertId, input.actor, input.at, 'alert.acknowledged', (a) => {
       this.requireTransition(a, 'acknowledged');
       return {
@@ -205,7 +208,7 @@ export class AlertsRepository {
   }
 
   /** Assign (or take ownership, e.g. a CCC coordinator); state unchanged. */
-  assign(
+  async assign(
     db: SqlDatabase,
     input: { alertId: string; actor: string; assignee: string | null; at: Date },
   ): Promise<AlertEvent> {
@@ -216,7 +219,7 @@ export class AlertsRepository {
   }
 
   /** Escalate to the CCC with a reason and destination. */
-  escalate(
+  async escalate(
     db: SqlDatabase,
     input: { alertId: string; actor: string; at: Date; reason: string; destination?: string },
   ): Promise<AlertEvent> {
@@ -235,7 +238,7 @@ export class AlertsRepository {
   }
 
   /** Resolve: a note is required (also enforced by a CHECK constraint). */
-  resolve(
+  async resolve(
     db: SqlDatabase,
     input: { alertId: string; actor: string; at: Date; note: string },
   ): Promise<AlertEvent> {
@@ -256,7 +259,7 @@ export class AlertsRepository {
    * Snooze one episode (one patient and rule) until `until`. Other rules of the same patient are
    * untouched; the snooze breaks when the severity worsens (HZ-10).
    */
-  snooze(
+  async snooze(
     db: SqlDatabase,
     input: { alertId: string; actor: string; at: Date; until: Date },
   ): Promise<AlertEvent> {

@@ -1,0 +1,71 @@
+import type { News2Result } from '@vigil/clinical';
+import type { AlertKind, AlertSeverity, CanonicalObservation, Parameter, RuleId } from '@vigil/contracts';
+import type { PatientScoringContext } from '@vigil/storage';
+
+/** A rule as data: which alert it raises, its version (stored on every alert) and where it comes from. */
+export interface RuleDefinition {
+  id: RuleId;
+  /** Bump when the rule could fire differently for the same input. */
+  version: number;
+  kind: AlertKind;
+  title: string;
+  /** Clinical source, where there is one. */
+  source: string | null;
+  /** Whether an episode may close by itself once the condition has been clear long enough. */
+  autoResolve: boolean;
+}
+
+/** The condition holds: open or update the episode of (patient, rule, subject). */
+export interface ActiveFinding {
+  active: true;
+  rule: RuleDefinition;
+  subject: string;
+  severity: AlertSeverity;
+  reason: string;
+  band: News2Result['band'] | null;
+  news2Total: number | null;
+  partial: boolean;
+  triggeringParameters: Parameter[];
+  /** Event time of the reading(s) behind the finding. */
+  at: Date;
+}
+
+/** The condition is known to be clear at `at` (one more "clear reading" for hysteresis). */
+export interface ClearFinding {
+  active: false;
+  rule: RuleDefinition;
+  subject: string;
+  at: Date;
+}
+
+export type Finding = ActiveFinding | ClearFinding;
+
+/** What a clinical rule sees after one event-time group of new (non-retrospective) readings. */
+export interface ReadingContext {
+  patient: PatientScoringContext;
+  at: Date;
+  /** The new readings at `at`. */
+  readings: readonly CanonicalObservation[];
+  /** The NEWS2 at `at` from the latest fresh value of each parameter; null when no NEWS2 parameter arrived. */
+  score: News2Result | null;
+}
+
+export const RCP_NEWS2_2017 =
+  'Royal College of Physicians. National Early Warning Score (NEWS) 2. London: RCP, 2017 (charts 1 and 2).';
+
+/** NEWS2 sub-score keys → the parameter names alerts carry. */
+export const NEWS2_PARAMETER: Readonly<Record<keyof News2Result['perParameter'], Parameter>> = {
+  respiratoryRate: 'respiratoryRate',
+  spo2: 'spo2',
+  airOrOxygen: 'inspiredOxygen',
+  systolicBp: 'systolicBp',
+  pulse: 'heartRate',
+  consciousness: 'consciousness',
+  temperature: 'temperature',
+};
+
+export function partialNote(score: News2Result): string {
+  return score.partial
+    ? ` Partial score: not recorded ${score.missing.join(', ')}; the true score may be higher.`
+    : '';
+}

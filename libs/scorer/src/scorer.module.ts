@@ -1,0 +1,84 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { SqlDatabase } from '@vigil/storage';
+import type { StreamPort, Subscription } from '@vigil/stream';
+import { streamAlertsPublisher, subscribeScorer } from './scorer.consumer';
+import { type ScorerConfig, ScorerService } from './scorer.service';
+
+/** Provided by the composing app: the database (`new SqlDatabase(dataSource)`) and the stream port. */
+export const SCORER_DATABASE = Symbol('SCORER_DATABASE');
+export const SCORER_STREAM = Symbol('SCORER_STREAM');
+export const SCORER_OPTIONS = Symbol('SCORER_OPTIONS');
+
+export interface ScorerModuleOptions {
+  config?: Partial<ScorerConfig>;
+  /** How often the timers run (escalation, overdue, offline, pipeline); default 30 s. */
+  timerIntervalMs?: number;
+  /** Off for tests that drive `handleBatch` themselves. */
+  consume?: boolean;
+}
+
+/** Subscribes the scorer at start-up, runs its timers, and stops both on shutdown. */
+@Injectable()
+export class ScorerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription: Subscription | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timersRunning = false;
+
+  constructor(
+    private readonly scorer: ScorerService,
+    @Inject(SCORER_STREAM) private readonly stream: StreamPort,
+    @Inject(SCORER_OPTIONS) private readonly options: ScorerModuleOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.consume === false) return;
+    this.subscription = await subscribeScorer(this.stream, this.scorer);
+    this.timer = setInterval(() => void this.tick(), this.options.timerIntervalMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.subscription?.close();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.timersRunning) return;
+    this.timersRunning = true;
+    try {
+      await this.scorer.runTimers();
+    } catch (error) {
+      console.error('scorer: timers failed; retrying on the next tick', error);
+    } finally {
+      this.timersRunning = false;
+    }
+  }
+}
+
+/** The scorer's NestJS wiring; the logic is the plain {@link ScorerService}. */
+@Module({})
+export class ScorerModule {
+  static register(options: ScorerModuleOptions = {}): DynamicModule {
+    return {
+      module: ScorerModule,
+      providers: [
+        { provide: SCORER_OPTIONS, useValue: options },
+        {
+          provide: ScorerService,
+          inject: [SCORER_DATABASE, SCORER_STREAM],
+          useFactory: (db: SqlDatabase, stream: StreamPort) =>
+            new ScorerService(db, streamAlertsPublisher(stream), { config: options.config }),
+        },
+        ScorerRunner,
+      ],
+      exports: [ScorerService],
+    };
+  }
+}

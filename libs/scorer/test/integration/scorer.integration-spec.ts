@@ -1,0 +1,390 @@
+import type { DataSource } from 'typeorm';
+import { nhsNumberCheckDigit } from '@vigil/clinical';
+import type {
+  AlertEvent,
+  AlertsStreamEvent,
+  CanonicalObservation,
+  Parameter,
+  ScoreEvent,
+  VitalsStreamEvent,
+} from '@vigil/contracts';
+import {
+  AlertsRepository,
+  openDatabase,
+  type PatientEntity,
+  PatientsRepository,
+  type PersonalThreshold,
+  SqlDatabase,
+} from '@vigil/storage';
+import { createTestDatabase, type TestDatabase } from '@vigil/testing';
+import { ScorerService } from '../../src/index';
+
+const T0 = Date.parse('2026-11-25T06:00:00Z');
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+type Vitals = Partial<Record<Parameter, number | string>>;
+
+let nhsSeed = 100000000;
+function nextNhsNumber(): string {
+  for (;;) {
+    const nine = String(nhsSeed++);
+    const check = nhsNumberCheckDigit(nine);
+    if (check !== null) return `${nine}${check}`;
+  }
+}
+
+function observation(
+  patientId: string,
+  parameter: Parameter,
+  value: number | string,
+  at: number,
+): VitalsStreamEvent {
+  const coded = typeof value === 'string';
+  const measuredAt = new Date(at).toISOString();
+  const o: CanonicalObservation = {
+    id: `${patientId}:${parameter}:${at}`,
+    patientId,
+    deviceId: coded ? null : `dev-${patientId.slice(0, 8)}-${parameter}`,
+    parameter,
+    value: coded ? (value === 'oxygen' ? 1 : 0) : value,
+    valueCode: coded ? value : null,
+    unit: '1',
+    loinc: null,
+    mdc: null,
+    original: null,
+    measuredAt,
+    receivedAt: measuredAt,
+    source: coded ? 'manual' : 'json',
+    messageId: `${patientId}:${at}`,
+    seq: null,
+    detail: null,
+    enteredBy: coded ? 'nurse-1' : null,
+  };
+  return { type: 'observation', observation: o };
+}
+
+function vitals(patientId: string, at: number, v: Vitals): VitalsStreamEvent[] {
+  return Object.entries(v).map(([p, value]) =>
+    observation(patientId, p as Parameter, value as number | string, at),
+  );
+}
+
+/** A complete NEWS2 set scoring 0 on scale 1. */
+const NORMAL: Vitals = {
+  respiratoryRate: 16,
+  spo2: 97,
+  inspiredOxygen: 'air',
+  systolicBp: 125,
+  heartRate: 72,
+  consciousness: 'A',
+  temperature: 37,
+};
+
+const alertEvents = (events: readonly AlertsStreamEvent[]): AlertEvent[] =>
+  events.filter((e): e is AlertEvent => e.type.startsWith('alert.'));
+
+describe('scorer on the real PostgreSQL', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let sql: SqlDatabase;
+  let patients: PatientsRepository;
+  let wardId: string;
+  const alerts = new AlertsRepository();
+  let now = T0;
+  let published: AlertsStreamEvent[] = [];
+  let scorer: ScorerService;
+
+  async function admit(
+    opts: { spo2Scale?: 1 | 2; thresholds?: Omit<PersonalThreshold, 'setBy' | 'setAt'>[] } = {},
+  ): Promise<PatientEntity> {
+    const p = await patients.admit({
+      nhsNumber: nextNhsNumber(),
+      givenName: 'Test',
+      familyName: 'Patient',
+      wardId,
+      spo2Scale: opts.spo2Scale,
+    });
+    if (opts.thresholds) {
+      await patients.setThresholds(
+        p.id,
+        opts.thresholds.map((t) => ({ ...t, setBy: 'dr-copd', setAt: new Date(T0).toISOString() })),
+      );
+    }
+    return p;
+  }
+
+  /** One stream batch, processed with the clock at `at` (event time plus a minute of transport). */
+  async function batch(events: VitalsStreamEvent[], at: number): Promise<AlertsStreamEvent[]> {
+    now = at + MIN;
+    return scorer.handleBatch(events);
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDatabase({ url: db.url, poolSize: 4 });
+    sql = new SqlDatabase(ds);
+    patients = new PatientsRepository(ds);
+    wardId = (await patients.createWard('Scorer ward')).id;
+  });
+
+  beforeEach(() => {
+    published = [];
+    scorer = new ScorerService(
+      sql,
+      async (events) => {
+        published.push(...events);
+      },
+      { clock: () => new Date(now) },
+    );
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('a patient deteriorating from NEWS2 2 to 8 over six hours gets one band episode that escalates, and one red-score episode', async () => {
+    const p = await admit();
+    const hours: Vitals[] = [
+      { ...NORMAL, heartRate: 95, temperature: 38.5 }, // 2
+      { ...NORMAL, spo2: 95, heartRate: 95, temperature: 38.5 }, // 3
+      { ...NORMAL, respiratoryRate: 21, heartRate: 95, temperature: 38.5 }, // 4
+      { ...NORMAL, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5 }, // 5 medium
+      { ...NORMAL, respiratoryRate: 21, spo2: 95, heartRate: 112, temperature: 38.5 }, // 6 medium
+      { ...NORMAL, respiratoryRate: 21, spo2: 93, heartRate: 112, temperature: 38.5 }, // 7 high
+      { ...NORMAL, respiratoryRate: 25, spo2: 93, heartRate: 112, temperature: 38.5 }, // 8 high, RR scores 3
+    ];
+    for (const [i, v] of hours.entries()) await batch(vitals(p.id, T0 + i * HOUR, v), T0 + i * HOUR);
+
+    const scores = published.filter((e): e is ScoreEvent => e.type === 'score.updated');
+    expect(scores.map((s) => s.score.total)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(scores.every((s) => !s.score.partial && !s.score.retrospective)).toBe(true);
+
+    const stored = await alerts.listForPatient(sql, p.id);
+    expect(stored.map((a) => [a.ruleId, a.severity, a.state, a.news2Total])).toEqual([
+      ['news2-band', 'high', 'open', 8],
+      ['news2-red-score', 'high', 'open', 8],
+    ]);
+    const events = alertEvents(published);
+    expect(
+      events.filter((e) => e.type === 'alert.opened').map((e) => [e.alert.ruleId, e.alert.severity]),
+    ).toEqual([
+      ['news2-band', 'medium'],
+      ['news2-red-score', 'high'],
+    ]);
+    const band = events.filter((e) => e.alert.ruleId === 'news2-band');
+    expect(new Set(band.map((e) => e.alert.id)).size).toBe(1);
+    expect(band.map((e) => [e.type, e.alert.news2Total, e.alert.band])).toEqual([
+      ['alert.opened', 5, 'medium'],
+      ['alert.updated', 6, 'medium'],
+      ['alert.updated', 7, 'high'],
+      ['alert.updated', 8, 'high'],
+    ]);
+    expect(band[0].alert.reason).toMatch(/NEWS2 5 \(medium band\).*RCP NEWS2 2017/);
+    const audit = await alerts.listAudit(sql, stored[0].id);
+    expect(audit.map((a) => [a.action, a.fromState, a.toState, a.actor])).toEqual([
+      ['opened', null, 'open', null],
+    ]);
+  });
+
+  it('scores a COPD patient on SpO2 scale 2 and alerts on their personalised threshold', async () => {
+    const p = await admit({ spo2Scale: 2, thresholds: [{ parameter: 'spo2', below: 88, note: 'COPD' }] });
+    const first = await batch(vitals(p.id, T0, { ...NORMAL, spo2: 89 }), T0);
+    const [score] = first.filter((e): e is ScoreEvent => e.type === 'score.updated');
+    // Scale 2: 89 % on air is within the 88–92 target and scores 0 (scale 1 would score 3, a red score).
+    expect(score.score).toMatchObject({ spo2Scale: 2, total: 0, redScore: false });
+    expect(score.score.perParameter['spo2']).toBe(0);
+    expect(alertEvents(first)).toEqual([]);
+
+    const second = await batch(vitals(p.id, T0 + 10 * MIN, { spo2: 87 }), T0 + 10 * MIN);
+    const opened = alertEvents(second);
+    expect(opened.map((e) => [e.type, e.alert.ruleId, e.alert.triggeringParameters])).toEqual([
+      ['alert.opened', 'personal-threshold', ['spo2']],
+    ]);
+    expect(opened[0].alert.reason).toMatch(/below 88.*personalised threshold.*dr-copd: COPD/);
+  });
+
+  it('raises a fall at once as a critical alert', async () => {
+    const p = await admit();
+    const events = await batch([observation(p.id, 'fall', 1, T0)], T0);
+    expect(alertEvents(events).map((e) => [e.type, e.alert.ruleId, e.alert.severity, e.alert.kind])).toEqual([
+      ['alert.opened', 'fall', 'critical', 'clinical'],
+    ]);
+  });
+
+  it('HZ-09 a signal oscillating at a threshold for 10 minutes gives at most one alert', async () => {
+    const p = await admit({ spo2Scale: 2, thresholds: [{ parameter: 'spo2', below: 88 }] });
+    for (let m = 0; m < 10; m++) {
+      await batch(vitals(p.id, T0 + m * MIN, { spo2: m % 2 === 0 ? 87 : 89 }), T0 + m * MIN);
+    }
+    const events = alertEvents(published);
+    expect(events.filter((e) => e.type === 'alert.opened')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'alert.resolved')).toHaveLength(0);
+    expect(await alerts.listForPatient(sql, p.id)).toHaveLength(1);
+  });
+
+  it('closes an episode only after the condition has been clear long enough, and re-uses it before then', async () => {
+    const p = await admit({ spo2Scale: 2, thresholds: [{ parameter: 'spo2', below: 88 }] });
+    await batch(vitals(p.id, T0, { spo2: 86 }), T0);
+    for (let m = 1; m <= 20; m++) await batch(vitals(p.id, T0 + m * MIN, { spo2: 90 }), T0 + m * MIN);
+    const [closed] = await alerts.listForPatient(sql, p.id);
+    expect(closed.state).toBe('resolved');
+    expect(closed.resolutionNote).toMatch(/Closed automatically/);
+    await batch(vitals(p.id, T0 + 30 * MIN, { spo2: 86 }), T0 + 30 * MIN);
+    expect((await alerts.listForPatient(sql, p.id)).map((a) => a.state)).toEqual(['resolved', 'open']);
+  });
+
+  it('HZ-10 a snooze on one rule does not hide another, and breaks when the band worsens', async () => {
+    const p = await admit();
+    // NEWS2 5 (medium), no single 3.
+    const medium: Vitals = { ...NORMAL, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5 };
+    await batch(vitals(p.id, T0, medium), T0);
+    const [band] = await alerts.listForPatient(sql, p.id);
+    await alerts.snooze(sql, {
+      alertId: band.id,
+      actor: 'nurse-1',
+      at: new Date(now),
+      until: new Date(T0 + 4 * HOUR),
+    });
+    published = [];
+
+    // Same band again: stored, but the snoozed episode stays quiet.
+    await batch(vitals(p.id, T0 + 30 * MIN, { ...medium, heartRate: 96 }), T0 + 30 * MIN);
+    expect(alertEvents(published)).toEqual([]);
+
+    // A red score (another rule) is not hidden by the band's snooze.
+    await batch(vitals(p.id, T0 + HOUR, { ...NORMAL, respiratoryRate: 7 }), T0 + HOUR);
+    expect(alertEvents(published).map((e) => [e.type, e.alert.ruleId])).toEqual([
+      ['alert.opened', 'news2-red-score'],
+    ]);
+    published = [];
+
+    // The band worsens to high: the snooze breaks and the nurse is told.
+    await batch(vitals(p.id, T0 + 2 * HOUR, { ...medium, spo2: 93, heartRate: 112 }), T0 + 2 * HOUR);
+    const bandEvents = alertEvents(published).filter((e) => e.alert.ruleId === 'news2-band');
+    expect(bandEvents.map((e) => [e.type, e.alert.severity, e.alert.snoozedUntil])).toEqual([
+      ['alert.updated', 'high', null],
+    ]);
+    const audit = await alerts.listAudit(sql, band.id);
+    expect(audit.map((a) => a.action)).toEqual(['opened', 'snoozed', 'snooze-broken']);
+  });
+
+  it('HZ-08 a partial NEWS2 is stored and sent as partial, listing what is missing', async () => {
+    const p = await admit();
+    const events = await batch(vitals(p.id, T0, { spo2: 91, heartRate: 80 }), T0);
+    const [score] = events.filter((e): e is ScoreEvent => e.type === 'score.updated');
+    expect(score.score).toMatchObject({ partial: true, total: 3, redScore: true });
+    expect(score.score.missing).toEqual([
+      'respiratoryRate',
+      'onOxygen',
+      'systolicBp',
+      'consciousness',
+      'temperatureC',
+    ]);
+    const [red] = alertEvents(events);
+    expect(red.alert).toMatchObject({ ruleId: 'news2-red-score', partial: true });
+    expect(red.alert.reason).toMatch(/Partial score/);
+    const [row] = await sql.query<{ partial: boolean; missing: string[] }>(
+      `SELECT partial, missing FROM news2_scores WHERE patient_id = $1`,
+      [p.id],
+    );
+    expect(row.partial).toBe(true);
+    expect(row.missing).toContain('respiratoryRate');
+  });
+
+  it('HZ-07 a retrospective batch is stored and scored for the record but does not page', async () => {
+    const p = await admit();
+    await batch(vitals(p.id, T0 + 2 * HOUR, NORMAL), T0 + 2 * HOUR);
+    published = [];
+    // Store-and-forward delivers an older, alarming set late.
+    const late = await batch(
+      vitals(p.id, T0, { ...NORMAL, respiratoryRate: 26, spo2: 90, heartRate: 135 }),
+      T0 + 3 * HOUR,
+    );
+    expect(alertEvents(late)).toEqual([]);
+    const scores = late.filter((e): e is ScoreEvent => e.type === 'score.updated');
+    expect(scores.map((s) => [s.score.retrospective, s.score.total, s.score.scoredAt])).toEqual([
+      [true, 9, new Date(T0).toISOString()],
+    ]);
+    const rows = await sql.query<{ retrospective: boolean }>(
+      `SELECT retrospective FROM observations WHERE patient_id = $1 AND measured_at = $2`,
+      [p.id, new Date(T0)],
+    );
+    expect(rows.length).toBe(7);
+    expect(rows.every((r) => r.retrospective)).toBe(true);
+    expect(await alerts.listForPatient(sql, p.id)).toEqual([]);
+  });
+
+  it('HZ-04 replaying the same batch leaves no duplicate observation, score or alert', async () => {
+    const p = await admit();
+    const events = [...vitals(p.id, T0, { ...NORMAL, respiratoryRate: 7 }), observation(p.id, 'fall', 1, T0)];
+    const first = await batch(events, T0);
+    expect(alertEvents(first)).toHaveLength(2);
+    // A fresh instance (as after a crash before the stream commit) replays it.
+    scorer = new ScorerService(sql, async () => undefined, { clock: () => new Date(now) });
+    const second = await batch(events, T0);
+    expect(second).toEqual([]);
+    const [counts] = await sql.query<{ o: string; s: string; a: string }>(
+      `SELECT (SELECT count(*) FROM observations WHERE patient_id = $1) AS o,
+              (SELECT count(*) FROM news2_scores WHERE patient_id = $1) AS s,
+              (SELECT count(*) FROM alerts WHERE patient_id = $1) AS a`,
+      [p.id],
+    );
+    expect([Number(counts.o), Number(counts.s), Number(counts.a)]).toEqual([8, 1, 2]);
+  });
+
+  it('HZ-15 a failing audit write fails the transition, and a failing batch stores nothing', async () => {
+    const p = await admit();
+    await batch([observation(p.id, 'fall', 1, T0)], T0);
+    const [fall] = await alerts.listForPatient(sql, p.id);
+    await sql.query(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
+    await sql.query(
+      `CREATE TRIGGER refuse_audit BEFORE INSERT ON alert_audit FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
+    );
+    try {
+      await expect(
+        alerts.acknowledge(sql, { alertId: fall.id, actor: 'nurse-1', at: new Date(now) }),
+      ).rejects.toThrow(/audit store unavailable/);
+      expect((await alerts.findById(sql, fall.id))?.state).toBe('open');
+
+      const other = await admit();
+      await expect(batch([observation(other.id, 'fall', 1, T0)], T0)).rejects.toThrow(
+        /audit store unavailable/,
+      );
+      const [n] = await sql.query<{ n: string }>(
+        `SELECT count(*) AS n FROM observations WHERE patient_id = $1`,
+        [other.id],
+      );
+      expect(Number(n.n)).toBe(0);
+    } finally {
+      await sql.query(`DROP TRIGGER refuse_audit ON alert_audit`);
+    }
+    const acked = await alerts.acknowledge(sql, { alertId: fall.id, actor: 'nurse-1', at: new Date(now) });
+    expect(acked.alert).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'nurse-1',
+      assignedTo: 'nurse-1',
+    });
+    await expect(
+      alerts.resolve(sql, { alertId: fall.id, actor: 'nurse-1', at: new Date(now), note: ' ' }),
+    ).rejects.toThrow(/note/);
+    const audit = await alerts.listAudit(sql, fall.id);
+    expect(audit.map((a) => [a.action, a.fromState, a.toState, a.actor])).toEqual([
+      ['opened', null, 'open', null],
+      ['acknowledged', 'open', 'acknowledged', 'nurse-1'],
+    ]);
+  });
+
+  it('escalates unacknowledged alerts on a timer, once, from the database', async () => {
+    const p = await admit();
+    await batch([observation(p.id, 'fall', 1, T0)], T0);
+    now = T0 + 3 * MIN;
+    expect(alertEvents(await scorer.runTimers()).filter((e) => e.alert.patientId === p.id)).toEqual([]);
+    now = T0 + 10 * MIN;
+    const [a, b] = await Promise.all([scorer.runTimers(), scorer.runTimers()]);
+    const escalated = [...alertEvents(a), ...alertEvents(b)].filter((e) => e.alert.patientId === p.id);
+    expect(escalated.map((e) => [e.type, e.alert.state])).toEqual([['alert.escalated', 'escalated']]);
+  });
+});

@@ -1,0 +1,25 @@
+export { createStream, parseKafkaBrokers, type StreamConfig } from './create-stream';
+export {
+  InProcessStream,
+  type InProcessGroupStats,
+  type InProcessPartitionStats,
+  type InProcessStreamOptions,
+  type InProcessTopicStats,
+} from './in-process/in-process-stream';
+export type { RetryOptions } from './internal/backoff';
+export { consoleStreamErrorHandler } from './internal/report';
+export { KafkaStream, type KafkaClient, type KafkaStreamOptions } from './kafka/kafka-stream';
+export { murmur2, partitionFor } from './partitioner';
+export {
+  StreamClosedError,
+  type ConsumedBatch,
+  type ConsumedRecord,
+  type StreamErrorContext,
+  type StreamErrorHandler,
+  type StreamErrorPhase,
+  type StreamHeaders,
+  type StreamPort,
+  type StreamRecord,
+  type SubscribeOptions,
+  type Subscription,
+} from './stream.port';

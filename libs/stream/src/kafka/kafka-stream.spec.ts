@@ -1,0 +1,506 @@
+/**
+ * Unit tests of the Kafka adapter's glue against a scripted stand-in for the kafkajs client: what it asks of
+ * kafkajs (producer and consumer settings, commits) and when. The behaviour against a real broker is the
+ * contract suite's job (stream.contract.spec.ts, with KAFKA_BROKERS set).
+ */
+import type {
+  ConsumerConfig,
+  EachBatchPayload,
+  IHeaders,
+  KafkaMessage,
+  ProducerConfig,
+  ProducerRecord,
+} from 'kafkajs';
+import { deferred } from '../internal/deferred';
+import { StreamClosedError, type ConsumedBatch, type StreamErrorContext } from '../stream.port';
+import { KafkaStream, type KafkaClient, type KafkaStreamOptions } from './kafka-stream';
+
+type Listener = (event: { payload: { error: Error } }) => void;
+type RunConfig = { eachBatch: (payload: EachBatchPayload) => Promise<void>; [key: string]: unknown };
+
+class FakeConsumer {
+  readonly events = { CRASH: 'consumer.crash' };
+  readonly listeners = new Map<string, Listener>();
+  readonly log: string[];
+  runConfig: RunConfig | null = null;
+  running = false;
+  current: Promise<void> | null = null;
+  subscribed: unknown = null;
+
+  constructor(
+    readonly config: ConsumerConfig,
+    log: string[],
+  ) {
+    this.log = log;
+  }
+
+  on(event: string, listener: Listener): () => void {
+    this.listeners.set(event, listener);
+    return () => this.listeners.delete(event);
+  }
+
+  async connect(): Promise<void> {
+    this.log.push('consumer.connect');
+  }
+
+  async subscribe(subscription: unknown): Promise<void> {
+    this.subscribed = subscription;
+  }
+
+  async run(config: RunConfig): Promise<void> {
+    this.runConfig = config;
+    this.running = true;
+  }
+
+  async disconnect(): Promise<void> {
+    this.log.push('consumer.disconnect requested');
+    this.running = false; // as kafkajs: stop fetching, then wait for the batch being processed
+    await this.current?.catch(() => undefined);
+    this.log.push('consumer.disconnected');
+  }
+
+  /** Hands a fetched batch to the adapter, as kafkajs's runner would. */
+  deliver(
+    partition: number,
+    messages: KafkaMessage[],
+    overrides: { isStale?: () => boolean; commit?: () => Promise<void> } = {},
+  ): { done: Promise<void>; payload: EachBatchPayload } {
+    const log = this.log;
+    const payload = {
+      batch: { topic: 'vitals.observations', partition, messages },
+      resolveOffset: jest.fn((offset: string) => void log.push(`resolve ${offset}`)),
+      commitOffsetsIfNecessary: jest.fn(async (offsets?: unknown) => {
+        log.push(`commit ${JSON.stringify(offsets)}`);
+        await overrides.commit?.();
+      }),
+      heartbeat: jest.fn(async () => void log.push('heartbeat')),
+      isRunning: () => this.running,
+      isStale: overrides.isStale ?? (() => false),
+    } as unknown as EachBatchPayload;
+    const done = this.runConfig!.eachBatch(payload);
+    this.current = done;
+    return { done, payload };
+  }
+}
+
+function message(
+  offset: number,
+  value: unknown,
+  key: string | null = 'patient-1',
+  headers?: IHeaders,
+): KafkaMessage {
+  return {
+    offset: String(offset),
+    key: key === null ? null : Buffer.from(key),
+    value: value === null ? null : Buffer.from(JSON.stringify(value)),
+    timestamp: '0',
+    attributes: 0,
+    headers: headers ?? {},
+  };
+}
+
+function fakeClient() {
+  const log: string[] = [];
+  const producerConfigs: ProducerConfig[] = [];
+  const sent: ProducerRecord[] = [];
+  const consumers: FakeConsumer[] = [];
+  const createdTopics: unknown[] = [];
+  const producer = {
+    connect: jest.fn(async () => void log.push('producer.connect')),
+    send: jest.fn(async (record: ProducerRecord) => {
+      sent.push(record);
+      return [];
+    }),
+    disconnect: jest.fn(async () => void log.push('producer.disconnect')),
+  };
+  const admin = {
+    connect: jest.fn(async () => void log.push('admin.connect')),
+    createTopics: jest.fn(async (options: unknown) => {
+      createdTopics.push(options);
+      return true;
+    }),
+    disconnect: jest.fn(async () => void log.push('admin.disconnect')),
+  };
+  const client = {
+    producer: (config: ProducerConfig) => {
+      producerConfigs.push(config);
+      return producer;
+    },
+    consumer: (config: ConsumerConfig) => {
+      const consumer = new FakeConsumer(config, log);
+      consumers.push(consumer);
+      return consumer;
+    },
+    admin: () => admin,
+  } as unknown as KafkaClient;
+  return { client, log, producer, producerConfigs, sent, consumers, admin, createdTopics };
+}
+
+describe('KafkaStream (against a scripted kafkajs client)', () => {
+  const streams: KafkaStream[] = [];
+  const open = (client: KafkaClient, options: Partial<KafkaStreamOptions> = {}): KafkaStream => {
+    const stream = new KafkaStream({
+      brokers: ['kafka-1:9092'],
+      client,
+      retry: { initialDelayMs: 1, maxDelayMs: 1 },
+      ...options,
+    });
+    streams.push(stream);
+    return stream;
+  };
+  afterEach(async () => {
+    await Promise.all(streams.splice(0).map((s) => s.close()));
+  });
+
+  it('needs at least one broker and valid numbers', () => {
+    expect(() => new KafkaStream({ brokers: [] })).toThrow(TypeError);
+    expect(() => new KafkaStream({ brokers: ['k:9092'], partitions: 0 })).toThrow(RangeError);
+    expect(() => new KafkaStream({ brokers: ['k:9092'], heartbeatIntervalMs: 0 })).toThrow(RangeError);
+  });
+
+  it('connects nothing until used', () => {
+    const fake = fakeClient();
+    open(fake.client);
+    expect(fake.log).toEqual([]);
+  });
+
+  it('publishes with an idempotent producer, acks=all, the Kafka partitioner, JSON values and string headers', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { partitions: 12, replicationFactor: 3 });
+    await stream.publish('vitals.observations', [
+      { key: 'patient-1', value: { spo2: 97, at: new Date(0) }, headers: { trace: 't-1' } },
+      { key: 'patient-2', value: undefined },
+    ]);
+    await stream.publish('vitals.observations', [{ key: 'patient-1', value: 1 }]);
+
+    expect(fake.producerConfigs).toEqual([
+      expect.objectContaining({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    ]);
+    expect(typeof fake.producerConfigs[0].createPartitioner).toBe('function');
+    expect(fake.producer.connect).toHaveBeenCalledTimes(1);
+    expect(fake.sent[0]).toEqual({
+      topic: 'vitals.observations',
+      acks: -1,
+      messages: [
+        { key: 'patient-1', value: '{"spo2":97,"at":"1970-01-01T00:00:00.000Z"}', headers: { trace: 't-1' } },
+        { key: 'patient-2', value: 'null', headers: {} },
+      ],
+    });
+    expect(fake.createdTopics).toEqual([
+      {
+        waitForLeaders: true,
+        topics: [{ topic: 'vitals.observations', numPartitions: 12, replicationFactor: 3 }],
+      },
+    ]);
+  });
+
+  it('rejects unserialisable values and bad keys before touching Kafka; sends nothing for no records', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    await expect(stream.publish('t', [{ key: 'k', value: 1n }])).rejects.toThrow(TypeError);
+    await expect(stream.publish('t', [{ key: 3 as unknown as string, value: 1 }])).rejects.toThrow(TypeError);
+    await expect(stream.publish('', [{ key: 'k', value: 1 }])).rejects.toThrow(TypeError);
+    await stream.publish('t', []);
+    expect(fake.log).toEqual([]);
+  });
+
+  it('leaves topic creation to ensureTopics when autoCreateTopics is off, and retries a failed creation', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { autoCreateTopics: false });
+    await stream.publish('t', [{ key: 'k', value: 1 }]);
+    expect(fake.admin.createTopics).not.toHaveBeenCalled();
+    fake.admin.createTopics.mockRejectedValueOnce(new Error('no controller'));
+    await expect(stream.ensureTopics(['a', 'a'])).rejects.toThrow('no controller');
+    await stream.ensureTopics(['a']);
+    expect(fake.admin.createTopics).toHaveBeenCalledTimes(2);
+    await expect(stream.ensureTopics([''])).rejects.toThrow(TypeError);
+  });
+
+  it('reconnects the producer after a failed connect', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    fake.producer.connect.mockRejectedValueOnce(new Error('broker down'));
+    await expect(stream.publish('t', [{ key: 'k', value: 1 }])).rejects.toThrow('broker down');
+    await stream.publish('t', [{ key: 'k', value: 1 }]);
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('consumes with eachBatch, no auto-resolve, no auto-commit, from the beginning for a new group', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500 });
+    await stream.subscribe({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      handle: async () => undefined,
+    });
+    const consumer = fake.consumers[0];
+    expect(consumer.config).toEqual(
+      expect.objectContaining({ groupId: 'scorer', sessionTimeout: 10_000, heartbeatInterval: 500 }),
+    );
+    expect(consumer.subscribed).toEqual({ topics: ['vitals.observations'], fromBeginning: true });
+    expect(consumer.runConfig).toEqual(
+      expect.objectContaining({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+      }),
+    );
+  });
+
+  it('cuts a fetched batch into maxBatchSize chunks, committing each (offset + 1) only after handle resolved', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    const batches: ConsumedBatch<{ n: number } | null>[] = [];
+    await stream.subscribe<{ n: number } | null>({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      maxBatchSize: 3,
+      handle: async (batch) => {
+        fake.log.push(`handle ${batch.records.map((r) => r.offset).join(',')}`);
+        batches.push(batch);
+        await batch.heartbeat();
+      },
+    });
+    const messages = [
+      message(10, { n: 0 }, 'patient-1', {
+        trace: Buffer.from('b'),
+        multi: ['x', Buffer.from('y')],
+        none: undefined,
+      }),
+      ...Array.from({ length: 5 }, (_, i) => message(11 + i, { n: i + 1 })),
+      message(16, null, null),
+    ];
+    fake.log.length = 0;
+    await fake.consumers[0].deliver(4, messages).done;
+
+    const commit = (offset: string): string =>
+      `commit ${JSON.stringify({ topics: [{ topic: 'vitals.observations', partitions: [{ partition: 4, offset }] }] })}`;
+    expect(fake.log).toEqual([
+      'handle 10,11,12',
+      'heartbeat',
+      'resolve 12',
+      commit('13'),
+      'handle 13,14,15',
+      'heartbeat',
+      'resolve 15',
+      commit('16'),
+      'handle 16',
+      'heartbeat',
+      'resolve 16',
+      commit('17'),
+    ]);
+    expect(batches[0].records[0]).toEqual({
+      topic: 'vitals.observations',
+      partition: 4,
+      offset: '10',
+      key: 'patient-1',
+      value: { n: 0 },
+      headers: { trace: 'b', multi: 'y' },
+    });
+    expect(batches[2].records[0]).toEqual(expect.objectContaining({ key: '', value: null, headers: {} }));
+  });
+
+  it('reports a failed handle, heartbeats while backing off, and retries the same chunk before committing', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    const errors: { error: unknown; context: StreamErrorContext }[] = [];
+    let attempts = 0;
+    await stream.subscribe({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      decode: (value) => value as number,
+      onError: (error, context) => errors.push({ error, context }),
+      handle: async (batch) => {
+        attempts += 1;
+        fake.log.push(`handle ${batch.records.map((r) => r.offset).join(',')}`);
+        if (attempts === 1) throw new Error('database unavailable');
+      },
+    });
+    fake.log.length = 0;
+    await fake.consumers[0].deliver(0, [message(0, 1), message(1, 2)]).done;
+
+    expect(fake.log).toEqual([
+      'handle 0,1',
+      'heartbeat',
+      'handle 0,1',
+      'resolve 1',
+      expect.stringMatching(/^commit .*"offset":"2"/),
+    ]);
+    expect(errors).toEqual([
+      {
+        error: new Error('database unavailable'),
+        context: {
+          phase: 'handle',
+          topic: 'vitals.observations',
+          groupId: 'scorer',
+          partition: 0,
+          firstOffset: '0',
+          lastOffset: '1',
+          attempt: 1,
+          retryInMs: 1,
+        },
+      },
+    ]);
+  });
+
+  it('leaves a chunk uncommitted when the partition was revoked (stale)', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    const handle = jest.fn(async () => undefined);
+    await stream.subscribe({ topic: 'vitals.observations', groupId: 'scorer', handle });
+    const { done, payload } = fake.consumers[0].deliver(0, [message(0, 1)], { isStale: () => true });
+    await done;
+    expect(handle).not.toHaveBeenCalled();
+    expect(payload.commitOffsetsIfNecessary).not.toHaveBeenCalled();
+  });
+
+  it('reports a failed commit and rethrows it so kafkajs rejoins and the chunk comes again', async () => {
+    const fake = fakeClient();
+    const errors: StreamErrorContext[] = [];
+    const stream = open(fake.client, { onError: (_e, context) => errors.push(context) });
+    await stream.subscribe({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      handle: async () => undefined,
+    });
+    const failure = new Error('REBALANCE_IN_PROGRESS');
+    const { done } = fake.consumers[0].deliver(2, [message(5, 1)], { commit: () => Promise.reject(failure) });
+    await expect(done).rejects.toBe(failure);
+    expect(errors).toEqual([
+      expect.objectContaining({ phase: 'commit', partition: 2, firstOffset: '5', attempt: 1 }),
+    ]);
+  });
+
+  it('on close without grace, abandons the chunk in flight uncommitted and reports its late failure', async () => {
+    const fake = fakeClient();
+    const errors: StreamErrorContext[] = [];
+    const stream = open(fake.client);
+    const inFlight = deferred<void>();
+    const started = deferred<void>();
+    const subscription = await stream.subscribe({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      closeTimeoutMs: 0,
+      onError: (_e, context) => errors.push(context),
+      handle: async () => {
+        started.resolve();
+        await inFlight.promise;
+      },
+    });
+    const { done, payload } = fake.consumers[0].deliver(0, [message(0, 1), message(1, 2)]);
+    await started.promise;
+    await subscription.close();
+    await done;
+    expect(payload.resolveOffset).not.toHaveBeenCalled();
+    expect(payload.commitOffsetsIfNecessary).not.toHaveBeenCalled();
+    expect(fake.log.slice(-2)).toEqual(['consumer.disconnect requested', 'consumer.disconnected']);
+
+    inFlight.reject(new Error('too late'));
+    await new Promise<void>((r) => setImmediate(r));
+    expect(errors).toEqual([
+      expect.objectContaining({ phase: 'abandoned', firstOffset: '0', lastOffset: '1' }),
+    ]);
+  });
+
+  it('on close with grace, commits a chunk whose handler finishes in time and handles no further chunk', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    const inFlight = deferred<void>();
+    const started = deferred<void>();
+    const handled: string[] = [];
+    const subscription = await stream.subscribe({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      maxBatchSize: 1,
+      handle: async (batch) => {
+        handled.push(batch.records[0].offset);
+        started.resolve();
+        await inFlight.promise;
+      },
+    });
+    const { done, payload } = fake.consumers[0].deliver(0, [message(0, 1), message(1, 2)]);
+    await started.promise;
+    const closing = subscription.close();
+    inFlight.resolve();
+    await closing;
+    await done;
+    expect(handled).toEqual(['0']);
+    expect(payload.resolveOffset).toHaveBeenCalledWith('0');
+    expect(payload.commitOffsetsIfNecessary).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops backing off when closed, leaving the failed chunk uncommitted', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const failed = deferred<void>();
+    const subscription = await stream.subscribe({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      onError: () => failed.resolve(),
+      handle: async () => {
+        throw new Error('down');
+      },
+    });
+    const { done, payload } = fake.consumers[0].deliver(0, [message(0, 1)]);
+    await failed.promise;
+    await subscription.close();
+    await done;
+    expect(payload.commitOffsetsIfNecessary).not.toHaveBeenCalled();
+  });
+
+  it('reports consumer crashes as client errors', async () => {
+    const fake = fakeClient();
+    const errors: { error: unknown; context: StreamErrorContext }[] = [];
+    const stream = open(fake.client, { onError: (error, context) => errors.push({ error, context }) });
+    await stream.subscribe({ topic: 'alerts.events', groupId: 'api', handle: async () => undefined });
+    const crash = new Error('coordinator lost');
+    fake.consumers[0].listeners.get('consumer.crash')!({ payload: { error: crash } });
+    expect(errors).toEqual([
+      { error: crash, context: { phase: 'client', topic: 'alerts.events', groupId: 'api' } },
+    ]);
+  });
+
+  it('disconnects a consumer whose start failed', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    const client = fake.client as unknown as { consumer: (config: ConsumerConfig) => FakeConsumer };
+    const original = client.consumer;
+    client.consumer = (config) => {
+      const consumer = original(config);
+      consumer.subscribe = async () => {
+        throw new Error('topic authorisation failed');
+      };
+      return consumer;
+    };
+    await expect(
+      stream.subscribe({ topic: 't', groupId: 'g', handle: async () => undefined }),
+    ).rejects.toThrow('topic authorisation failed');
+    expect(fake.log).toContain('consumer.disconnected');
+  });
+
+  it('closes subscriptions, producer and admin, then refuses work', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    await stream.publish('t', [{ key: 'k', value: 1 }]);
+    await stream.subscribe({ topic: 't', groupId: 'g', handle: async () => undefined });
+    await stream.close();
+    expect(fake.log).toEqual(
+      expect.arrayContaining(['consumer.disconnected', 'producer.disconnect', 'admin.disconnect']),
+    );
+    await expect(stream.publish('t', [{ key: 'k', value: 1 }])).rejects.toBeInstanceOf(StreamClosedError);
+    await expect(
+      stream.subscribe({ topic: 't', groupId: 'g', handle: async () => undefined }),
+    ).rejects.toBeInstanceOf(StreamClosedError);
+    await expect(stream.ensureTopics(['t'])).rejects.toBeInstanceOf(StreamClosedError);
+  });
+
+  it('surfaces a failed disconnect from close()', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    await stream.publish('t', [{ key: 'k', value: 1 }]);
+    streams.pop(); // its close() is expected to reject
+    fake.producer.disconnect.mockRejectedValueOnce(new Error('socket hang up'));
+    await expect(stream.close()).rejects.toThrow('socket hang up');
+    expect(fake.log).toContain('admin.disconnect');
+  });
+});
