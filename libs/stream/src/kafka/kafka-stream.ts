@@ -377,10 +377,7 @@ class KafkaSubscription<T> implements Subscription {
 
   /** Waits before a retry, heartbeating so the group keeps this member; returns early on close. */
   private async sleep(ms: number, payload: EachBatchPayload): Promise<void> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const left = until - Date.now();
-      if (this.closing || left <= 0) return;
+    for (let left = ms; left > 0 && !this.closing; left -= this.settings.heartbeatIntervalMs) {
       try {
         await sleep(Math.min(left, this.settings.heartbeatIntervalMs), undefined, {
           signal: this.stopping.signal,
