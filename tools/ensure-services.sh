@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts PostgreSQL, Mosquitto and Redis on this machine if they are not already running, and
-# installs what the tests need from Debian when it is missing. Used by .ci/run; safe to rerun.
+# installs what the tests need from Debian when it is missing (including Chromium). Used by .ci/run; safe to rerun.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -41,5 +41,11 @@ if ! port_open 6379; then
 fi
 for _ in $(seq 1 15); do port_open 6379 && break; sleep 1; done
 port_open 6379 || { echo "Redis did not come up on 6379" >&2; exit 1; }
+
+# Debian's Chromium for the console's browser tests (playwright-core drives it; no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium"
+  apt_install chromium
+fi
 
 echo "services ready: PostgreSQL :5432, Mosquitto :1883, Redis :6379"
