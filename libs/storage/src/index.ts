@@ -36,7 +36,7 @@ export {
   type HourlyBucket,
 } from './timeseries/observations.repository';
 export { ScoresRepository, type ScoreToStore, type StoredScore } from './timeseries/scores.repository';
-export { type AlertRecord, toAlertSummary } from './alerts/alert-record';
+export { type AlertRecord, toAlertSummary, alertFromRow, ALERT_COLUMNS } from './alerts/alert-record';
 export {
   AlertsRepository,
   AlertTransitionError,
@@ -51,3 +51,17 @@ export {
   type DeviceStatusUpdate,
   type BoundDevice,
 } from './alerts/scoring-context.repository';
+export {
+  UsersRepository,
+  USER_ROLE_VALUES,
+  type UserRecord,
+  type UserRoleValue,
+  type NewUser,
+  type UserChanges,
+} from './users/users.repository';
+export {
+  SessionsRepository,
+  hashSessionToken,
+  type ActiveSession,
+  type SessionLimits,
+} from './users/sessions.repository';

@@ -3,6 +3,7 @@ import { DeadLetterEntity } from '../dead-letters/dead-letter.entity';
 import { CreateRegistry1764050000000 } from '../migrations/1764050000000-create-registry';
 import { CreateTimeSeries1764060000000 } from '../migrations/1764060000000-create-time-series';
 import { CreateAlerts1764060001000 } from '../migrations/1764060001000-create-alerts';
+import { CreateUsersAndSessions1764070000000 } from '../migrations/1764070000000-create-users-and-sessions';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { PatientEntity } from '../registry/patient.entity';
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   CreateRegistry1764050000000,
   CreateTimeSeries1764060000000,
   CreateAlerts1764060001000,
+  CreateUsersAndSessions1764070000000,
 ];
 
 export interface DatabaseOptions {

@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  acknowledgeAlertRequestSchema,
+  type AlertDetail,
+  type AlertsQuery,
+  alertsQuerySchema,
+  type AlertView,
+  type AssignAlertRequest,
+  assignAlertRequestSchema,
+  type EscalateAlertRequest,
+  escalateAlertRequestSchema,
+  type ResolveAlertRequest,
+  resolveAlertRequestSchema,
+  type SnoozeAlertRequest,
+  snoozeAlertRequestSchema,
+} from '@vigil/contracts';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { ALL_ROLES, type Principal } from '../auth/principal';
+import { UuidPipe, ZodPipe } from '../common/zod.pipe';
+import { AlertsService } from './alerts.service';
+
+const AlertId = new UuidPipe('alert');
+
+@Controller('alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get()
+  @Roles(...ALL_ROLES)
+  list(
+    @CurrentUser() me: Principal,
+    @Query(new ZodPipe(alertsQuerySchema)) q: AlertsQuery,
+  ): Promise<AlertView[]> {
+    return this.alerts.list(me, q);
+  }
+
+  @Get(':id')
+  @Roles(...ALL_ROLES)
+  detail(@CurrentUser() me: Principal, @Param('id', AlertId) id: string): Promise<AlertDetail> {
+    return this.alerts.detail(me, id);
+  }
+
+  @Post(':id/acknowledge')
+  @Roles(...ALL_ROLES)
+  @HttpCode(200)
+  acknowledge(
+    @CurrentUser() me: Principal,
+    @Param('id', AlertId) id: string,
+    @Body(new ZodPipe(acknowledgeAlertRequestSchema)) _body: Record<string, never>,
+  ): Promise<AlertView> {
+    return this.alerts.acknowledge(me, id);
+  }
+
+  @Post(':id/assign')
+  @Roles(...ALL_ROLES)
+  @HttpCode(200)
+  assign(
+    @CurrentUser() me: Principal,
+    @Param('id', AlertId) id: string,
+    @Body(new ZodPipe(assignAlertRequestSchema)) body: AssignAlertRequest,
+  ): Promise<AlertView> {
+    return this.alerts.assign(me, id, body.userId);
+  }
+
+  @Post(':id/escalate')
+  @Roles('nurse', 'clinician', 'admin')
+  @HttpCode(200)
+  escalate(
+    @CurrentUser() me: Principal,
+    @Param('id', AlertId) id: string,
+    @Body(new ZodPipe(escalateAlertRequestSchema)) body: EscalateAlertRequest,
+  ): Promise<AlertView> {
+    return this.alerts.escalate(me, id, body);
+  }
+
+  @Post(':id/resolve')
+  @Roles(...ALL_ROLES)
+  @HttpCode(200)
+  resolve(
+    @CurrentUser() me: Principal,
+    @Param('id', AlertId) id: string,
+    @Body(new ZodPipe(resolveAlertRequestSchema)) body: ResolveAlertRequest,
+  ): Promise<AlertView> {
+    return this.alerts.resolve(me, id, body.note);
+  }
+
+  @Post(':id/snooze')
+  @Roles('nurse', 'clinician')
+  @HttpCode(200)
+  snooze(
+    @CurrentUser() me: Principal,
+    @Param('id', AlertId) id: string,
+    @Body(new ZodPipe(snoozeAlertRequestSchema)) body: SnoozeAlertRequest,
+  ): Promise<AlertView> {
+    return this.alerts.snooze(me, id, body.minutes);
+  }
+}

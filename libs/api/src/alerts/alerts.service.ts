@@ -1,0 +1,185 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  ALERT_STATES,
+  type AlertDetail,
+  type AlertEvent,
+  type AlertsQuery,
+  type AlertState,
+  type AlertView,
+  streamTopics,
+} from '@vigil/contracts';
+import { AlertsRepository, SqlDatabase, toAlertSummary, UsersRepository } from '@vigil/storage';
+import type { StreamPort } from '@vigil/stream';
+import { API_STREAM } from '../api.options';
+import { AccessService } from '../auth/access.service';
+import type { Principal } from '../auth/principal';
+import { ApiError } from '../common/api-error';
+import { MetricsService } from '../metrics/metrics.service';
+import { type AlertWithContext, ConsoleReadsRepository } from '../read-model/console-reads.repository';
+
+const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'resolved');
+
+export function toAlertView(a: AlertWithContext): AlertView {
+  return { ...toAlertSummary(a.alert), patient: a.patient, wardName: a.wardName };
+}
+
+type Action = 'acknowledge' | 'assign' | 'escalate' | 'resolve' | 'snooze';
+
+/**
+ * Alert lists and the human actions on them. Every action is one of the storage layer's audited
+ * transitions (state change and audit row in one transaction, HZ-15); the resulting event is then
+ * published to `alerts.events` so every console updates.
+ */
+@Injectable()
+export class AlertsService {
+  private readonly logger = new Logger('alerts');
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly alerts: AlertsRepository,
+    private readonly users: UsersRepository,
+    private readonly reads: ConsoleReadsRepository,
+    private readonly access: AccessService,
+    private readonly metrics: MetricsService,
+    @Inject(API_STREAM) private readonly stream: StreamPort,
+  ) {}
+
+  async list(p: Principal, q: AlertsQuery): Promise<AlertView[]> {
+    if (q.wardId && p.role !== 'coordinator') this.access.requireWard(p, q.wardId);
+    const coordinator = p.role === 'coordinator';
+    const wards = q.wardId ? [q.wardId] : coordinator ? 'all' : this.access.wardScope(p);
+    const rows = await this.reads.alerts(this.db, {
+      wards,
+      escalatedOnly: coordinator,
+      states: q.state && q.state.length > 0 ? q.state : UNRESOLVED,
+      kind: q.kind,
+    });
+    return rows.map(toAlertView);
+  }
+
+  /** CCC queue: alerts escalated to the CCC and not yet resolved, across every ward. */
+  async cccQueue(): Promise<AlertView[]> {
+    const rows = await this.reads.alerts(this.db, {
+      wards: 'all',
+      escalatedOnly: true,
+      states: UNRESOLVED,
+    });
+    return rows.map(toAlertView);
+  }
+
+  async detail(p: Principal, id: string): Promise<AlertDetail> {
+    const found = await this.access.requireAlert(p, id);
+    const audit = await this.alerts.listAudit(this.db, id);
+    return {
+      ...toAlertView(found),
+      audit: audit.map((e) => ({
+        alertId: e.alertId,
+        at: e.at.toISOString(),
+        actor: e.actor,
+        action: e.action,
+        fromState: e.fromState,
+        toState: e.toState,
+        detail: e.detail ?? {},
+      })),
+    };
+  }
+
+  async historyOfPatient(p: Principal, patientId: string): Promise<AlertView[]> {
+    await this.access.requirePatient(p, patientId, 'read');
+    const rows = await this.reads.alerts(this.db, {
+      wards: 'all',
+      escalatedOnly: false,
+      states: [],
+      patientId,
+    });
+    return rows.map(toAlertView).sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+  }
+
+  acknowledge(p: Principal, id: string): Promise<AlertView> {
+    return this.act(p, id, 'acknowledge', (at) =>
+      this.alerts.acknowledge(this.db, { alertId: id, actor: p.userId, at }),
+    );
+  }
+
+  async assign(p: Principal, id: string, userId: string): Promise<AlertView> {
+    const found = await this.access.requireAlert(p, id);
+    if (p.role === 'coordinator' && userId !== p.userId) {
+      throw ApiError.forbidden('coordinators take ownership: assign to yourself');
+    }
+    const assignee = await this.users.findById(userId);
+    const eligible =
+      assignee !== null &&
+      !assignee.disabled &&
+      (assignee.role === 'admin' ||
+        assignee.role === 'coordinator' ||
+        assignee.wardIds.includes(found.alert.wardId));
+    if (!eligible) {
+      throw ApiError.invalid('this user cannot take the alert', [
+        { path: 'userId', message: 'unknown, disabled, or not on this ward' },
+      ]);
+    }
+    return this.act(p, id, 'assign', (at) =>
+      this.alerts.assign(this.db, { alertId: id, actor: p.userId, assignee: userId, at }),
+    );
+  }
+
+  escalate(p: Principal, id: string, body: { reason: string; destination: 'ccc' }): Promise<AlertView> {
+    return this.act(p, id, 'escalate', (at) =>
+      this.alerts.escalate(this.db, {
+        alertId: id,
+        actor: p.userId,
+        at,
+        reason: body.reason,
+        destination: body.destination,
+      }),
+    );
+  }
+
+  resolve(p: Principal, id: string, note: string): Promise<AlertView> {
+    return this.act(p, id, 'resolve', (at) =>
+      this.alerts.resolve(this.db, { alertId: id, actor: p.userId, at, note }),
+    );
+  }
+
+  snooze(p: Principal, id: string, minutes: number): Promise<AlertView> {
+    return this.act(p, id, 'snooze', (at) =>
+      this.alerts.snooze(this.db, {
+        alertId: id,
+        actor: p.userId,
+        at,
+        until: new Date(at.getTime() + minutes * 60_000),
+      }),
+    );
+  }
+
+  private async act(
+    p: Principal,
+    id: string,
+    action: Action,
+    run: (at: Date) => Promise<AlertEvent>,
+  ): Promise<AlertView> {
+    const found = await this.access.requireAlert(p, id);
+    let event: AlertEvent;
+    try {
+      event = await run(new Date());
+      this.metrics.alertActions.inc({ action, outcome: 'done' });
+    } catch (error) {
+      this.metrics.alertActions.inc({ action, outcome: 'refused' });
+      throw error;
+    }
+    await this.publish(event);
+    return { ...event.alert, patient: found.patient, wardName: found.wardName };
+  }
+
+  /**
+   * The transition has committed: the database is the record. A failed publish only delays the socket
+   * notification (consoles also refetch on reconnect), so it is logged, not returned as a failure.
+   */
+  private async publish(event: AlertEvent): Promise<void> {
+    try {
+      await this.stream.publish(streamTopics.alerts, [{ key: event.alert.patientId, value: event }]);
+    } catch (error) {
+      this.logger.error(`could not publish ${event.type}: ${(error as Error).name}`);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { NotFoundException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { AlertTransitionError, RegistryError } from '@vigil/storage';
+import { toApiError } from './api-exception.filter';
+
+describe('toApiError', () => {
+  it('maps domain errors to specific codes and statuses', () => {
+    expect(toApiError(new RegistryError('conflict', 'taken'))).toMatchObject({
+      status: 409,
+      code: 'conflict',
+      message: 'taken',
+    });
+    expect(toApiError(new RegistryError('invalid', 'bad'))).toMatchObject({
+      status: 400,
+      code: 'validation-failed',
+    });
+    expect(toApiError(new AlertTransitionError('invalid-transition', 'no'))).toMatchObject({
+      status: 409,
+      code: 'invalid-transition',
+    });
+    expect(toApiError(new ThrottlerException())).toMatchObject({ status: 429, code: 'rate-limited' });
+    expect(toApiError(new NotFoundException())).toMatchObject({ status: 404, code: 'not-found' });
+  });
+
+  it('hides anything unexpected behind a generic 500', () => {
+    const e = toApiError(
+      Object.assign(new Error('duplicate key value violates "patients" (nhs_number)=(9434765919)'), {
+        code: '23505',
+      }),
+    );
+    expect(e).toMatchObject({ status: 500, code: 'internal-error' });
+    expect(e.message).not.toMatch(/9434765919|patients/);
+  });
+});

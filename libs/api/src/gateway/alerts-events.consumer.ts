@@ -1,0 +1,84 @@
+import { hostname } from 'node:os';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import {
+  type AlertsStreamEvent,
+  alertsStreamEventSchema,
+  socketEvents,
+  socketRooms,
+  streamTopics,
+} from '@vigil/contracts';
+import type { StreamPort, Subscription } from '@vigil/stream';
+import { API_OPTIONS, API_STREAM, type ApiModuleOptions } from '../api.options';
+import { MetricsService } from '../metrics/metrics.service';
+import { SocketHub } from './socket-hub.service';
+
+/** Which rooms an event goes to. Patient events: their ward and admins; escalated alerts also the CCC. */
+export function roomsForEvent(event: AlertsStreamEvent): string[] | 'everyone' {
+  if (event.type === 'pipeline.status') return 'everyone';
+  if (event.type === 'score.updated') return [socketRooms.ward(event.wardId), socketRooms.admin];
+  const rooms = [socketRooms.ward(event.alert.wardId), socketRooms.admin];
+  if (event.alert.escalatedAt !== null) rooms.push(socketRooms.ccc);
+  return rooms;
+}
+
+export function apiGroupId(options: ApiModuleOptions): string {
+  return `vigil-api-${options.instanceId ?? hostname()}`;
+}
+
+/**
+ * Consumes `alerts.events` in a consumer group of its own per api instance (every instance must see
+ * every event to reach its own sockets) and pushes each one to the permitted rooms.
+ */
+@Injectable()
+export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('alerts-events');
+  private subscription: Subscription | null = null;
+
+  constructor(
+    @Inject(API_STREAM) private readonly stream: StreamPort,
+    @Inject(API_OPTIONS) private readonly options: ApiModuleOptions,
+    private readonly hub: SocketHub,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.stream.subscribe<unknown>({
+      topic: streamTopics.alerts,
+      groupId: apiGroupId(this.options),
+      // Never throws: a notification that cannot be pushed must not hold up the stream (the in-process
+      // publish waits for every group) — consoles refetch on reconnect anyway.
+      handle: async (batch) => {
+        for (const record of batch.records) {
+          const parsed = alertsStreamEventSchema.safeParse(record.value);
+          if (!parsed.success) {
+            this.logger.warn(`skipped an invalid alerts.events record at offset ${record.offset}`);
+            continue;
+          }
+          this.push(parsed.data);
+        }
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  push(event: AlertsStreamEvent): void {
+    const rooms = roomsForEvent(event);
+    this.metrics.streamEvents.inc({ type: event.type });
+    try {
+      if (event.type === 'pipeline.status') this.hub.broadcast(socketEvents.pipeline, event);
+      else if (event.type === 'score.updated') this.hub.emit(rooms as string[], socketEvents.score, event);
+      else this.hub.emit(rooms as string[], socketEvents.alert, event);
+    } catch (error) {
+      this.logger.warn(`could not push ${event.type}: ${(error as Error).name}`);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+import {
+  ALERT_SEVERITIES,
+  type AlertKind,
+  type AlertPatientRef,
+  type AlertState,
+  type AuditEntry,
+  type News2Score,
+  type ObservationView,
+  type Parameter,
+} from '@vigil/contracts';
+import { ALERT_COLUMNS, type AlertRecord, alertFromRow, type SqlClient } from '@vigil/storage';
+
+/** Which wards a query may read: every ward, or a list (possibly empty). */
+export type WardScope = 'all' | readonly string[];
+
+export interface AlertFilter {
+  wards: WardScope;
+  /** Coordinators: only alerts that went to the CCC. */
+  escalatedOnly: boolean;
+  states: readonly AlertState[];
+  kind?: AlertKind;
+  patientId?: string;
+  alertId?: string;
+  limit?: number;
+}
+
+export interface ExportObservation {
+  observationId: string;
+  patientId: string;
+  parameter: Parameter;
+  value: number;
+  valueCode: string | null;
+  measuredAt: Date;
+  receivedAt: Date;
+  retrospective: boolean;
+  deviceId: string | null;
+  mdc: string | null;
+}
+
+export interface AlertWithContext {
+  alert: AlertRecord;
+  patient: AlertPatientRef | null;
+  wardName: string;
+}
+
+const ALERT_SELECT = ALERT_COLUMNS.map(([, c]) => `a.${c}`).join(', ');
+
+/**
+ * The console's read side: joins the storage repositories do not offer (alerts with patient and ward,
+ * latest scores per patient, observations with their source, audit across alerts). Reads only; every
+ * write goes through the storage repositories.
+ */
+export class ConsoleReadsRepository {
+  async alerts(sql: SqlClient, filter: AlertFilter): Promise<AlertWithContext[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.wards !== 'all') where.push(`a.ward_id = ANY($${params.push([...filter.wards])}::uuid[])`);
+    if (filter.escalatedOnly) where.push(`a.escalated_at IS NOT NULL`);
+    if (filter.states.length > 0) where.push(`a.state = ANY($${params.push([...filter.states])}::text[])`);
+    if (filter.kind) where.push(`a.kind = $${params.push(filter.kind)}`);
+    if (filter.patientId) where.push(`a.patient_id = $${params.push(filter.patientId)}::uuid`);
+    if (filter.alertId) where.push(`a.id = $${params.push(filter.alertId)}::uuid`);
+    const severities = params.push([...ALERT_SEVERITIES]);
+    const limit = Math.min(Math.max(filter.limit ?? 500, 1), 2000);
+    const rows = await sql.query(
+      `SELECT ${ALERT_SELECT}, p.given_name AS p_given_name, p.family_name AS p_family_name,
+              p.nhs_number AS p_nhs_number, p.id AS p_id, w.name AS w_name
+       FROM alerts a
+       LEFT JOIN patients p ON p.id = a.patient_id
+       LEFT JOIN wards w ON w.id = a.ward_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY array_position($${severities}::text[], a.severity), a.opened_at, a.id
+       LIMIT ${limit}`,
+      params,
+    );
+    return rows.map((r) => ({
+      alert: alertFromRow(r),
+      patient:
+        r['p_id'] === null || r['p_id'] === undefined
+          ? null
+          : {
+              id: r['p_id'] as string,
+              givenName: r['p_given_name'] as string,
+              familyName: r['p_family_name'] as string,
+              nhsNumber: r['p_nhs_number'] as string,
+            },
+      wardName: (r['w_name'] as string | null) ?? '',
+    }));
+  }
+
+  /** True when the patient has an unresolved alert that went to the CCC (coordinator visibility). */
+  async hasEscalatedAlert(sql: SqlClient, patientId: string): Promise<boolean> {
+    const rows = await sql.query(
+      `SELECT 1 FROM alerts WHERE patient_id = $1 AND escalated_at IS NOT NULL AND state <> 'resolved' LIMIT 1`,
+      [patientId],
+    );
+    return rows.length > 0;
+  }
+
+  async escalatedPatientIds(sql: SqlClient): Promise<string[]> {
+    const rows = await sql.query<{ patient_id: string }>(
+      `SELECT DISTINCT patient_id FROM alerts WHERE escalated_at IS NOT NULL AND state <> 'resolved'`,
+    );
+    return rows.map((r) => r.patient_id);
+  }
+
+  /** The newest non-retrospective score of each patient since `since`. */
+  async latestScores(
+    sql: SqlClient,
+    patientIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, News2Score>> {
+    if (patientIds.length === 0) return new Map();
+    const rows = await sql.query<{
+      patient_id: string;
+      scored_at: Date;
+      scorer_version: string;
+      total: number;
+      band: News2Score['band'];
+      partial: boolean;
+      missing: string[];
+      red_score: boolean;
+      per_parameter: Record<string, number>;
+      spo2_scale: number;
+      retrospective: boolean;
+    }>(
+      `SELECT DISTINCT ON (patient_id) patient_id, scored_at, scorer_version, total, band, partial, missing,
+              red_score, per_parameter, spo2_scale, retrospective
+       FROM news2_scores
+       WHERE patient_id = ANY($1::uuid[]) AND scored_at >= $2 AND NOT retrospective
+       ORDER BY patient_id, scored_at DESC, scorer_version DESC`,
+      [[...patientIds], since],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.patient_id,
+        {
+          total: Number(r.total),
+          band: r.band,
+          partial: r.partial,
+          missing: r.missing,
+          redScore: r.red_score,
+          perParameter: r.per_parameter,
+          scorerVersion: r.scorer_version,
+          scoredAt: new Date(r.scored_at).toISOString(),
+          retrospective: r.retrospective,
+          spo2Scale: Number(r.spo2_scale) === 2 ? 2 : 1,
+        },
+      ]),
+    );
+  }
+
+  /** A patient's observations in [from, to), oldest first, with source and arrival time. */
+  async observations(
+    sql: SqlClient,
+    patientId: string,
+    from: Date,
+    to: Date,
+    parameter?: Parameter,
+  ): Promise<ObservationView[]> {
+    const params: unknown[] = [patientId, from, to];
+    const rows = await sql.query<{
+      id: string;
+      parameter: string;
+      value: number;
+      value_code: string | null;
+      unit: string;
+      measured_at: Date;
+      received_at: Date;
+      retrospective: boolean;
+      source: string;
+    }>(
+      `SELECT id, parameter, value, value_code, unit, measured_at, received_at, retrospective, source
+       FROM observations
+       WHERE patient_id = $1 AND measured_at >= $2 AND measured_at < $3
+         ${parameter ? `AND parameter = $${params.push(parameter)}` : ''}
+       ORDER BY measured_at, id LIMIT 20000`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      parameter: r.parameter,
+      value: Number(r.value),
+      valueCode: r.value_code,
+      unit: r.unit,
+      measuredAt: new Date(r.measured_at).toISOString(),
+      receivedAt: new Date(r.received_at).toISOString(),
+      retrospective: r.retrospective,
+      source: r.source,
+    }));
+  }
+
+  /** Every observation of a patient in [from, to) with device and MDC code, for the FHIR export. */
+  async observationsForExport(
+    sql: SqlClient,
+    patientId: string,
+    from: Date,
+    to: Date,
+  ): Promise<ExportObservation[]> {
+    const rows = await sql.query<{
+      id: string;
+      parameter: Parameter;
+      value: number;
+      value_code: string | null;
+      measured_at: Date;
+      received_at: Date;
+      retrospective: boolean;
+      device_id: string | null;
+      mdc: string | null;
+    }>(
+      `SELECT id, parameter, value, value_code, measured_at, received_at, retrospective, device_id, mdc
+       FROM observations WHERE patient_id = $1 AND measured_at >= $2 AND measured_at < $3
+       ORDER BY measured_at, id LIMIT 200000`,
+      [patientId, from, to],
+    );
+    return rows.map((r) => ({
+      observationId: r.id,
+      patientId,
+      parameter: r.parameter,
+      value: Number(r.value),
+      valueCode: r.value_code,
+      measuredAt: new Date(r.measured_at),
+      receivedAt: new Date(r.received_at),
+      retrospective: r.retrospective,
+      deviceId: r.device_id,
+      mdc: r.mdc,
+    }));
+  }
+
+  /** Audit rows, newest first, limited to alerts of the wards in scope. */
+  async audit(
+    sql: SqlClient,
+    filter: { wards: WardScope; alertId?: string; limit?: number },
+  ): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.wards !== 'all') where.push(`a.ward_id = ANY($${params.push([...filter.wards])}::uuid[])`);
+    if (filter.alertId) where.push(`t.alert_id = $${params.push(filter.alertId)}::uuid`);
+    const limit = Math.min(Math.max(filter.limit ?? 500, 1), 5000);
+    const rows = await sql.query<{
+      alert_id: string;
+      at: Date;
+      actor: string | null;
+      action: string;
+      from_state: string | null;
+      to_state: string;
+      detail: Record<string, unknown>;
+    }>(
+      `SELECT t.alert_id, t.at, t.actor, t.action, t.from_state, t.to_state, t.detail
+       FROM alert_audit t JOIN alerts a ON a.id = t.alert_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY t.at DESC, t.id DESC LIMIT ${limit}`,
+      params,
+    );
+    return rows.map((r) => ({
+      alertId: r.alert_id,
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      action: r.action,
+      fromState: r.from_state,
+      toState: r.to_state,
+      detail: r.detail,
+    }));
+  }
+
+  async ping(sql: SqlClient): Promise<void> {
+    await sql.query(`SELECT 1`);
+  }
+}

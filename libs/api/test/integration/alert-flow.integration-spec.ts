@@ -1,0 +1,112 @@
+import request from 'supertest';
+import { type Harness, startHarness } from '../support/api-harness';
+import { login } from '../support/session';
+
+describe('alert flow over REST', () => {
+  let h: Harness;
+  let nurse: string;
+  let coordinator: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    nurse = await login(h.url, 'nurse.a');
+    coordinator = await login(h.url, 'coordinator');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('acknowledge → escalate → CCC queue → assign → resolve (note required)', async () => {
+    const alert = await h.openAlert(h.patientA, h.wardA);
+
+    const list = await request(h.url).get('/api/alerts').set('Cookie', nurse).expect(200);
+    expect(list.body.map((a: { id: string }) => a.id)).toContain(alert.id);
+    expect(list.body[0].patient).toMatchObject({ id: h.patientA, givenName: 'Ada' });
+    expect(list.body[0].wardName).toBe('Ward A');
+
+    const ack = await request(h.url)
+      .post(`/api/alerts/${alert.id}/acknowledge`)
+      .set('Cookie', nurse)
+      .send({})
+      .expect(200);
+    expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: h.users.nurseA.id });
+
+    // Not yet escalated: the coordinator does not see it.
+    const before = await request(h.url).get('/api/ccc/queue').set('Cookie', coordinator).expect(200);
+    expect(before.body.map((a: { id: string }) => a.id)).not.toContain(alert.id);
+
+    const esc = await request(h.url)
+      .post(`/api/alerts/${alert.id}/escalate`)
+      .set('Cookie', nurse)
+      .send({ reason: 'SpO2 falling despite oxygen', destination: 'ccc' })
+      .expect(200);
+    expect(esc.body).toMatchObject({ state: 'escalated', escalationReason: 'SpO2 falling despite oxygen' });
+
+    const queue = await request(h.url).get('/api/ccc/queue').set('Cookie', coordinator).expect(200);
+    const queued = queue.body.find((a: { id: string }) => a.id === alert.id);
+    expect(queued).toBeDefined();
+    expect(queued.escalatedAt).not.toBeNull();
+
+    const take = await request(h.url)
+      .post(`/api/alerts/${alert.id}/assign`)
+      .set('Cookie', coordinator)
+      .send({ userId: h.users.coordinator.id })
+      .expect(200);
+    expect(take.body.assignedTo).toBe(h.users.coordinator.id);
+
+    const noNote = await request(h.url)
+      .post(`/api/alerts/${alert.id}/resolve`)
+      .set('Cookie', coordinator)
+      .send({ note: '   ' })
+      .expect(400);
+    expect(noNote.body.error.code).toBe('validation-failed');
+    expect(noNote.body.error.fields[0].path).toBe('note');
+
+    const resolved = await request(h.url)
+      .post(`/api/alerts/${alert.id}/resolve`)
+      .set('Cookie', coordinator)
+      .send({ note: 'Reviewed by CCC; oxygen titrated.' })
+      .expect(200);
+    expect(resolved.body).toMatchObject({
+      state: 'resolved',
+      resolutionNote: 'Reviewed by CCC; oxygen titrated.',
+    });
+
+    const detail = await request(h.url).get(`/api/alerts/${alert.id}`).set('Cookie', nurse).expect(200);
+    expect(detail.body.audit.map((e: { action: string }) => e.action)).toEqual([
+      'acknowledged',
+      'escalated',
+      'assigned',
+      'resolved',
+    ]);
+    expect(detail.body.audit.map((e: { actor: string }) => e.actor)).toEqual([
+      h.users.nurseA.id,
+      h.users.nurseA.id,
+      h.users.coordinator.id,
+      h.users.coordinator.id,
+    ]);
+
+    // A resolved alert cannot be acknowledged again.
+    const again = await request(h.url)
+      .post(`/api/alerts/${alert.id}/acknowledge`)
+      .set('Cookie', nurse)
+      .send({})
+      .expect(409);
+    expect(again.body.error.code).toBe('invalid-transition');
+  });
+
+  it('a coordinator may take ownership only for themselves', async () => {
+    const alert = await h.openAlert(h.patientA, h.wardA, 'fall', 'critical');
+    await request(h.url)
+      .post(`/api/alerts/${alert.id}/escalate`)
+      .set('Cookie', nurse)
+      .send({ reason: 'fall at home', destination: 'ccc' })
+      .expect(200);
+    const res = await request(h.url)
+      .post(`/api/alerts/${alert.id}/assign`)
+      .set('Cookie', coordinator)
+      .send({ userId: h.users.nurseA.id })
+      .expect(403);
+    expect(res.body.error.code).toBe('forbidden');
+  });
+});

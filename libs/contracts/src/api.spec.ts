@@ -1,0 +1,77 @@
+import {
+  admitPatientRequestSchema,
+  alertsQuerySchema,
+  createUserRequestSchema,
+  escalateAlertRequestSchema,
+  manualObservationRequestSchema,
+  resolveAlertRequestSchema,
+  thresholdsRequestSchema,
+  updateUserRequestSchema,
+} from './api';
+
+describe('api request schemas', () => {
+  const admit = {
+    nhsNumber: '943 476 5919',
+    givenName: 'A',
+    familyName: 'B',
+    wardId: '6f1c1a52-8f0e-4c43-9c8e-0a3b7e2b8d11',
+  };
+
+  it('admit: accepts a valid NHS number in either form, refuses a bad check digit', () => {
+    expect(admitPatientRequestSchema.safeParse(admit).success).toBe(true);
+    expect(admitPatientRequestSchema.safeParse({ ...admit, nhsNumber: '9434765919' }).success).toBe(true);
+    const bad = admitPatientRequestSchema.safeParse({ ...admit, nhsNumber: '9434765918' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]).toMatchObject({
+      path: ['nhsNumber'],
+      message: expect.stringMatching(/Modulus 11/),
+    });
+    expect(admitPatientRequestSchema.safeParse({ ...admit, nhsNumber: ' 9434765919' }).success).toBe(false);
+  });
+
+  it('resolve needs a non-blank note; escalate needs a reason and goes to the CCC', () => {
+    expect(resolveAlertRequestSchema.safeParse({ note: '  ' }).success).toBe(false);
+    expect(resolveAlertRequestSchema.parse({ note: ' done ' })).toEqual({ note: 'done' });
+    expect(escalateAlertRequestSchema.parse({ reason: 'worse' })).toEqual({
+      reason: 'worse',
+      destination: 'ccc',
+    });
+    expect(escalateAlertRequestSchema.safeParse({ reason: 'worse', destination: 'gp' }).success).toBe(false);
+    expect(escalateAlertRequestSchema.safeParse({ reason: '' }).success).toBe(false);
+  });
+
+  it('manual observation: needs one value and a time; ranges from the parameter definitions', () => {
+    const at = '2026-01-01T10:00:00Z';
+    expect(manualObservationRequestSchema.safeParse({ measuredAt: at }).success).toBe(false);
+    expect(manualObservationRequestSchema.safeParse({ measuredAt: at, spo2: 101 }).success).toBe(false);
+    expect(manualObservationRequestSchema.safeParse({ measuredAt: at, consciousness: 'X' }).success).toBe(
+      false,
+    );
+    expect(manualObservationRequestSchema.parse({ measuredAt: at, consciousness: 'A' })).toEqual({
+      measuredAt: at,
+      consciousness: 'A',
+    });
+  });
+
+  it('thresholds need below or above, in order', () => {
+    expect(thresholdsRequestSchema.safeParse([{ parameter: 'spo2' }]).success).toBe(false);
+    expect(
+      thresholdsRequestSchema.safeParse([{ parameter: 'heartRate', below: 100, above: 50 }]).success,
+    ).toBe(false);
+    expect(thresholdsRequestSchema.safeParse([{ parameter: 'spo2', below: 88 }]).success).toBe(true);
+  });
+
+  it('users: username pattern, minimum password length, updates need a field', () => {
+    const user = { username: 'nurse.a', displayName: 'N', role: 'nurse', password: 'twelve chars' };
+    expect(createUserRequestSchema.parse(user).wardIds).toEqual([]);
+    expect(createUserRequestSchema.safeParse({ ...user, username: 'Nurse A' }).success).toBe(false);
+    expect(createUserRequestSchema.safeParse({ ...user, password: 'short' }).success).toBe(false);
+    expect(createUserRequestSchema.safeParse({ ...user, role: 'root' }).success).toBe(false);
+    expect(updateUserRequestSchema.safeParse({}).success).toBe(false);
+  });
+
+  it('alerts query: comma-separated states', () => {
+    expect(alertsQuerySchema.parse({ state: 'open,escalated' })).toEqual({ state: ['open', 'escalated'] });
+    expect(alertsQuerySchema.safeParse({ state: 'open,closed' }).success).toBe(false);
+  });
+});

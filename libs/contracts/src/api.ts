@@ -1,0 +1,406 @@
+/**
+ * The REST contract between the api and the console (docs/api-surface.md): zod schemas for every
+ * request body and query, and the response types. The console and the device simulator import these.
+ */
+import { isValidNhsNumber } from '@vigil/clinical';
+import { z } from 'zod';
+import type { AlertSummary, News2Score } from './alerts';
+import { ALERT_KINDS, ALERT_STATES } from './alerts';
+import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETERS, PARAMETER_DEFINITIONS } from './parameters';
+import { REJECTION_REASONS } from './rejections';
+import { DEVICE_ID_PATTERN } from './topics';
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+// ---------------------------------------------------------------------------------------------
+// Users and auth
+
+export const USER_ROLES = ['nurse', 'coordinator', 'clinician', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** The name of the session cookie (httpOnly, SameSite=Strict; see docs/decisions/0001-session-cookies.md). */
+export const SESSION_COOKIE_NAME = 'vigil_session';
+
+export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
+/** Minimum password length for local accounts (NCSC: length over complexity rules). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+export const loginRequestSchema = z.object({
+  username: z.string().min(1, 'username is required').max(64),
+  password: z.string().min(1, 'password is required').max(1024),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  wardIds: string[];
+}
+
+/** An account as admins see it. */
+export interface UserAccount extends User {
+  disabled: boolean;
+  createdAt: string;
+}
+
+export const createUserRequestSchema = z.object({
+  username: z
+    .string()
+    .regex(USERNAME_PATTERN, 'username must be 3–64 of lower-case letters, digits, dot, underscore, hyphen'),
+  displayName: z.string().trim().min(1, 'display name is required').max(200),
+  role: z.enum(USER_ROLES),
+  wardIds: z.array(z.uuid()).max(100).default([]),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(1024),
+});
+export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
+
+export const updateUserRequestSchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).optional(),
+    role: z.enum(USER_ROLES).optional(),
+    wardIds: z.array(z.uuid()).max(100).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((u) => Object.values(u).some((v) => v !== undefined), {
+    message: 'give at least one of displayName, role, wardIds, disabled',
+  });
+export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Wards and patients
+
+export interface Ward {
+  id: string;
+  name: string;
+}
+
+export const spo2ScaleSchema = z.union([z.literal(1), z.literal(2)]);
+
+export const admitPatientRequestSchema = z.object({
+  nhsNumber: z
+    .string()
+    .refine(
+      (v) => isValidNhsNumber(v),
+      'NHS number is not valid: 10 digits (or 3 3 4) with a correct Modulus 11 check digit',
+    ),
+  givenName: z.string().trim().min(1, 'given name is required').max(200),
+  familyName: z.string().trim().min(1, 'family name is required').max(200),
+  dateOfBirth: z.iso.date('date of birth must be YYYY-MM-DD').optional(),
+  wardId: z.uuid('wardId must be a ward id'),
+  spo2Scale: spo2ScaleSchema.optional(),
+  pathway: z.string().trim().min(1).max(100).optional(),
+});
+export type AdmitPatientRequest = z.infer<typeof admitPatientRequestSchema>;
+
+export const spo2ScaleRequestSchema = z.object({ scale: spo2ScaleSchema });
+export type Spo2ScaleRequest = z.infer<typeof spo2ScaleRequestSchema>;
+
+export const thresholdSchema = z
+  .object({
+    parameter: z.enum(PARAMETERS),
+    below: z.number().finite().optional(),
+    above: z.number().finite().optional(),
+    note: z.string().max(500).optional(),
+  })
+  .refine((t) => t.below !== undefined || t.above !== undefined, {
+    message: 'a threshold needs below or above',
+  })
+  .refine((t) => t.below === undefined || t.above === undefined || t.below < t.above, {
+    message: 'below must be less than above',
+  });
+export const thresholdsRequestSchema = z.array(thresholdSchema).max(50);
+export type ThresholdsRequest = z.infer<typeof thresholdsRequestSchema>;
+
+export interface Threshold {
+  parameter: string;
+  below?: number;
+  above?: number;
+  note?: string;
+  setBy: string;
+  setAt: string;
+}
+
+export const monitoringRequestSchema = z.object({
+  requiredParameters: z.array(z.enum(PARAMETERS)).max(PARAMETERS.length),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
+  graceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
+  freshnessMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
+});
+export type MonitoringRequest = z.infer<typeof monitoringRequestSchema>;
+
+export interface Monitoring {
+  requiredParameters?: string[];
+  intervalMinutes?: number;
+  graceMinutes?: number;
+  freshnessMinutes?: number;
+}
+
+function plausible(parameter: keyof typeof PARAMETER_DEFINITIONS): z.ZodNumber {
+  const range = PARAMETER_DEFINITIONS[parameter].plausible;
+  const base = z.number().finite();
+  if (!range) return base;
+  const msg = `${PARAMETER_DEFINITIONS[parameter].display} must be between ${range.min} and ${range.max}`;
+  return base.min(range.min, msg).max(range.max, msg);
+}
+
+/** The manual-observation fields, each a NEWS2 parameter a nurse can enter by hand. */
+export const MANUAL_OBSERVATION_FIELDS = [
+  'respiratoryRate',
+  'consciousness',
+  'inspiredOxygen',
+  'spo2',
+  'heartRate',
+  'systolicBp',
+  'temperature',
+] as const;
+
+export const manualObservationRequestSchema = z
+  .object({
+    respiratoryRate: plausible('respiratoryRate').optional(),
+    consciousness: z.enum(ACVPU_CODES).optional(),
+    inspiredOxygen: z.enum(INSPIRED_OXYGEN_CODES).optional(),
+    spo2: plausible('spo2').optional(),
+    heartRate: plausible('heartRate').optional(),
+    systolicBp: plausible('systolicBp').optional(),
+    temperature: plausible('temperature').optional(),
+    measuredAt: isoInstant,
+  })
+  .refine((o) => MANUAL_OBSERVATION_FIELDS.some((f) => o[f] !== undefined), {
+    message: `give at least one of ${MANUAL_OBSERVATION_FIELDS.join(', ')}`,
+  });
+export type ManualObservationRequest = z.infer<typeof manualObservationRequestSchema>;
+
+export interface ManualObservationAccepted {
+  /** Ids of the canonical observations published (one per parameter). */
+  observationIds: string[];
+  messageId: string;
+}
+
+export const patientsQuerySchema = z.object({ wardId: z.uuid().optional() });
+
+/** `from`/`to` ISO instants (default: the last 24 hours), optional parameter filter. */
+export const timeRangeQuerySchema = z
+  .object({
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    parameter: z.enum(PARAMETERS).optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+  });
+export type TimeRangeQuery = z.infer<typeof timeRangeQuerySchema>;
+
+export interface LatestObservation {
+  parameter: string;
+  value: number;
+  valueCode: string | null;
+  unit: string;
+  measuredAt: string;
+}
+
+export interface PatientSummary {
+  id: string;
+  /** Ten digits; the console formats it 3 3 4. */
+  nhsNumber: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string | null;
+  wardId: string;
+  spo2Scale: 1 | 2;
+  pathway: string;
+  admittedAt: string;
+  dischargedAt: string | null;
+  latestScore: News2Score | null;
+  latestObservations: LatestObservation[];
+}
+
+export interface PatientDevice {
+  id: string;
+  kind: string;
+  battery: number | null;
+  lastSeenAt: string | null;
+  boundFrom: string;
+}
+
+export interface PatientDetail extends PatientSummary {
+  thresholds: Threshold[];
+  monitoring: Monitoring;
+  devices: PatientDevice[];
+}
+
+export interface ObservationView {
+  id: string;
+  parameter: string;
+  value: number;
+  valueCode: string | null;
+  unit: string;
+  measuredAt: string;
+  receivedAt: string;
+  retrospective: boolean;
+  source: string;
+}
+
+export interface HourlyObservationView {
+  parameter: string;
+  bucket: string;
+  avg: number;
+  min: number;
+  max: number;
+  readings: number;
+}
+
+export type ScoreView = News2Score & { id: string };
+
+// ---------------------------------------------------------------------------------------------
+// Alerts
+
+export interface AlertPatientRef {
+  id: string;
+  givenName: string;
+  familyName: string;
+  nhsNumber: string;
+}
+
+export type AlertView = AlertSummary & { patient: AlertPatientRef | null; wardName: string };
+
+export interface AuditEntry {
+  alertId: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string;
+  detail: Record<string, unknown>;
+}
+
+export type AlertDetail = AlertView & { audit: AuditEntry[] };
+
+const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').filter((v) => v.length > 0))
+    .pipe(z.array(z.enum(values)));
+
+export const alertsQuerySchema = z.object({
+  wardId: z.uuid().optional(),
+  /** Comma-separated states; default every unresolved state. */
+  state: commaList(ALERT_STATES).optional(),
+  kind: z.enum(ALERT_KINDS).optional(),
+});
+export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
+
+export const acknowledgeAlertRequestSchema = z.object({}).strict();
+export const assignAlertRequestSchema = z.object({ userId: z.uuid('userId must be a user id') });
+export type AssignAlertRequest = z.infer<typeof assignAlertRequestSchema>;
+export const escalateAlertRequestSchema = z.object({
+  reason: z.string().trim().min(1, 'an escalation needs a reason').max(2000),
+  destination: z.literal('ccc').default('ccc'),
+});
+export type EscalateAlertRequest = z.infer<typeof escalateAlertRequestSchema>;
+export const resolveAlertRequestSchema = z.object({
+  note: z.string().trim().min(1, 'resolving an alert needs a note').max(5000),
+});
+export type ResolveAlertRequest = z.infer<typeof resolveAlertRequestSchema>;
+export const snoozeAlertRequestSchema = z.object({
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+export type SnoozeAlertRequest = z.infer<typeof snoozeAlertRequestSchema>;
+
+export const auditQuerySchema = z.object({ alertId: z.uuid().optional() });
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+
+/** Same list as the storage `devices.kind` CHECK constraint. */
+export const DEVICE_KIND_VALUES = [
+  'blood-pressure',
+  'pulse-oximeter',
+  'thermometer',
+  'falls-sensor',
+  'hub',
+] as const;
+
+export const provisionDeviceRequestSchema = z.object({
+  kind: z.enum(DEVICE_KIND_VALUES),
+  serial: z.string().trim().min(1).max(200).optional(),
+  id: z.string().regex(DEVICE_ID_PATTERN, 'device id must be 1–64 of A–Z a–z 0–9 . _ -').optional(),
+});
+export type ProvisionDeviceRequest = z.infer<typeof provisionDeviceRequestSchema>;
+
+export const bindDeviceRequestSchema = z.object({ patientId: z.uuid('patientId must be a patient id') });
+export type BindDeviceRequest = z.infer<typeof bindDeviceRequestSchema>;
+
+export interface DeviceView {
+  id: string;
+  kind: string;
+  serial: string | null;
+  status: string;
+  battery: number | null;
+  lastSeenAt: string | null;
+  provisionedAt: string;
+  /** The patient bound now, or null. */
+  boundPatientId: string | null;
+  boundFrom: string | null;
+}
+
+export interface ProvisionedDeviceView {
+  device: DeviceView;
+  /** Shown once; never retrievable again. */
+  secret: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dead letters, status, errors
+
+export const deadLettersQuerySchema = z.object({
+  deviceId: z.string().max(64).optional(),
+  reason: z.enum(REJECTION_REASONS).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+export interface DeadLetterView {
+  id: string;
+  receivedAt: string;
+  topic: string;
+  deviceId: string | null;
+  reason: string;
+  detail: string;
+  measurementIndex: number | null;
+  /** The raw payload, base64. */
+  rawBase64: string;
+}
+
+export interface PipelineStatus {
+  pipeline: { healthy: boolean; lastHeartbeatAt: string | null; detail: string };
+  serverTime: string;
+}
+
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    /** For validation errors: the failing fields (dotted paths) and why. */
+    fields?: { path: string; message: string }[];
+  };
+}
