@@ -8,3 +8,17 @@ export {
 export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker';
 export { connectMqttIngest, type MqttIngestClient, type MqttIngestOptions } from './mqtt-ingest.client';
 export { createIngestStores } from './ingest.stores';
+export {
+  IngestModule,
+  IngestRunner,
+  INGEST_DATABASE,
+  INGEST_STREAM,
+  INGEST_OPTIONS,
+  type IngestModuleOptions,
+  type IngestBrokerOptions,
+} from './ingest.module';
+export {
+  startPipelineHeartbeat,
+  type PipelineHeartbeat,
+  type PipelineHeartbeatOptions,
+} from './pipeline-heartbeat';

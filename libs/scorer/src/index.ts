@@ -30,3 +30,9 @@ export { FALL_RULE, evaluateFall } from './rules/fall.rule';
 export { OVERDUE_READING_RULE, evaluateOverdueReading } from './rules/overdue-reading.rule';
 export { DEVICE_OFFLINE_RULE, evaluateDeviceOffline } from './rules/device-offline.rule';
 export { BATTERY_LOW_RULE, evaluateBatteryLow } from './rules/battery-low.rule';
+export {
+  PIPELINE_STALLED_RULE,
+  PIPELINE_SUBJECT,
+  PIPELINE_HYSTERESIS,
+  evaluatePipelineStalled,
+} from './rules/pipeline-stalled.rule';

@@ -35,6 +35,11 @@ import { evaluateNews2Band } from './rules/news2-band.rule';
 import { evaluateNews2RedScore } from './rules/news2-red-score.rule';
 import { evaluateOverdueReading } from './rules/overdue-reading.rule';
 import { evaluatePersonalThresholds } from './rules/personal-threshold.rule';
+import {
+  evaluatePipelineStalled,
+  PIPELINE_HYSTERESIS,
+  PIPELINE_STALLED_RULE,
+} from './rules/pipeline-stalled.rule';
 import type { Finding, ReadingContext } from './rules/rule';
 
 /** Tunables of the scorer; every one has a safe default. */
@@ -247,13 +252,16 @@ export class ScorerService {
   /**
    * Timers, run from the database so several instances never double-fire: escalates unacknowledged
    * alerts per severity (`SKIP LOCKED`), raises/clears overdue-reading and device-offline alerts (under
-   * an advisory lock), reports a stalled pipeline (HZ-01), and creates time partitions ahead once a day.
+   * an advisory lock), raises a technical `pipeline-stalled` alert on every monitored patient and a
+   * `pipeline.status` event when the heartbeat stalls and clears both when it flows again (HZ-01), and
+   * creates time partitions ahead once a day.
    */
   async runTimers(): Promise<AlertsStreamEvent[]> {
     const now = this.clock();
     const events: AlertsStreamEvent[] = [
       ...(await this.alerts.escalateUnacknowledged(this.db, now, this.config.escalationMinutes)),
     ];
+    const lastBeat = await this.context.lastPipelineHeartbeat(this.db);
     events.push(
       ...(await this.db.transaction(async (tx) => {
         if (!(await this.context.tryTimerLock(tx, 'schedule-and-devices'))) return [] as AlertEvent[];
@@ -262,11 +270,17 @@ export class ScorerService {
         const patients = new Map<string, { patientId: string; wardId: string }>();
         for (const p of scheduled) patients.set(p.patientId, p);
         for (const d of devices) patients.set(d.patientId, d);
+        const episodes = await this.alerts.lockOpenEpisodes(tx, [...patients.keys()]);
+        const isPipeline = (e: { ruleId: string }) => e.ruleId === PIPELINE_STALLED_RULE.id;
         const book = new EpisodeBook(
-          await this.alerts.lockOpenEpisodes(tx, [...patients.keys()]),
+          episodes.filter((e) => !isPipeline(e)),
           this.config.hysteresis,
           now,
         );
+        // Its own book: a pipeline episode clears on the first healthy check (see the rule).
+        const pipelineBook = new EpisodeBook(episodes.filter(isPipeline), PIPELINE_HYSTERESIS, now);
+        const stall = evaluatePipelineStalled(lastBeat, now, this.config.pipelineStallSeconds);
+        if (stall) for (const p of patients.values()) pipelineBook.apply(p, stall);
         const last = await this.observations.lastMeasuredAt(
           tx,
           scheduled.map((p) => p.patientId),
@@ -279,12 +293,12 @@ export class ScorerService {
         for (const d of devices)
           book.apply(d, evaluateDeviceOffline(d, now, this.config.deviceOfflineMinutes));
         const changes = book.changes();
-        await this.alerts.save(tx, changes.save);
-        await this.alerts.audit(tx, changes.audits);
-        return changes.events;
+        const pipeline = pipelineBook.changes();
+        await this.alerts.save(tx, [...changes.save, ...pipeline.save]);
+        await this.alerts.audit(tx, [...changes.audits, ...pipeline.audits]);
+        return [...changes.events, ...pipeline.events];
       })),
     );
-    const lastBeat = await this.context.lastPipelineHeartbeat(this.db);
     const healthy =
       lastBeat !== null && now.getTime() - lastBeat.getTime() <= this.config.pipelineStallSeconds * 1000;
     if (lastBeat !== null && healthy !== this.pipelineHealthy) {

@@ -1,0 +1,100 @@
+import type { UserRole } from '@vigil/contracts';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { DeadLettersPage } from './admin/DeadLettersPage';
+import { DevicesAdminPage } from './admin/DevicesAdminPage';
+import { PatientsAdminPage } from './admin/PatientsAdminPage';
+import { UsersAdminPage } from './admin/UsersAdminPage';
+import { WardsPage } from './admin/WardsPage';
+import { AlertPage } from './alerts/AlertPage';
+import { useMe } from './api/queries';
+import { SignInPage } from './auth/SignInPage';
+import { useSignedOut } from './auth/useAuth';
+import { CccQueuePage } from './ccc/CccQueuePage';
+import { ApiErrorMessage } from './common/ApiErrorMessage';
+import { AppLayout } from './layout/AppLayout';
+import { homeFor } from './layout/nav';
+import { LiveProvider } from './live/LiveProvider';
+import { PatientPage } from './patient/PatientPage';
+import { StatusPage } from './status/StatusPage';
+import { TriagePage } from './triage/TriagePage';
+import { useDocumentTitle } from './layout/useDocumentTitle';
+
+function Forbidden() {
+  return (
+    <>
+      <h1>You do not have access to this page</h1>
+      <p className="nhsuk-body">Your role cannot see this page. Use the menu to go somewhere you can.</p>
+    </>
+  );
+}
+
+function NotFound() {
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p className="nhsuk-body">Check the address, or use the menu.</p>
+    </>
+  );
+}
+
+export function App() {
+  const me = useMe();
+  const signedOut = useSignedOut();
+  const location = useLocation();
+  useDocumentTitle(location.pathname);
+  const user = me.data ?? null;
+
+  const only = (roles: UserRole[], page: ReactNode) => {
+    if (!user) return <Navigate to="/sign-in" replace />;
+    return roles.includes(user.role) ? page : <Forbidden />;
+  };
+
+  let body: ReactNode;
+  if (me.isPending) body = <p className="nhsuk-body">Loading…</p>;
+  else if (me.isError) body = <ApiErrorMessage error={me.error} />;
+  else
+    body = (
+      <Routes>
+        <Route
+          path="/sign-in"
+          element={user ? <Navigate to={homeFor(user.role)} replace /> : <SignInPage />}
+        />
+        <Route
+          path="/"
+          element={
+            user?.role === 'coordinator' ? (
+              <Navigate to="/ccc" replace />
+            ) : (
+              only(['nurse', 'clinician', 'admin'], <TriagePage />)
+            )
+          }
+        />
+        <Route
+          path="/alerts/:alertId"
+          element={only(['nurse', 'clinician', 'coordinator', 'admin'], <AlertPage />)}
+        />
+        <Route
+          path="/patients/:patientId"
+          element={only(['nurse', 'clinician', 'coordinator', 'admin'], <PatientPage />)}
+        />
+        <Route path="/ccc" element={only(['coordinator', 'admin'], <CccQueuePage />)} />
+        <Route
+          path="/status"
+          element={only(['nurse', 'clinician', 'coordinator', 'admin'], <StatusPage />)}
+        />
+        <Route path="/admin/wards" element={only(['admin'], <WardsPage />)} />
+        <Route path="/admin/patients" element={only(['clinician', 'admin'], <PatientsAdminPage />)} />
+        <Route path="/admin/devices" element={only(['admin'], <DevicesAdminPage />)} />
+        <Route path="/admin/users" element={only(['admin'], <UsersAdminPage />)} />
+        <Route path="/admin/dead-letters" element={only(['admin'], <DeadLettersPage />)} />
+        <Route path="*" element={user ? <NotFound /> : <Navigate to="/sign-in" replace />} />
+      </Routes>
+    );
+
+  return (
+    <LiveProvider enabled={user !== null} onSessionEnded={signedOut}>
+      <AppLayout user={user}>{body}</AppLayout>
+    </LiveProvider>
+  );
+}

@@ -1,0 +1,125 @@
+import type { AlertView, User } from '@vigil/contracts';
+import { Button } from 'nhsuk-react-components';
+import { useState } from 'react';
+import { ApiErrorMessage } from '../common/ApiErrorMessage';
+import { SNOOZE_OPTIONS, validateEscalationReason, validateResolveNote } from './alert-forms';
+import { TextAreaForm } from './TextAreaForm';
+import { useAlertAction, type AlertAction } from './useAlertAction';
+
+export function AlertActions({ alert, user }: { alert: AlertView; user: User }) {
+  const action = useAlertAction(alert.id, alert.patientId);
+  const [minutes, setMinutes] = useState<number>(30);
+  const [last, setLast] = useState<AlertAction['kind'] | null>(null);
+  const run = (a: AlertAction) => {
+    setLast(a.kind);
+    action.mutate(a);
+  };
+  const errorFor = (kind: AlertAction['kind']) => (last === kind && action.isError ? action.error : null);
+
+  if (alert.state === 'resolved') {
+    return <p className="nhsuk-body">This alert is resolved.</p>;
+  }
+  const canTriage = alert.state === 'open' || alert.state === 'acknowledged';
+  // The api allows snoozing to the ward's own staff only (docs/api-surface.md).
+  const canSnooze = canTriage && (user.role === 'nurse' || user.role === 'clinician');
+  const canOwn =
+    alert.state === 'escalated' &&
+    (user.role === 'coordinator' || user.role === 'admin') &&
+    alert.assignedTo !== user.id;
+
+  return (
+    <section aria-labelledby="actions-heading">
+      <h2 id="actions-heading">Actions</h2>
+      {action.isSuccess && last && (
+        <p className="nhsuk-body" role="status">
+          Done: {last === 'assign' ? 'you own this alert' : last}.
+        </p>
+      )}
+      {alert.state === 'open' && (
+        <div className="nhsuk-u-margin-bottom-4">
+          <ApiErrorMessage error={errorFor('acknowledge')} />
+          <Button type="button" disabled={action.isPending} onClick={() => run({ kind: 'acknowledge' })}>
+            Acknowledge
+          </Button>
+        </div>
+      )}
+      {canOwn && (
+        <div className="nhsuk-u-margin-bottom-4">
+          <ApiErrorMessage error={errorFor('assign')} />
+          <Button
+            type="button"
+            disabled={action.isPending}
+            onClick={() => run({ kind: 'assign', userId: user.id })}
+          >
+            Take ownership
+          </Button>
+        </div>
+      )}
+      {canTriage && (
+        <div className="nhsuk-card nhsuk-u-margin-bottom-4">
+          <div className="nhsuk-card__content">
+            <h3 className="nhsuk-card__heading">Escalate to the Clinical Coordination Centre (CCC)</h3>
+            <TextAreaForm
+              id="escalation-reason"
+              label="Reason for escalation"
+              hint="Say what you have seen and what you need from the CCC."
+              submitLabel="Escalate to CCC"
+              validate={validateEscalationReason}
+              onSubmit={(reason) => run({ kind: 'escalate', reason })}
+              pending={action.isPending}
+              serverError={errorFor('escalate')}
+            />
+          </div>
+        </div>
+      )}
+      {canSnooze && (
+        <div className="nhsuk-card nhsuk-u-margin-bottom-4">
+          <div className="nhsuk-card__content">
+            <h3 className="nhsuk-card__heading">Snooze</h3>
+            <ApiErrorMessage error={errorFor('snooze')} />
+            <div className="nhsuk-form-group">
+              <label className="nhsuk-label" htmlFor="snooze-minutes">
+                Snooze for
+              </label>
+              <select
+                className="nhsuk-select"
+                id="snooze-minutes"
+                value={minutes}
+                onChange={(e) => setMinutes(Number(e.target.value))}
+              >
+                {SNOOZE_OPTIONS.map((m) => (
+                  <option key={m} value={m}>
+                    {m} minutes
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Button
+              type="button"
+              secondary
+              disabled={action.isPending}
+              onClick={() => run({ kind: 'snooze', minutes })}
+            >
+              Snooze
+            </Button>
+          </div>
+        </div>
+      )}
+      <div className="nhsuk-card">
+        <div className="nhsuk-card__content">
+          <h3 className="nhsuk-card__heading">Resolve</h3>
+          <TextAreaForm
+            id="resolution-note"
+            label="Resolution note"
+            hint="Say what was done. A note is required."
+            submitLabel="Resolve alert"
+            validate={validateResolveNote}
+            onSubmit={(note) => run({ kind: 'resolve', note })}
+            pending={action.isPending}
+            serverError={errorFor('resolve')}
+          />
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+import { BackLink } from 'nhsuk-react-components';
+import { Link, useParams } from 'react-router-dom';
+import { useAlert } from '../api/queries';
+import { useCurrentUser } from '../auth/useAuth';
+import { displayNhsNumber, formatAge, formatDateTime, parameterLabel, patientName } from '../common/format';
+import { News2Tag } from '../common/News2Tag';
+import { PageState } from '../common/PageState';
+import { useNow } from '../common/useNow';
+import { AlertStatus, severityLabel } from '../triage/AlertStatus';
+import { AlertActions } from './AlertActions';
+
+export function AlertPage() {
+  const { alertId = '' } = useParams();
+  const alert = useAlert(alertId);
+  const user = useCurrentUser();
+  const now = useNow();
+  return (
+    <PageState query={alert}>
+      {(a) => (
+        <>
+          <BackLink asElement={Link} to={user?.role === 'coordinator' ? '/ccc' : '/'}>
+            Back to the queue
+          </BackLink>
+          <h1>
+            {severityLabel(a.severity)} alert{a.patient ? ` – ${patientName(a.patient)}` : ''}
+          </h1>
+          <dl className="nhsuk-summary-list">
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Patient</dt>
+              <dd className="nhsuk-summary-list__value">
+                {a.patient ? (
+                  <Link to={`/patients/${a.patient.id}`}>
+                    {patientName(a.patient)}, NHS number {displayNhsNumber(a.patient.nhsNumber)}
+                  </Link>
+                ) : (
+                  'Unknown'
+                )}
+                <div>{a.wardName}</div>
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">NEWS2</dt>
+              <dd className="nhsuk-summary-list__value">
+                <News2Tag total={a.news2Total} band={a.band} partial={a.partial} />
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Why</dt>
+              <dd className="nhsuk-summary-list__value">
+                {a.reason}
+                {a.triggeringParameters.length > 0 && (
+                  <div>Triggered by: {a.triggeringParameters.map(parameterLabel).join(', ')}</div>
+                )}
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Last reading</dt>
+              <dd className="nhsuk-summary-list__value">
+                {formatAge(a.lastObservationAt, now)} ({formatDateTime(a.lastObservationAt)})
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Status</dt>
+              <dd className="nhsuk-summary-list__value" data-testid="alert-state">
+                <AlertStatus alert={a} meId={user?.id} />
+                {a.escalatedAt && (
+                  <div>
+                    Escalated {formatAge(a.escalatedAt, now)}: {a.escalationReason}
+                  </div>
+                )}
+                {a.snoozedUntil && <div>Snoozed until {formatDateTime(a.snoozedUntil)}</div>}
+                {a.resolutionNote && <div>Resolution note: {a.resolutionNote}</div>}
+              </dd>
+            </div>
+          </dl>
+          {user && <AlertActions alert={a} user={user} />}
+          <h2>Audit trail</h2>
+          <table className="nhsuk-table">
+            <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">
+              Every change to this alert
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {a.audit.map((e, i) => (
+                <tr key={`${e.at}-${i}`}>
+                  <td>{formatDateTime(e.at)}</td>
+                  <td>{e.actor ?? 'Vigil'}</td>
+                  <td>{e.action}</td>
+                  <td>
+                    {e.fromState ?? '–'} → {e.toState}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </PageState>
+  );
+}

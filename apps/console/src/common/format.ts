@@ -1,0 +1,97 @@
+import { formatNhsNumber, isValidNhsNumber } from '@vigil/clinical';
+import { PARAMETER_DEFINITIONS, PARAMETERS, type Parameter } from '@vigil/contracts';
+
+/**
+ * "just now", "4 min ago", "2 h 5 min ago", "3 days ago". A timestamp in the future (clock skew) reads
+ * "just now" rather than a negative age, which would look like a reading from the future.
+ */
+export function formatAge(iso: string | null | undefined, now: number): string {
+  if (!iso) return 'no reading';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return 'unknown time';
+  const minutes = Math.floor((now - at) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    const rest = minutes % 60;
+    return rest === 0 ? `${hours} h ago` : `${hours} h ${rest} min ago`;
+  }
+  const days = Math.floor(hours / 24);
+  return days === 1 ? '1 day ago' : `${days} days ago`;
+}
+
+/** Minutes between an instant and now, or null when there is no instant. */
+export function ageMinutes(iso: string | null | undefined, now: number): number | null {
+  if (!iso) return null;
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? null : (now - at) / 60_000;
+}
+
+/**
+ * A value is stale once it is older than the patient's freshness window (HZ-06). With no window
+ * configured nothing can be called fresh from its age alone, so the default errs towards stale.
+ */
+export const DEFAULT_FRESHNESS_MINUTES = 60;
+
+export function isStale(iso: string | null | undefined, now: number, freshnessMinutes?: number): boolean {
+  const age = ageMinutes(iso, now);
+  if (age === null) return true;
+  return age > (freshnessMinutes ?? DEFAULT_FRESHNESS_MINUTES);
+}
+
+/** "943 476 5919"; an invalid number is shown as stored so a data fault is visible, never hidden. */
+export function displayNhsNumber(nhsNumber: string): string {
+  return isValidNhsNumber(nhsNumber) ? formatNhsNumber(nhsNumber) : nhsNumber;
+}
+
+export function patientName(p: { givenName: string; familyName: string }): string {
+  return `${p.familyName.toUpperCase()}, ${p.givenName}`;
+}
+
+export function parameterLabel(parameter: string): string {
+  return (PARAMETERS as readonly string[]).includes(parameter)
+    ? PARAMETER_DEFINITIONS[parameter as Parameter].display
+    : parameter;
+}
+
+const TIME = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+export function formatTime(iso: string): string {
+  return TIME.format(new Date(iso));
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  return iso ? DATE_TIME.format(new Date(iso)) : '–';
+}
+
+/** A date of birth is a calendar date, not an instant: format it in UTC so it never shifts a day. */
+export function formatDate(isoDate: string | null | undefined): string {
+  return isoDate ? DATE.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)) : 'Not recorded';
+}
+
+const UNITS: Record<string, string> = { Cel: '°C', 'mm[Hg]': 'mmHg', '/min': '/min', '%': '%' };
+
+export function formatValue(o: { value: number; valueCode: string | null; unit: string }): string {
+  if (o.valueCode) return o.valueCode;
+  const unit = UNITS[o.unit] ?? '';
+  return `${o.value}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`;
+}

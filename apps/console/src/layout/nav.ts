@@ -1,0 +1,44 @@
+import type { UserRole } from '@vigil/contracts';
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+/** What each role can reach; the api enforces the same on every request. */
+export function navFor(role: UserRole): NavItem[] {
+  switch (role) {
+    case 'nurse':
+      return [
+        { to: '/', label: 'Triage queue' },
+        { to: '/status', label: 'Status' },
+      ];
+    case 'clinician':
+      return [
+        { to: '/', label: 'Triage queue' },
+        { to: '/admin/patients', label: 'Patients' },
+        { to: '/status', label: 'Status' },
+      ];
+    case 'coordinator':
+      return [
+        { to: '/ccc', label: 'CCC queue' },
+        { to: '/status', label: 'Status' },
+      ];
+    case 'admin':
+      return [
+        { to: '/', label: 'Triage queue' },
+        { to: '/ccc', label: 'CCC queue' },
+        { to: '/admin/wards', label: 'Wards' },
+        { to: '/admin/patients', label: 'Patients' },
+        { to: '/admin/devices', label: 'Devices' },
+        { to: '/admin/users', label: 'Users' },
+        { to: '/admin/dead-letters', label: 'Dead letters' },
+        { to: '/status', label: 'Status' },
+      ];
+  }
+}
+
+/** Where a role lands after sign-in. */
+export function homeFor(role: UserRole): string {
+  return role === 'coordinator' ? '/ccc' : '/';
+}

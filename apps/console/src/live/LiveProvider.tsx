@@ -1,0 +1,85 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { socketEvents, type ServerToClientEvents } from '@vigil/contracts';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { keys } from '../api/queries';
+import { LiveContext } from './LiveContext';
+
+interface Props {
+  /** Only a signed-in user has a socket: the handshake authenticates from the session cookie. */
+  enabled: boolean;
+  onSessionEnded: () => void;
+  children: ReactNode;
+}
+
+/**
+ * The live connection. Sockets only say "something changed": each event invalidates the queries it
+ * touches and TanStack Query refetches over REST, so nothing here holds server state.
+ */
+export function LiveProvider({ enabled, onSessionEnded, children }: Props) {
+  const queryClient = useQueryClient();
+  const [connected, setConnected] = useState(false);
+  const [everConnected, setEverConnected] = useState(false);
+  const [message, setMessage] = useState('');
+
+  useEffect(() => {
+    if (!enabled) return;
+    // WebSocket only: the server checks Origin on the handshake, and a same-origin long-polling GET
+    // carries no Origin header, so polling would be refused (403) while a WebSocket upgrade always has one.
+    const socket: Socket<ServerToClientEvents> = io({
+      path: '/socket.io',
+      transports: ['websocket'],
+      withCredentials: true,
+    });
+    socket.on('connect', () => {
+      setConnected(true);
+      setEverConnected(true);
+      // Anything may have changed while we were away.
+      void queryClient.invalidateQueries();
+    });
+    socket.on('disconnect', () => setConnected(false));
+    socket.on('connect_error', () => setConnected(false));
+    socket.on(socketEvents.alert, (event) => {
+      void queryClient.invalidateQueries({ queryKey: keys.alerts });
+      void queryClient.invalidateQueries({ queryKey: keys.ccc });
+      void queryClient.invalidateQueries({ queryKey: keys.patient(event.alert.patientId) });
+    });
+    socket.on(socketEvents.score, (event) => {
+      void queryClient.invalidateQueries({ queryKey: keys.patientList(undefined).slice(0, 2) });
+      void queryClient.invalidateQueries({ queryKey: keys.patient(event.patientId) });
+      void queryClient.invalidateQueries({ queryKey: keys.observations(event.patientId) });
+    });
+    socket.on(socketEvents.pipeline, () => {
+      void queryClient.invalidateQueries({ queryKey: keys.status });
+    });
+    socket.on(socketEvents.sessionEnded, () => onSessionEnded());
+    return () => {
+      socket.removeAllListeners();
+      socket.disconnect();
+      setConnected(false);
+    };
+  }, [enabled, queryClient, onSessionEnded]);
+
+  const announce = useCallback((text: string) => {
+    // Clearing first makes a repeat of the same words announce again.
+    setMessage('');
+    window.setTimeout(() => setMessage(text), 50);
+  }, []);
+
+  const value = useMemo(() => ({ connected, everConnected, announce }), [connected, everConnected, announce]);
+
+  return (
+    <LiveContext.Provider value={value}>
+      {children}
+      <div
+        className="nhsuk-u-visually-hidden"
+        role="alert"
+        aria-live="assertive"
+        aria-atomic="true"
+        data-testid="live-region"
+      >
+        {message}
+      </div>
+    </LiveContext.Provider>
+  );
+}

@@ -1,0 +1,50 @@
+import type { PatientDetail, Ward } from '@vigil/contracts';
+import { displayNhsNumber, formatDate, patientName } from '../common/format';
+import { News2Tag } from '../common/News2Tag';
+
+export function PatientBanner({ patient, ward }: { patient: PatientDetail; ward: Ward | undefined }) {
+  const s = patient.latestScore;
+  return (
+    <section className="vigil-banner" aria-labelledby="patient-name">
+      <h1 id="patient-name" className="nhsuk-heading-l nhsuk-u-margin-bottom-2">
+        {patientName(patient)}
+      </h1>
+      <dl className="vigil-banner__facts">
+        <div>
+          <dt>NHS number</dt>
+          <dd data-testid="banner-nhs-number">{displayNhsNumber(patient.nhsNumber)}</dd>
+        </div>
+        <div>
+          <dt>Date of birth</dt>
+          <dd>{formatDate(patient.dateOfBirth)}</dd>
+        </div>
+        <div>
+          <dt>Ward</dt>
+          <dd>{ward?.name ?? 'Unknown ward'}</dd>
+        </div>
+        <div>
+          <dt>SpO2 scale</dt>
+          <dd>
+            {patient.spo2Scale === 2 ? (
+              <strong className="nhsuk-tag nhsuk-tag--orange" data-testid="scale-2-marker">
+                Scale 2 – target 88–92%
+              </strong>
+            ) : (
+              'Scale 1'
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Latest NEWS2</dt>
+          <dd>
+            {s ? (
+              <News2Tag total={s.total} band={s.band} partial={s.partial} missing={s.missing} />
+            ) : (
+              'No score yet'
+            )}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

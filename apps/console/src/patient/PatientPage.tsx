@@ -1,0 +1,58 @@
+import { useParams } from 'react-router-dom';
+import { useObservations, usePatient, useWards } from '../api/queries';
+import { useCurrentUser } from '../auth/useAuth';
+import { PageState } from '../common/PageState';
+import { useNow } from '../common/useNow';
+import { useLive } from '../live/LiveContext';
+import { AlertHistory } from './AlertHistory';
+import { DevicesPanel } from './DevicesPanel';
+import { LatestObservations } from './LatestObservations';
+import { ManualObservationForm } from './ManualObservationForm';
+import { MonitoringPanel } from './MonitoringPanel';
+import { ObservationChart } from './ObservationChart';
+import { PatientBanner } from './PatientBanner';
+import { TREND_PARAMETERS } from './trend-series';
+import { TrendChart } from './TrendChart';
+
+export function PatientPage() {
+  const { patientId = '' } = useParams();
+  const { connected } = useLive();
+  const user = useCurrentUser();
+  const patient = usePatient(patientId, !connected);
+  const observations = useObservations(patientId);
+  const wards = useWards();
+  const now = useNow();
+  const canRecord = user?.role === 'nurse' || user?.role === 'clinician';
+  return (
+    <PageState query={patient}>
+      {(p) => (
+        <>
+          <PatientBanner patient={p} ward={wards.data?.find((w) => w.id === p.wardId)} />
+          <h2>NEWS2 observation chart</h2>
+          <PageState query={observations}>
+            {(list) => <ObservationChart observations={list} scale={p.spo2Scale} />}
+          </PageState>
+          <h2>Latest readings</h2>
+          <LatestObservations patient={p} now={now} />
+          <h2>Trends (last 24 hours)</h2>
+          <PageState query={observations}>
+            {(list) => (
+              <div className="vigil-trends">
+                {TREND_PARAMETERS.map((parameter) => (
+                  <TrendChart key={parameter} parameter={parameter} observations={list} />
+                ))}
+              </div>
+            )}
+          </PageState>
+          <h2>Alert history</h2>
+          <AlertHistory patientId={p.id} meId={user?.id} />
+          <h2>Devices</h2>
+          <DevicesPanel devices={p.devices} now={now} />
+          <h2>Monitoring and thresholds</h2>
+          <MonitoringPanel patient={p} />
+          {canRecord && <ManualObservationForm patientId={p.id} />}
+        </>
+      )}
+    </PageState>
+  );
+}

@@ -1,0 +1,43 @@
+import { useStatus } from '../api/queries';
+import { useLive } from '../live/LiveContext';
+
+/**
+ * HZ-06 / HZ-01: say plainly when what is on screen may be out of date — the live connection is down
+ * or the alerting pipeline has stopped — so nobody reads a silent screen as "all quiet".
+ */
+export function LiveBanner() {
+  const { connected, everConnected } = useLive();
+  const status = useStatus();
+  const pipelineDown = status.data ? !status.data.pipeline.healthy : false;
+  const statusUnreachable = status.isError;
+  const socketDown = !connected;
+  if (!socketDown && !pipelineDown && !statusUnreachable) return null;
+  return (
+    <div
+      className="nhsuk-warning-callout vigil-live-banner"
+      role="region"
+      aria-label="Data may be out of date"
+    >
+      <h2 className="nhsuk-warning-callout__label">
+        <span role="text">
+          <span className="nhsuk-u-visually-hidden">Important: </span>
+          Data may be out of date
+        </span>
+      </h2>
+      <ul className="nhsuk-list">
+        {socketDown && (
+          <li data-testid="socket-down">
+            {everConnected ? 'The live connection is down.' : 'Connecting to live updates…'} New alerts may be
+            delayed; this page checks for changes every 15 seconds until it reconnects.
+          </li>
+        )}
+        {pipelineDown && status.data && (
+          <li data-testid="pipeline-down">
+            The alerting pipeline is not healthy: {status.data.pipeline.detail}
+          </li>
+        )}
+        {statusUnreachable && <li>Vigil cannot reach the server to check the alerting pipeline.</li>}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import type { PatientSummary } from '@vigil/contracts';
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { useAlerts, usePatients, useWards } from '../api/queries';
+import { useCurrentUser } from '../auth/useAuth';
+import { PageState } from '../common/PageState';
+import { useNow } from '../common/useNow';
+import { useLive } from '../live/LiveContext';
+import { sortTriage } from './triage-order';
+import { TriageTable } from './TriageTable';
+import { useAnnounceNewAlerts } from './useAnnounceNewAlerts';
+import { WardFilter } from './WardFilter';
+
+export function TriagePage() {
+  const user = useCurrentUser();
+  const { connected } = useLive();
+  const [params, setParams] = useSearchParams();
+  const wardId = params.get('ward') ?? '';
+  const severalWards = user ? user.role === 'admin' || user.wardIds.length > 1 : false;
+  const wards = useWards(severalWards);
+  const alerts = useAlerts(wardId || undefined, !connected);
+  const patients = usePatients(wardId || undefined);
+  const now = useNow();
+  const sorted = useMemo(() => (alerts.data ? sortTriage(alerts.data) : undefined), [alerts.data]);
+  const byId = useMemo(
+    () => new Map<string, PatientSummary>((patients.data ?? []).map((p) => [p.id, p])),
+    [patients.data],
+  );
+  useAnnounceNewAlerts(sorted, wardId);
+
+  return (
+    <>
+      <h1>Triage queue</h1>
+      {severalWards && wards.data && (
+        <WardFilter
+          wards={wards.data}
+          value={wardId}
+          onChange={(id) => setParams(id ? { ward: id } : {}, { replace: true })}
+        />
+      )}
+      <PageState query={alerts}>
+        {() =>
+          sorted && sorted.length > 0 ? (
+            <TriageTable
+              alerts={sorted}
+              patients={byId}
+              now={now}
+              meId={user?.id}
+              caption={`${sorted.length} active ${sorted.length === 1 ? 'alert' : 'alerts'}, open first, then by severity and age`}
+            />
+          ) : (
+            <p className="nhsuk-body" data-testid="triage-empty">
+              No active alerts.
+            </p>
+          )
+        }
+      </PageState>
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import type { AlertView, PatientSummary } from '@vigil/contracts';
+import { Link } from 'react-router-dom';
+import { displayNhsNumber, formatAge, parameterLabel, patientName } from '../common/format';
+import { News2Tag } from '../common/News2Tag';
+import { AlertStatus, severityLabel } from './AlertStatus';
+
+interface Props {
+  alerts: AlertView[];
+  patients: ReadonlyMap<string, PatientSummary>;
+  now: number;
+  meId?: string;
+  caption: string;
+}
+
+export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
+  return (
+    <table className="nhsuk-table vigil-queue" data-testid="triage-table">
+      <caption className="nhsuk-table__caption">{caption}</caption>
+      <thead className="nhsuk-table__head">
+        <tr>
+          <th scope="col">Patient</th>
+          <th scope="col">Severity and NEWS2</th>
+          <th scope="col">Why</th>
+          <th scope="col">Last reading</th>
+          <th scope="col">Status</th>
+          <th scope="col">
+            <span className="nhsuk-u-visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody className="nhsuk-table__body">
+        {alerts.map((a) => {
+          const name = a.patient ? patientName(a.patient) : 'Unknown patient';
+          const missing = patients.get(a.patientId)?.latestScore?.missing;
+          return (
+            <tr key={a.id} data-testid="triage-row" data-alert-id={a.id}>
+              <td>
+                {a.patient ? <Link to={`/patients/${a.patient.id}`}>{name}</Link> : name}
+                <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+                  NHS number:{' '}
+                  <span className="vigil-nowrap">
+                    {a.patient ? displayNhsNumber(a.patient.nhsNumber) : '–'}
+                  </span>
+                </div>
+                <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">{a.wardName}</div>
+              </td>
+              <td>
+                <strong>{severityLabel(a.severity)}</strong>
+                <div>
+                  <News2Tag total={a.news2Total} band={a.band} partial={a.partial} missing={missing} />
+                </div>
+              </td>
+              <td>
+                <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{a.reason}</p>
+                {a.triggeringParameters.length > 0 && (
+                  <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+                    Triggered by: {a.triggeringParameters.map(parameterLabel).join(', ')}
+                  </p>
+                )}
+              </td>
+              <td>
+                <span data-testid="reading-age">{formatAge(a.lastObservationAt, now)}</span>
+                <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+                  Opened {formatAge(a.openedAt, now)}
+                </div>
+              </td>
+              <td>
+                <AlertStatus alert={a} meId={meId} />
+              </td>
+              <td>
+                <Link to={`/alerts/${a.id}`}>
+                  View alert<span className="nhsuk-u-visually-hidden"> for {name}</span>
+                </Link>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,39 @@
+import { parseEnv } from '@vigil/config';
+import { vigilOptionsFromEnv } from './start-vigil';
+
+describe('vigilOptionsFromEnv', () => {
+  it('runs the embedded broker and the in-process stream when nothing external is configured', () => {
+    const options = vigilOptionsFromEnv(parseEnv({}), 'postgres://embedded/vigil');
+    expect(options).toMatchObject({
+      databaseUrl: 'postgres://embedded/vigil',
+      httpPort: 3000,
+      mqtt: { kind: 'embedded', host: '127.0.0.1', port: 1883 },
+      kafkaBrokers: undefined,
+      redisUrl: undefined,
+      demo: true,
+    });
+  });
+
+  it('uses the external broker, Kafka and Redis when they are configured', () => {
+    const env = parseEnv({
+      MQTT_URL: 'mqtt://mosquitto:1883',
+      MQTT_PASSWORD: 'pw',
+      MQTT_CLIENT_ID: 'ingest-7',
+      KAFKA_BROKERS: 'kafka:9092',
+      REDIS_URL: 'redis://redis:6379',
+      DEMO: 'false',
+    });
+    expect(vigilOptionsFromEnv(env, 'postgres://db/vigil')).toMatchObject({
+      mqtt: {
+        kind: 'external',
+        url: 'mqtt://mosquitto:1883',
+        username: 'vigil-ingest',
+        password: 'pw',
+        clientId: 'ingest-7',
+      },
+      kafkaBrokers: ['kafka:9092'],
+      redisUrl: 'redis://redis:6379',
+      demo: false,
+    });
+  });
+});

@@ -1,0 +1,223 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import { Client } from 'pg';
+import { mqttTopics } from '@vigil/contracts';
+import { PatientsRepository } from '@vigil/storage';
+import { createTestDatabase, type TestDatabase } from '@vigil/testing';
+import { provisionDevice } from '../../src/provisioning/provision-device';
+import { type RunningVigil, startVigil } from '../../src/start-vigil';
+
+const INDEX_HTML = '<!doctype html><html><head><title>Vigil test console</title></head><body></body></html>';
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+jest.setTimeout(30_000);
+
+describe('startVigil (the embedded runtime in one process)', () => {
+  let db: TestDatabase;
+  let consoleDir: string;
+  let vigil: RunningVigil;
+  let stopped = false;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('vigil_app');
+    consoleDir = await mkdtemp(path.join(tmpdir(), 'vigil-console-'));
+    await writeFile(path.join(consoleDir, 'index.html'), INDEX_HTML);
+    await mkdir(path.join(consoleDir, 'assets'));
+    await writeFile(path.join(consoleDir, 'assets', 'app-1234.js'), 'console.log("vigil")');
+    vigil = await startVigil({
+      databaseUrl: db.url,
+      httpPort: 0,
+      mqtt: { kind: 'embedded', host: '127.0.0.1', port: 0 },
+      consoleDir,
+      demo: false,
+      scorerTimerIntervalMs: 3_600_000,
+      heartbeatIntervalMs: 0,
+      logLevel: 'silent',
+    });
+  });
+
+  afterAll(async () => {
+    if (!stopped) await vigil?.stop();
+    await db?.drop();
+    await rm(consoleDir, { recursive: true, force: true });
+  });
+
+  it('stores and scores a reading a provisioned, bound device publishes over MQTT', async () => {
+    const patients = new PatientsRepository(vigil.dataSource);
+    const ward = await patients.createWard('Integration ward');
+    const patient = await patients.admit({
+      nhsNumber: '9434765919',
+      givenName: 'Test',
+      familyName: 'Patient',
+      wardId: ward.id,
+    });
+    const device = await provisionDevice(vigil.dataSource, { kind: 'pulse-oximeter', bind: '943 476 5919' });
+    expect(device.patientId).toBe(patient.id);
+
+    const client = await mqtt.connectAsync(vigil.mqttUrl, {
+      username: device.deviceId,
+      password: device.secret,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    try {
+      // Bound from the moment of provisioning: a reading from before then would be dead-lettered as unbound.
+      const measuredAt = new Date().toISOString();
+      await client.publishAsync(
+        mqttTopics.readings(device.deviceId),
+        JSON.stringify({
+          v: 1,
+          deviceId: device.deviceId,
+          seq: 1,
+          sentAt: new Date().toISOString(),
+          measurements: [
+            { type: 'spo2', value: 91, unit: '%', measuredAt },
+            { type: 'heartRate', value: 118, unit: '/min', measuredAt },
+          ],
+        }),
+        { qos: 1 },
+      );
+    } finally {
+      await client.endAsync();
+    }
+
+    // PUBACK comes only once the reading is durable and scored, but poll anyway: scoring is the scorer's job.
+    const observations = await waitFor('observations', async () => {
+      const rows: { parameter: string; value: number }[] = await vigil.dataSource.query(
+        'SELECT parameter, value FROM observations WHERE patient_id = $1 ORDER BY parameter',
+        [patient.id],
+      );
+      return rows.length === 2 ? rows : null;
+    });
+    expect(observations.map((o) => [o.parameter, Number(o.value)])).toEqual([
+      ['heartRate', 118],
+      ['spo2', 91],
+    ]);
+    const score = await waitFor('a NEWS2 score', async () => {
+      const rows: { total: number; partial: boolean }[] = await vigil.dataSource.query(
+        'SELECT total, partial FROM news2_scores WHERE patient_id = $1 ORDER BY scored_at DESC LIMIT 1',
+        [patient.id],
+      );
+      return rows[0] ?? null;
+    });
+    // SpO2 91 on scale 1 scores 3, pulse 118 scores 2; respiration, BP, temperature and consciousness are missing.
+    expect(Number(score.total)).toBe(5);
+    expect(score.partial).toBe(true);
+  });
+
+  it('acknowledges and dead-letters a reading from a device bound to nobody', async () => {
+    const device = await provisionDevice(vigil.dataSource, { kind: 'pulse-oximeter' });
+    const client = await mqtt.connectAsync(vigil.mqttUrl, {
+      username: device.deviceId,
+      password: device.secret,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    try {
+      const measuredAt = new Date().toISOString();
+      await client.publishAsync(
+        mqttTopics.readings(device.deviceId),
+        JSON.stringify({
+          v: 1,
+          deviceId: device.deviceId,
+          seq: 1,
+          sentAt: measuredAt,
+          measurements: [{ type: 'spo2', value: 97, unit: '%', measuredAt }],
+        }),
+        { qos: 1 },
+      );
+    } finally {
+      await client.endAsync();
+    }
+    const rows: { reason: string }[] = await vigil.dataSource.query(
+      'SELECT reason FROM dead_letters WHERE device_id = $1',
+      [device.deviceId],
+    );
+    expect(rows.map((r) => r.reason)).toEqual(['unbound-device']);
+  });
+
+  it('refuses a device with a wrong secret at the embedded broker', async () => {
+    const device = await provisionDevice(vigil.dataSource, { kind: 'thermometer' });
+    await expect(
+      mqtt.connectAsync(vigil.mqttUrl, {
+        username: device.deviceId,
+        password: 'not-the-secret',
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow();
+  });
+
+  it('answers /api/health', async () => {
+    const response = await fetch(`${vigil.httpUrl}/api/health`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/json/);
+  });
+
+  it('serves the console index at / and falls back to it for client-side routes', async () => {
+    for (const route of ['/', '/patients/8c1e5c2a-0000-4000-8000-000000000000', '/alerts']) {
+      const response = await fetch(`${vigil.httpUrl}${route}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(INDEX_HTML);
+    }
+    const asset = await fetch(`${vigil.httpUrl}/assets/app-1234.js`);
+    expect(await asset.text()).toBe('console.log("vigil")');
+  });
+
+  it('does not answer api, socket or metrics paths, or missing assets, with the console', async () => {
+    for (const route of ['/api/no-such-route', '/assets/missing-5678.js']) {
+      const response = await fetch(`${vigil.httpUrl}${route}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toBe(INDEX_HTML);
+    }
+    const metrics = await fetch(`${vigil.httpUrl}/metrics`);
+    expect(await metrics.text()).not.toBe(INDEX_HTML);
+  });
+
+  it('stop() closes the HTTP server, the broker and every database connection', async () => {
+    const httpPort = vigil.httpPort;
+    const mqttPort = vigil.mqttPort!;
+    expect(await portOpen(httpPort)).toBe(true);
+    expect(await portOpen(mqttPort)).toBe(true);
+    await vigil.stop();
+    stopped = true;
+    expect(await portOpen(httpPort)).toBe(false);
+    expect(await portOpen(mqttPort)).toBe(false);
+    expect(vigil.dataSource.isInitialized).toBe(false);
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [db.name],
+      );
+      expect(Number(rows[0].n)).toBe(0);
+    } finally {
+      await admin.end();
+    }
+    await expect(vigil.stop()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,9 @@
+export {
+  parseEnv,
+  allowedOrigins,
+  ConfigError,
+  requireVariables,
+  ENV_VARIABLES,
+  type VigilEnv,
+  type EnvVariableDoc,
+} from './env';

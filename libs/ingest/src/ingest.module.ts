@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DeviceRegistryRepository } from '@vigil/storage';
+import type { StreamPort } from '@vigil/stream';
+import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+import { IngestService } from './ingest.service';
+import { createIngestStores } from './ingest.stores';
+import { connectMqttIngest, type MqttIngestClient } from './mqtt-ingest.client';
+import { type PipelineHeartbeat, startPipelineHeartbeat } from './pipeline-heartbeat';
+
+/** Provided by the composing app: the TypeORM DataSource and the stream port. */
+export const INGEST_DATABASE = Symbol('INGEST_DATABASE');
+export const INGEST_STREAM = Symbol('INGEST_STREAM');
+export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');
+
+/** Where ingest's MQTT comes from: the embedded aedes broker, or a subscription to an external broker. */
+export type IngestBrokerOptions =
+  | {
+      kind: 'embedded';
+      host?: string;
+      /** First port tried; the next free one is used when it is taken. 0 = any free port. */
+      port?: number;
+    }
+  | {
+      kind: 'external';
+      url: string;
+      username: string;
+      password: string;
+      /** Fixed per instance so the broker keeps the session across restarts. */
+      clientId: string;
+      /** 5 (default) for Mosquitto/EMQX, so instances share load through a shared subscription. */
+      protocolVersion?: 4 | 5;
+    };
+
+export interface IngestModuleOptions {
+  broker: IngestBrokerOptions;
+  /** How often a synthetic heartbeat goes through the pipeline (HZ-01); default 30 s, 0 = off. */
+  heartbeatIntervalMs?: number;
+  /** Name of this instance in heartbeats. */
+  instanceName?: string;
+}
+
+/** Starts the broker or subscription at bootstrap, emits pipeline heartbeats, and closes both on shutdown. */
+@Injectable()
+export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private broker: EmbeddedBroker | null = null;
+  private client: MqttIngestClient | null = null;
+  private heartbeat: PipelineHeartbeat | null = null;
+
+  constructor(
+    private readonly ingest: IngestService,
+    @Inject(INGEST_DATABASE) private readonly dataSource: DataSource,
+    @Inject(INGEST_OPTIONS) private readonly options: IngestModuleOptions,
+  ) {}
+
+  /** The broker devices connect to (embedded: where it listens; external: `MQTT_URL`). */
+  get mqttUrl(): string {
+    if (this.broker) return this.broker.url;
+    if (this.options.broker.kind === 'external') return this.options.broker.url;
+    throw new Error('ingest has not started');
+  }
+
+  /** The embedded broker, when this process runs one (null in the distributed mode). */
+  get embeddedBroker(): EmbeddedBroker | null {
+    return this.broker;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const broker = this.options.broker;
+    if (broker.kind === 'embedded') {
+      const registry = new DeviceRegistryRepository(this.dataSource);
+      this.broker = await startEmbeddedBroker({
+        host: broker.host,
+        port: broker.port,
+        // Nothing outside this process needs a service login to the embedded broker: ingest runs inside it.
+        service: { username: 'vigil-service', password: randomBytes(24).toString('base64url') },
+        verifyDevice: (id, secret) => registry.verifySecret(id, secret),
+        onDeviceMessage: async (topic, payload) => {
+          await this.ingest.handle(topic, payload);
+        },
+      });
+    } else {
+      this.client = await connectMqttIngest({
+        url: broker.url,
+        username: broker.username,
+        password: broker.password,
+        clientId: broker.clientId,
+        protocolVersion: broker.protocolVersion ?? 5,
+        handle: async (topic, payload) => {
+          await this.ingest.handle(topic, payload);
+        },
+        onError: (error) => console.error(`ingest: MQTT error: ${error.message}`),
+      });
+    }
+    const every = this.options.heartbeatIntervalMs ?? 30_000;
+    if (every > 0) {
+      this.heartbeat = startPipelineHeartbeat(this.ingest, {
+        source: this.options.instanceName ?? 'ingest',
+        intervalMs: every,
+        // The scorer raises the stalled-pipeline alert when beats stop; here we only say why.
+        onError: (error) => console.error(`ingest: pipeline heartbeat failed: ${error.message}`),
+      });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.heartbeat?.stop();
+    this.heartbeat = null;
+    await this.client?.close();
+    this.client = null;
+    await this.broker?.close();
+    this.broker = null;
+  }
+}
+
+/**
+ * Ingest's NestJS wiring: the plain {@link IngestService} behind the embedded broker or an MQTT
+ * subscription. The composing app provides {@link INGEST_DATABASE} and {@link INGEST_STREAM} (globally).
+ */
+@Module({})
+export class IngestModule {
+  static register(options: IngestModuleOptions): DynamicModule {
+    return {
+      module: IngestModule,
+      providers: [
+        { provide: INGEST_OPTIONS, useValue: options },
+        {
+          provide: IngestService,
+          inject: [INGEST_DATABASE, INGEST_STREAM],
+          useFactory: (dataSource: DataSource, stream: StreamPort) =>
+            new IngestService(createIngestStores(dataSource), stream),
+        },
+        IngestRunner,
+      ],
+      exports: [IngestService, IngestRunner],
+    };
+  }
+}

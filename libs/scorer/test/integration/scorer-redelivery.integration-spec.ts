@@ -1,0 +1,182 @@
+import type { DataSource } from 'typeorm';
+import {
+  type AlertsStreamEvent,
+  type CanonicalObservation,
+  type Parameter,
+  streamTopics,
+  type VitalsStreamEvent,
+  vitalsStreamKey,
+} from '@vigil/contracts';
+import { openDatabase, PatientsRepository, SqlDatabase } from '@vigil/storage';
+import { InProcessStream, type StreamErrorContext } from '@vigil/stream';
+import { createTestDatabase, type TestDatabase } from '@vigil/testing';
+import { type AlertsPublisher, ScorerService, subscribeScorer } from '../../src/index';
+
+const T0 = Date.parse('2026-11-25T06:00:00Z');
+
+function observation(
+  patientId: string,
+  parameter: Parameter,
+  value: number | string,
+  at: number,
+): VitalsStreamEvent {
+  const coded = typeof value === 'string';
+  const measuredAt = new Date(at).toISOString();
+  const o: CanonicalObservation = {
+    id: `${patientId}:${parameter}:${at}`,
+    patientId,
+    deviceId: coded ? null : `dev-${patientId.slice(0, 8)}-${parameter}`,
+    parameter,
+    value: coded ? 0 : value,
+    valueCode: coded ? value : null,
+    unit: '1',
+    loinc: null,
+    mdc: null,
+    original: null,
+    measuredAt,
+    receivedAt: measuredAt,
+    source: coded ? 'manual' : 'json',
+    messageId: `${patientId}:${at}`,
+    seq: null,
+    detail: null,
+    enteredBy: coded ? 'nurse-1' : null,
+  };
+  return { type: 'observation', observation: o };
+}
+
+/** A red score (respiratory rate 7 scores 3) with a fall: two alert episodes, one NEWS2 score. */
+function alarmingBatch(patientId: string): VitalsStreamEvent[] {
+  const vitals: [Parameter, number | string][] = [
+    ['respiratoryRate', 7],
+    ['spo2', 97],
+    ['inspiredOxygen', 'air'],
+    ['systolicBp', 125],
+    ['heartRate', 72],
+    ['consciousness', 'A'],
+    ['temperature', 37],
+    ['fall', 1],
+  ];
+  return vitals.map(([p, v]) => observation(patientId, p, v, T0));
+}
+
+describe('scorer crash between database commit and stream acknowledgement (real in-process stream)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let sql: SqlDatabase;
+  let patients: PatientsRepository;
+  let wardId: string;
+  const clock = () => new Date(T0 + 60_000);
+  const nhs = ['9434765919', '9434765870'];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDatabase({ url: db.url, poolSize: 4 });
+    sql = new SqlDatabase(ds);
+    patients = new PatientsRepository(ds);
+    wardId = (await patients.createWard('Redelivery ward')).id;
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  async function admit(): Promise<string> {
+    const nhsNumber = nhs.shift() as string;
+    return (await patients.admit({ nhsNumber, givenName: 'Test', familyName: 'Replay', wardId })).id;
+  }
+
+  async function counts(patientId: string): Promise<number[]> {
+    const [row] = await sql.query<{ o: string; s: string; a: string; au: string }>(
+      `SELECT (SELECT count(*) FROM observations WHERE patient_id = $1) AS o,
+              (SELECT count(*) FROM news2_scores WHERE patient_id = $1) AS s,
+              (SELECT count(*) FROM alerts WHERE patient_id = $1) AS a,
+              (SELECT count(*) FROM alert_audit au JOIN alerts al ON al.id = au.alert_id WHERE al.patient_id = $1) AS au`,
+      [patientId],
+    );
+    return [Number(row.o), Number(row.s), Number(row.a), Number(row.au)];
+  }
+
+  function publishBatch(stream: InProcessStream, events: VitalsStreamEvent[]): Promise<void> {
+    return stream.publish(
+      streamTopics.observations,
+      events.map((value) => ({ key: vitalsStreamKey(value), value })),
+    );
+  }
+
+  it('HZ-04 a scorer failing after its commit and before the stream acknowledged gets the batch redelivered and stores no duplicate observation, score or alert', async () => {
+    const patientId = await admit();
+    const failures: StreamErrorContext[] = [];
+    const stream = new InProcessStream({
+      partitions: 2,
+      retry: { initialDelayMs: 10 },
+      onError: (_error, context) => failures.push(context),
+    });
+    const published: AlertsStreamEvent[] = [];
+    let calls = 0;
+    // The commit has happened when the scorer publishes its events; dying here is the worst moment.
+    const crashOnce: AlertsPublisher = async (events) => {
+      calls += 1;
+      if (calls === 1) throw new Error('process died after the commit');
+      published.push(...events);
+    };
+    const subscription = await subscribeScorer(stream, new ScorerService(sql, crashOnce, { clock }));
+    try {
+      // Resolves only once the stream committed the batch: after the redelivery succeeded.
+      await publishBatch(stream, alarmingBatch(patientId));
+      expect(failures.map((f) => [f.phase, f.attempt])).toEqual([['handle', 1]]);
+      expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+      // The redelivery found everything stored and raised nothing twice. (Nor did it re-send the events of
+      // the attempt that died: those notifications are lost; the alerts themselves are stored.)
+      expect(published).toEqual([]);
+    } finally {
+      await subscription.close();
+      await stream.close();
+    }
+  });
+
+  it('HZ-04 a scorer killed after its commit hands the unacknowledged batch to the next instance, which stores no duplicate', async () => {
+    const patientId = await admit();
+    const stream = new InProcessStream({ partitions: 2, onError: () => undefined });
+    let committed!: () => void;
+    const afterCommit = new Promise<void>((r) => (committed = r));
+    let kill!: (error: Error) => void;
+    // The first instance commits, then never acknowledges: it dies there.
+    const dies: AlertsPublisher = () => {
+      committed();
+      return new Promise<void>((_resolve, reject) => (kill = reject));
+    };
+    const first = await subscribeScorer(stream, new ScorerService(sql, dies, { clock }));
+    const delivered = publishBatch(stream, alarmingBatch(patientId));
+    await afterCommit;
+    expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+    const gone = first.close();
+    kill(new Error('SIGKILL'));
+    await gone;
+
+    const published: AlertsStreamEvent[] = [];
+    let deliveries = 0;
+    const restarted = new ScorerService(
+      sql,
+      async (events) => {
+        published.push(...events);
+      },
+      { clock },
+    );
+    const original = restarted.handleBatch.bind(restarted);
+    restarted.handleBatch = (events) => {
+      deliveries += 1;
+      return original(events);
+    };
+    const second = await subscribeScorer(stream, restarted);
+    try {
+      await delivered;
+      expect(deliveries).toBe(1);
+      expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+      expect(published).toEqual([]);
+    } finally {
+      await second.close();
+      await stream.close();
+    }
+  });
+});
