@@ -1,11 +1,6 @@
 import type { UserRole } from '@vigil/contracts';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { DeadLettersPage } from './admin/DeadLettersPage';
-import { DevicesAdminPage } from './admin/DevicesAdminPage';
-import { PatientsAdminPage } from './admin/PatientsAdminPage';
-import { UsersAdminPage } from './admin/UsersAdminPage';
-import { WardsPage } from './admin/WardsPage';
 import { AlertPage } from './alerts/AlertPage';
 import { useMe } from './api/queries';
 import { SignInPage } from './auth/SignInPage';
@@ -15,10 +10,25 @@ import { ApiErrorMessage } from './common/ApiErrorMessage';
 import { AppLayout } from './layout/AppLayout';
 import { homeFor } from './layout/nav';
 import { LiveProvider } from './live/LiveProvider';
-import { PatientPage } from './patient/PatientPage';
 import { StatusPage } from './status/StatusPage';
 import { TriagePage } from './triage/TriagePage';
 import { useDocumentTitle } from './layout/useDocumentTitle';
+
+// Admin screens and the patient view (with uPlot) load on first use, keeping the triage queue's first load small.
+const DeadLettersPage = lazy(() =>
+  import('./admin/DeadLettersPage').then((m) => ({ default: m.DeadLettersPage })),
+);
+const DevicesAdminPage = lazy(() =>
+  import('./admin/DevicesAdminPage').then((m) => ({ default: m.DevicesAdminPage })),
+);
+const PatientsAdminPage = lazy(() =>
+  import('./admin/PatientsAdminPage').then((m) => ({ default: m.PatientsAdminPage })),
+);
+const UsersAdminPage = lazy(() =>
+  import('./admin/UsersAdminPage').then((m) => ({ default: m.UsersAdminPage })),
+);
+const WardsPage = lazy(() => import('./admin/WardsPage').then((m) => ({ default: m.WardsPage })));
+const PatientPage = lazy(() => import('./patient/PatientPage').then((m) => ({ default: m.PatientPage })));
 
 function Forbidden() {
   return (
@@ -55,41 +65,43 @@ export function App() {
   else if (me.isError) body = <ApiErrorMessage error={me.error} />;
   else
     body = (
-      <Routes>
-        <Route
-          path="/sign-in"
-          element={user ? <Navigate to={homeFor(user.role)} replace /> : <SignInPage />}
-        />
-        <Route
-          path="/"
-          element={
-            user?.role === 'coordinator' ? (
-              <Navigate to="/ccc" replace />
-            ) : (
-              only(['nurse', 'clinician', 'admin'], <TriagePage />)
-            )
-          }
-        />
-        <Route
-          path="/alerts/:alertId"
-          element={only(['nurse', 'clinician', 'coordinator', 'admin'], <AlertPage />)}
-        />
-        <Route
-          path="/patients/:patientId"
-          element={only(['nurse', 'clinician', 'coordinator', 'admin'], <PatientPage />)}
-        />
-        <Route path="/ccc" element={only(['coordinator', 'admin'], <CccQueuePage />)} />
-        <Route
-          path="/status"
-          element={only(['nurse', 'clinician', 'coordinator', 'admin'], <StatusPage />)}
-        />
-        <Route path="/admin/wards" element={only(['admin'], <WardsPage />)} />
-        <Route path="/admin/patients" element={only(['clinician', 'admin'], <PatientsAdminPage />)} />
-        <Route path="/admin/devices" element={only(['admin'], <DevicesAdminPage />)} />
-        <Route path="/admin/users" element={only(['admin'], <UsersAdminPage />)} />
-        <Route path="/admin/dead-letters" element={only(['admin'], <DeadLettersPage />)} />
-        <Route path="*" element={user ? <NotFound /> : <Navigate to="/sign-in" replace />} />
-      </Routes>
+      <Suspense fallback={<p className="nhsuk-body">Loading…</p>}>
+        <Routes>
+          <Route
+            path="/sign-in"
+            element={user ? <Navigate to={homeFor(user.role)} replace /> : <SignInPage />}
+          />
+          <Route
+            path="/"
+            element={
+              user?.role === 'coordinator' ? (
+                <Navigate to="/ccc" replace />
+              ) : (
+                only(['nurse', 'clinician', 'admin'], <TriagePage />)
+              )
+            }
+          />
+          <Route
+            path="/alerts/:alertId"
+            element={only(['nurse', 'clinician', 'coordinator', 'admin'], <AlertPage />)}
+          />
+          <Route
+            path="/patients/:patientId"
+            element={only(['nurse', 'clinician', 'coordinator', 'admin'], <PatientPage />)}
+          />
+          <Route path="/ccc" element={only(['coordinator', 'admin'], <CccQueuePage />)} />
+          <Route
+            path="/status"
+            element={only(['nurse', 'clinician', 'coordinator', 'admin'], <StatusPage />)}
+          />
+          <Route path="/admin/wards" element={only(['admin'], <WardsPage />)} />
+          <Route path="/admin/patients" element={only(['clinician', 'admin'], <PatientsAdminPage />)} />
+          <Route path="/admin/devices" element={only(['admin'], <DevicesAdminPage />)} />
+          <Route path="/admin/users" element={only(['admin'], <UsersAdminPage />)} />
+          <Route path="/admin/dead-letters" element={only(['admin'], <DeadLettersPage />)} />
+          <Route path="*" element={user ? <NotFound /> : <Navigate to="/sign-in" replace />} />
+        </Routes>
+      </Suspense>
     );
 
   return (

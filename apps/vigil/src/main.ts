@@ -14,6 +14,10 @@ const log = (line: string) => console.log(`vigil: ${line}`);
 /** `npm start`: the whole platform in this one process, with the embedded parts for what is not configured. */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const unknown = args.filter((arg) => arg !== '--no-demo');
   if (unknown.length) {
     console.error(`vigil: unknown argument ${unknown.join(' ')}\n${USAGE}`);
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
   let vigil: RunningVigil | null = null;
   let fleet: DemoFleet | null = null;
   let shuttingDown = false;
+  let wroteRuntimeFile = false;
 
   const shutdown = async (reason: string, code: number) => {
     if (shuttingDown) return;
@@ -42,7 +47,8 @@ async function main(): Promise<void> {
     await fleet?.stop();
     await vigil?.stop();
     await postgres?.stop();
-    await rm(runtimeFile(stateDir), { force: true });
+    // Only our own: a second instance that failed to start must not erase the running one's file.
+    if (wroteRuntimeFile) await rm(runtimeFile(stateDir), { force: true });
     log('stopped');
     // Everything this process started is gone; exit rather than wait for a library's stray timer.
     process.exit(code);
@@ -78,6 +84,7 @@ async function main(): Promise<void> {
       runtimeFile(stateDir),
       JSON.stringify({ pid: process.pid, httpUrl: vigil.httpUrl, mqttUrl: vigil.mqttUrl }, null, 2),
     );
+    wroteRuntimeFile = true;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = /EADDRINUSE/.test(message)

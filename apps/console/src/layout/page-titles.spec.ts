@@ -15,5 +15,7 @@ describe('navFor', () => {
     expect(homeFor('nurse')).toBe('/');
     expect(navFor('nurse').map((n) => n.to)).not.toContain('/admin/users');
     expect(navFor('admin').map((n) => n.to)).toContain('/admin/dead-letters');
+    // GET /api/devices is admin-only.
+    expect(navFor('clinician').map((n) => n.to)).not.toContain('/admin/devices');
   });
 });

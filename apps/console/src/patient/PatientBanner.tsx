@@ -1,9 +1,17 @@
 import type { PatientDetail, Ward } from '@vigil/contracts';
-import { displayNhsNumber, formatDate, patientName } from '../common/format';
+import { displayNhsNumber, formatAge, formatDate, isStale, patientName } from '../common/format';
 import { News2Tag } from '../common/News2Tag';
 
-export function PatientBanner({ patient, ward }: { patient: PatientDetail; ward: Ward | undefined }) {
+interface Props {
+  patient: PatientDetail;
+  ward: Ward | undefined;
+  now: number;
+}
+
+export function PatientBanner({ patient, ward, now }: Props) {
   const s = patient.latestScore;
+  // HZ-06: a score older than the freshness window is not the patient's current state.
+  const stale = s ? isStale(s.scoredAt, now, patient.monitoring.freshnessMinutes) : false;
   return (
     <section className="vigil-banner" aria-labelledby="patient-name">
       <h1 id="patient-name" className="nhsuk-heading-l nhsuk-u-margin-bottom-2">
@@ -38,7 +46,17 @@ export function PatientBanner({ patient, ward }: { patient: PatientDetail; ward:
           <dt>Latest NEWS2</dt>
           <dd>
             {s ? (
-              <News2Tag total={s.total} band={s.band} partial={s.partial} missing={s.missing} />
+              <>
+                {stale && (
+                  <strong
+                    className="nhsuk-tag nhsuk-tag--grey nhsuk-u-margin-right-2"
+                    data-testid="stale-score"
+                  >
+                    Stale – scored {formatAge(s.scoredAt, now)}
+                  </strong>
+                )}
+                <News2Tag total={s.total} band={s.band} partial={s.partial} missing={s.missing} />
+              </>
             ) : (
               'No score yet'
             )}

@@ -27,7 +27,7 @@ export function PatientPage() {
     <PageState query={patient}>
       {(p) => (
         <>
-          <PatientBanner patient={p} ward={wards.data?.find((w) => w.id === p.wardId)} />
+          <PatientBanner patient={p} ward={wards.data?.find((w) => w.id === p.wardId)} now={now} />
           <h2>NEWS2 observation chart</h2>
           <PageState query={observations}>
             {(list) => <ObservationChart observations={list} scale={p.spo2Scale} />}

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatDateTime, formatValue, parameterLabel } from '../common/format';
-import { trendSeries } from './trend-series';
+import { timeWindow, trendSeries, ukTimeTemplate } from './trend-series';
 
 interface Props {
   parameter: string;
@@ -24,11 +24,12 @@ export function TrendChart({ parameter, observations }: Props) {
       {
         width: Math.max(280, el.clientWidth || 560),
         height: 180,
-        scales: {
-          // One reading alone would make uPlot stretch the axis over years; show an hour around it.
-          x: { time: true, range: (_u, min, max) => (min === max ? [min - 1800, max + 1800] : [min, max]) },
-        },
+        // A fixed time window: with one or two readings uPlot's auto range stretches the axis over years.
+        scales: { x: { time: true, auto: false, range: timeWindow(series.times) } },
         series: [{}, { label, stroke: '#005eb8', width: 2, points: { show: true, size: 6 } }],
+        // 24-hour UK (Europe/London) times on the axis, as on the observation chart.
+        fmtDate: (template: string) => uPlot.fmtDate(ukTimeTemplate(template)),
+        tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Europe/London'),
         axes: [{}, { size: 50 }],
         legend: { show: false },
       },

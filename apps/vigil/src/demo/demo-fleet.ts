@@ -72,7 +72,8 @@ export function startDemoFleet(options: DemoFleetOptions): DemoFleet | null {
   };
   process.once('exit', onExit);
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': it comes after the child's output has been read to the end.
+    child.once('close', (code, signal) => {
       if (!stopping) {
         options.log(`demo fleet exited (${signal ?? `code ${code}`}); the platform keeps running without it`);
       }

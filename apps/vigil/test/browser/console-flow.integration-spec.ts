@@ -211,6 +211,16 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     await page.getByTestId('triage-empty').waitFor();
     // The live socket is up, so the "data may be out of date" banner goes away (HZ-06).
     await page.getByTestId('socket-down').waitFor({ state: 'detached' });
+    // Keyboard path: the first Tab reaches the skip link, which moves focus to the main content.
+    await page.reload();
+    await page.getByTestId('triage-empty').waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+      'Skip to main content',
+    );
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('maincontent');
+    await page.getByTestId('socket-down').waitFor({ state: 'detached' });
     // HZ-06: when the live connection drops, a banner says the data may be out of date; it goes when it is back.
     socketBlocked = true;
     await Promise.all(liveSockets.splice(0).map((ws) => ws.close()));
@@ -262,6 +272,18 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     await page.getByTestId('rcp-chart').waitFor();
     await expect(page.getByTestId('banner-nhs-number').textContent()).resolves.toBe('943 476 5919');
     await expect(page.getByTestId('rcp-chart').textContent()).resolves.toContain('135');
+    // A manual observation goes through the api and the stream and lands in the chart's respiration row.
+    await page.getByLabel('Respiration rate (breaths per minute)').fill('24');
+    await page.getByLabel('A – Alert').check();
+    await page.getByLabel('Air', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save observations' }).click();
+    await page.getByRole('status').filter({ hasText: 'Observations saved.' }).waitFor();
+    await page
+      .getByTestId('rcp-chart')
+      .getByRole('row')
+      .filter({ hasText: 'Respirations' })
+      .filter({ hasText: '24' })
+      .waitFor({ timeout: 30_000 });
     await scan('patient view');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-view.png'), fullPage: false });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-view-full.png'), fullPage: true });

@@ -159,6 +159,21 @@ describe('startVigil (the embedded runtime in one process)', () => {
     expect(rows.map((r) => r.reason)).toEqual(['unbound-device']);
   });
 
+  it('provisions nothing when --bind names no admitted patient or an unknown kind is asked for', async () => {
+    const before: { n: string }[] = await vigil.dataSource.query('SELECT count(*) AS n FROM devices');
+    await expect(
+      provisionDevice(vigil.dataSource, { kind: 'thermometer', bind: '401 023 2137' }),
+    ).rejects.toThrow('no admitted patient with this NHS number');
+    await expect(
+      provisionDevice(vigil.dataSource, { kind: 'thermometer', bind: '1234567890' }),
+    ).rejects.toThrow(/patient id \(uuid\) or a valid 10-digit NHS number/);
+    await expect(provisionDevice(vigil.dataSource, { kind: 'toaster' })).rejects.toThrow(
+      /unknown device kind/,
+    );
+    const after: { n: string }[] = await vigil.dataSource.query('SELECT count(*) AS n FROM devices');
+    expect(after[0].n).toBe(before[0].n);
+  });
+
   it('refuses a device with a wrong secret at the embedded broker', async () => {
     const device = await provisionDevice(vigil.dataSource, { kind: 'thermometer' });
     await expect(

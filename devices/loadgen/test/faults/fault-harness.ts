@@ -1,0 +1,269 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { DeviceFleet, type FleetDevice } from '../../src/device/device-fleet.client';
+import { HistoryRecorder } from '../../src/history/history-recorder';
+import { isFutureByDesign, judge, type OracleDevice, type OracleVerdict } from '../../src/oracle/oracle';
+import { buildLoadPlan, type LoadPlanOptions } from '../../src/plan/load-plan';
+import { FaultDatabase } from './fault-database.client';
+import { type MosquittoProcess, startMosquitto } from './mosquitto-process';
+import { VigilApiClient } from './vigil-api.client';
+import { REPO_ROOT, VigilProcess } from './vigil-process';
+import { waitFor } from './wait';
+
+/** `FAULTS_MODE=short` for CI (a few minutes); anything else is the full suite. */
+export const SHORT = process.env['FAULTS_MODE'] === 'short';
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'artifacts/faults', SHORT ? 'short' : 'full');
+
+export interface Scale {
+  devices: number;
+  messagesPerDevice: number;
+  intervalMs: number;
+  /** How long PostgreSQL connections keep being cut. */
+  databaseCutMs: number;
+  /** How long Vigil / Mosquitto stay down before the restart. */
+  downMs: number;
+  /** How long after the load the system may take to store everything acknowledged. */
+  settleMs: number;
+}
+
+export const SCALE: Scale = SHORT
+  ? {
+      devices: 12,
+      messagesPerDevice: 48,
+      intervalMs: 250,
+      databaseCutMs: 5_000,
+      downMs: 1_000,
+      settleMs: 90_000,
+    }
+  : {
+      devices: 40,
+      messagesPerDevice: 200,
+      intervalMs: 250,
+      databaseCutMs: 30_000,
+      downMs: 3_000,
+      settleMs: 240_000,
+    };
+
+const INGEST = { username: 'vigil-ingest', password: randomBytes(18).toString('base64url') };
+const ADMIN = { username: 'faults.admin', password: randomBytes(18).toString('base64url') };
+
+/** What a fault script gets: the running system, the round's recorder and its time window. */
+export interface FaultContext {
+  env: FaultEnvironment;
+  history: HistoryRecorder;
+  /** The load's start (epoch ms) and its length. */
+  loadStartMs: number;
+  loadMs: number;
+  /** Resolves at `fraction` of the load window (0–1). */
+  at(fraction: number): Promise<void>;
+}
+
+export interface RoundResult {
+  verdict: OracleVerdict;
+  historyFile: string;
+  /** Messages handed to mqtt.js that never got a PUBACK before the settle deadline (not acknowledged). */
+  unacknowledged: number;
+  fleetReconnects: number;
+  /** Re-publications of an already sent (device, seq) that the broker acknowledged. */
+  duplicatesAcknowledged: number;
+  /** Whatever the fault script returned (its visibility evidence). */
+  evidence: unknown;
+}
+
+export interface RoundSpec {
+  name: string;
+  seed: number;
+  duplicateShare?: number;
+  reorderShare?: number;
+  clockSkewsMs?: number[];
+  fault?: (ctx: FaultContext) => Promise<unknown>;
+}
+
+/** Our own database, Mosquitto and Vigil process, shared by the rounds of the suite. */
+export class FaultEnvironment {
+  readonly scale: Scale = SCALE;
+  private roundNo = 0;
+  private patientNo = 0;
+
+  private constructor(
+    readonly db: FaultDatabase,
+    readonly mosquitto: MosquittoProcess,
+    readonly vigil: VigilProcess,
+    readonly api: VigilApiClient,
+    readonly wardId: string,
+  ) {}
+
+  static async start(): Promise<FaultEnvironment> {
+    // The system under test is what `npm start` runs: compile it first (swc, a few seconds), unless
+    // told to test the dist/ already there.
+    if (!process.env['FAULTS_SKIP_BUILD']) {
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'tools/build.mjs'), '--quiet'], {
+        cwd: REPO_ROOT,
+        stdio: 'inherit',
+      });
+    }
+    const db = await FaultDatabase.create();
+    const mosquitto = await startMosquitto([INGEST]);
+    const vigil = new VigilProcess({
+      databaseUrl: db.url,
+      mqttUrl: mosquitto.url,
+      mqttUsername: INGEST.username,
+      mqttPassword: INGEST.password,
+    });
+    try {
+      await vigil.start();
+      const { wardId } = await db.seedAdmin(ADMIN.username, ADMIN.password, 'Fault suite virtual ward');
+      const api = new VigilApiClient(() => vigil.httpUrl);
+      await api.login(ADMIN.username, ADMIN.password);
+      return new FaultEnvironment(db, mosquitto, vigil, api, wardId);
+    } catch (error) {
+      await vigil.stop();
+      await mosquitto.stop();
+      await db.drop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.vigil.stop();
+    await this.mosquitto.stop();
+    if (!process.env['FAULTS_KEEP_DATABASE']) await this.db.drop();
+  }
+
+  /** Signs in again (a restarted process keeps sessions in the database, but a cut may have lost ours). */
+  async relogin(): Promise<void> {
+    await this.api.login(ADMIN.username, ADMIN.password);
+  }
+
+  /**
+   * One round: fresh patients and devices, the planned load at a steady rate with the fault injected
+   * part-way, then (after everything acknowledged had time to land) the oracle over the database.
+   */
+  async runRound(spec: RoundSpec): Promise<RoundResult> {
+    this.roundNo += 1;
+    const planOptions: LoadPlanOptions = {
+      seed: spec.seed,
+      devices: SCALE.devices,
+      messagesPerDevice: SCALE.messagesPerDevice,
+      intervalMs: SCALE.intervalMs,
+      crossingShare: 0.3,
+      duplicateShare: spec.duplicateShare ?? 0,
+      reorderShare: spec.reorderShare ?? 0,
+      clockSkewsMs: spec.clockSkewsMs ?? [],
+    };
+    const plan = buildLoadPlan(planOptions);
+    const prefix = `lg-${Date.now().toString(36)}-r${this.roundNo}`;
+    const fleetDevices: FleetDevice[] = [];
+    const oracleDevices: OracleDevice[] = [];
+    for (const planned of plan.devices) {
+      const deviceId = `${prefix}-d${planned.index}`;
+      const patientId = await this.api.admitPatient(this.wardId, (this.patientNo += 1));
+      const secret = await this.api.provisionAndBind(deviceId, patientId);
+      fleetDevices.push({ deviceId, secret, planned });
+      oracleDevices.push({ deviceId, patientId, planned });
+    }
+    await this.db.backdateBindings(fleetDevices.map((d) => d.deviceId));
+    this.mosquitto.addUsers(fleetDevices.map((d) => ({ username: d.deviceId, password: d.secret })));
+    const history = new HistoryRecorder(
+      spec.name,
+      spec.seed,
+      planOptions,
+      oracleDevices.map((d) => ({
+        deviceId: d.deviceId,
+        patientId: d.patientId,
+        crossing: d.planned.crossing,
+        clockSkewMs: d.planned.clockSkewMs,
+      })),
+    );
+    const fleet = new DeviceFleet({
+      mqttUrl: this.mosquitto.url,
+      devices: fleetDevices,
+      intervalMs: SCALE.intervalMs,
+      history,
+    });
+    let evidence: unknown = null;
+    let unacknowledged = 0;
+    try {
+      // The password file reload is asynchronous: a device refused just before it is retried by mqtt.js.
+      await fleet.connect(20_000);
+      const loadStartMs = Date.now() + 200;
+      const loadMs = SCALE.messagesPerDevice * SCALE.intervalMs;
+      const ctx: FaultContext = {
+        env: this,
+        history,
+        loadStartMs,
+        loadMs,
+        at: (fraction) =>
+          new Promise((r) => setTimeout(r, Math.max(0, loadStartMs + fraction * loadMs - Date.now()))),
+      };
+      const [, faultEvidence] = await Promise.all([
+        fleet.run(loadStartMs),
+        spec.fault ? spec.fault(ctx) : null,
+      ]);
+      evidence = faultEvidence;
+      unacknowledged = await fleet.settle(SCALE.settleMs);
+
+      const deviceIds = fleetDevices.map((d) => d.deviceId);
+      const acknowledged = history.acknowledged();
+      const validAcked = [...acknowledged].filter((k) => {
+        const device = oracleDevices.find((d) => k.startsWith(`${d.deviceId}|`));
+        return device !== undefined && !isFutureByDesign(device.planned);
+      }).length;
+      // Everything acknowledged must eventually be stored; stop waiting at the deadline and let the
+      // oracle name what is missing.
+      await waitFor('every acknowledged reading to be stored', SCALE.settleMs, async () => {
+        return (await this.db.storedMessageCount(deviceIds)) >= validAcked;
+      }).catch(() => undefined);
+      const verdict = judge({
+        devices: oracleDevices,
+        acknowledged,
+        stored: await this.db.storedRows(deviceIds),
+        deadLetters: await this.db.deadLetters(deviceIds),
+        alerts: await this.db.clinicalAlerts(oracleDevices.map((d) => d.patientId)),
+      });
+      history.setOutcome({ verdict, unacknowledged, fleetReconnects: fleet.reconnects(), evidence });
+      const historyFile = await history.write(ARTIFACTS_DIR);
+      return {
+        verdict,
+        historyFile,
+        unacknowledged,
+        fleetReconnects: fleet.reconnects(),
+        duplicatesAcknowledged: history.count('duplicate-acked'),
+        evidence,
+      };
+    } catch (error) {
+      history.setOutcome({ error: String(error), vigilOutput: this.vigil.recentOutput() });
+      await history.write(ARTIFACTS_DIR);
+      throw error;
+    } finally {
+      await fleet.close();
+    }
+  }
+}
+
+/** The parts of a verdict that must all be empty, with the history file named for the replay. */
+export function failures(result: RoundResult) {
+  const v = result.verdict;
+  return {
+    lost: v.lost,
+    duplicated: v.duplicated,
+    storedInvalid: v.storedInvalid,
+    notDeadLettered: v.notDeadLettered,
+    missedAlerts: v.missedAlerts,
+    duplicatedAlerts: v.duplicatedAlerts,
+    spuriousAlerts: v.spuriousAlerts,
+    history: result.historyFile,
+  };
+}
+
+export const NO_FAILURES = (historyFile: string) => ({
+  lost: [],
+  duplicated: [],
+  storedInvalid: [],
+  notDeadLettered: [],
+  missedAlerts: [],
+  duplicatedAlerts: [],
+  spuriousAlerts: [],
+  history: historyFile,
+});

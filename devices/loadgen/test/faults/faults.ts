@@ -1,0 +1,94 @@
+import type { FaultContext } from './fault-harness';
+import { sleep } from './wait';
+
+/**
+ * The faults, each injected part-way through a round's load and each returning its evidence: what the
+ * platform showed of it (a metric of `/metrics`, a failing health check, a technical alert) or null.
+ */
+export interface FaultEvidence {
+  fault: string;
+  /** How the fault showed, or null when nothing in Vigil's metrics or technical alerts revealed it. */
+  signal: string | null;
+  detail: Record<string, unknown>;
+}
+
+const PROCESS_START = 'vigil_api_process_start_time_seconds';
+
+/** SIGKILL of the Vigil process, then a restart on the same database, broker session and port. */
+export async function killVigil(ctx: FaultContext, fraction: number): Promise<FaultEvidence> {
+  const { env, history } = ctx;
+  const before = (await env.api.metrics()).get(PROCESS_START) ?? null;
+  await ctx.at(fraction);
+  history.fault('vigil-sigkill', 'start', `pid ${env.vigil.pid}`);
+  await env.vigil.kill();
+  await sleep(env.scale.downMs);
+  await env.vigil.start();
+  history.fault('vigil-sigkill', 'end', `restarted as pid ${env.vigil.pid}`);
+  const after = (await env.api.metrics()).get(PROCESS_START) ?? null;
+  const restarted = before !== null && after !== null && after > before;
+  return {
+    fault: 'vigil-sigkill',
+    signal: restarted ? `${PROCESS_START} moved from ${before} to ${after}` : null,
+    detail: { before, after },
+  };
+}
+
+/** A clean stop and start of our Mosquitto (persistence on): sessions and queued QoS 1 messages survive. */
+export async function restartMosquitto(ctx: FaultContext, fraction: number): Promise<FaultEvidence> {
+  const { env, history } = ctx;
+  await ctx.at(fraction);
+  history.fault('mosquitto-restart', 'start', `pid ${env.mosquitto.pid()}`);
+  const technicalBefore = await env.db.technicalAlerts();
+  await env.mosquitto.restart(env.scale.downMs);
+  history.fault('mosquitto-restart', 'end', `pid ${env.mosquitto.pid()}`);
+  const technicalAfter = await env.db.technicalAlerts();
+  // Nothing in Vigil's /metrics describes its broker connection (ingest keeps its counters in memory):
+  // only a technical alert raised during the outage would count.
+  const raised = technicalAfter.length > technicalBefore.length;
+  return {
+    fault: 'mosquitto-restart',
+    signal: raised ? `technical alert ${technicalAfter.map((a) => a.ruleId).join(',')}` : null,
+    detail: { technicalBefore: technicalBefore.length, technicalAfter: technicalAfter.length },
+  };
+}
+
+/** Cuts every PostgreSQL connection of the test database, again and again, for `ms`; probes health meanwhile. */
+export async function cutDatabase(ctx: FaultContext, fraction: number, ms: number): Promise<FaultEvidence> {
+  const { env, history } = ctx;
+  await ctx.at(fraction);
+  history.fault('postgres-cut', 'start', `${ms} ms`);
+  const until = Date.now() + ms;
+  let terminated = 0;
+  const health = new Map<number, number>();
+  const cutter = (async () => {
+    while (Date.now() < until) {
+      terminated += await env.db.terminateBackends();
+      await sleep(100);
+    }
+  })();
+  const prober = (async () => {
+    while (Date.now() < until) {
+      const status = await env.api.healthStatus();
+      health.set(status, (health.get(status) ?? 0) + 1);
+      await sleep(250);
+    }
+  })();
+  await Promise.all([cutter, prober]);
+  history.fault('postgres-cut', 'end', `${terminated} backends terminated`);
+  const unhealthy = [...health.entries()].filter(([s]) => s !== 200).reduce((n, [, c]) => n + c, 0);
+  const metrics = await env.api.metrics();
+  const failedHealth = [...metrics.entries()]
+    .filter(
+      ([k]) =>
+        k.startsWith('vigil_api_http_requests_total') && k.includes('/api/health') && /"5\d\d"/.test(k),
+    )
+    .reduce((n, [, v]) => n + v, 0);
+  return {
+    fault: 'postgres-cut',
+    signal:
+      failedHealth > 0
+        ? `vigil_api_http_requests_total{route="/api/health",status=5xx} = ${failedHealth}`
+        : null,
+    detail: { terminated, healthProbes: Object.fromEntries(health), unhealthy, failedHealth },
+  };
+}
