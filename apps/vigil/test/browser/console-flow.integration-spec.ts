@@ -215,11 +215,9 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     await page.reload();
     await page.getByTestId('triage-empty').waitFor();
     await page.keyboard.press('Tab');
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
-      'Skip to main content',
-    );
+    await expect(page.locator(':focus').textContent()).resolves.toBe('Skip to main content');
     await page.keyboard.press('Enter');
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('maincontent');
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('maincontent');
     await page.getByTestId('socket-down').waitFor({ state: 'detached' });
     // HZ-06: when the live connection drops, a banner says the data may be out of date; it goes when it is back.
     socketBlocked = true;

@@ -20,6 +20,14 @@ describe(`fault injection (${SHORT ? 'short' : 'full'}: ${SCALE.devices} devices
   beforeAll(async () => {
     env = await FaultEnvironment.start();
   });
+  // A round that left the system down (a restart that never came up) must not sink the rounds after
+  // it: they get a fresh environment, and the failed round has already reported its history.
+  beforeEach(async () => {
+    if (env && (await env.api.healthStatus()) !== 200) {
+      await env.stop();
+      env = await FaultEnvironment.start();
+    }
+  });
   afterAll(async () => {
     await env?.stop();
   });
@@ -86,7 +94,7 @@ describe(`fault injection (${SHORT ? 'short' : 'full'}: ${SCALE.devices} devices
     expectExact(result);
   });
 
-  it('HZ-01 HZ-03 HZ-04 HZ-14 all faults mixed in one round, then the pipeline heartbeat flows again', async () => {
+  it('HZ-03 HZ-04 HZ-14 all faults mixed in one round: nothing acknowledged lost or duplicated, alerts exact', async () => {
     const result = await env.runRound({
       name: 'HZ-14 mixed faults',
       seed: 606,
@@ -101,11 +109,13 @@ describe(`fault injection (${SHORT ? 'short' : 'full'}: ${SCALE.devices} devices
     });
     evidence.push(...(result.evidence as FaultEvidence[]));
     expectExact(result);
-    // HZ-01: after the last fault the synthetic heartbeat (ingest → stream → scorer, every 30 s) is
-    // recorded again, and no stalled-pipeline alert is left open.
+  });
+
+  it('HZ-01 after the faults the pipeline heartbeat (ingest → stream → scorer) is recorded again and no stall alert is left open', async () => {
     const since = new Date();
+    // The runtime beats every 30 s (not configurable from the environment).
     await waitFor(
-      'a pipeline heartbeat after the faults',
+      'a pipeline heartbeat recorded after the faults',
       45_000,
       async () => {
         const at = await env.db.lastHeartbeatAt();

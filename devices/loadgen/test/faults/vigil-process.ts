@@ -71,7 +71,7 @@ export class VigilProcess {
     child.stderr?.on('data', keep);
     this.child = child;
     this.starts += 1;
-    await waitFor('Vigil to answer /api/health with 200', 60_000, async () => {
+    await waitFor('Vigil to answer /api/health with 200', 45_000, async () => {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new FatalWaitError(
           `vigil exited (${child.exitCode ?? child.signalCode}):\n${this.recentOutput()}`,
