@@ -38,6 +38,12 @@ export const keys = {
 
 /** While the socket is down the console polls, so data keeps moving even if the banner is up. */
 export const FALLBACK_POLL_MS = 15_000;
+/**
+ * The alert queues refetch on this timer even while the socket is up: a notification can be lost (e.g. a
+ * scorer that died after its commit and before publishing the event; see HZ-04 in the hazard log), and
+ * a lost notification must delay an alert by at most this long, never hide it.
+ */
+export const SAFETY_NET_POLL_MS = 60_000;
 
 export function useMe(): UseQueryResult<User | null> {
   return useQuery({
@@ -63,7 +69,7 @@ export function useAlerts(wardId: string | undefined, poll: boolean): UseQueryRe
   return useQuery({
     queryKey: keys.alertList(wardId),
     queryFn: () => api.get<AlertView[]>(`/alerts${query({ wardId, state: 'open,acknowledged,escalated' })}`),
-    refetchInterval: poll ? FALLBACK_POLL_MS : false,
+    refetchInterval: poll ? FALLBACK_POLL_MS : SAFETY_NET_POLL_MS,
     placeholderData: keepPreviousData,
   });
 }
@@ -76,7 +82,7 @@ export function useCccQueue(poll: boolean): UseQueryResult<AlertView[]> {
   return useQuery({
     queryKey: keys.ccc,
     queryFn: () => api.get<AlertView[]>('/ccc/queue'),
-    refetchInterval: poll ? FALLBACK_POLL_MS : false,
+    refetchInterval: poll ? FALLBACK_POLL_MS : SAFETY_NET_POLL_MS,
   });
 }
 
