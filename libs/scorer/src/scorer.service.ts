@@ -11,6 +11,7 @@ import type {
 } from '@vigil/contracts';
 import {
   AlertsRepository,
+  type DeviceStatusUpdate,
   type LatestValue,
   ObservationsRepository,
   type PatientScoringContext,
@@ -113,6 +114,7 @@ export class ScorerService {
     const seenIds = new Set<string>();
     const statuses: DeviceStatusEvent[] = [];
     const heartbeats: PipelineHeartbeatEvent[] = [];
+    const readingsSeen = new Map<string, { patientId: string; at: Date }>();
     for (const event of events) {
       switch (event.type) {
         case 'observation': {
@@ -122,6 +124,13 @@ export class ScorerService {
           const list = byPatient.get(o.patientId) ?? [];
           list.push(o);
           byPatient.set(o.patientId, list);
+          if (o.deviceId) {
+            // A reading is a sign of life too (a cuff may never send a heartbeat): platform receipt
+            // time, like ingest's heartbeats, so a device clock that is wrong cannot keep it "online".
+            const seen = readingsSeen.get(o.deviceId);
+            const at = new Date(o.receivedAt);
+            if (!seen || seen.at < at) readingsSeen.set(o.deviceId, { patientId: o.patientId, at });
+          }
           break;
         }
         case 'device-status':
@@ -195,16 +204,12 @@ export class ScorerService {
       }
       const insertedScores = await this.scores.insertMany(tx, scoresToStore);
 
-      await this.context.recordDeviceStatuses(
-        tx,
-        statuses.map((s) => ({
-          deviceId: s.deviceId,
-          seenAt: new Date(s.sentAt),
-          battery: s.battery,
-          signalDbm: s.signalDbm,
-          firmware: s.firmware,
-        })),
-      );
+      await this.context.recordDeviceStatuses(tx, deviceUpdates(statuses, readingsSeen));
+      for (const [deviceId, seen] of readingsSeen) {
+        const patient = contexts.get(seen.patientId);
+        if (patient && !patient.dischargedAt)
+          book.apply(patient, { active: false, rule: DEVICE_OFFLINE, subject: deviceId, at: seen.at });
+      }
       for (const s of statuses) {
         const patient = s.patientId ? contexts.get(s.patientId) : undefined;
         if (!patient || patient.dischargedAt) continue;
@@ -405,4 +410,37 @@ function latestOf(o: CanonicalObservation): LatestValue {
     valueCode: o.valueCode,
     measuredAt: new Date(o.measuredAt),
   };
+}
+
+/**
+ * One update per device: `UPDATE … FROM unnest(…)` applies only one of several rows that match the same
+ * device, so heartbeats and readings of one device in a batch are merged here first (latest wins).
+ */
+function deviceUpdates(
+  statuses: readonly DeviceStatusEvent[],
+  readingsSeen: ReadonlyMap<string, { at: Date }>,
+): DeviceStatusUpdate[] {
+  const merged = new Map<string, DeviceStatusUpdate>();
+  const ordered = [...statuses].sort((a, b) => Date.parse(a.sentAt) - Date.parse(b.sentAt));
+  for (const s of ordered) {
+    const prev = merged.get(s.deviceId);
+    const seenAt = new Date(s.sentAt);
+    merged.set(s.deviceId, {
+      deviceId: s.deviceId,
+      seenAt: prev && prev.seenAt > seenAt ? prev.seenAt : seenAt,
+      battery: s.battery ?? prev?.battery ?? null,
+      signalDbm: s.signalDbm ?? prev?.signalDbm ?? null,
+      firmware: s.firmware ?? prev?.firmware ?? null,
+    });
+  }
+  for (const [deviceId, { at }] of readingsSeen) {
+    const prev = merged.get(deviceId);
+    merged.set(
+      deviceId,
+      prev
+        ? { ...prev, seenAt: prev.seenAt > at ? prev.seenAt : at }
+        : { deviceId, seenAt: at, battery: null, signalDbm: null, firmware: null },
+    );
+  }
+  return [...merged.values()];
 }

@@ -10,6 +10,7 @@ import type {
 } from '@vigil/contracts';
 import {
   AlertsRepository,
+  DeviceRegistryRepository,
   openDatabase,
   type PatientEntity,
   PatientsRepository,
@@ -386,5 +387,57 @@ describe('scorer on the real PostgreSQL', () => {
     const [a, b] = await Promise.all([scorer.runTimers(), scorer.runTimers()]);
     const escalated = [...alertEvents(a), ...alertEvents(b)].filter((e) => e.alert.patientId === p.id);
     expect(escalated.map((e) => [e.type, e.alert.state])).toEqual([['alert.escalated', 'escalated']]);
+  });
+
+  it('raises an overdue reading within the grace period, and closes it (with hysteresis) once the reading comes', async () => {
+    const p = await admit();
+    await patients.setMonitoring(p.id, {
+      requiredParameters: ['spo2'],
+      intervalMinutes: 60,
+      graceMinutes: 15,
+    });
+    await batch(vitals(p.id, T0, { spo2: 97 }), T0);
+    const overdue = async (at: number) => {
+      now = at;
+      return alertEvents(await scorer.runTimers()).filter(
+        (e) => e.alert.patientId === p.id && e.alert.ruleId === 'overdue-reading',
+      );
+    };
+    expect(await overdue(T0 + 70 * MIN)).toEqual([]); // inside interval + grace
+    const raised = await overdue(T0 + 76 * MIN);
+    expect(raised.map((e) => [e.type, e.alert.triggeringParameters])).toEqual([['alert.opened', ['spo2']]]);
+    expect(await overdue(T0 + 90 * MIN)).toEqual([]); // one episode, not a repeat
+    await batch(vitals(p.id, T0 + 95 * MIN, { spo2: 96 }), T0 + 95 * MIN);
+    // Hysteresis: it closes only once the condition has been clear for 15 minutes over 3 checks.
+    const after: [number, string[]][] = [];
+    for (const m of [97, 105, 112, 125]) {
+      after.push([m, (await overdue(T0 + m * MIN)).map((e) => e.type)]);
+    }
+    expect(after).toEqual([
+      [97, []],
+      [105, []],
+      [112, ['alert.resolved']],
+      [125, []],
+    ]);
+  });
+
+  it('raises a device offline alert for a silent device, and a reading counts as a sign of life', async () => {
+    const registry = new DeviceRegistryRepository(ds);
+    const p = await admit();
+    const silent = await registry.provision({ kind: 'thermometer' });
+    const talking = await registry.provision({ kind: 'pulse-oximeter' });
+    for (const d of [silent, talking]) {
+      await registry.bind({ deviceId: d.device.id, patientId: p.id, from: new Date(T0) });
+    }
+    const reading = observation(p.id, 'spo2', 97, T0 + 50 * MIN);
+    if (reading.type !== 'observation') throw new Error('unreachable');
+    reading.observation.deviceId = talking.device.id;
+    await batch([reading], T0 + 50 * MIN);
+    now = T0 + 61 * MIN;
+    const offline = alertEvents(await scorer.runTimers()).filter(
+      (e) => e.alert.patientId === p.id && e.alert.ruleId === 'device-offline',
+    );
+    expect(offline.map((e) => [e.type, e.alert.kind])).toEqual([['alert.opened', 'technical']]);
+    expect(offline[0].alert.reason).toContain(silent.device.id);
   });
 });
