@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { ApiModuleOptions } from '../api.options';
 
@@ -17,6 +18,8 @@ export const REDACTED_PATHS = [
  */
 export function loggerParams(options: Pick<ApiModuleOptions, 'logLevel'>): Params {
   return {
+    // Nest 11's path syntax: the library's default (`*`) makes Nest warn at every start.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: options.logLevel ?? 'info',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -21,6 +21,9 @@ describe('news2-band rule (RCP NEWS2 2017)', () => {
     const partial = evaluateNews2Band(ctx({ input: { respiratoryRate: 25, spo2: 93 } }));
     expect(partial).toEqual([expect.objectContaining({ active: true, partial: true })]);
     expect(partial[0].active && partial[0].reason).toMatch(/Partial score/);
+    // What is missing is named as a nurse reads it, not as a field of the scoring input.
+    expect(partial[0].active && partial[0].reason).toContain('Air or oxygen');
+    expect(partial[0].active && partial[0].reason).not.toContain('onOxygen');
   });
 
   it('says nothing when no NEWS2 parameter arrived', () => {

@@ -1,5 +1,12 @@
 import type { News2Result } from '@vigil/clinical';
-import type { AlertKind, AlertSeverity, CanonicalObservation, Parameter, RuleId } from '@vigil/contracts';
+import {
+  type AlertKind,
+  type AlertSeverity,
+  type CanonicalObservation,
+  PARAMETER_DEFINITIONS,
+  type Parameter,
+  type RuleId,
+} from '@vigil/contracts';
 import type { PatientScoringContext } from '@vigil/storage';
 
 /** A rule as data: which alert it raises, its version (stored on every alert) and where it comes from. */
@@ -64,8 +71,22 @@ export const NEWS2_PARAMETER: Readonly<Record<keyof News2Result['perParameter'],
   temperature: 'temperature',
 };
 
+/** `scoreNews2`'s `missing` names input fields; a nurse reads the parameters' display names. */
+const NEWS2_INPUT_PARAMETER: Readonly<Record<string, Parameter>> = {
+  respiratoryRate: 'respiratoryRate',
+  spo2: 'spo2',
+  onOxygen: 'inspiredOxygen',
+  systolicBp: 'systolicBp',
+  pulse: 'heartRate',
+  consciousness: 'consciousness',
+  temperatureC: 'temperature',
+};
+
 export function partialNote(score: News2Result): string {
-  return score.partial
-    ? ` Partial score: not recorded ${score.missing.join(', ')}; the true score may be higher.`
-    : '';
+  if (!score.partial) return '';
+  const names = score.missing.map((field) => {
+    const parameter = NEWS2_INPUT_PARAMETER[field];
+    return parameter ? PARAMETER_DEFINITIONS[parameter].display : field;
+  });
+  return ` Partial score: not recorded ${names.join(', ')}; the true score may be higher.`;
 }
