@@ -4,10 +4,11 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { chromium } from 'playwright-core';
 import { embeddedPostgresUrl } from '../../src/embedded/embedded-postgres.client';
 
 // The real `npm start` path, from the built dist: embedded PostgreSQL, embedded broker, one process.
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const ROOT = path.join(__dirname, '../../../..');
 
@@ -49,8 +50,8 @@ interface Started {
   exit: Promise<number | null>;
 }
 
-async function start(env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/vigil/src/main.js'), '--no-demo'], {
+async function start(env: NodeJS.ProcessEnv, args: string[] = ['--no-demo']): Promise<Started> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/vigil/src/main.js'), ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,5 +142,59 @@ describe('npm start (dist/apps/vigil/src/main.js)', () => {
     running.child.kill('SIGTERM');
     expect(await running.exit).toBe(0);
     expect(await portOpen(pgPort)).toBe(false);
+  });
+
+  it("with the demo on, a nurse signs in, sees the ward fill and a deteriorating patient's alert arrive", async () => {
+    // The newcomer's path (issue: one command): the demo fleet runs as a child process, admits patients
+    // over the REST API and publishes over MQTT; the console is the real Vite build.
+    const consoleDir = path.join(stateDir, 'console');
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'apps/console/vite.config.ts',
+        '--outDir',
+        consoleDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'error',
+      ],
+      { cwd: ROOT },
+    );
+    running = await start({ ...env, CONSOLE_DIR: consoleDir }, []);
+    const password = /nurse\.respiratory\s+password (\S+)/.exec(running.output())?.[1];
+    expect(password).toBeDefined();
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(`${running.httpUrl}/sign-in`);
+      await page.getByLabel('Username').fill('nurse.respiratory');
+      await page.getByLabel('Password').fill(password!);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+      // A deteriorating patient crosses into the medium or high NEWS2 band within about a minute, and
+      // the queue shows it without a reload (socket notification → refetch).
+      const deteriorating = page
+        .locator('tbody tr')
+        .filter({ hasText: /NEWS2 \d+ \((medium|high) band\)/ })
+        .first();
+      await deteriorating.waitFor({ timeout: 120_000 });
+      // The ward fills: more of the fleet's scenarios (a fall, other deteriorating patients) arrive live.
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 3, undefined, {
+        timeout: 120_000,
+      });
+    } finally {
+      await browser.close();
+    }
+    running.child.kill('SIGINT');
+    expect(await running.exit).toBe(0);
+    // The fleet was a child of the runtime: nothing of it may outlive the stop.
+    expect(running.output()).toContain('vigil: stopped');
+    expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(stateDir);
   });
 });
