@@ -185,7 +185,7 @@ describe('npm start (dist/apps/vigil/src/main.js)', () => {
         .first();
       await deteriorating.waitFor({ timeout: 120_000 });
       // The ward fills: more of the fleet's scenarios (a fall, other deteriorating patients) arrive live.
-      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 3, undefined, {
+      await page.waitForFunction("document.querySelectorAll('tbody tr').length >= 3", undefined, {
         timeout: 120_000,
       });
     } finally {

@@ -1,4 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -126,6 +128,40 @@ describe('startVigil (the embedded runtime in one process)', () => {
     // SpO2 91 on scale 1 scores 3, pulse 118 scores 2; respiration, BP, temperature and consciousness are missing.
     expect(Number(score.total)).toBe(5);
     expect(score.partial).toBe(true);
+  });
+
+  it("a stranger's device: mosquitto_pub with the CLI's credentials and the payload from docs/device-protocol.md", async () => {
+    const patients = new PatientsRepository(vigil.dataSource);
+    const ward = await patients.createWard('Mosquitto_pub ward');
+    const patient = await patients.admit({
+      nhsNumber: '9990000018',
+      givenName: 'Stranger',
+      familyName: 'Device',
+      wardId: ward.id,
+    });
+    const device = await provisionDevice(vigil.dataSource, { kind: 'pulse-oximeter', bind: patient.id });
+    // The doc's own shell block, run as written: only the placeholders and the port are filled in.
+    const doc = await readFile(path.join(__dirname, '../../../../docs/device-protocol.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Trying it with your own device'));
+    const block = /```sh\n(DEVICE=[\s\S]*?)```/.exec(section)?.[1];
+    expect(block).toBeDefined();
+    const script = block!
+      .replace(/^DEVICE=[^;]*; SECRET=[^;]*;/m, `DEVICE='${device.deviceId}'; SECRET='${device.secret}';`)
+      .replace(/-p \d+/, `-p ${vigil.mqttPort}`);
+    expect(script).toContain('mosquitto_pub');
+    // The doc's `date` has whole seconds, and the binding starts at provisioning: as a person would, let
+    // the clock pass the binding's second, or the reading is (rightly) dead-lettered as before the binding.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await promisify(execFile)('bash', ['-euc', script], { timeout: 15_000 });
+
+    const stored = await waitFor('the reading', async () => {
+      const rows: { parameter: string; value: number }[] = await vigil.dataSource.query(
+        'SELECT parameter, value FROM observations WHERE patient_id = $1',
+        [patient.id],
+      );
+      return rows.length > 0 ? rows : null;
+    });
+    expect(stored.map((o) => [o.parameter, Number(o.value)])).toEqual([['spo2', 93]]);
   });
 
   it('acknowledges and dead-letters a reading from a device bound to nobody', async () => {
