@@ -117,12 +117,12 @@ export class DeviceFleet {
 
   /** Waits until every publish got its PUBACK or an error, or the deadline passes; returns how many are open. */
   async settle(timeoutMs: number): Promise<number> {
-    let open = this.pending.length;
     let done = 0;
     const all = Promise.all(this.pending.map((p) => p.then(() => (done += 1))));
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))]);
-    open -= done;
-    return open;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+    return this.pending.length - done;
   }
 
   async close(): Promise<void> {

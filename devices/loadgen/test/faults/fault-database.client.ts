@@ -76,6 +76,16 @@ export class FaultDatabase {
     );
   }
 
+  /**
+   * Refuses (or allows again) every new connection to this database, the server and other databases
+   * untouched: with {@link terminateBackends}, a database outage for this runtime only.
+   */
+  async allowConnections(allow: boolean): Promise<void> {
+    await onServer((c) =>
+      c.query(`ALTER DATABASE "${this.name}" ALLOW_CONNECTIONS ${allow ? 'true' : 'false'}`),
+    );
+  }
+
   /** Terminates every backend of this database except our own; returns how many were cut. */
   async terminateBackends(): Promise<number> {
     const rows = await onServer(

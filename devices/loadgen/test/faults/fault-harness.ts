@@ -25,6 +25,8 @@ export interface Scale {
   downMs: number;
   /** How long after the load the system may take to store everything acknowledged. */
   settleMs: number;
+  /** How long storage may make no progress before the wait for it ends. */
+  stallMs: number;
 }
 
 export const SCALE: Scale = SHORT
@@ -35,6 +37,7 @@ export const SCALE: Scale = SHORT
       databaseCutMs: 5_000,
       downMs: 1_000,
       settleMs: 90_000,
+      stallMs: 15_000,
     }
   : {
       devices: 40,
@@ -43,6 +46,7 @@ export const SCALE: Scale = SHORT
       databaseCutMs: 30_000,
       downMs: 3_000,
       settleMs: 240_000,
+      stallMs: 45_000,
     };
 
 const INGEST = { username: 'vigil-ingest', password: randomBytes(18).toString('base64url') };
@@ -94,15 +98,20 @@ export class FaultEnvironment {
     readonly wardId: string,
   ) {}
 
+  /**
+   * The system under test is what `npm start` runs: compile it (swc, a few seconds) once per suite, unless
+   * FAULTS_SKIP_BUILD says to test the dist/ already there.
+   */
+  static build(): void {
+    if (process.env['FAULTS_SKIP_BUILD']) return;
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'tools/build.mjs'), '--quiet'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+  }
+
+  /** A fresh database, Mosquitto and Vigil process: each round gets its own, so one fault cannot leak into the next. */
   static async start(): Promise<FaultEnvironment> {
-    // The system under test is what `npm start` runs: compile it first (swc, a few seconds), unless
-    // told to test the dist/ already there.
-    if (!process.env['FAULTS_SKIP_BUILD']) {
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'tools/build.mjs'), '--quiet'], {
-        cwd: REPO_ROOT,
-        stdio: 'inherit',
-      });
-    }
     const db = await FaultDatabase.create();
     const mosquitto = await startMosquitto([INGEST]);
     const vigil = new VigilProcess({
@@ -129,6 +138,29 @@ export class FaultEnvironment {
     await this.vigil.stop();
     await this.mosquitto.stop();
     if (!process.env['FAULTS_KEEP_DATABASE']) await this.db.drop();
+  }
+
+  /**
+   * Waits until as many messages are stored as were acknowledged, up to the settle deadline — or until
+   * nothing more has been stored for `SCALE.stallMs` (a pipeline that stopped will not start by itself);
+   * the oracle then names what is missing.
+   */
+  private async waitForStorage(deviceIds: string[], expected: number): Promise<void> {
+    let last = -1;
+    let lastChange = Date.now();
+    await waitFor(
+      'every acknowledged reading to be stored',
+      SCALE.settleMs,
+      async () => {
+        const stored = await this.db.storedMessageCount(deviceIds);
+        if (stored !== last) {
+          last = stored;
+          lastChange = Date.now();
+        }
+        return stored >= expected || Date.now() - lastChange > SCALE.stallMs;
+      },
+      250,
+    ).catch(() => undefined);
   }
 
   /** Signs in again (a restarted process keeps sessions in the database, but a cut may have lost ours). */
@@ -212,17 +244,22 @@ export class FaultEnvironment {
       }).length;
       // Everything acknowledged must eventually be stored; stop waiting at the deadline and let the
       // oracle name what is missing.
-      await waitFor('every acknowledged reading to be stored', SCALE.settleMs, async () => {
-        return (await this.db.storedMessageCount(deviceIds)) >= validAcked;
-      }).catch(() => undefined);
-      const verdict = judge({
-        devices: oracleDevices,
-        acknowledged,
-        stored: await this.db.storedRows(deviceIds),
-        deadLetters: await this.db.deadLetters(deviceIds),
-        alerts: await this.db.clinicalAlerts(oracleDevices.map((d) => d.patientId)),
+      await this.waitForStorage(deviceIds, validAcked);
+      const stored = await this.db.storedRows(deviceIds);
+      const deadLetters = await this.db.deadLetters(deviceIds);
+      const alerts = await this.db.clinicalAlerts(oracleDevices.map((d) => d.patientId));
+      const verdict = judge({ devices: oracleDevices, acknowledged, stored, deadLetters, alerts });
+      history.setOutcome({
+        verdict,
+        // What the database held: stored (device, seq) keys, dead letters and clinical episodes.
+        stored: [...new Set(stored.map((r) => `${r.deviceId}|${r.seq}`))],
+        deadLetters,
+        alerts,
+        unacknowledged,
+        fleetReconnects: fleet.reconnects(),
+        evidence,
+        vigilOutput: this.vigil.recentOutput(),
       });
-      history.setOutcome({ verdict, unacknowledged, fleetReconnects: fleet.reconnects(), evidence });
       const historyFile = await history.write(ARTIFACTS_DIR);
       return {
         verdict,

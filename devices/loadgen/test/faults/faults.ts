@@ -52,7 +52,10 @@ export async function restartMosquitto(ctx: FaultContext, fraction: number): Pro
   };
 }
 
-/** Cuts every PostgreSQL connection of the test database, again and again, for `ms`; probes health meanwhile. */
+/**
+ * A database outage of `ms` for this runtime: new connections to its database refused and the open ones
+ * terminated (again every 100 ms); health is probed meanwhile.
+ */
 export async function cutDatabase(ctx: FaultContext, fraction: number, ms: number): Promise<FaultEvidence> {
   const { env, history } = ctx;
   await ctx.at(fraction);
@@ -61,9 +64,14 @@ export async function cutDatabase(ctx: FaultContext, fraction: number, ms: numbe
   let terminated = 0;
   const health = new Map<number, number>();
   const cutter = (async () => {
-    while (Date.now() < until) {
-      terminated += await env.db.terminateBackends();
-      await sleep(100);
+    await env.db.allowConnections(false);
+    try {
+      while (Date.now() < until) {
+        terminated += await env.db.terminateBackends();
+        await sleep(100);
+      }
+    } finally {
+      await env.db.allowConnections(true);
     }
   })();
   const prober = (async () => {

@@ -40,7 +40,7 @@ export class VigilProcess {
 
   /** The last few KB of its stdout and stderr, for a failure message. */
   recentOutput(): string {
-    return this.output.slice(-4000);
+    return this.output.replace(/^.*LegacyRouteConverter.*\n/gm, '').slice(-6000);
   }
 
   async start(): Promise<void> {
