@@ -55,8 +55,19 @@ export async function configureApiApp(app: NestExpressApplication, options: ApiM
   let adapter: ReturnType<typeof createAdapter> | undefined;
   let onDispose: (() => Promise<void>) | undefined;
   if (options.redisUrl) {
-    const client = createClient({ url: options.redisUrl });
+    let connected = false;
+    const client = createClient({
+      url: options.redisUrl,
+      socket: {
+        // Unreachable at start-up: fail the start (node-redis would otherwise retry, and the start hang, for
+        // ever). Lost later: reconnect as node-redis does by default.
+        reconnectStrategy: (retries: number) => (connected ? Math.min(retries * 50, 500) : false),
+      },
+    });
     client.on('error', (error: Error) => app.get(Logger).warn(`redis: ${error.message}`));
+    client.on('ready', () => {
+      connected = true;
+    });
     await client.connect();
     // A shorter blocking read than the default 5 s, so a closing app lets go of Redis promptly.
     adapter = createAdapter(client, { blockTimeInMs: 1000 });

@@ -58,6 +58,15 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
     }
     throw new ApiError(response.status, 'http-error', `The server answered ${response.status}. Try again.`);
   }
+  // A success without a JSON body is not an answer from the api (a proxy or portal page): reading it as
+  // "nothing" would show an empty alert queue as "no active alerts" (HZ-02).
+  if (parsed === undefined) {
+    throw new ApiError(
+      response.status,
+      'bad-response',
+      'Vigil got an answer it could not read from the server. What is shown may be incomplete; try again.',
+    );
+  }
   return parsed as T;
 }
 

@@ -1,4 +1,12 @@
-import { displayNhsNumber, formatAge, formatDate, formatValue, isStale, parameterLabel } from './format';
+import {
+  clockSkewText,
+  displayNhsNumber,
+  formatAge,
+  formatDate,
+  formatValue,
+  isStale,
+  parameterLabel,
+} from './format';
 
 const now = Date.parse('2026-11-30T10:00:00Z');
 const ago = (minutes: number): string => new Date(now - minutes * 60_000).toISOString();
@@ -38,6 +46,25 @@ describe('isStale (HZ-06)', () => {
   it('falls back to a 60 minute window when none is configured', () => {
     expect(isStale(ago(61), now)).toBe(true);
     expect(isStale(ago(59), now)).toBe(false);
+  });
+});
+
+describe('clockSkewText (HZ-06)', () => {
+  it("HZ-06 warns when this computer's clock is behind the server's, which would show old values as fresh", () => {
+    const serverTime = new Date(now + 45 * 60_000).toISOString();
+    expect(clockSkewText(serverTime, now)).toBe(
+      "This computer's clock is 45 minutes behind the server's: reading ages and stale markers may be wrong.",
+    );
+    // The same reading, judged by the two clocks: fresh by this computer's, stale by the server's.
+    expect(isStale(ago(30), now, 60)).toBe(false);
+    expect(isStale(ago(30), now + 45 * 60_000, 60)).toBe(true);
+  });
+
+  it('HZ-06 warns when the clock is ahead, and says nothing within two minutes', () => {
+    expect(clockSkewText(new Date(now - 10 * 60_000).toISOString(), now)).toMatch(/10 minutes ahead/);
+    expect(clockSkewText(new Date(now + 90_000).toISOString(), now)).toBeNull();
+    expect(clockSkewText(new Date(now - 90_000).toISOString(), now)).toBeNull();
+    expect(clockSkewText('not a time', now)).toBeNull();
   });
 });
 

@@ -40,6 +40,23 @@ export function isStale(iso: string | null | undefined, now: number, freshnessMi
   return age > (freshnessMinutes ?? DEFAULT_FRESHNESS_MINUTES);
 }
 
+/** Beyond this difference between this computer's clock and the server's, ages cannot be trusted. */
+export const CLOCK_SKEW_WARN_MINUTES = 2;
+
+/**
+ * HZ-06: every age and stale marker is worked out with this computer's clock against server timestamps,
+ * so a clock running behind shows old values as fresh. Given the server's time and when (by this clock)
+ * it was received, the warning to show, or null when the clocks agree.
+ */
+export function clockSkewText(serverTime: string, receivedAt: number): string | null {
+  const server = Date.parse(serverTime);
+  if (Number.isNaN(server)) return null;
+  const minutes = Math.trunc((server - receivedAt) / 60_000);
+  if (Math.abs(minutes) < CLOCK_SKEW_WARN_MINUTES) return null;
+  const direction = minutes > 0 ? 'behind' : 'ahead of';
+  return `This computer's clock is ${Math.abs(minutes)} minutes ${direction} the server's: reading ages and stale markers may be wrong.`;
+}
+
 /** "943 476 5919"; an invalid number is shown as stored so a data fault is visible, never hidden. */
 export function displayNhsNumber(nhsNumber: string): string {
   return isValidNhsNumber(nhsNumber) ? formatNhsNumber(nhsNumber) : nhsNumber;

@@ -1,9 +1,11 @@
 import { useStatus } from '../api/queries';
+import { clockSkewText } from '../common/format';
 import { useLive } from '../live/LiveContext';
 
 /**
- * HZ-06 / HZ-01: say plainly when what is on screen may be out of date — the live connection is down
- * or the alerting pipeline has stopped — so nobody reads a silent screen as "all quiet".
+ * HZ-06 / HZ-01: say plainly when what is on screen may be out of date — the live connection is down,
+ * the alerting pipeline has stopped, or this computer's clock disagrees with the server's (ages would be
+ * wrong) — so nobody reads a silent screen as "all quiet".
  */
 export function LiveBanner() {
   const { connected, everConnected } = useLive();
@@ -11,7 +13,8 @@ export function LiveBanner() {
   const pipelineDown = status.data ? !status.data.pipeline.healthy : false;
   const statusUnreachable = status.isError;
   const socketDown = !connected;
-  if (!socketDown && !pipelineDown && !statusUnreachable) return null;
+  const clockSkew = status.data ? clockSkewText(status.data.serverTime, status.dataUpdatedAt) : null;
+  if (!socketDown && !pipelineDown && !statusUnreachable && !clockSkew) return null;
   return (
     <div
       className="nhsuk-warning-callout vigil-live-banner"
@@ -37,6 +40,7 @@ export function LiveBanner() {
           </li>
         )}
         {statusUnreachable && <li>Vigil cannot reach the server to check the alerting pipeline.</li>}
+        {clockSkew && <li data-testid="clock-skew">{clockSkew}</li>}
       </ul>
     </div>
   );

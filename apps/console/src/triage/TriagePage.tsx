@@ -6,7 +6,7 @@ import { useCurrentUser } from '../auth/useAuth';
 import { PageState } from '../common/PageState';
 import { useNow } from '../common/useNow';
 import { useLive } from '../live/LiveContext';
-import { sortTriage } from './triage-order';
+import { seesNoWard, sortTriage } from './triage-order';
 import { TriageTable } from './TriageTable';
 import { useAnnounceNewAlerts } from './useAnnounceNewAlerts';
 import { WardFilter } from './WardFilter';
@@ -48,6 +48,16 @@ export function TriagePage() {
               meId={user?.id}
               caption={`${sorted.length} active ${sorted.length === 1 ? 'alert' : 'alerts'}, open first, then by severity and age`}
             />
+          ) : seesNoWard(user) ? (
+            <div className="nhsuk-warning-callout" data-testid="triage-no-ward">
+              <h2 className="nhsuk-warning-callout__label">
+                <span role="text">
+                  <span className="nhsuk-u-visually-hidden">Important: </span>
+                  You are not on any ward
+                </span>
+              </h2>
+              <p>No alerts can be shown to you until an administrator adds you to a ward.</p>
+            </div>
           ) : (
             <p className="nhsuk-body" data-testid="triage-empty">
               No active alerts.

@@ -1,5 +1,5 @@
 import type { AlertSummary } from '@vigil/contracts';
-import { newAlertIds, sortTriage } from './triage-order';
+import { newAlertIds, seesNoWard, sortTriage, worsenedAlertIds } from './triage-order';
 
 type Row = Pick<AlertSummary, 'id' | 'state' | 'severity' | 'openedAt'>;
 const row = (id: string, state: Row['state'], severity: Row['severity'], openedAt: string): Row => ({
@@ -46,5 +46,45 @@ describe('newAlertIds', () => {
 
   it('returns only ids not seen before', () => {
     expect(newAlertIds(new Set(['a']), [{ id: 'a' }, { id: 'b' }])).toEqual(['b']);
+  });
+});
+
+describe('worsenedAlertIds', () => {
+  it('HZ-02 an alert whose severity worsens in the same episode (NEWS2 medium to high) is announced again', () => {
+    const seen = new Map([
+      ['a', 'medium' as const],
+      ['b', 'high' as const],
+    ]);
+    expect(
+      worsenedAlertIds(seen, [
+        { id: 'a', severity: 'high' },
+        { id: 'b', severity: 'high' },
+      ]),
+    ).toEqual(['a']);
+  });
+
+  it('announces nothing on the first load, for a new id, or for an alert that got better', () => {
+    expect(worsenedAlertIds(null, [{ id: 'a', severity: 'high' }])).toEqual([]);
+    const seen = new Map([['a', 'high' as const]]);
+    expect(
+      worsenedAlertIds(seen, [
+        { id: 'a', severity: 'medium' },
+        { id: 'new', severity: 'critical' },
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe('seesNoWard', () => {
+  it('HZ-02 a nurse or clinician on no ward is told so, never shown "No active alerts" as if all were quiet', () => {
+    expect(seesNoWard({ role: 'nurse', wardIds: [] })).toBe(true);
+    expect(seesNoWard({ role: 'clinician', wardIds: [] })).toBe(true);
+  });
+
+  it('is false for ward staff with a ward, and for admins and coordinators (not ward-scoped)', () => {
+    expect(seesNoWard({ role: 'nurse', wardIds: ['w1'] })).toBe(false);
+    expect(seesNoWard({ role: 'admin', wardIds: [] })).toBe(false);
+    expect(seesNoWard({ role: 'coordinator', wardIds: [] })).toBe(false);
+    expect(seesNoWard(null)).toBe(false);
   });
 });

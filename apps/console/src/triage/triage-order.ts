@@ -1,4 +1,10 @@
-import { severityRank, type AlertState, type AlertSummary } from '@vigil/contracts';
+import {
+  severityRank,
+  type AlertSeverity,
+  type AlertState,
+  type AlertSummary,
+  type User,
+} from '@vigil/contracts';
 
 const STATE_ORDER: Readonly<Record<AlertState, number>> = {
   open: 0,
@@ -33,4 +39,30 @@ export function newAlertIds(
 ): string[] {
   if (previous === null) return [];
   return current.filter((a) => !previous.has(a.id)).map((a) => a.id);
+}
+
+/**
+ * Ids seen before whose severity is now worse: a worsening updates the same episode (same id, reopened
+ * if it was acknowledged), so without this a rise from an urgent to an emergency response would go
+ * unannounced. None on the first load.
+ */
+export function worsenedAlertIds(
+  previous: ReadonlyMap<string, AlertSeverity> | null,
+  current: readonly { id: string; severity: AlertSeverity }[],
+): string[] {
+  if (previous === null) return [];
+  return current
+    .filter((a) => {
+      const before = previous.get(a.id);
+      return before !== undefined && severityRank(a.severity) < severityRank(before);
+    })
+    .map((a) => a.id);
+}
+
+/**
+ * Nurses and clinicians see the alerts of their wards only: on no ward, their queue is empty whatever
+ * happens, and "No active alerts" would read as all quiet.
+ */
+export function seesNoWard(user: Pick<User, 'role' | 'wardIds'> | null): boolean {
+  return user !== null && (user.role === 'nurse' || user.role === 'clinician') && user.wardIds.length === 0;
 }

@@ -160,10 +160,10 @@ export class UsersRepository {
         if (changes.wardIds !== undefined) {
           await m.query(`DELETE FROM user_wards WHERE user_id = $1`, [id]);
           if (changes.wardIds.length > 0) {
-            await m.query(`INSERT INTO user_wards (user_id, ward_id) SELECT $1, unnest($2::uuid[])`, [
-              id,
-              [...changes.wardIds],
-            ]);
+            await m.query(
+              `INSERT INTO user_wards (user_id, ward_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+              [id, [...changes.wardIds]],
+            );
           }
         }
       });

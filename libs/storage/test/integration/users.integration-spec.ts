@@ -87,6 +87,19 @@ describe('users and sessions on the real PostgreSQL', () => {
     });
   });
 
+  it('a ward listed twice in an update counts once, as it does at creation (not a "username taken" conflict)', async () => {
+    const u = await users.create({
+      username: 'twice',
+      displayName: 'T',
+      role: 'nurse',
+      wardIds: [wardA, wardA],
+      password: 'a long enough password',
+    });
+    expect(u.wardIds).toEqual([wardA]);
+    const updated = await users.update(u.id, { wardIds: [wardB, wardB] });
+    expect(updated.wardIds).toEqual([wardB]);
+  });
+
   it('sessions: stored hashed, idle expiry slides up to the absolute expiry, revocation ends them', async () => {
     const u = await users.create({
       username: 'sess',
