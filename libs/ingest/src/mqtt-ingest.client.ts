@@ -20,6 +20,10 @@ export interface MqttIngestClient {
   client: MqttClient;
   /** Messages acknowledged (PUBACK sent) since start. */
   acknowledged(): number;
+  /** Subscriptions the broker refused or that failed (each also reported through `onError`). */
+  subscriptionFailures(): number;
+  /** Resolves once the first subscription is granted (tests, and callers that must not race it). */
+  subscribed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,34 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
       ? [mqttTopics.shared(mqttTopics.readingsWildcard), mqttTopics.shared(mqttTopics.statusWildcard)]
       : [mqttTopics.readingsWildcard, mqttTopics.statusWildcard];
 
+  // On EVERY connect, not only the first: Mosquitto 2.0.11 restores a persistent session after a restart
+  // without its shared ($share) subscription, and mqtt.js does not resubscribe when the session is present —
+  // ingest would sit connected and silent (found by the fault suite, HZ-14). Subscribing again is idempotent.
+  let subscriptionFailures = 0;
+  let markSubscribed: () => void = () => undefined;
+  const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
+  const subscribe = async (): Promise<void> => {
+    // The object form with `resubscribe: true`: mqtt.js otherwise skips filters it believes it holds.
+    const request = Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }]));
+    const granted = await client.subscribeAsync({
+      ...request,
+      resubscribe: true,
+    } as unknown as typeof request);
+    const refused = granted.filter((g) => g.qos !== 1);
+    if (refused.length)
+      throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
+    markSubscribed();
+  };
+  const report = (error: unknown) => {
+    subscriptionFailures += 1;
+    options.onError?.(error instanceof Error ? error : new Error(String(error)));
+  };
+
+  // With a session the broker kept, resolve on the CONNACK: the broker delivers what it queued before the
+  // SUBACK, and mqtt.js reads no further packet while one of those awaits its PUBACK (the stream publish),
+  // so waiting for the SUBACK would deadlock a start whose stream consumers subscribe after ingest (found by
+  // the fault suite: SIGKILL, then a restart with readings waiting). With a new session nothing is queued,
+  // and the SUBACK is awaited, so nothing a device publishes after this resolves can miss the subscription.
   return new Promise((resolve, reject) => {
     const onFirstError = (error: Error) => {
       client.end(true);
@@ -67,21 +99,25 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
     };
     client.once('error', onFirstError);
     client.once('connect', (connack) => {
-      // Subscribing again when the session is present is harmless and covers a broker that lost it.
-      void connack;
-      const subscribe = client.subscribeAsync(filters, { qos: 1 }).then((granted) => {
-        const refused = granted.filter((g) => g.qos !== 1);
-        if (refused.length)
-          throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
-      });
-      subscribe.then(
-        () => {
-          client.off('error', onFirstError);
-          client.on('error', (error) => options.onError?.(error));
-          resolve({ client, acknowledged: () => acked, close: () => client.endAsync() });
-        },
-        (error: Error) => onFirstError(error),
-      );
+      const ready = () => {
+        client.off('error', onFirstError);
+        client.on('error', (error) => options.onError?.(error));
+        client.on('connect', () => void subscribe().catch(report));
+        resolve({
+          client,
+          acknowledged: () => acked,
+          subscriptionFailures: () => subscriptionFailures,
+          subscribed,
+          close: () => client.endAsync(),
+        });
+      };
+      const first = subscribe();
+      if (connack.sessionPresent) {
+        first.catch(report);
+        ready();
+      } else {
+        first.then(ready, (error: Error) => onFirstError(error));
+      }
     });
   });
 }

@@ -62,8 +62,9 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
       handle: async (topic, payload) => {
         await service.handle(topic, payload);
       },
-    }).then((c) => {
+    }).then(async (c) => {
       clients.push(c);
+      await c.subscribed;
       return c;
     });
   }

@@ -10,6 +10,8 @@ export const SHIPPED_ACL = resolve(__dirname, '../../../../infra/mosquitto/acl')
 export interface MosquittoInstance {
   url: string;
   port: number;
+  /** Stops and starts the same broker (same port, config and, with persistence, its saved sessions). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ function freePort(): Promise<number> {
  */
 export async function startMosquitto(
   users: { username: string; password: string }[],
+  options: { persistence?: boolean } = {},
 ): Promise<MosquittoInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-mosquitto-'));
   const passwd = join(dir, 'passwd');
@@ -46,13 +49,37 @@ export async function startMosquitto(
       `password_file ${passwd}`,
       `acl_file ${SHIPPED_ACL}`,
       `listener ${port} 127.0.0.1`,
-      'persistence false',
+      ...(options.persistence
+        ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1']
+        : ['persistence false']),
       'max_queued_messages 100000',
       '',
     ].join('\n'),
   );
   // Mosquitto refuses to run as root unless told which user to drop to.
   if (process.getuid?.() === 0) writeFileSync(conf, `${readFileSync(conf, 'utf8')}user root\n`);
+  let child: ChildProcess = await spawnMosquitto(conf, port);
+  const stopChild = () =>
+    new Promise<void>((res) => {
+      if (child.exitCode !== null) return res();
+      child.once('exit', () => res());
+      child.kill('SIGTERM');
+    });
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    restart: async () => {
+      await stopChild();
+      child = await spawnMosquitto(conf, port);
+    },
+    stop: async () => {
+      await stopChild();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function spawnMosquitto(conf: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -63,22 +90,10 @@ export async function startMosquitto(
       s.once('error', () => res(true));
       s.listen(port, '127.0.0.1', () => s.close(() => res(false)));
     });
-    if (up) break;
+    if (up) return child;
     if (child.exitCode !== null || Date.now() > deadline) {
       throw new Error(`mosquitto did not start: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    stop: () =>
-      new Promise<void>((res) => {
-        child.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
-          res();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
 }

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     },
     onError: (error) => process.stderr.write(`ingest-child: ${error.message}\n`),
   });
+  await ingest.subscribed;
   process.stdout.write('ready\n');
 
   process.once('SIGTERM', () => {
