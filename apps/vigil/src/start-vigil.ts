@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { streamTopics } from '@vigil/contracts';
 import { type ApiModuleOptions, configureApiApp } from '@vigil/api';
@@ -117,11 +118,14 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     const host = options.httpHost ?? '127.0.0.1';
     // The default allowed origins name the port, so an ephemeral port (tests) is chosen before the api is built.
     const httpPort = options.httpPort === 0 ? await freePort(host) : (options.httpPort ?? 3000);
+    // Ingest's metrics are served by the api's /metrics: one process, one scrape.
+    const ingestMetrics = new Registry();
     const apiOptions: ApiModuleOptions = {
       allowedOrigins: options.allowedOrigins ?? allowedOrigins({ ALLOWED_ORIGINS: undefined }, httpPort),
       cookieSecure: options.cookieSecure ?? false,
       redisUrl: options.redisUrl,
       logLevel: options.logLevel,
+      metricsRegistries: [ingestMetrics],
     };
     app = await NestFactory.create<NestExpressApplication>(
       VigilModule.register({
@@ -131,6 +135,7 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
           broker: options.mqtt ?? { kind: 'embedded' },
           heartbeatIntervalMs: options.heartbeatIntervalMs,
           instanceName: `vigil@${hostname()}`,
+          metricsRegistry: ingestMetrics,
         },
         scorer: { timerIntervalMs: options.scorerTimerIntervalMs },
         api: apiOptions,

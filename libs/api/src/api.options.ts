@@ -1,3 +1,5 @@
+import type { Registry } from 'prom-client';
+
 /** Provided by the composing app: a TypeORM `DataSource` (migrated, e.g. from `openDatabase`). */
 export const API_DATABASE = Symbol('API_DATABASE');
 /** Provided by the composing app: the `StreamPort` (`createStream` from `@vigil/stream`). */
@@ -22,6 +24,8 @@ export interface ApiModuleOptions {
   instanceId?: string;
   /** Login attempts allowed per client IP per window; default 10 per minute. */
   loginThrottle?: { limit: number; ttlMs: number };
+  /** More registries served at `/metrics` beside the api's own (e.g. ingest's, in the embedded runtime). */
+  metricsRegistries?: Registry[];
   /** pino level; default `info`. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }

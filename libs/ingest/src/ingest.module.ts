@@ -7,12 +7,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { DeviceRegistryRepository } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { IngestService } from './ingest.service';
 import { createIngestStores } from './ingest.stores';
+import { registerIngestMetrics } from './ingest.metrics';
 import { connectMqttIngest, type MqttIngestClient } from './mqtt-ingest.client';
 import { type PipelineHeartbeat, startPipelineHeartbeat } from './pipeline-heartbeat';
 
@@ -46,6 +48,8 @@ export interface IngestModuleOptions {
   heartbeatIntervalMs?: number;
   /** Name of this instance in heartbeats. */
   instanceName?: string;
+  /** Where ingest's metrics are registered (the composing app scrapes it, e.g. through the api's /metrics). */
+  metricsRegistry?: Registry;
 }
 
 /** Starts the broker or subscription at bootstrap, emits pipeline heartbeats, and closes both on shutdown. */
@@ -55,11 +59,27 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
   private client: MqttIngestClient | null = null;
   private heartbeat: PipelineHeartbeat | null = null;
 
+  private connects = 0;
+
   constructor(
     private readonly ingest: IngestService,
     @Inject(INGEST_DATABASE) private readonly dataSource: DataSource,
     @Inject(INGEST_OPTIONS) private readonly options: IngestModuleOptions,
-  ) {}
+  ) {
+    if (options.metricsRegistry) {
+      registerIngestMetrics(options.metricsRegistry, {
+        counters: ingest.counters,
+        mqtt: () =>
+          this.client
+            ? {
+                connected: this.client.client.connected,
+                connects: this.connects,
+                subscriptionFailures: this.client.subscriptionFailures(),
+              }
+            : null,
+      });
+    }
+  }
 
   /** The broker devices connect to (embedded: where it listens; external: `MQTT_URL`). */
   get mqttUrl(): string {
@@ -99,6 +119,8 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
         },
         onError: (error) => console.error(`ingest: MQTT error: ${error.message}`),
       });
+      this.connects = 1;
+      this.client.client.on('connect', () => (this.connects += 1));
     }
     const every = this.options.heartbeatIntervalMs ?? 30_000;
     if (every > 0) {

@@ -222,6 +222,18 @@ describe('startVigil (the embedded runtime in one process)', () => {
     ).rejects.toThrow();
   });
 
+  it('HZ-14 serves ingest metrics on /metrics: messages handled and rejections by reason', async () => {
+    const text = await (await fetch(`${vigil.httpUrl}/metrics`)).text();
+    const value = (line: RegExp) => Number(line.exec(text)?.[1] ?? NaN);
+    // Earlier tests published readings and one from an unbound device.
+    expect(value(/^vigil_ingest_messages_total (\d+)$/m)).toBeGreaterThanOrEqual(3);
+    expect(value(/^vigil_ingest_rejections_total\{reason="unbound-device"\} (\d+)$/m)).toBeGreaterThanOrEqual(
+      1,
+    );
+    // The api's own metrics are still there beside them.
+    expect(text).toMatch(/^# TYPE vigil_api_http_requests_total counter$/m);
+  });
+
   it('answers /api/health', async () => {
     const response = await fetch(`${vigil.httpUrl}/api/health`);
     expect(response.status).toBe(200);

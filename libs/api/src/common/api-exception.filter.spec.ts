@@ -1,4 +1,4 @@
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { AlertTransitionError, RegistryError } from '@vigil/storage';
 import { toApiError } from './api-exception.filter';
@@ -20,6 +20,15 @@ describe('toApiError', () => {
     });
     expect(toApiError(new ThrottlerException())).toMatchObject({ status: 429, code: 'rate-limited' });
     expect(toApiError(new NotFoundException())).toMatchObject({ status: 404, code: 'not-found' });
+  });
+
+  it('HZ-14 keeps a failed health check a 503 (unavailable), never a 500 that reads as a crash', () => {
+    // What terminus throws when the database indicator is down.
+    const down = new ServiceUnavailableException({
+      status: 'error',
+      error: { database: { status: 'down' } },
+    });
+    expect(toApiError(down)).toMatchObject({ status: 503, code: 'unavailable' });
   });
 
   it('hides anything unexpected behind a generic 500', () => {

@@ -33,6 +33,9 @@ export function toApiError(exception: unknown): ApiError {
     if (status === 413) return new ApiError(413, 'payload-too-large', 'request body too large');
     if (status === 400) return new ApiError(400, 'bad-request', 'malformed request');
     if (status < 500) return new ApiError(status, 'http-error', exception.message);
+    // The health check's "down" (terminus): a load balancer must read it as unavailable, not as a crash.
+    if (status === 503)
+      return new ApiError(503, 'unavailable', 'a dependency is unavailable (see /api/health)');
   }
   const { type } = (exception ?? {}) as { type?: string };
   if (type === 'entity.parse.failed')
