@@ -28,6 +28,7 @@ async function main(): Promise<void> {
         password: env.MQTT_PASSWORD,
         clientId,
         protocolVersion: 5,
+        shared: env.MQTT_SHARED_SUBSCRIPTION,
       },
       instanceName: clientId,
     },

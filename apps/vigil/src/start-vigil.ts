@@ -73,6 +73,7 @@ export function vigilOptionsFromEnv(env: VigilEnv, databaseUrl: string): StartVi
           username: env.MQTT_USERNAME,
           password: env.MQTT_PASSWORD ?? '',
           clientId: env.MQTT_CLIENT_ID ?? `vigil-ingest-${hostname()}`,
+          shared: env.MQTT_SHARED_SUBSCRIPTION,
         }
       : { kind: 'embedded', host: env.MQTT_HOST, port: env.MQTT_PORT },
     kafkaBrokers: env.KAFKA_BROKERS,

@@ -89,6 +89,12 @@ const VARIABLES = {
       'MQTT client id of this ingest instance; keep it fixed per instance so the broker keeps its session. Default: `vigil-ingest-<hostname>`.',
     schema: z.string().min(1).optional(),
   },
+  MQTT_SHARED_SUBSCRIPTION: {
+    description:
+      'Subscribe with an MQTT 5 shared subscription (`$share/vigil-ingest/…`) so several ingest instances share the load. Off by default: Mosquitto 2.0 does not restore a shared subscription with a persisted session after a restart, and readings it acknowledges before ingest resubscribes are lost (see docs/operations.md).',
+    default: 'false',
+    schema: bool,
+  },
   MQTT_HOST: {
     description: 'Interface the embedded broker listens on.',
     default: '127.0.0.1',

@@ -38,8 +38,10 @@ export type IngestBrokerOptions =
       password: string;
       /** Fixed per instance so the broker keeps the session across restarts. */
       clientId: string;
-      /** 5 (default) for Mosquitto/EMQX, so instances share load through a shared subscription. */
+      /** 5 (default) for Mosquitto/EMQX. */
       protocolVersion?: 4 | 5;
+      /** A shared subscription so several instances share the load (see `MQTT_SHARED_SUBSCRIPTION`). */
+      shared?: boolean;
     };
 
 export interface IngestModuleOptions {
@@ -114,6 +116,7 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
         password: broker.password,
         clientId: broker.clientId,
         protocolVersion: broker.protocolVersion ?? 5,
+        shared: broker.shared ?? false,
         handle: async (topic, payload) => {
           await this.ingest.handle(topic, payload);
         },

@@ -7,8 +7,14 @@ export interface MqttIngestOptions {
   password: string;
   /** Fixed per instance so the broker keeps the session (and unacknowledged messages) across restarts. */
   clientId: string;
-  /** 5 for Mosquitto/EMQX (shared subscriptions); 4 for the embedded aedes broker (MQTT 3.1.1). */
+  /** 5 for Mosquitto/EMQX; 4 for the embedded aedes broker (MQTT 3.1.1). */
   protocolVersion: 4 | 5;
+  /**
+   * An MQTT 5 shared subscription, so instances share the load. Mosquitto 2.0 does not restore one with a
+   * persisted session after a broker restart (messages it acknowledges before we resubscribe are lost),
+   * so a single instance is safer with a plain subscription, which the broker persists.
+   */
+  shared?: boolean;
   /** Resolves when the message's effects are durable; rejects when they could not be made durable. */
   handle(topic: string, payload: Buffer): Promise<void>;
   onError?(error: Error): void;
@@ -60,7 +66,7 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
   };
   const client = mqtt.connect(options.url, clientOptions);
   const filters =
-    options.protocolVersion === 5
+    options.shared && options.protocolVersion === 5
       ? [mqttTopics.shared(mqttTopics.readingsWildcard), mqttTopics.shared(mqttTopics.statusWildcard)]
       : [mqttTopics.readingsWildcard, mqttTopics.statusWildcard];
 

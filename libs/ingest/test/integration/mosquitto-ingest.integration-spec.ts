@@ -59,6 +59,7 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
       ...SERVICE,
       clientId: 'vigil-ingest-1',
       protocolVersion: 5,
+      shared: true,
       handle: async (topic, payload) => {
         await service.handle(topic, payload);
       },

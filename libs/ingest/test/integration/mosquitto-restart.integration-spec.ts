@@ -30,6 +30,8 @@ describe('ingest across broker and ingest restarts (persistent Mosquitto)', () =
       ...SERVICE,
       clientId,
       protocolVersion: 5,
+      // The shared subscription is the one Mosquitto loses on a restart: prove ingest resubscribes it.
+      shared: true,
       reconnectPeriod: 100,
       handle: async (topic, payload) => {
         await service.handle(topic, payload);

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     password: env('MQTT_PASSWORD'),
     clientId: env('MQTT_CLIENT_ID'),
     protocolVersion: 5,
+    shared: true,
     reconnectPeriod: 200,
     handle: async (topic, payload) => {
       await service.handle(topic, payload);
