@@ -1,0 +1,1035 @@
+#!/usr/bin/env node
+// End-to-end benchmark (issue 7, items 1 and 3): devices → MQTT → Vigil (ingest, scorer, PostgreSQL, api)
+// → socket.io → nurses' consoles, on this one machine. See docs/performance.md for the method and results.
+//
+//   npm run bench -- [--quick] [--broker aedes|mosquitto] [--patients N] [--nurses 50] [--step-seconds S]
+//                    [--rates 100,200,…] [--seed N] [--json out.json] [--soak <minutes> [--soak-rate R]]
+//   npm run bench -- ingest [options of bench/ingest-throughput.mjs]    (the earlier hot-path benchmark)
+//
+// Measures; asserts nothing. Creates its own database on BENCH_DATABASE_URL's server and drops it.
+import { createRequire } from 'node:module';
+import { fork, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+if (process.argv[2] === 'ingest') {
+  const r = spawnSync(
+    process.execPath,
+    [path.join(here, '../ingest-throughput.mjs'), ...process.argv.slice(3)],
+    {
+      stdio: 'inherit',
+    },
+  );
+  process.exit(r.status ?? 1);
+}
+
+require('../register-ts.cjs');
+const mqtt = require('mqtt');
+const { io } = require('socket.io-client');
+const { Client } = require('pg');
+const { mqttTopics, socketEvents } = require('@vigil/contracts');
+const {
+  openDatabase,
+  SqlDatabase,
+  PatientsRepository,
+  DeviceRegistryRepository,
+  UsersRepository,
+  AlertsRepository,
+} = require('@vigil/storage');
+const { normalVitals, abnormalVitals, seededRandom, toEnvelope } = require(
+  path.join(here, '../../devices/loadgen/src/plan/load-plan.ts'),
+);
+const { referenceScore } = require(path.join(here, '../../devices/loadgen/src/oracle/oracle.ts'));
+const { latencySummary, stepFailures, growthPerHour, median, percentile } = require('./stats.cjs');
+
+// ---------------------------------------------------------------- options
+
+function parseArgs(argv) {
+  const o = {
+    quick: false,
+    broker: 'aedes',
+    patients: null,
+    nurses: 50,
+    stepSeconds: null,
+    warmupSeconds: null,
+    rates: null,
+    fixedRates: [1000, 5000],
+    seed: 7,
+    json: null,
+    soak: null,
+    soakRate: 100,
+    crossingShare: 0.005,
+    drainSeconds: null,
+    repeats: 1,
+    cpuProf: false,
+    fixedSeconds: null,
+  };
+  const numeric = new Set([
+    'patients',
+    'nurses',
+    'stepSeconds',
+    'warmupSeconds',
+    'seed',
+    'soak',
+    'soakRate',
+    'crossingShare',
+    'drainSeconds',
+    'repeats',
+    'fixedSeconds',
+  ]);
+  for (let i = 0; i < argv.length; i += 1) {
+    const name = argv[i].replace(/^--/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    if (!(name in o)) throw new Error(`unknown option ${argv[i]}`);
+    if (name === 'quick') {
+      o.quick = true;
+      continue;
+    }
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+    if (name === 'rates' || name === 'fixedRates') o[name] = value.split(',').map(Number);
+    else if (numeric.has(name)) o[name] = Number(value);
+    else o[name] = value;
+  }
+  if (!['aedes', 'mosquitto'].includes(o.broker)) throw new Error('--broker is aedes or mosquitto');
+  o.patients ??= o.quick ? 200 : 1000;
+  o.stepSeconds ??= o.quick ? 4 : 15;
+  o.warmupSeconds ??= o.quick ? 1 : 3;
+  o.drainSeconds ??= o.quick ? 6 : 30;
+  o.rates ??= o.quick
+    ? [50, 100, 150, 200, 300]
+    : [50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1500, 2000];
+  o.fixedSeconds ??= o.quick ? 2 : 5;
+  return o;
+}
+
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883';
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+async function admin(sqlText) {
+  const c = new Client({ connectionString: SERVER_URL });
+  await c.connect();
+  try {
+    return await c.query(sqlText);
+  } finally {
+    await c.end();
+  }
+}
+
+function databaseUrl(name) {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function* nhsNumbers() {
+  for (let n = 900000000; ; n += 1) {
+    const nine = String(n);
+    let sum = 0;
+    for (let i = 0; i < 9; i += 1) sum += Number(nine[i]) * (10 - i);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    yield `${nine}${check === 11 ? 0 : check}`;
+  }
+}
+
+/** Runs fn over items with at most `limit` at once (argon2 hashing is CPU-bound; two cores). */
+async function pool(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function rssOfPid(pid) {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function mosquittoPid() {
+  try {
+    return Number(readFileSync('/run/mosquitto/mosquitto.pid', 'utf8').trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- the system under test (child process)
+
+function startVigilProcess(options, cpuProf) {
+  const execArgv = ['--expose-gc'];
+  if (cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProf)}`);
+  const child = fork(path.join(here, 'vigil-server.cjs'), [], {
+    env: { ...process.env, BENCH_VIGIL_OPTIONS: JSON.stringify(options) },
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 0;
+  const waiting = new Map();
+  let onReady;
+  const ready = new Promise((resolve, reject) => {
+    onReady = resolve;
+    child.once('exit', (code) => reject(new Error(`vigil exited with ${code} before it was ready`)));
+  });
+  child.on('message', (m) => {
+    if (m.type === 'ready') onReady(m);
+    else if (m.type === 'stats') waiting.get(m.id)?.(m);
+    else if (m.type === 'stopped') waiting.get('stop')?.();
+  });
+  return {
+    child,
+    ready,
+    stats(gc = false) {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        child.send({ type: 'stats', id, gc });
+      });
+    },
+    stop() {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 20_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'stop' });
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------- raw MQTT knee
+
+async function mqttKnee(url, quick) {
+  const topic = `bench/knee/${randomBytes(4).toString('hex')}`;
+  const sub = await mqtt.connectAsync(url, { clientId: `knee-sub-${process.pid}`, protocolVersion: 4 });
+  const pubs = await Promise.all(
+    [0, 1, 2, 3].map((i) =>
+      mqtt.connectAsync(url, { clientId: `knee-pub-${process.pid}-${i}`, protocolVersion: 4 }),
+    ),
+  );
+  await sub.subscribeAsync(topic, { qos: 1 });
+  let sink = null;
+  sub.on('message', (_t, payload) => {
+    const t = now();
+    if (sink) sink.push(t - Number(payload.toString().slice(0, 20)));
+  });
+  const seconds = quick ? 2 : 5;
+  const rates = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000];
+  const steps = [];
+  let knee = 0;
+  const body = 'x'.repeat(400); // about a readings envelope
+  // The first rate twice: the first pass (JIT, socket buffers) is not measured.
+  const repeats = quick ? 1 : 3;
+  const measure = async (rate) => {
+    sink = [];
+    const start = now();
+    let sent = 0;
+    while (now() - start < seconds * 1000) {
+      const due = Math.floor(((now() - start) / 1000) * rate);
+      for (; sent < due; sent += 1) {
+        pubs[sent % pubs.length].publish(topic, `${now().toFixed(3).padStart(20, ' ')}${body}`, { qos: 1 });
+      }
+      await sleep(5);
+    }
+    const deadline = now() + 3000;
+    while (sink.length < sent && now() < deadline) await sleep(20);
+    const r = { sent, received: sink.length, p50Ms: percentile(sink, 50), p99Ms: percentile(sink, 99) };
+    await sleep(300);
+    return r;
+  };
+  await measure(rates[0]); // JIT and socket buffers: not measured
+  for (const rate of rates) {
+    const runs = [];
+    for (let r = 0; r < repeats; r += 1) runs.push(await measure(rate));
+    const p99 = median(runs.map((x) => x.p99Ms ?? Infinity));
+    const complete = runs.every((x) => x.received === x.sent);
+    const pass = complete && p99 <= 15;
+    steps.push({ offeredPerSecond: rate, runs, p99Ms: p99, pass });
+    log(
+      `knee ${rate}/s: ${runs.map((x) => `${x.received}/${x.sent}`).join(' ')} received, median p99 ${p99.toFixed(1)} ms ${pass ? 'pass' : 'FAIL'}`,
+    );
+    if (!pass) break;
+    knee = rate;
+  }
+  sink = null;
+  await Promise.all([sub, ...pubs].map((c) => c.endAsync(true)));
+  return { mqttKneePerSecond: knee, steps };
+}
+
+async function startRawAedes() {
+  const child = fork(path.join(here, 'raw-aedes.cjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`raw aedes exited with ${code}`)));
+  });
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+// ---------------------------------------------------------------- nurses
+
+function login(httpUrl, username, password, localAddress) {
+  const body = JSON.stringify({ username, password });
+  const url = new URL('/api/auth/login', httpUrl);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          origin: httpUrl,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const cookie = (res.headers['set-cookie'] ?? [])
+            .map((c) => c.split(';')[0])
+            .find((c) => c.startsWith('vigil_session='));
+          if (res.statusCode !== 200 || !cookie)
+            reject(new Error(`login ${username}: HTTP ${res.statusCode}`));
+          else resolve(cookie);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function connectNurse(httpUrl, cookie, onAlert) {
+  return new Promise((resolve, reject) => {
+    const socket = io(httpUrl, {
+      transports: ['websocket'],
+      extraHeaders: { cookie, origin: httpUrl },
+      reconnection: false,
+    });
+    socket.on(socketEvents.alert, onAlert);
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+// ---------------------------------------------------------------- devices
+
+function connectDevice(url, device) {
+  return new Promise((resolve, reject) => {
+    const c = mqtt.connect(url, {
+      clientId: `${device.id}-${process.pid}`,
+      username: device.id,
+      password: device.secret,
+      protocolVersion: 4,
+      reconnectPeriod: 1000,
+      connectTimeout: 30_000,
+      keepalive: 60,
+    });
+    c.once('connect', () => resolve(c));
+    c.once('error', reject);
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const startedAt = now();
+  const loadAverageAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
+  const name = `vigil_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await admin(`CREATE DATABASE "${name}"`);
+  process.once('SIGINT', () => {
+    admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => process.exit(130));
+  });
+  const cleanup = [];
+  const random = seededRandom(o.seed);
+  const results = { options: o };
+  try {
+    // 1. The broker's own knee.
+    log(`raw MQTT QoS 1 knee of ${o.broker}`);
+    if (o.broker === 'aedes') {
+      const raw = await startRawAedes();
+      results.knee = await mqttKnee(raw.url, o.quick);
+      await raw.close();
+    } else {
+      results.knee = await mqttKnee(MOSQUITTO_URL, o.quick);
+    }
+
+    // 2. Vigil in its own process.
+    const vigilOptions = {
+      databaseUrl: databaseUrl(name),
+      httpPort: await freePort(),
+      logLevel: 'warn',
+      mqtt:
+        o.broker === 'aedes'
+          ? { kind: 'embedded', port: 0 }
+          : {
+              kind: 'external',
+              url: MOSQUITTO_URL,
+              username: 'vigil-bench',
+              password: '',
+              clientId: `vigil-bench-${process.pid}-${randomBytes(3).toString('hex')}`,
+              // MQTT 5 (the default) and its shared subscription: with protocolVersion 4 the ingest client
+              // received nothing here (see docs/performance.md). Another Vigil on this Mosquitto at the same
+              // time would share the group's messages; the stored-exactly-once check would show it as lost.
+            },
+    };
+    if (vigilOptions.mqtt.kind === 'external') {
+      // Ingest's session is persistent (48 h) and in the shared group: left behind, it would keep taking
+      // its share of every later run's messages. Cleared once Vigil has stopped (cleanup runs in reverse).
+      const { clientId } = vigilOptions.mqtt;
+      cleanup.push(async () => {
+        const c = await mqtt.connectAsync(MOSQUITTO_URL, {
+          clientId,
+          clean: true,
+          protocolVersion: 5,
+          reconnectPeriod: 0,
+          properties: { sessionExpiryInterval: 0 },
+        });
+        await c.endAsync();
+      });
+    }
+    log('starting Vigil');
+    const vigil = startVigilProcess(vigilOptions, o.cpuProf);
+    cleanup.push(() => vigil.stop());
+    const { httpUrl, mqttUrl, pid: vigilPid } = await vigil.ready;
+    const brokerRss = () => (o.broker === 'mosquitto' ? (rssOfPid(mosquittoPid()) ?? 0) : 0);
+    const ds = await openDatabase({
+      url: databaseUrl(name),
+      poolSize: 4,
+      applicationName: 'vigil-bench-e2e',
+    });
+    cleanup.push(() => ds.destroy());
+    const sql = new SqlDatabase(ds);
+    const [{ bytes: dbBytesEmpty }] = await sql.query(
+      `SELECT pg_database_size(current_database())::bigint AS bytes`,
+    );
+
+    // 3. Ward, patients, devices, nurses.
+    log(`provisioning ${o.patients} patients and devices, ${o.nurses} nurses`);
+    const patientsRepo = new PatientsRepository(ds);
+    const registry = new DeviceRegistryRepository(ds);
+    const users = new UsersRepository(ds);
+    const alertsRepo = new AlertsRepository();
+    const ward = await patientsRepo.createWard('E2E bench ward');
+    const nhs = nhsNumbers();
+    const numbers = Array.from({ length: o.patients }, () => nhs.next().value);
+    const devices = await pool(numbers, 4, async (nhsNumber, i) => {
+      const p = await patientsRepo.admit({
+        nhsNumber,
+        givenName: 'Bench',
+        familyName: `E${i}`,
+        wardId: ward.id,
+      });
+      // A hub: one device sending the whole set (RR, SpO2, pulse, temperature, blood pressure).
+      const { device, secret } = await registry.provision({ kind: 'hub', id: `e2e-${i}` });
+      await registry.bind({ deviceId: device.id, patientId: p.id, from: new Date(Date.now() - 3600_000) });
+      return { id: device.id, secret, patientId: p.id, seq: 0, lastMeasured: 0, client: null };
+    });
+    const password = randomBytes(12).toString('hex');
+    const nurses = await pool(
+      Array.from({ length: o.nurses }, (_, i) => i),
+      4,
+      (i) =>
+        users.create({
+          username: `e2e-nurse-${i}`,
+          displayName: `Nurse ${i}`,
+          role: 'nurse',
+          wardIds: [ward.id],
+          password,
+        }),
+    );
+    const patientOf = new Map(devices.map((d) => [d.patientId, d]));
+
+    // 4. Nurses sign in over HTTP and hold a socket each. Login is rate-limited per client IP (10/min), so
+    // each group of 8 signs in from its own loopback address (127.0.0.0/8 all reaches the server).
+    log('nurses signing in');
+    const deliveries = []; // { socket, alertId, patientId, kind, ruleId, at }
+    const cookies = await pool(nurses, 4, (u, i) =>
+      login(httpUrl, u.username, password, `127.0.0.${2 + Math.floor(i / 8)}`),
+    );
+    const sockets = await pool(cookies, 8, (cookie, i) =>
+      connectNurse(httpUrl, cookie, (event) => {
+        const at = now();
+        if (event.type !== 'alert.opened') return;
+        deliveries.push({
+          socket: i,
+          alertId: event.alert.id,
+          patientId: event.alert.patientId,
+          kind: event.alert.kind,
+          ruleId: event.alert.ruleId,
+          at,
+        });
+      }),
+    );
+    cleanup.push(async () => sockets.forEach((s) => s.close()));
+    // P = 0: Vigil with its nurses' sockets and no device connected.
+    const atZero = await vigil.stats(true);
+    const rssAtZero = atZero.memory.rss + brokerRss();
+
+    // 5. Devices connect (each authenticates with its own secret; Mosquitto here accepts anyone).
+    log(`connecting ${devices.length} devices to ${mqttUrl}`);
+    await pool(devices, 16, async (d) => {
+      d.client = await connectDevice(mqttUrl, d);
+      d.client.on('error', () => undefined);
+    });
+    cleanup.push(() => Promise.all(devices.map((d) => d.client?.endAsync(true))));
+    await sleep(1000);
+    const connected = await vigil.stats(true);
+    const rssConnected = connected.memory.rss + brokerRss();
+
+    const readingKeys = new Map(); // `${deviceId}|${seq}` → { t0, acked }
+    const everExpected = new Set();
+    let openEpisodes = new Set(); // patients whose episode is still open (crossed in this step)
+
+    /** Offers `rate` readings/s for `seconds`, round-robin over the devices; returns the step's records. */
+    async function offer(rate, seconds, label, crossingShare = o.crossingShare) {
+      const step = {
+        label,
+        offeredPerSecond: rate,
+        keys: [],
+        expected: new Map(),
+        durable: [],
+        acked: 0,
+        pending: 0,
+      };
+      const start = now();
+      let sent = 0;
+      let cursor = Math.floor(random() * devices.length);
+      while (now() - start < seconds * 1000) {
+        const due = Math.min(Math.floor(((now() - start) / 1000) * rate), Math.ceil(rate * seconds));
+        for (; sent < due; sent += 1) {
+          const d = devices[cursor];
+          cursor = (cursor + 1) % devices.length;
+          d.seq += 1;
+          const wallNow = Date.now();
+          d.lastMeasured = Math.max(wallNow, d.lastMeasured + 1);
+          const crossing = !openEpisodes.has(d.patientId) && random() < crossingShare;
+          const vitals = crossing ? abnormalVitals(random) : normalVitals(random);
+          const message = { seq: d.seq, measuredOffsetMs: 0, vitals, duplicates: 0 };
+          if (crossing && referenceScore(message).total < 5)
+            throw new Error('abnormal vitals did not score ≥ 5');
+          const payload = JSON.stringify(toEnvelope(d.id, message, d.lastMeasured, wallNow));
+          const key = `${d.id}|${d.seq}`;
+          const t0 = now();
+          const record = { t0, acked: false };
+          readingKeys.set(key, record);
+          step.keys.push(key);
+          step.pending += 1;
+          if (crossing) {
+            openEpisodes.add(d.patientId);
+            step.expected.set(d.patientId, t0);
+          }
+          d.client.publish(mqttTopics.readings(d.id), payload, { qos: 1 }, (error) => {
+            step.pending -= 1;
+            if (error) return;
+            record.acked = true;
+            step.acked += 1;
+            step.durable.push(now() - t0);
+          });
+        }
+        await sleep(2);
+      }
+      step.sent = sent;
+      step.seconds = (now() - start) / 1000;
+      return step;
+    }
+
+    async function commits() {
+      const [{ n }] = await sql.query(
+        `SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`,
+      );
+      return Number(n);
+    }
+
+    async function storedCount() {
+      const [{ n }] = await sql.query(
+        `SELECT count(*)::int AS n FROM observations WHERE parameter = 'heartRate'`,
+      );
+      return n;
+    }
+
+    /** One step: warm-up, measured window, then drain and the checks. */
+    async function runStep(rate, label, seconds = o.stepSeconds, warmupSeconds = o.warmupSeconds) {
+      const t0 = now();
+      const deliveriesBefore = deliveries.length;
+      const cpuBefore = (await vigil.stats()).cpu;
+      const storedBefore = await storedCount();
+      const xactsBefore = await commits();
+      // Warm-up without crossings: an alert it caused would land in the measured window unaccounted for.
+      if (warmupSeconds > 0) await offer(rate, warmupSeconds, `${label}-warmup`, 0);
+      const step = await offer(rate, seconds, label);
+      // Backlog when the window ends: not yet acknowledged, or (Mosquitto: acknowledged by the broker)
+      // not yet stored — everything sent so far minus what is stored.
+      const storedAtEnd = await storedCount();
+      const backlogAtEnd = Math.max(0, totalSentAll() - storedAtEnd);
+      // Drain: every publish answered and stored, bounded.
+      const drainDeadline = now() + o.drainSeconds * 1000;
+      let stored = storedAtEnd;
+      while (now() < drainDeadline) {
+        stored = await storedCount();
+        if (stored >= ackedAll() && pendingAll() === 0) break;
+        await sleep(100);
+      }
+      const drained = stored >= ackedAll() && pendingAll() === 0;
+      // Alerts follow the commit; give the sockets a moment.
+      const alertDeadline = now() + 2000;
+      while (now() < alertDeadline) {
+        const got = new Set(deliveries.slice(deliveriesBefore).map((x) => x.patientId));
+        if (
+          [...step.expected.keys()].every((p) => got.has(p)) &&
+          deliveries.length - deliveriesBefore >= step.expected.size * sockets.length
+        )
+          break;
+        await sleep(50);
+      }
+      await sleep(300);
+      const cpuAfter = (await vigil.stats()).cpu;
+
+      // Stored exactly once, by (device, seq): six observations per reading.
+      const keys = step.keys;
+      const rows = await sql.query(
+        `SELECT device_id, seq, count(*)::int AS n, count(DISTINCT parameter)::int AS p
+           FROM observations WHERE device_id = ANY($1) AND seq IS NOT NULL GROUP BY device_id, seq`,
+        [devices.map((d) => d.id)],
+      );
+      const storedMap = new Map(rows.map((r) => [`${r.device_id}|${r.seq}`, r]));
+      let lost = 0;
+      let duplicated = 0;
+      let ackedInStep = 0;
+      for (const k of keys) {
+        const rec = readingKeys.get(k);
+        const row = storedMap.get(k);
+        if (row && row.n > row.p) duplicated += 1;
+        if (!rec.acked) continue;
+        ackedInStep += 1;
+        if (!row || row.p < 6) lost += 1;
+      }
+      // Alerts: each expected patient exactly once on every socket, nothing else (clinical).
+      const mine = deliveries.slice(deliveriesBefore);
+      const perSocketPatient = new Map();
+      const latencies = [];
+      const spurious = new Map();
+      let technicalAlerts = 0;
+      for (const x of mine) {
+        if (x.kind !== 'clinical') {
+          technicalAlerts += 1;
+          continue;
+        }
+        const t = step.expected.get(x.patientId);
+        if (t === undefined) {
+          if (!spurious.has(x.alertId))
+            spurious.set(x.alertId, {
+              ruleId: x.ruleId,
+              patientId: x.patientId,
+              earlierStep: everExpected.has(x.patientId),
+            });
+          continue;
+        }
+        const k = `${x.socket}|${x.patientId}`;
+        perSocketPatient.set(k, (perSocketPatient.get(k) ?? 0) + 1);
+        if (perSocketPatient.get(k) === 1) latencies.push(x.at - t);
+      }
+      const spuriousAlerts = spurious.size;
+      for (const p of step.expected.keys()) everExpected.add(p);
+      let missedAlerts = 0;
+      let duplicatedAlerts = 0;
+      for (const p of step.expected.keys()) {
+        for (let s = 0; s < sockets.length; s += 1) {
+          const n = perSocketPatient.get(`${s}|${p}`) ?? 0;
+          if (n === 0) missedAlerts += 1;
+          if (n > 1) duplicatedAlerts += n - 1;
+        }
+      }
+      const alertLatency = latencySummary(latencies);
+      const durable = latencySummary(step.durable);
+      const readingsStored = (await storedCount()) - storedBefore;
+      const xacts = (await commits()) - xactsBefore;
+      const result = {
+        label,
+        offeredPerSecond: rate,
+        achievedOfferedPerSecond: step.sent / step.seconds,
+        sent: step.sent,
+        acknowledged: ackedInStep,
+        ackedPerSecond: ackedInStep / step.seconds,
+        backlogAtEnd,
+        drained,
+        lost,
+        duplicated,
+        expectedAlerts: step.expected.size,
+        alertDeliveries: latencies.length,
+        missedAlerts,
+        duplicatedAlerts,
+        spuriousAlerts,
+        technicalAlerts,
+        spuriousDetail: [...spurious.values()].slice(0, 10),
+        p50PublishToAlertMs: alertLatency.p50,
+        p99PublishToAlertMs: alertLatency.p99,
+        p999PublishToAlertMs: alertLatency.p999,
+        p50PublishToDurableMs: durable.p50,
+        p99PublishToDurableMs: durable.p99,
+        cpuMicrosecondsPerReading:
+          readingsStored > 0
+            ? (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / readingsStored
+            : null,
+        // Database round trips behind each reading, from PostgreSQL's own counter (includes this
+        // script's few verification queries).
+        transactionsPerReading: readingsStored > 0 ? xacts / readingsStored : null,
+        wallSeconds: (now() - t0) / 1000,
+      };
+      if (lost > 0) {
+        result.deadLetters = await sql.query(
+          `SELECT reason, count(*)::int AS n FROM dead_letters GROUP BY reason`,
+        );
+      }
+      result.failures = stepFailures(result);
+      result.pass = result.failures.length === 0;
+      if (result.deadLetters) log('dead letters:', JSON.stringify(result.deadLetters));
+      log(
+        `${label} ${rate}/s: sent ${result.sent}, acked ${ackedInStep}, backlog ${backlogAtEnd}, lost ${lost}, dup ${duplicated}, ` +
+          `alerts ${step.expected.size}×${sockets.length} missed ${missedAlerts} spurious ${spuriousAlerts}, ` +
+          `p99 alert ${alertLatency.p99?.toFixed(1)} ms, p99 durable ${durable.p99?.toFixed(1)} ms → ${result.pass ? 'pass' : `FAIL (${result.failures.join('; ')})`}`,
+      );
+      await resolveOpen();
+      return result;
+    }
+
+    function totalSentAll() {
+      return readingKeys.size;
+    }
+    function ackedAll() {
+      let n = 0;
+      for (const r of readingKeys.values()) if (r.acked) n += 1;
+      return n;
+    }
+    function pendingAll() {
+      let n = 0;
+      for (const r of readingKeys.values()) if (!r.acked) n += 1;
+      return n;
+    }
+
+    /** Resolves every open episode (audited, as a nurse would), so the next step's crossings page anew. */
+    async function resolveOpen() {
+      const open = await sql.query(`SELECT id FROM alerts WHERE state <> 'resolved'`);
+      for (const { id } of open) {
+        await alertsRepo
+          .resolve(sql, {
+            alertId: id,
+            actor: nurses[0].id,
+            at: new Date(),
+            note: 'bench: resolved between steps',
+          })
+          .catch(() => undefined);
+      }
+      openEpisodes = new Set();
+    }
+
+    const [{ bytes: dbBytesBeforeLoad }] = await sql.query(
+      `SELECT pg_database_size(current_database())::bigint AS bytes`,
+    );
+
+    let memoryAfterSteps = null;
+    if (o.soak) {
+      // 6'. Soak: a steady rate; RSS and heap sampled every 10 s.
+      log(`soak: ${o.soakRate}/s for ${o.soak} min`);
+      const samples = [];
+      const soakStart = now();
+      const endAt = soakStart + o.soak * 60_000;
+      while (now() < endAt) {
+        const slice = Math.min(10, (endAt - now()) / 1000);
+        await offer(o.soakRate, slice, 'soak');
+        // After a forced GC: the retained heap, not the garbage of the last slice.
+        const s = await vigil.stats(true);
+        samples.push({ seconds: (now() - soakStart) / 1000, rss: s.memory.rss, heapUsed: s.memory.heapUsed });
+      }
+      const drainDeadline = now() + o.drainSeconds * 1000;
+      while (now() < drainDeadline && pendingAll() > 0) await sleep(200);
+      const mb = (b) => b / 2 ** 20;
+      results.soak = {
+        minutes: o.soak,
+        ratePerSecond: o.soakRate,
+        readings: readingKeys.size,
+        acknowledged: ackedAll(),
+        stored: await storedCount(),
+        rssStartMb: mb(samples[0]?.rss ?? 0),
+        rssEndMb: mb(samples.at(-1)?.rss ?? 0),
+        rssGrowthMbPerHour: growthPerHour(samples.map((x) => [x.seconds, mb(x.rss)])),
+        heapGrowthMbPerHour: growthPerHour(samples.map((x) => [x.seconds, mb(x.heapUsed)])),
+        // The second half alone: the first minutes are warm-up (JIT, pools, caches), not a leak.
+        rssGrowthMbPerHourSecondHalf: growthPerHour(
+          samples.slice(Math.floor(samples.length / 2)).map((x) => [x.seconds, mb(x.rss)]),
+        ),
+        heapGrowthMbPerHourSecondHalf: growthPerHour(
+          samples.slice(Math.floor(samples.length / 2)).map((x) => [x.seconds, mb(x.heapUsed)]),
+        ),
+        samples: samples.map((x) => ({
+          seconds: Math.round(x.seconds),
+          rssMb: mb(x.rss),
+          heapUsedMb: mb(x.heapUsed),
+        })),
+      };
+    } else {
+      // 6. Step the rate up until a step fails; then the fixed rates.
+      await offer(Math.min(50, o.rates[0]), 1, 'warm-up', 0);
+      await sleep(500);
+      await resolveOpen();
+      const steps = [];
+      let sustained = null;
+      for (const rate of o.rates) {
+        const repeats = [];
+        for (let r = 0; r < o.repeats; r += 1) repeats.push(await runStep(rate, 'step'));
+        const step = { ...repeats[0], repeats: repeats.length, pass: repeats.every((x) => x.pass) };
+        for (const k of [
+          'p50PublishToAlertMs',
+          'p99PublishToAlertMs',
+          'p999PublishToAlertMs',
+          'p99PublishToDurableMs',
+          'cpuMicrosecondsPerReading',
+          'ackedPerSecond',
+        ]) {
+          step[k] = median(repeats.map((x) => x[k]).filter((v) => v !== null));
+        }
+        steps.push(step);
+        if (!step.pass) break;
+        sustained = step;
+      }
+      // Memory with P patients connected, after the sustained rate and before the overload of the fixed
+      // rates (whose queued messages would inflate it).
+      memoryAfterSteps = await vigil.stats(true);
+      const fixed = {};
+      for (const rate of o.fixedRates) {
+        const done = steps.find((s) => s.offeredPerSecond === rate);
+        fixed[rate] = done ?? (await runStep(rate, `fixed`, o.fixedSeconds, 0));
+      }
+      results.steps = steps;
+      results.fixed = fixed;
+      results.sustained = sustained;
+    }
+
+    // 7. Memory, storage.
+    const end = memoryAfterSteps ?? (await vigil.stats(true));
+    const rssWithPatients = end.memory.rss + brokerRss();
+    const [{ bytes: dbBytesEnd }] = await sql.query(
+      `SELECT pg_database_size(current_database())::bigint AS bytes`,
+    );
+    const stored = await storedCount();
+    results.memory = {
+      vigilPid,
+      rssAtZeroPatientsMb: rssAtZero / 2 ** 20,
+      rssPatientsConnectedIdleMb: rssConnected / 2 ** 20,
+      rssWithPatientsMb: rssWithPatients / 2 ** 20,
+      patients: o.patients,
+      includesMosquitto: o.broker === 'mosquitto',
+    };
+    results.storage = {
+      readingsStored: stored,
+      bytes: Number(dbBytesEnd) - Number(dbBytesBeforeLoad),
+      emptyDatabaseBytes: Number(dbBytesEmpty),
+    };
+
+    const s = results.sustained;
+    const at = (rate) => results.fixed?.[rate];
+    const lat = (x) =>
+      x
+        ? {
+            p50: x.p50PublishToAlertMs,
+            p99: x.p99PublishToAlertMs,
+            p999: x.p999PublishToAlertMs,
+            offeredPerSecond: x.offeredPerSecond,
+            achievedOfferedPerSecond: x.achievedOfferedPerSecond,
+            pass: x.pass,
+            failures: x.failures,
+          }
+        : null;
+    // Correctness totals over the steps that drained: in an overloaded step cut off by the drain bound,
+    // readings and alerts still queued are late, not lost; those steps are listed as undrained.
+    const every = [...new Set([...(results.steps ?? []), ...Object.values(results.fixed ?? {})])];
+    const all = every.filter((x) => x.drained);
+    const sumOf = (k) => all.reduce((n, x) => n + (x[k] ?? 0), 0);
+    const summary = {
+      broker: o.broker,
+      patients: o.patients,
+      nurseSockets: sockets.length,
+      mqttKneePerSecond: results.knee.mqttKneePerSecond,
+      sustainedReadingsPerSecond: s ? s.offeredPerSecond : 0,
+      ratioToKnee:
+        s && results.knee.mqttKneePerSecond ? s.offeredPerSecond / results.knee.mqttKneePerSecond : null,
+      atSustained: lat(s),
+      at1000: lat(at(1000)),
+      at5000: lat(at(5000)),
+      p50PublishToAlertMs: s?.p50PublishToAlertMs ?? null,
+      p99PublishToAlertMs: s?.p99PublishToAlertMs ?? null,
+      p999PublishToAlertMs: s?.p999PublishToAlertMs ?? null,
+      p99PublishToDurableMs: s?.p99PublishToDurableMs ?? null,
+      lost: sumOf('lost'),
+      duplicated: sumOf('duplicated'),
+      missedAlerts: sumOf('missedAlerts'),
+      spuriousAlerts: sumOf('spuriousAlerts'),
+      duplicatedAlerts: sumOf('duplicatedAlerts'),
+      undrainedSteps: every.filter((x) => !x.drained).map((x) => `${x.label} ${x.offeredPerSecond}/s`),
+      // P connected and idle minus P = 0 (the issue's definition, scaled from this P).
+      memoryMbPer1000Patients: ((rssConnected - rssAtZero) / 2 ** 20 / o.patients) * 1000,
+      // The same after the stepped load (caches, buffers, JIT, heap the traffic left behind).
+      // The JS heap alone, which the allocator's residue from argon2 (logins, device connects) does not blur.
+      heapMbPer1000Patients:
+        ((connected.memory.heapUsed - atZero.memory.heapUsed) / 2 ** 20 / o.patients) * 1000,
+      memoryMbPer1000PatientsAfterLoad: ((rssWithPatients - rssAtZero) / 2 ** 20 / o.patients) * 1000,
+      cpuMicrosecondsPerReading: s?.cpuMicrosecondsPerReading ?? null,
+      transactionsPerReading: s?.transactionsPerReading ?? null,
+      storageBytesPerReading: stored ? (Number(dbBytesEnd) - Number(dbBytesBeforeLoad)) / stored : null,
+      soak: results.soak
+        ? {
+            rssGrowthMbPerHour: results.soak.rssGrowthMbPerHour,
+            heapGrowthMbPerHour: results.soak.heapGrowthMbPerHour,
+            rssGrowthMbPerHourSecondHalf: results.soak.rssGrowthMbPerHourSecondHalf,
+            heapGrowthMbPerHourSecondHalf: results.soak.heapGrowthMbPerHourSecondHalf,
+          }
+        : undefined,
+    };
+    const cpuModel =
+      (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model;
+    const report = {
+      date: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: {
+        nproc: cpus().length,
+        cpu: cpuModel,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      loadAverageAtStart,
+      loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
+      wallSeconds: (now() - startedAt) / 1000,
+      summary,
+      results,
+    };
+    printTable(report);
+    if (o.json) {
+      writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
+      console.log(`wrote ${o.json}`);
+    }
+  } finally {
+    for (const fn of cleanup.reverse()) await Promise.resolve(fn()).catch(() => undefined);
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch((e) => console.error(e));
+  }
+}
+
+function printTable(report) {
+  const s = report.summary;
+  const f = (n, d = 0) =>
+    n === null || n === undefined
+      ? '—'
+      : Number(n).toLocaleString('en-GB', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const l = (x) =>
+    x
+      ? `${f(x.p50, 1)} / ${f(x.p99, 1)} / ${f(x.p999, 1)} ms${x.pass ? '' : ` (FAILED at ${f(x.offeredPerSecond)}/s offered: ${x.failures.join('; ')})`}`
+      : '—';
+  console.log(`\nVigil end-to-end benchmark — ${report.date}`);
+  console.log(
+    `${report.machine.nproc} × ${report.machine.cpu}, Node ${report.machine.node}; load average ${report.loadAverageAtStart.join(' ')} → ${report.loadAverageAtEnd.join(' ')}; ${f(report.wallSeconds, 0)} s`,
+  );
+  console.log(`command: ${report.command}\n`);
+  const rows = [
+    ['broker', s.broker],
+    ['patients (MQTT connections) / nurse sockets', `${s.patients} / ${s.nurseSockets}`],
+    ['mqttKneePerSecond', f(s.mqttKneePerSecond)],
+    ['sustainedReadingsPerSecond', f(s.sustainedReadingsPerSecond)],
+    ['ratioToKnee', f(s.ratioToKnee, 3)],
+    ['publish→alert p50/p99/p99.9 at sustained', l(s.atSustained)],
+    ['publish→alert p50/p99/p99.9 at 1,000/s', l(s.at1000)],
+    ['publish→alert p50/p99/p99.9 at 5,000/s', l(s.at5000)],
+    ['p99PublishToDurableMs (sustained)', f(s.p99PublishToDurableMs, 1)],
+    ['lost / duplicated (all steps)', `${s.lost} / ${s.duplicated}`],
+    [
+      'missedAlerts / spuriousAlerts / duplicatedAlerts',
+      `${s.missedAlerts} / ${s.spuriousAlerts} / ${s.duplicatedAlerts}`,
+    ],
+    ['steps cut off by the drain bound (excluded above)', s.undrainedSteps.join(', ') || 'none'],
+    [
+      'memoryMbPer1000Patients (connected idle; after load)',
+      `${f(s.memoryMbPer1000Patients, 1)}; ${f(s.memoryMbPer1000PatientsAfterLoad, 1)}`,
+    ],
+    ['cpuMicrosecondsPerReading (Vigil process)', f(s.cpuMicrosecondsPerReading)],
+    ['PostgreSQL transactions per reading (sustained)', f(s.transactionsPerReading, 2)],
+    ['storageBytesPerReading', f(s.storageBytesPerReading)],
+  ];
+  if (s.soak) {
+    rows.push(
+      [
+        'soak RSS growth MB/h (whole run; second half)',
+        `${f(s.soak.rssGrowthMbPerHour, 1)}; ${f(s.soak.rssGrowthMbPerHourSecondHalf, 1)}`,
+      ],
+      [
+        'soak heap growth MB/h (whole run; second half)',
+        `${f(s.soak.heapGrowthMbPerHour, 1)}; ${f(s.soak.heapGrowthMbPerHourSecondHalf, 1)}`,
+      ],
+    );
+  }
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
+  if (report.results.steps) {
+    console.log('\nsteps (offered/s → acked/s, p99 alert, p99 durable, backlog, verdict):');
+    for (const x of [...report.results.steps, ...Object.values(report.results.fixed)].filter(
+      (v, i, a) => a.indexOf(v) === i,
+    )) {
+      console.log(
+        `  ${x.label} ${f(x.offeredPerSecond)} → ${f(x.ackedPerSecond)}, ${f(x.p99PublishToAlertMs, 1)} ms, ${f(x.p99PublishToDurableMs, 1)} ms, ${x.backlogAtEnd}, ${x.pass ? 'pass' : `fail: ${x.failures.join('; ')}`}`,
+      );
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

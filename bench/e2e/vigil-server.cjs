@@ -1,0 +1,26 @@
+// The system under test in its own process, so its CPU and RSS are measured apart from the load
+// generator and the nurses' sockets: startVigil (ingest + scorer + api) from the TypeScript sources.
+// Options arrive as JSON in BENCH_VIGIL_OPTIONS; the parent asks for stats and stops it over IPC.
+require('../register-ts.cjs');
+const path = require('node:path');
+const { startVigil } = require(path.join(__dirname, '../../apps/vigil/src/start-vigil.ts'));
+
+async function main() {
+  const vigil = await startVigil(JSON.parse(process.env.BENCH_VIGIL_OPTIONS));
+  process.on('message', async (m) => {
+    if (m.type === 'stats') {
+      if (m.gc && global.gc) global.gc();
+      process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), memory: process.memoryUsage() });
+    } else if (m.type === 'stop') {
+      await vigil.stop();
+      process.send({ type: 'stopped' });
+      process.exit(0);
+    }
+  });
+  process.send({ type: 'ready', httpUrl: vigil.httpUrl, mqttUrl: vigil.mqttUrl, pid: process.pid });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
