@@ -21,7 +21,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
-require('./register-ts.cjs');
+require('../tools/register-ts.cjs');
 const mqtt = require('mqtt');
 const { Client } = require('pg');
 const { mqttTopics, streamTopics, vitalsStreamKey } = require('@vigil/contracts');

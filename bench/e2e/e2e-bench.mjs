@@ -32,7 +32,7 @@ if (process.argv[2] === 'ingest') {
   process.exit(r.status ?? 1);
 }
 
-require('../register-ts.cjs');
+require('../../tools/register-ts.cjs');
 const mqtt = require('mqtt');
 const { io } = require('socket.io-client');
 const { Client } = require('pg');

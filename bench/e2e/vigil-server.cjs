@@ -1,7 +1,7 @@
 // The system under test in its own process, so its CPU and RSS are measured apart from the load
 // generator and the nurses' sockets: startVigil (ingest + scorer + api) from the TypeScript sources.
 // Options arrive as JSON in BENCH_VIGIL_OPTIONS; the parent asks for stats and stops it over IPC.
-require('../register-ts.cjs');
+require('../../tools/register-ts.cjs');
 const path = require('node:path');
 const { startVigil } = require(path.join(__dirname, '../../apps/vigil/src/start-vigil.ts'));
 

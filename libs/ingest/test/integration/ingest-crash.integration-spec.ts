@@ -64,7 +64,7 @@ describe('ingest killed under load (child process, real Mosquitto and PostgreSQL
   function startIngest(clientId: string): Promise<IngestChild> {
     const child = spawn(
       process.execPath,
-      ['-r', join(SUPPORT, 'register-ts.cjs'), join(SUPPORT, 'ingest-child.ts')],
+      ['-r', join(__dirname, '../../../../tools/register-ts.cjs'), join(SUPPORT, 'ingest-child.ts')],
       {
         env: {
           ...process.env,

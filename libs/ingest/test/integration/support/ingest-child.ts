@@ -1,5 +1,5 @@
 /**
- * An ingest process for the HZ-03 crash test, run as a child (`node -r ./register-ts.cjs ingest-child.ts`)
+ * An ingest process for the HZ-03 crash test, run as a child (`node -r tools/register-ts.cjs ingest-child.ts`)
  * so the test can SIGKILL it. It is production ingest wired as in the embedded mode: the mqtt.js
  * subscriber (persistent session, shared subscription, PUBACK after durable) → IngestService → the
  * in-process stream, whose consumer commits each batch to the test database before acknowledging it:

@@ -1,7 +1,6 @@
-// A tiny TypeScript require hook for the benchmarks (the repo has @swc/core
+// A tiny TypeScript require hook for the benchmarks and for child processes the tests spawn (the repo has @swc/core
 // but no ts-node): transpiles .ts with the same swc settings as jest.preset.cjs and resolves the
-// tsconfig path aliases (@vigil/*), so a benchmark runs the libraries' sources as the tests do. Same as
-// libs/ingest/test/integration/support/register-ts.cjs.
+// tsconfig path aliases (@vigil/*), so they run the libraries' sources exactly as the tests do.
 const Module = require('node:module');
 const path = require('node:path');
 const fs = require('node:fs');
