@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     console.error(error instanceof ConfigError ? `vigil: ${error.message}` : error);
     process.exit(2);
   }
-  const demo = env.DEMO && !args.includes('--no-demo');
+  // Known demo passwords never go into a real database unless asked for (DEMO=true).
+  const demo = (env.DEMO ?? !env.DATABASE_URL) && !args.includes('--no-demo');
   const rootDir = process.cwd();
   const stateDir = path.resolve(rootDir, env.VIGIL_DATA_DIR);
 

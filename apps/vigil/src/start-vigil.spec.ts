@@ -36,4 +36,12 @@ describe('vigilOptionsFromEnv', () => {
       demo: false,
     });
   });
+
+  it('seeds the demo (known passwords) by default only with the embedded PostgreSQL, never into DATABASE_URL unasked', () => {
+    expect(vigilOptionsFromEnv(parseEnv({}), 'postgres://embedded/vigil').demo).toBe(true);
+    const real = parseEnv({ DATABASE_URL: 'postgres://db/vigil' });
+    expect(vigilOptionsFromEnv(real, 'postgres://db/vigil').demo).toBe(false);
+    const forced = parseEnv({ DATABASE_URL: 'postgres://db/vigil', DEMO: 'true' });
+    expect(vigilOptionsFromEnv(forced, 'postgres://db/vigil').demo).toBe(true);
+  });
 });

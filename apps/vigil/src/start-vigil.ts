@@ -83,7 +83,8 @@ export function vigilOptionsFromEnv(env: VigilEnv, databaseUrl: string): StartVi
     allowedOrigins: env.ALLOWED_ORIGINS,
     cookieSecure: env.COOKIE_SECURE,
     consoleDir: env.CONSOLE_DIR,
-    demo: env.DEMO,
+    // Known demo passwords never go into a real database unless asked for.
+    demo: env.DEMO ?? !env.DATABASE_URL,
     scorerTimerIntervalMs: env.SCORER_TIMER_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
   };

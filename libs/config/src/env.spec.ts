@@ -11,11 +11,12 @@ describe('parseEnv', () => {
       MQTT_PORT: 1883,
       MQTT_USERNAME: 'vigil-ingest',
       COOKIE_SECURE: false,
-      DEMO: true,
       DEMO_PATIENTS: 40,
       VIGIL_DATA_DIR: '.vigil',
       LOG_LEVEL: 'warn',
     });
+    // Unset: the runtime decides (on with the embedded PostgreSQL, off with DATABASE_URL).
+    expect(env.DEMO).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.KAFKA_BROKERS).toBeUndefined();
     expect(env.MQTT_URL).toBeUndefined();

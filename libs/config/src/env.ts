@@ -158,9 +158,9 @@ const VARIABLES = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   },
   DEMO: {
-    description: 'Seed demo users and wards and run the demo fleet (`npm start -- --no-demo` turns it off).',
-    default: 'true',
-    schema: bool,
+    description:
+      'Seed demo users (with known passwords) and wards and run the demo fleet. Default: on with the embedded PostgreSQL, off when `DATABASE_URL` names a real database (set `DEMO=true` to force it); `npm start -- --no-demo` turns it off.',
+    schema: bool.optional(),
   },
   DEMO_PATIENTS: {
     description: 'Patients in the demo fleet.',
