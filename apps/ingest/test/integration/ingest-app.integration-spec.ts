@@ -2,9 +2,13 @@ import mqtt from 'mqtt';
 import { mqttTopics, streamTopics, type VitalsStreamEvent } from '@vigil/contracts';
 import { DeviceRegistryRepository, openDatabase, PatientsRepository } from '@vigil/storage';
 import { InProcessStream, type Subscription } from '@vigil/stream';
-import { createTestDatabase, type TestDatabase } from '@vigil/testing';
+import {
+  createTestDatabase,
+  type MosquittoInstance,
+  startMosquitto,
+  type TestDatabase,
+} from '@vigil/testing';
 import { type RunningIngest, startIngestApp } from '../../src/ingest-app';
-import { type PrivateMosquitto, startPrivateMosquitto } from './private-mosquitto';
 
 jest.setTimeout(30_000);
 
@@ -12,7 +16,7 @@ const SERVICE = { username: 'vigil-ingest', password: 'ingest-test-password' };
 
 describe('the ingest entry point (distributed mode, external Mosquitto)', () => {
   let db: TestDatabase;
-  let broker: PrivateMosquitto;
+  let broker: MosquittoInstance;
   let stream: InProcessStream;
   let consumer: Subscription;
   let ingest: RunningIngest | null = null;
@@ -38,7 +42,7 @@ describe('the ingest entry point (distributed mode, external Mosquitto)', () => 
     } finally {
       await setup.destroy();
     }
-    broker = await startPrivateMosquitto([SERVICE, { username: device.id, password: device.secret }]);
+    broker = await startMosquitto([SERVICE, { username: device.id, password: device.secret }]);
     stream = new InProcessStream({ partitions: 2 });
     consumer = await stream.subscribe<VitalsStreamEvent>({
       topic: streamTopics.observations,

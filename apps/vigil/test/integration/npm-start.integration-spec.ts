@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '@vigil/testing';
 import { chromium } from 'playwright-core';
 import { embeddedPostgresUrl } from '../../src/embedded/embedded-postgres.client';
 
@@ -11,17 +12,6 @@ import { embeddedPostgresUrl } from '../../src/embedded/embedded-postgres.client
 jest.setTimeout(240_000);
 
 const ROOT = path.join(__dirname, '../../../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { mqttTopics } from '@vigil/contracts';
 import { connectDevice, createFixture, envelope, type Fixture, NHS_NUMBERS, waitFor } from './harness';
-import { type MosquittoInstance, startMosquitto } from './mosquitto';
+import { type MosquittoInstance, startMosquitto } from '@vigil/testing';
 
 const SERVICE = { username: 'vigil-ingest', password: 'service-secret-for-crash-test' };
 const DEVICES = 4;

@@ -10,7 +10,7 @@ import {
   RecordingStream,
   waitFor,
 } from './harness';
-import { type MosquittoInstance, startMosquitto } from './mosquitto';
+import { type MosquittoInstance, startMosquitto } from '@vigil/testing';
 
 const SERVICE = { username: 'vigil-ingest', password: 'service-secret-for-tests' };
 

@@ -10,7 +10,7 @@ import {
   RecordingStream,
   waitFor,
 } from './harness';
-import { type MosquittoInstance, startMosquitto } from './mosquitto';
+import { type MosquittoInstance, startMosquitto } from '@vigil/testing';
 
 // Both defects here were found by the fault-injection suite (devices/loadgen) against the built runtime.
 const SERVICE = { username: 'vigil-ingest', password: 'service-secret-for-tests' };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The ACL shipped for production Mosquitto, used as is by the tests. */
-export const SHIPPED_ACL = resolve(__dirname, '../../../../infra/mosquitto/acl');
+export const SHIPPED_ACL = resolve(__dirname, '../../../infra/mosquitto/acl');
 
 export interface MosquittoInstance {
   url: string;
@@ -15,7 +15,8 @@ export interface MosquittoInstance {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (for servers a test starts). */
+export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
@@ -29,10 +30,11 @@ function freePort(): Promise<number> {
 
 /**
  * Starts a real Mosquitto (Debian's) on a free loopback port with the shipped ACL and a password
- * file written by `mosquitto_passwd`, as provisioning does in production.
+ * file written by `mosquitto_passwd`, as provisioning does in production. Never the shared one on 1883:
+ * other tests' ingest instances subscribe there too.
  */
 export async function startMosquitto(
-  users: { username: string; password: string }[],
+  users: readonly { username: string; password: string }[],
   options: { persistence?: boolean } = {},
 ): Promise<MosquittoInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-mosquitto-'));
