@@ -43,36 +43,9 @@ function parseArgs(argv) {
   return options;
 }
 
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const { SERVER_URL, admin, databaseUrl, nhsNumbers } = require('./bench-database.cjs');
 const SERVICE = { username: 'vigil-bench', password: randomBytes(12).toString('hex') };
 
-async function admin(sqlText) {
-  const c = new Client({ connectionString: SERVER_URL });
-  await c.connect();
-  try {
-    return await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
-
-function databaseUrl(name) {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** Valid NHS numbers (Modulus 11) from a counter. */
-function* nhsNumbers() {
-  for (let n = 900000000; ; n += 1) {
-    const nine = String(n);
-    let sum = 0;
-    for (let i = 0; i < 9; i += 1) sum += Number(nine[i]) * (10 - i);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    yield `${nine}${check === 11 ? 0 : check}`;
-  }
-}
 
 function connectDevice(url, id, secret) {
   return new Promise((resolve, reject) => {

@@ -111,38 +111,12 @@ function parseArgs(argv) {
   return o;
 }
 
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const { SERVER_URL, admin, databaseUrl, nhsNumbers } = require('../bench-database.cjs');
 const MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883';
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-async function admin(sqlText) {
-  const c = new Client({ connectionString: SERVER_URL });
-  await c.connect();
-  try {
-    return await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
-
-function databaseUrl(name) {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function* nhsNumbers() {
-  for (let n = 900000000; ; n += 1) {
-    const nine = String(n);
-    let sum = 0;
-    for (let i = 0; i < 9; i += 1) sum += Number(nine[i]) * (10 - i);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    yield `${nine}${check === 11 ? 0 : check}`;
-  }
-}
 
 /** Runs fn over items with at most `limit` at once (argon2 hashing is CPU-bound; two cores). */
 async function pool(items, limit, fn) {
