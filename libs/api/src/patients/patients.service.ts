@@ -219,7 +219,7 @@ export class PatientsService {
   private async summaries(list: PatientEntity[]): Promise<PatientSummary[]> {
     const ids = list.map((x) => x.id);
     const since = new Date(Date.now() - LATEST_LOOKBACK_MS);
-    const scores = await this.reads.latestScores(this.db, ids, since);
+    const scores = await this.scores.latestForPatients(this.db, ids, since);
     const latest = await this.observations.latestPerParameter(this.db, ids, since);
     return list.map((x) => ({
       id: x.id,

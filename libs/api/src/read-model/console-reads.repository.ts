@@ -4,7 +4,6 @@ import {
   type AlertPatientRef,
   type AlertState,
   type AuditEntry,
-  type News2Score,
   type ObservationView,
   type Parameter,
 } from '@vigil/contracts';
@@ -102,52 +101,6 @@ export class ConsoleReadsRepository {
       `SELECT DISTINCT patient_id FROM alerts WHERE escalated_at IS NOT NULL AND state <> 'resolved'`,
     );
     return rows.map((r) => r.patient_id);
-  }
-
-  /** The newest non-retrospective score of each patient since `since`. */
-  async latestScores(
-    sql: SqlClient,
-    patientIds: readonly string[],
-    since: Date,
-  ): Promise<Map<string, News2Score>> {
-    if (patientIds.length === 0) return new Map();
-    const rows = await sql.query<{
-      patient_id: string;
-      scored_at: Date;
-      scorer_version: string;
-      total: number;
-      band: News2Score['band'];
-      partial: boolean;
-      missing: string[];
-      red_score: boolean;
-      per_parameter: Record<string, number>;
-      spo2_scale: number;
-      retrospective: boolean;
-    }>(
-      `SELECT DISTINCT ON (patient_id) patient_id, scored_at, scorer_version, total, band, partial, missing,
-              red_score, per_parameter, spo2_scale, retrospective
-       FROM news2_scores
-       WHERE patient_id = ANY($1::uuid[]) AND scored_at >= $2 AND NOT retrospective
-       ORDER BY patient_id, scored_at DESC, scorer_version DESC`,
-      [[...patientIds], since],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.patient_id,
-        {
-          total: Number(r.total),
-          band: r.band,
-          partial: r.partial,
-          missing: r.missing,
-          redScore: r.red_score,
-          perParameter: r.per_parameter,
-          scorerVersion: r.scorer_version,
-          scoredAt: new Date(r.scored_at).toISOString(),
-          retrospective: r.retrospective,
-          spo2Scale: Number(r.spo2_scale) === 2 ? 2 : 1,
-        },
-      ]),
-    );
   }
 
   /** A patient's observations in [from, to), oldest first, with source and arrival time. */

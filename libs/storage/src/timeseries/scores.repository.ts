@@ -76,18 +76,39 @@ export class ScoresRepository {
       patientId: r.patient_id,
       observationIds: r.observation_ids,
       storedAt: new Date(r.stored_at),
-      score: {
-        total: Number(r.total),
-        band: r.band,
-        partial: r.partial,
-        missing: r.missing,
-        redScore: r.red_score,
-        perParameter: r.per_parameter,
-        scorerVersion: r.scorer_version,
-        scoredAt: new Date(r.scored_at).toISOString(),
-        retrospective: r.retrospective,
-        spo2Scale: Number(r.spo2_scale) === 2 ? 2 : 1,
-      },
+      score: toNews2Score(r),
     }));
   }
+
+  /** The newest non-retrospective score of each patient since `since` (what the console shows as current). */
+  async latestForPatients(
+    sql: SqlClient,
+    patientIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, News2Score>> {
+    if (patientIds.length === 0) return new Map();
+    const rows = await sql.query<ScoreRow>(
+      `SELECT DISTINCT ON (patient_id) *
+       FROM news2_scores
+       WHERE patient_id = ANY($1::uuid[]) AND scored_at >= $2 AND NOT retrospective
+       ORDER BY patient_id, scored_at DESC, scorer_version DESC`,
+      [[...patientIds], since],
+    );
+    return new Map(rows.map((r) => [r.patient_id, toNews2Score(r)]));
+  }
+}
+
+function toNews2Score(r: ScoreRow): News2Score {
+  return {
+    total: Number(r.total),
+    band: r.band,
+    partial: r.partial,
+    missing: r.missing,
+    redScore: r.red_score,
+    perParameter: r.per_parameter,
+    scorerVersion: r.scorer_version,
+    scoredAt: new Date(r.scored_at).toISOString(),
+    retrospective: r.retrospective,
+    spo2Scale: Number(r.spo2_scale) === 2 ? 2 : 1,
+  };
 }
