@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
   type AlertsStreamEvent,
-  type CanonicalObservation,
   type Parameter,
   streamTopics,
   type VitalsStreamEvent,
@@ -11,38 +10,9 @@ import { openDatabase, PatientsRepository, SqlDatabase } from '@vigil/storage';
 import { InProcessStream, type StreamErrorContext } from '@vigil/stream';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import { type AlertsPublisher, ScorerService, subscribeScorer } from '../../src/index';
+import { observation } from '../support/observation';
 
 const T0 = Date.parse('2026-11-25T06:00:00Z');
-
-function observation(
-  patientId: string,
-  parameter: Parameter,
-  value: number | string,
-  at: number,
-): VitalsStreamEvent {
-  const coded = typeof value === 'string';
-  const measuredAt = new Date(at).toISOString();
-  const o: CanonicalObservation = {
-    id: `${patientId}:${parameter}:${at}`,
-    patientId,
-    deviceId: coded ? null : `dev-${patientId.slice(0, 8)}-${parameter}`,
-    parameter,
-    value: coded ? 0 : value,
-    valueCode: coded ? value : null,
-    unit: '1',
-    loinc: null,
-    mdc: null,
-    original: null,
-    measuredAt,
-    receivedAt: measuredAt,
-    source: coded ? 'manual' : 'json',
-    messageId: `${patientId}:${at}`,
-    seq: null,
-    detail: null,
-    enteredBy: coded ? 'nurse-1' : null,
-  };
-  return { type: 'observation', observation: o };
-}
 
 /** A red score (respiratory rate 7 scores 3) with a fall: two alert episodes, one NEWS2 score. */
 function alarmingBatch(patientId: string): VitalsStreamEvent[] {

@@ -3,7 +3,6 @@ import { nhsNumberCheckDigit } from '@vigil/clinical';
 import type {
   AlertEvent,
   AlertsStreamEvent,
-  CanonicalObservation,
   Parameter,
   ScoreEvent,
   VitalsStreamEvent,
@@ -19,6 +18,7 @@ import {
 } from '@vigil/storage';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import { ScorerService } from '../../src/index';
+import { observation } from '../support/observation';
 
 const T0 = Date.parse('2026-11-25T06:00:00Z');
 const MIN = 60_000;
@@ -33,36 +33,6 @@ function nextNhsNumber(): string {
     const check = nhsNumberCheckDigit(nine);
     if (check !== null) return `${nine}${check}`;
   }
-}
-
-function observation(
-  patientId: string,
-  parameter: Parameter,
-  value: number | string,
-  at: number,
-): VitalsStreamEvent {
-  const coded = typeof value === 'string';
-  const measuredAt = new Date(at).toISOString();
-  const o: CanonicalObservation = {
-    id: `${patientId}:${parameter}:${at}`,
-    patientId,
-    deviceId: coded ? null : `dev-${patientId.slice(0, 8)}-${parameter}`,
-    parameter,
-    value: coded ? (value === 'oxygen' ? 1 : 0) : value,
-    valueCode: coded ? value : null,
-    unit: '1',
-    loinc: null,
-    mdc: null,
-    original: null,
-    measuredAt,
-    receivedAt: measuredAt,
-    source: coded ? 'manual' : 'json',
-    messageId: `${patientId}:${at}`,
-    seq: null,
-    detail: null,
-    enteredBy: coded ? 'nurse-1' : null,
-  };
-  return { type: 'observation', observation: o };
 }
 
 function vitals(patientId: string, at: number, v: Vitals): VitalsStreamEvent[] {

@@ -1,0 +1,36 @@
+import type { CanonicalObservation, Parameter, VitalsStreamEvent } from '@vigil/contracts';
+
+/**
+ * A canonical observation event as ingest would publish it: numbers from a device, coded values (air or
+ * oxygen, ACVPU) entered by a nurse. The id is derived from patient, parameter and time, so a replay is
+ * recognisably the same reading.
+ */
+export function observation(
+  patientId: string,
+  parameter: Parameter,
+  value: number | string,
+  at: number,
+): VitalsStreamEvent {
+  const coded = typeof value === 'string';
+  const measuredAt = new Date(at).toISOString();
+  const o: CanonicalObservation = {
+    id: `${patientId}:${parameter}:${at}`,
+    patientId,
+    deviceId: coded ? null : `dev-${patientId.slice(0, 8)}-${parameter}`,
+    parameter,
+    value: coded ? (value === 'oxygen' ? 1 : 0) : value,
+    valueCode: coded ? value : null,
+    unit: '1',
+    loinc: null,
+    mdc: null,
+    original: null,
+    measuredAt,
+    receivedAt: measuredAt,
+    source: coded ? 'manual' : 'json',
+    messageId: `${patientId}:${at}`,
+    seq: null,
+    detail: null,
+    enteredBy: coded ? 'nurse-1' : null,
+  };
+  return { type: 'observation', observation: o };
+}
