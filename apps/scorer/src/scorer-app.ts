@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { SCORER_DATABASE, SCORER_STREAM, ScorerModule, type ScorerModuleOptions } from '@vigil/scorer';
-import { openDatabase, SqlDatabase } from '@vigil/storage';
+import { applyTimeSeriesRetention, openDatabase, SqlDatabase } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 
 @Global()
@@ -33,7 +33,15 @@ export interface ScorerAppOptions {
   /** The stream this instance consumes (Kafka in production; tests may pass an in-process one). */
   stream: StreamPort;
   scorer?: ScorerModuleOptions;
+  /** `TIMESERIES_RETENTION_DAYS`: applied at boot, then once a day while this instance runs. */
+  retentionDays?: number;
+  /** Receives storage's boot decisions (time-series flavour and why, retention). */
+  log?: (details: Record<string, unknown>, message: string) => void;
+  /** Reports a failed daily retention run (the next day tries again). */
+  onRetentionError?: (error: unknown) => void;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface RunningScorer {
   dataSource: DataSource;
@@ -47,24 +55,42 @@ export async function startScorerApp(options: ScorerAppOptions): Promise<Running
     url: options.databaseUrl,
     poolSize: options.databasePoolSize,
     applicationName: 'vigil-scorer',
+    retentionDays: options.retentionDays,
+    log: options.log,
   });
+  let retentionTimer: NodeJS.Timeout | undefined;
   try {
     const app = await NestFactory.createApplicationContext(
       ScorerAppModule.register(dataSource, options.stream, options.scorer ?? {}),
       { logger: ['error', 'warn'] },
     );
     await app.init();
+    const days = options.retentionDays;
+    if (days !== undefined) {
+      const sql = new SqlDatabase(dataSource);
+      retentionTimer = setInterval(() => {
+        sql
+          .transaction((tx) => applyTimeSeriesRetention(tx, days))
+          .then(
+            (result) => options.log?.({ ...result }, `time-series retention: ${days} days`),
+            (error: unknown) => options.onRetentionError?.(error),
+          );
+      }, DAY_MS);
+      retentionTimer.unref();
+    }
     let stopped: Promise<void> | null = null;
     return {
       dataSource,
       stop: () =>
         (stopped ??= (async () => {
+          clearInterval(retentionTimer);
           await app.close();
           await options.stream.close().catch(() => undefined);
           await dataSource.destroy();
         })()),
     };
   } catch (error) {
+    clearInterval(retentionTimer);
     await dataSource.destroy();
     throw error;
   }

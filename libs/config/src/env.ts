@@ -60,6 +60,11 @@ const VARIABLES = {
     default: '10',
     schema: positiveInt,
   },
+  TIMESERIES_RETENTION_DAYS: {
+    description:
+      'Days of observations and NEWS2 scores to keep: a TimescaleDB retention policy, or older month partitions dropped (applied by the scorer at boot and daily). Unset: keep everything.',
+    schema: positiveInt.optional(),
+  },
   EMBEDDED_POSTGRES_PORT: {
     description: 'Port of the embedded PostgreSQL (embedded mode only; listens on 127.0.0.1).',
     default: '54329',

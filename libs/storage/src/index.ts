@@ -1,4 +1,11 @@
-export { createDataSource, openDatabase, MIGRATIONS, type DatabaseOptions } from './database/data-source';
+export {
+  createDataSource,
+  describeTimeSeriesStorage,
+  openDatabase,
+  MIGRATIONS,
+  type DatabaseOptions,
+  type TimeSeriesStorage,
+} from './database/data-source';
 export { WardEntity } from './registry/ward.entity';
 export { PatientEntity, type PersonalThreshold, type MonitoringSchedule } from './registry/patient.entity';
 export {
@@ -26,9 +33,13 @@ export { SqlDatabase, type SqlClient } from './timeseries/sql-client';
 export {
   timeSeriesSchemaStatements,
   detectTimeSeriesMode,
+  detectTimeSeriesSupport,
+  installedTimeSeriesMode,
   PARTITION_MONTHS_AHEAD,
   type TimeSeriesMode,
+  type TimeSeriesSupport,
 } from './timeseries/timeseries-schema';
+export { applyTimeSeriesRetention, type RetentionResult } from './timeseries/retention';
 export {
   ObservationsRepository,
   type ObservationToStore,

@@ -1,2 +1,14 @@
-export { createTestDatabase, TEST_DATABASE_SERVER_URL, type TestDatabase } from './test-database';
+export {
+  createTestDatabase,
+  TEST_DATABASE_FLAVOUR,
+  TEST_DATABASE_SERVER_URL,
+  type TestDatabase,
+  type TestDatabaseFlavour,
+} from './test-database';
 export { freePort, SHIPPED_ACL, startMosquitto, type MosquittoInstance } from './mosquitto';
+export {
+  startPrivateTimescaleCluster,
+  timescaleBinDir,
+  type PrivateClusterSettings,
+  type PrivateTimescaleCluster,
+} from './private-timescale';

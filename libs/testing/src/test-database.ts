@@ -5,6 +5,12 @@ import { Client } from 'pg';
 export const TEST_DATABASE_SERVER_URL =
   process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Which server {@link TEST_DATABASE_SERVER_URL} is (jest.databases.cjs runs integration tests on both). */
+export type TestDatabaseFlavour = 'postgresql' | 'timescaledb';
+
+export const TEST_DATABASE_FLAVOUR: TestDatabaseFlavour =
+  process.env['TEST_DATABASE_FLAVOUR'] === 'timescaledb' ? 'timescaledb' : 'postgresql';
+
 export interface TestDatabase {
   /** Connection URL of the fresh database. */
   url: string;

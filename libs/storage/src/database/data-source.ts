@@ -6,6 +6,13 @@ import { CreateAlerts1764060001000 } from '../migrations/1764060001000-create-al
 import { CreateUsersAndSessions1764070000000 } from '../migrations/1764070000000-create-users-and-sessions';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
+import { applyTimeSeriesRetention } from '../timeseries/retention';
+import { SqlDatabase, type SqlClient } from '../timeseries/sql-client';
+import {
+  detectTimeSeriesSupport,
+  installedTimeSeriesMode,
+  type TimeSeriesMode,
+} from '../timeseries/timeseries-schema';
 import { PatientEntity } from '../registry/patient.entity';
 import { WardEntity } from '../registry/ward.entity';
 
@@ -24,6 +31,38 @@ export interface DatabaseOptions {
   /** Pool size; the hot path batches, so a few connections go a long way. */
   poolSize?: number;
   applicationName?: string;
+  /**
+   * Days of observations and NEWS2 scores to keep (`TIMESERIES_RETENTION_DAYS`), applied after the migrations:
+   * a TimescaleDB retention policy, or old month partitions dropped. Unset: keep everything, change nothing.
+   */
+  retentionDays?: number;
+  /**
+   * Receives what storage decided at boot (time-series flavour and why, retention), e.g. a pino logger's `info`;
+   * a TimescaleDB that is on the server but unusable comes with `fallback: true` (worth a warning).
+   */
+  log?: (details: Record<string, unknown>, message: string) => void;
+}
+
+/** How the time-series tables of an open database are stored, and why (logged at boot). */
+export interface TimeSeriesStorage {
+  mode: TimeSeriesMode | null;
+  reason: string;
+  /** TimescaleDB is on the server but not used: an operator should look (logged as a warning). */
+  fallback: boolean;
+}
+
+export async function describeTimeSeriesStorage(sql: SqlClient): Promise<TimeSeriesStorage> {
+  const [support, mode] = await Promise.all([detectTimeSeriesSupport(sql), installedTimeSeriesMode(sql)]);
+  const [available] = await sql.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  const fallback = mode === 'partitioned' && available !== undefined;
+  if (mode === 'partitioned' && support.mode === 'timescale') {
+    return {
+      mode,
+      reason: 'the schema was created before TimescaleDB was usable on this server; it stays partitioned',
+      fallback,
+    };
+  }
+  return { mode, reason: support.reason, fallback };
 }
 
 /**
@@ -53,6 +92,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
+    const sql = new SqlDatabase(dataSource);
+    const storage = await describeTimeSeriesStorage(sql);
+    options.log?.({ ...storage }, `time-series storage: ${storage.mode ?? 'none'} (${storage.reason})`);
+    if (options.retentionDays !== undefined) {
+      const days = options.retentionDays;
+      const retention = await sql.transaction((tx) => applyTimeSeriesRetention(tx, days));
+      options.log?.({ ...retention }, `time-series retention: ${days} days`);
+    }
   } catch (error) {
     await dataSource.destroy();
     throw error;

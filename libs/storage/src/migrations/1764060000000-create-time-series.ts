@@ -1,20 +1,20 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { timeSeriesSchemaStatements, type TimeSeriesMode } from '../timeseries/timeseries-schema';
+import type { SqlClient } from '../timeseries/sql-client';
+import { chooseTimeSeriesMode, timeSeriesSchemaStatements } from '../timeseries/timeseries-schema';
 
 /**
  * Observations and NEWS2 scores as time-series tables: TimescaleDB hypertables where the extension is
- * available, native monthly range partitions otherwise (SPEC §2). The DDL lives in
- * `timeseries-schema.ts` so the TimescaleDB flavour can be tested on PGlite, where the registry
- * migration (btree_gist) cannot run.
+ * usable (preloaded, full edition), native monthly range partitions otherwise (SPEC §2). The DDL and the
+ * detection live in `timeseries-schema.ts`.
  */
 export class CreateTimeSeries1764060000000 implements MigrationInterface {
   name = 'CreateTimeSeries1764060000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const available: unknown[] = await q.query(
-      `SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`,
-    );
-    const mode: TimeSeriesMode = available.length > 0 ? 'timescale' : 'partitioned';
+    // Detection was "available" alone until TimescaleDB ran in CI, which failed this migration on a server
+    // with the extension installed but not preloaded; the schema it creates is unchanged.
+    const sql: SqlClient = { query: async (text, params) => q.query(text, params ? [...params] : undefined) };
+    const { mode } = await chooseTimeSeriesMode(sql);
     for (const statement of timeSeriesSchemaStatements(mode)) await q.query(statement);
   }
 

@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * The one thing the time-series and alert repositories need from a database: run a statement, get
- * its rows. Both a TypeORM transaction and PGlite (used to test the TimescaleDB DDL) fit behind it.
+ * its rows. A TypeORM transaction and a migration's query runner both fit behind it.
  * `UPDATE … RETURNING` is written as a CTE where rows matter, so every driver returns plain rows.
  */
 export interface SqlClient {

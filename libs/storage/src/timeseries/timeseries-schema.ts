@@ -142,8 +142,99 @@ export function timeSeriesSchemaStatements(mode: TimeSeriesMode): string[] {
   ];
 }
 
-/** Which flavour this server supports: TimescaleDB when the extension is available to install. */
+/** Which flavour a server can use, and why (logged at boot so an operator sees why TimescaleDB was not used). */
+export interface TimeSeriesSupport {
+  mode: TimeSeriesMode;
+  reason: string;
+}
+
+interface ServerFacts {
+  available: boolean;
+  installed_version: string | null;
+  preload: string | null;
+  license: string | null;
+}
+
+/**
+ * Detects a *usable* TimescaleDB (SPEC §2): the extension created here already, or available and preloaded
+ * (`shared_preload_libraries`), with the Timescale License edition — compression, continuous aggregates and
+ * the policies the schema uses are not in the Apache-only build. Anything else falls back to native
+ * partitioning with the reason: an extension that is installed but not preloaded must not fail the migration.
+ */
+export async function detectTimeSeriesSupport(sql: SqlClient): Promise<TimeSeriesSupport> {
+  const [facts] = await sql.query<ServerFacts>(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+            (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS installed_version,
+            current_setting('shared_preload_libraries', true) AS preload,
+            current_setting('timescaledb.license', true) AS license`,
+  );
+  if (!facts?.available && !facts?.installed_version) {
+    return { mode: 'partitioned', reason: 'the timescaledb extension is not installed on this server' };
+  }
+  if (!preloads(facts.preload ?? '', 'timescaledb')) {
+    return {
+      mode: 'partitioned',
+      reason:
+        'the timescaledb extension is installed but not preloaded: add it to shared_preload_libraries and restart PostgreSQL to use it (new databases only)',
+    };
+  }
+  if (facts.license === 'apache') {
+    return {
+      mode: 'partitioned',
+      reason:
+        "TimescaleDB is the Apache-only edition (timescaledb.license = 'apache'): it lacks the compression, continuous aggregates and policies Vigil's schema uses",
+    };
+  }
+  return {
+    mode: 'timescale',
+    reason: `TimescaleDB is preloaded${facts.installed_version ? ` (extension ${facts.installed_version})` : ''}`,
+  };
+}
+
+/**
+ * What the time-series migration uses: {@link detectTimeSeriesSupport}, and where that says TimescaleDB but
+ * the extension is not in this database yet, creates it and looks again — the edition (`timescaledb.license`)
+ * is only known once the extension is loaded. An Apache-only edition is dropped again and partitioning used.
+ * Run it inside the migration's transaction.
+ */
+export async function chooseTimeSeriesMode(sql: SqlClient): Promise<TimeSeriesSupport> {
+  const first = await detectTimeSeriesSupport(sql);
+  if (first.mode !== 'timescale') return first;
+  const [installed] = await sql.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
+  if (installed) return first;
+  await sql.query(`CREATE EXTENSION timescaledb`);
+  const loaded = await detectTimeSeriesSupport(sql);
+  if (loaded.mode !== 'timescale') await sql.query(`DROP EXTENSION timescaledb`);
+  return loaded;
+}
+
+/** Which flavour this server supports (see {@link detectTimeSeriesSupport}). */
 export async function detectTimeSeriesMode(sql: SqlClient): Promise<TimeSeriesMode> {
-  const rows = await sql.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
-  return rows.length > 0 ? 'timescale' : 'partitioned';
+  return (await detectTimeSeriesSupport(sql)).mode;
+}
+
+/**
+ * Which flavour the schema of this database actually has (what the migration chose when it ran), or null
+ * before the migration. A database migrated on plain PostgreSQL stays partitioned on a later TimescaleDB.
+ */
+export async function installedTimeSeriesMode(sql: SqlClient): Promise<TimeSeriesMode | null> {
+  const [row] = await sql.query<{ present: boolean; partitioned: boolean; extension: boolean }>(
+    `SELECT to_regclass('observations') IS NOT NULL AS present,
+            EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass('observations')) AS partitioned,
+            EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS extension`,
+  );
+  if (!row?.present) return null;
+  if (row.partitioned) return 'partitioned';
+  if (!row.extension) return null;
+  const hypertables = await sql.query(
+    `SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'observations'`,
+  );
+  return hypertables.length > 0 ? 'timescale' : null;
+}
+
+function preloads(setting: string, library: string): boolean {
+  return setting
+    .split(',')
+    .map((entry) => entry.trim().replace(/^"|"$/g, ''))
+    .some((entry) => entry === library || entry.endsWith(`/${library}`));
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { CanonicalObservation } from '@vigil/contracts';
-import { createTestDatabase, type TestDatabase } from '@vigil/testing';
+import { createTestDatabase, TEST_DATABASE_FLAVOUR, type TestDatabase } from '@vigil/testing';
 import {
   detectTimeSeriesMode,
   ObservationsRepository,
@@ -35,7 +35,9 @@ function obs(i: number, over: Partial<CanonicalObservation> = {}): CanonicalObse
   };
 }
 
-describe('time-series storage on the real PostgreSQL (partitioned path)', () => {
+const timescale = TEST_DATABASE_FLAVOUR === 'timescaledb';
+
+describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertables)' : 'PostgreSQL (partitioned path)'}`, () => {
   let db: TestDatabase;
   let ds: DataSource;
   let sql: SqlDatabase;
@@ -53,20 +55,40 @@ describe('time-series storage on the real PostgreSQL (partitioned path)', () => 
     await db?.drop();
   });
 
-  it('uses native partitioning here, with a DEFAULT partition and partitions ahead of now', async () => {
-    expect(await detectTimeSeriesMode(sql)).toBe('partitioned');
-    const parts = await sql.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = 'observations'::regclass ORDER BY 1`,
+  // Flavour-specific cases are registered for their flavour only (not skipped on the other).
+  const partitionedIt = (name: string, fn: () => Promise<void>): void => {
+    if (!timescale) it(name, fn);
+  };
+  const timescaleIt = (name: string, fn: () => Promise<void>): void => {
+    if (timescale) it(name, fn);
+  };
+
+  timescaleIt('uses hypertables here, with no partition function', async () => {
+    expect(await detectTimeSeriesMode(sql)).toBe('timescale');
+    const hypertables = await sql.query<{ hypertable_name: string }>(
+      `SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1`,
     );
-    const names = parts.map((p) => p.name);
-    expect(names).toContain('observations_default');
-    const now = new Date();
-    const ahead = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
-    expect(names).toContain(
-      `observations_p${ahead.getUTCFullYear()}_${String(ahead.getUTCMonth() + 1).padStart(2, '0')}`,
-    );
+    expect(hypertables.map((h) => h.hypertable_name)).toEqual(['news2_scores', 'observations']);
+    expect(await observations.ensurePartitions(sql, new Date())).toBe(0);
   });
+
+  partitionedIt(
+    'uses native partitioning here, with a DEFAULT partition and partitions ahead of now',
+    async () => {
+      expect(await detectTimeSeriesMode(sql)).toBe('partitioned');
+      const parts = await sql.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'observations'::regclass ORDER BY 1`,
+      );
+      const names = parts.map((p) => p.name);
+      expect(names).toContain('observations_default');
+      const now = new Date();
+      const ahead = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
+      expect(names).toContain(
+        `observations_p${ahead.getUTCFullYear()}_${String(ahead.getUTCMonth() + 1).padStart(2, '0')}`,
+      );
+    },
+  );
 
   it('HZ-04 writes a batch in one statement and a replay inserts nothing twice', async () => {
     const batch = Array.from({ length: 50 }, (_, i) => ({ observation: obs(i), retrospective: i === 3 }));
@@ -91,28 +113,46 @@ describe('time-series storage on the real PostgreSQL (partitioned path)', () => 
     expect(stored.filter((s) => s.retrospective).map((s) => s.observationId)).toEqual(['ox-1:3:0']);
   });
 
-  it('never refuses a reading far outside the partitions, and moves it when its partition is created', async () => {
+  timescaleIt('accepts a reading years old: TimescaleDB makes its chunk', async () => {
     const old = obs(1, { id: 'old:1', deviceId: 'old', measuredAt: '2019-03-04T05:06:07Z' });
-    expect(
-      (
-        await sql.transaction((tx) =>
-          observations.insertMany(tx, [{ observation: old, retrospective: false }]),
-        )
-      ).size,
-    ).toBe(1);
-    const [inDefault] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_default`);
-    expect(Number(inDefault.n)).toBe(1);
-    await sql.query(
-      `SELECT vigil_ensure_time_partitions('observations', 'measured_at', '2019-03-01', '2019-04-01')`,
+    const stored = await sql.transaction((tx) =>
+      observations.insertMany(tx, [{ observation: old, retrospective: false }]),
     );
-    const [moved] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_p2019_03`);
-    expect(Number(moved.n)).toBe(1);
-    const [left] = await sql.query<{ n: string }>(
-      `SELECT count(*) AS n FROM observations_default WHERE id = 'old:1'`,
+    expect(stored.size).toBe(1);
+    const [chunk] = await sql.query<{ n: string }>(
+      `SELECT count(*) AS n FROM timescaledb_information.chunks
+       WHERE hypertable_name = 'observations' AND range_start <= '2019-03-04' AND range_end > '2019-03-04'`,
     );
-    expect(Number(left.n)).toBe(0);
-    expect(await observations.ensurePartitions(sql, new Date('2019-03-10T00:00:00Z'), 1)).toBeGreaterThan(0);
+    expect(Number(chunk.n)).toBe(1);
   });
+
+  partitionedIt(
+    'never refuses a reading far outside the partitions, and moves it when its partition is created',
+    async () => {
+      const old = obs(1, { id: 'old:1', deviceId: 'old', measuredAt: '2019-03-04T05:06:07Z' });
+      expect(
+        (
+          await sql.transaction((tx) =>
+            observations.insertMany(tx, [{ observation: old, retrospective: false }]),
+          )
+        ).size,
+      ).toBe(1);
+      const [inDefault] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_default`);
+      expect(Number(inDefault.n)).toBe(1);
+      await sql.query(
+        `SELECT vigil_ensure_time_partitions('observations', 'measured_at', '2019-03-01', '2019-04-01')`,
+      );
+      const [moved] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_p2019_03`);
+      expect(Number(moved.n)).toBe(1);
+      const [left] = await sql.query<{ n: string }>(
+        `SELECT count(*) AS n FROM observations_default WHERE id = 'old:1'`,
+      );
+      expect(Number(left.n)).toBe(0);
+      expect(await observations.ensurePartitions(sql, new Date('2019-03-10T00:00:00Z'), 1)).toBeGreaterThan(
+        0,
+      );
+    },
+  );
 
   it('reads the latest value per parameter, the state at an event time and the hourly trend', async () => {
     const since = new Date('2026-11-24T00:00:00Z');

@@ -1,0 +1,81 @@
+import type { SqlClient } from './sql-client';
+import { installedTimeSeriesMode, type TimeSeriesMode } from './timeseries-schema';
+
+/** What {@link applyTimeSeriesRetention} did. */
+export interface RetentionResult {
+  mode: TimeSeriesMode;
+  /** Days kept. */
+  days: number;
+  /** Partitioned path: the month partitions dropped (wholly older than the cut-off). */
+  droppedPartitions: string[];
+  /** Partitioned path: rows deleted from the DEFAULT partitions. */
+  deletedDefaultRows: number;
+}
+
+const TABLES = [
+  { table: 'observations', column: 'measured_at' },
+  { table: 'news2_scores', column: 'scored_at' },
+] as const;
+
+/**
+ * Keeps `days` of observations and NEWS2 scores (set by configuration, `TIMESERIES_RETENTION_DAYS`; unset
+ * means keep everything, and this is not called).
+ *
+ * - TimescaleDB: a retention policy per hypertable (`add_retention_policy`), replacing any earlier one, so
+ *   TimescaleDB drops whole chunks in the background.
+ * - Native partitions: drops the month partitions that end before the cut-off and deletes older rows from
+ *   the DEFAULT partitions, now. The caller repeats it (daily) to keep the bound.
+ *
+ * Run it in one transaction: several instances may boot at once, and an advisory lock serialises them.
+ */
+export async function applyTimeSeriesRetention(
+  tx: SqlClient,
+  days: number,
+  now: Date = new Date(),
+): Promise<RetentionResult> {
+  if (!Number.isInteger(days) || days < 1)
+    throw new RangeError(`retention must be whole days ≥ 1, got ${days}`);
+  const mode = await installedTimeSeriesMode(tx);
+  if (!mode) throw new Error('the time-series tables do not exist yet: run the migrations first');
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('vigil_time_series_retention'))`);
+  const result: RetentionResult = { mode, days, droppedPartitions: [], deletedDefaultRows: 0 };
+  if (mode === 'timescale') {
+    for (const { table } of TABLES) {
+      await tx.query(`SELECT remove_retention_policy($1::regclass, if_exists => true)`, [table]);
+      await tx.query(`SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2))`, [
+        table,
+        days,
+      ]);
+    }
+    return result;
+  }
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  for (const { table, column } of TABLES) {
+    const partitions = await tx.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = $1::regclass ORDER BY 1`,
+      [table],
+    );
+    for (const { name } of partitions) {
+      const month = new RegExp(`^${table}_p(\\d{4})_(\\d{2})$`).exec(name);
+      if (!month) continue;
+      const end = new Date(Date.UTC(Number(month[1]), Number(month[2]), 1)); // first day of the next month
+      if (end.getTime() <= cutoff.getTime()) {
+        await tx.query(`DROP TABLE ${quoteIdent(name)}`);
+        result.droppedPartitions.push(name);
+      }
+    }
+    const deleted = await tx.query<{ n: string }>(
+      `WITH gone AS (DELETE FROM ${quoteIdent(`${table}_default`)} WHERE ${column} < $1 RETURNING 1)
+       SELECT count(*)::text AS n FROM gone`,
+      [cutoff.toISOString()],
+    );
+    result.deletedDefaultRows += Number(deleted[0]?.n ?? 0);
+  }
+  return result;
+}
+
+/** Names here come from the catalogue and match a fixed pattern; quoting still keeps them inert. */
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

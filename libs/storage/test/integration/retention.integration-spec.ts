@@ -1,0 +1,93 @@
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, TEST_DATABASE_FLAVOUR, type TestDatabase } from '@vigil/testing';
+import { applyTimeSeriesRetention, openDatabase, SqlDatabase } from '../../src/index';
+
+const timescale = TEST_DATABASE_FLAVOUR === 'timescaledb';
+const PATIENT = '5b7c1e9a-2d3f-4a51-8e6b-9c0d1e2f3a4b';
+
+async function insertObservation(sql: SqlDatabase, id: string, measuredAt: string): Promise<void> {
+  await sql.query(
+    `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, measured_at, received_at,
+                               source, message_id)
+     VALUES ($1, $2, 'ox-9', 'spo2', 95, '%', $3, $3, 'json', $1)`,
+    [id, PATIENT, measuredAt],
+  );
+}
+
+describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let sql: SqlDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDatabase({ url: db.url, poolSize: 3 });
+    sql = new SqlDatabase(ds);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('refuses a retention that is not whole days', async () => {
+    await expect(sql.transaction((tx) => applyTimeSeriesRetention(tx, 0))).rejects.toThrow(RangeError);
+  });
+
+  if (timescale) {
+    it('sets one retention policy per hypertable, and a new setting replaces it', async () => {
+      const policies = () =>
+        sql.query<{ hypertable_name: string; drop_after: string }>(
+          `SELECT hypertable_name, config->>'drop_after' AS drop_after FROM timescaledb_information.jobs
+           WHERE proc_name = 'policy_retention' ORDER BY 1`,
+        );
+      expect(await policies()).toEqual([]);
+      const result = await sql.transaction((tx) => applyTimeSeriesRetention(tx, 400));
+      expect(result).toMatchObject({ mode: 'timescale', days: 400 });
+      expect(await policies()).toEqual([
+        { hypertable_name: 'news2_scores', drop_after: '400 days' },
+        { hypertable_name: 'observations', drop_after: '400 days' },
+      ]);
+      await sql.transaction((tx) => applyTimeSeriesRetention(tx, 90));
+      expect(await policies()).toEqual([
+        { hypertable_name: 'news2_scores', drop_after: '90 days' },
+        { hypertable_name: 'observations', drop_after: '90 days' },
+      ]);
+    });
+
+    it('openDatabase applies TIMESERIES_RETENTION_DAYS given as retentionDays', async () => {
+      const again = await openDatabase({ url: db.url, poolSize: 1, retentionDays: 30 });
+      await again.destroy();
+      const [policy] = await sql.query<{ drop_after: string }>(
+        `SELECT config->>'drop_after' AS drop_after FROM timescaledb_information.jobs
+         WHERE proc_name = 'policy_retention' AND hypertable_name = 'observations'`,
+      );
+      expect(policy.drop_after).toBe('30 days');
+    });
+  } else {
+    it('drops the month partitions wholly older than the cut-off and old rows of DEFAULT, keeping the rest', async () => {
+      await sql.query(
+        `SELECT vigil_ensure_time_partitions('observations', 'measured_at', '2025-01-01', '2025-03-01')`,
+      );
+      await insertObservation(sql, 'jan', '2025-01-15T10:00:00Z'); // January partition
+      await insertObservation(sql, 'feb', '2025-02-27T10:00:00Z'); // February partition, inside retention
+      await insertObservation(sql, 'old', '2019-06-01T10:00:00Z'); // no partition: DEFAULT
+      const now = new Date('2025-03-10T00:00:00Z');
+      // 30 days before now is 2025-02-08: January ends before it, February does not.
+      const result = await sql.transaction((tx) => applyTimeSeriesRetention(tx, 30, now));
+      expect(result.mode).toBe('partitioned');
+      expect(result.droppedPartitions).toContain('observations_p2025_01');
+      expect(result.droppedPartitions).not.toContain('observations_p2025_02');
+      expect(result.deletedDefaultRows).toBe(1);
+      const left = await sql.query<{ id: string }>(
+        `SELECT id FROM observations WHERE patient_id = $1 ORDER BY id`,
+        [PATIENT],
+      );
+      expect(left.map((r) => r.id)).toEqual(['feb']);
+      const [jan] = await sql.query<{ t: string | null }>(
+        `SELECT to_regclass('observations_p2025_01')::text AS t`,
+      );
+      expect(jan.t).toBeNull();
+    });
+  }
+});
