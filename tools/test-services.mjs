@@ -91,11 +91,14 @@ export async function startTestServices() {
       env.TEST_TIMESCALE_URL = process.env.TEST_TIMESCALE_URL;
       log(`TimescaleDB given: ${env.TEST_TIMESCALE_URL}`);
     } else {
-      const script = process.env.TIMESCALE_START_SCRIPT ?? path.resolve(root, '../shared/timescaledb/start-cluster.sh');
+      const script =
+        process.env.TIMESCALE_START_SCRIPT ?? path.resolve(root, '../shared/timescaledb/start-cluster.sh');
       if (!existsSync(script)) throw new Error(`TimescaleDB start script not found: ${script}`);
       const port = Number(process.env.TIMESCALE_PORT ?? 5433);
       const wasRunning = await portOpen(port);
-      const out = run('bash', [script], { TIMESCALE_PORT: String(port) }).trim().split('\n');
+      const out = run('bash', [script], { TIMESCALE_PORT: String(port) })
+        .trim()
+        .split('\n');
       env.TEST_TIMESCALE_URL = out[out.length - 1];
       if (!wasRunning) stops.push(() => run('bash', [script, 'stop'], { TIMESCALE_PORT: String(port) }));
       log(`TimescaleDB ${wasRunning ? 'already running' : 'started'}: ${env.TEST_TIMESCALE_URL}`);
@@ -123,7 +126,9 @@ export async function startTestServices() {
       if (!line) throw new Error('infra/kafka/kafka.sh printed no KAFKA_BROKERS');
       env.KAFKA_BROKERS = line.slice('KAFKA_BROKERS='.length);
       if (!running) stops.push(() => run('bash', ['infra/kafka/kafka.sh', 'stop'], kafkaEnv));
-      log(`Kafka ${running ? 'already running' : 'started'}: ${env.KAFKA_BROKERS} (${Date.now() - kafkaStarted} ms)`);
+      log(
+        `Kafka ${running ? 'already running' : 'started'}: ${env.KAFKA_BROKERS} (${Date.now() - kafkaStarted} ms)`,
+      );
     }
     log(`engines ready in ${Date.now() - startedAt} ms`);
     return { env, stop };
