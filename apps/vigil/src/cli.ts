@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { mqttTopics } from '@vigil/contracts';
 import { ConfigError, parseEnv } from '@vigil/config';
 import { DEVICE_KINDS, openDatabase, RegistryError } from '@vigil/storage';
+import { registerKafkaTopicsCommand } from './cli/kafka-topics.command';
 import { embeddedPostgresUrl } from './embedded/embedded-postgres.client';
 import { provisionDevice } from './provisioning/provision-device';
 import { readRuntimeInfo } from './runtime-file';
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
       await dataSource.destroy();
       console.log(`database is up to date (latest migration: ${applied[0]?.name ?? 'none'})`);
     });
+
+  registerKafkaTopicsCommand(program, env);
 
   await program.parseAsync(process.argv);
 }

@@ -48,6 +48,11 @@ export const streamTopics = {
   alerts: 'alerts.events',
   /** Rejected device messages; key = device id (or topic when unknown). */
   deadLetters: 'ingest.dead-letters',
+  /**
+   * Stream records the scorer could not handle after bounded retries (a bug, never a device's fault), kept with
+   * where they came from and why (headers `vigil-dlt-*`) for an operator to inspect and replay; key = as before.
+   */
+  observationsDeadLetters: 'vitals.observations.dead-letters',
 } as const;
 
 export type StreamTopic = (typeof streamTopics)[keyof typeof streamTopics];

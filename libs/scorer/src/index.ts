@@ -13,7 +13,13 @@ export {
   SCORER_OPTIONS,
   type ScorerModuleOptions,
 } from './scorer.module';
-export { subscribeScorer, streamAlertsPublisher, SCORER_GROUP_ID } from './scorer.consumer';
+export {
+  isInfrastructureError,
+  subscribeScorer,
+  streamAlertsPublisher,
+  SCORER_GROUP_ID,
+  SCORER_MAX_ATTEMPTS,
+} from './scorer.consumer';
 export { EpisodeBook, type HysteresisPolicy } from './episodes';
 export { news2InputAt, toNews2Score, NEWS2_PARAMETERS } from './patient-state';
 export {

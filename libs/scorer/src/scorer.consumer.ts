@@ -4,6 +4,28 @@ import type { AlertsPublisher, ScorerService } from './scorer.service';
 
 export const SCORER_GROUP_ID = 'vigil-scorer';
 
+/** Deliveries of a failing batch (then of each of its records alone) before a record is dead-lettered. */
+export const SCORER_MAX_ATTEMPTS = 5;
+
+/**
+ * Failures that are not a record's fault: the database, the brokers or the network are away (PostgreSQL
+ * classes 08 connection, 53 resources, 57 operator intervention, 40 serialisation/deadlock; Node socket
+ * errors; pg's lost connections; kafkajs errors; a stream closing). Retried for as long as they last, never
+ * dead-lettered.
+ */
+export function isInfrastructureError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (/^(08|53|57|40)[0-9A-Z]{3}$/.test(code)) return true;
+    if (/^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)/.test(code)) return true;
+  }
+  if (error.name.startsWith('KafkaJS') || error.name === 'StreamClosedError') return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connection error/i.test(
+    error.message,
+  );
+}
+
 /** Publishes alert/score events to `alerts.events`, keyed by patient (pipeline events by a fixed key). */
 export function streamAlertsPublisher(stream: StreamPort): AlertsPublisher {
   return async (events) => {
@@ -35,6 +57,13 @@ export function subscribeScorer(
   return stream.subscribe<unknown>({
     topic: streamTopics.observations,
     groupId: SCORER_GROUP_ID,
+    // A batch that keeps failing for a reason of its own is split, and the record at fault set aside, so one
+    // bad record never holds up the patients behind it on its partition; a database outage is waited out.
+    deadLetter: {
+      topic: streamTopics.observationsDeadLetters,
+      maxAttempts: SCORER_MAX_ATTEMPTS,
+      isTransient: isInfrastructureError,
+    },
     handle: async (batch) => {
       // Validated here rather than in `decode`: one malformed record (ingest validates, so a bug) must not
       // stop the partition and with it every good reading behind it.

@@ -8,10 +8,24 @@ export {
 } from './in-process/in-process-stream';
 export type { RetryOptions } from './internal/backoff';
 export { consoleStreamErrorHandler } from './internal/report';
-export { KafkaStream, type KafkaClient, type KafkaStreamOptions } from './kafka/kafka-stream';
+export {
+  DEAD_LETTER_HEADERS,
+  KafkaStream,
+  type KafkaClient,
+  type KafkaStreamOptions,
+} from './kafka/kafka-stream';
+export {
+  applyKafkaTopics,
+  type ApplyKafkaTopicsOptions,
+  type KafkaTopicReport,
+  type KafkaTopicSpec,
+} from './kafka/kafka-topics';
 export { murmur2, partitionFor } from './partitioner';
 export {
   StreamClosedError,
+  type ConsumerHealth,
+  type DeadLetterOptions,
+  type StreamHealth,
   type ConsumedBatch,
   type ConsumedRecord,
   type StreamErrorContext,

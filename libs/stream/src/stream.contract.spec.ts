@@ -5,6 +5,7 @@
  * Synchronisation is by events and counters, never by elapsed time.
  */
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { createStream, parseKafkaBrokers } from './create-stream';
 import { InProcessStream, type InProcessTopicStats } from './in-process/in-process-stream';
 import { deferred, type Deferred } from './internal/deferred';
@@ -605,6 +606,134 @@ function contract(h: Harness): void {
       await consumer.subscribe<string>({ topic, groupId: `g-${id()}`, handle: async (b) => probe.add(b) });
       await probe.until(() => probe.records.length >= 1);
       expect(probe.records[0]).toMatchObject({ key: 'patient-3', value: 'from ingest', offset: '0' });
+    },
+  );
+
+  kafkaIt(
+    'fans out: every fan-out subscriber gets what is published after it subscribed, and leaves no group',
+    async () => {
+      const stream = open();
+      const topic = topicName('fanout');
+      await stream.publish(topic, [{ key: 'patient-1', value: 'before' }]);
+      const a = new Probe<string>();
+      const b = new Probe<string>();
+      const subA = await stream.subscribe<string>({
+        topic,
+        groupId: 'api',
+        fanOut: true,
+        handle: async (x) => a.add(x),
+      });
+      await stream.subscribe<string>({ topic, groupId: 'api', fanOut: true, handle: async (x) => b.add(x) });
+      const values = ['one', 'two', 'three'];
+      await stream.publish(
+        topic,
+        values.map((value, i) => ({ key: `patient-${i}`, value })),
+      );
+      await a.until(() => a.records.length >= 3);
+      await b.until(() => b.records.length >= 3);
+      expect(a.records.map((r) => r.value).sort()).toEqual([...values].sort());
+      expect(b.records.map((r) => r.value).sort()).toEqual([...values].sort());
+      const groups = stream.health().consumers.map((c) => c.groupId);
+      expect(groups).toHaveLength(2);
+      expect(groups.every((g) => g.startsWith('api.'))).toBe(true);
+      await subA.close();
+      const admin = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        const listed = (await admin.listGroups()).groups.map((g) => g.groupId);
+        expect(listed).not.toContain(groups[0]);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  );
+
+  kafkaIt(
+    'dead-letters a poison record after bounded retries; the records around it are handled',
+    async () => {
+      const errors: StreamErrorContext[] = [];
+      const stream = open({ onError: (_e, c) => errors.push(c) });
+      const topic = topicName('poison');
+      const deadLetters = `${topic}.dlt`;
+      const probe = new Probe<string>();
+      let poisonAttempts = 0;
+      await stream.subscribe<string>({
+        topic,
+        groupId: `g-${id()}`,
+        deadLetter: { topic: deadLetters, maxAttempts: 2 },
+        handle: async (batch) => {
+          if (batch.records.some((r) => r.value === 'poison')) {
+            poisonAttempts += 1;
+            throw new Error('cannot handle this record');
+          }
+          probe.add(batch);
+        },
+      });
+      const dlt = new Probe<string>();
+      await stream.subscribe<string>({
+        topic: deadLetters,
+        groupId: `dlt-${id()}`,
+        handle: async (x) => dlt.add(x),
+      });
+      await stream.publish(topic, [
+        { key: 'patient-1', value: 'good-1' },
+        { key: 'patient-1', value: 'poison', headers: { trace: 't-9' } },
+        { key: 'patient-1', value: 'good-2' },
+      ]);
+      await dlt.until(() => dlt.records.length >= 1);
+      await probe.until(() => probe.records.length >= 2);
+      expect(probe.records.map((r) => r.value)).toEqual(['good-1', 'good-2']);
+      expect(dlt.records[0]).toMatchObject({
+        key: 'patient-1',
+        value: 'poison',
+        headers: {
+          trace: 't-9',
+          'vigil-dlt-topic': topic,
+          'vigil-dlt-offset': '1',
+          'vigil-dlt-error': 'cannot handle this record',
+          'vigil-dlt-attempts': '2',
+        },
+      });
+      // Two deliveries in the batch, then two alone: bounded.
+      expect(poisonAttempts).toBe(4);
+      expect(errors.filter((c) => c.phase === 'dead-letter')).toHaveLength(1);
+      const health = stream.health();
+      expect(health.ok).toBe(true);
+      expect(health.consumers.find((c) => c.topic === topic)).toMatchObject({
+        deadLettered: 1,
+        lastError: 'cannot handle this record',
+      });
+    },
+  );
+
+  kafkaIt(
+    'retries a transient failure without bound: nothing is dead-lettered during an outage',
+    async () => {
+      const stream = open({ onError: () => undefined });
+      const topic = topicName('outage');
+      const probe = new Probe<string>();
+      let failures = 0;
+      await stream.subscribe<string>({
+        topic,
+        groupId: `g-${id()}`,
+        deadLetter: {
+          topic: `${topic}.dlt`,
+          maxAttempts: 1,
+          isTransient: (e) => (e as Error).message === 'db down',
+        },
+        handle: async (batch) => {
+          if (failures < 5) {
+            failures += 1;
+            throw new Error('db down');
+          }
+          probe.add(batch);
+        },
+      });
+      await stream.publish(topic, [{ key: 'patient-1', value: 'reading' }]);
+      await probe.until(() => probe.records.length >= 1);
+      expect(failures).toBe(5);
+      expect(probe.records.map((r) => r.value)).toEqual(['reading']);
+      expect(stream.health().consumers[0].deadLettered).toBe(0);
     },
   );
 

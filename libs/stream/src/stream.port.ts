@@ -65,7 +65,9 @@ export type StreamErrorPhase =
   /** A handler abandoned by `close()` rejected later; its batch was already handed to the next subscriber. */
   | 'abandoned'
   /** The client itself (connection, group membership) reported a failure. */
-  | 'client';
+  | 'client'
+  /** A record failed {@link DeadLetterOptions.maxAttempts} times and was moved to the dead-letter topic. */
+  | 'dead-letter';
 
 /** Context reported with an error. */
 export interface StreamErrorContext {
@@ -87,6 +89,22 @@ export interface StreamErrorContext {
  * the stream keeps going either way.
  */
 export type StreamErrorHandler = (error: unknown, context: StreamErrorContext) => void;
+
+/** Bounded retries for a subscription: a poison record must not hold up its partition for ever. */
+export interface DeadLetterOptions {
+  /** Where records that keep failing go, with headers saying where they came from and why. */
+  topic: string;
+  /**
+   * Deliveries of a failing batch before it is split into single records, and of a single record before it is
+   * dead-lettered (≥ 1).
+   */
+  maxAttempts: number;
+  /**
+   * Errors that are not the record's fault (the database is down): retried without bound, never dead-lettered,
+   * or an outage would empty the topic into the dead-letter topic. Default: none.
+   */
+  isTransient?: (error: unknown) => boolean;
+}
 
 /** What to consume and how. */
 export interface SubscribeOptions<T> {
@@ -114,11 +132,40 @@ export interface SubscribeOptions<T> {
   /** Error reporter for this subscription; defaults to the adapter's. */
   onError?: StreamErrorHandler;
   /**
+   * Fan-out: this subscriber receives every record published from now on, whatever other subscribers of the
+   * same `groupId` do (e.g. one per api instance, each pushing to its own sockets). Kafka: a group of its own
+   * (`groupId` + a random suffix) that starts at the latest offset, never commits and is deleted on close, so
+   * groups do not pile up on the brokers as containers come and go. In-process: an ordinary group.
+   */
+  fanOut?: boolean;
+  /** Bounded retries then a dead-letter topic (Kafka adapter; in-process retries without bound). */
+  deadLetter?: DeadLetterOptions;
+  /**
    * How long `Subscription.close()` waits for a batch in flight (default 10 000 ms). If `handle` resolves in
    * time the batch is committed; otherwise it is abandoned uncommitted and redelivered to the group's next
    * subscriber, and whatever the abandoned handler does later is ignored (a rejection is reported).
    */
   closeTimeoutMs?: number;
+}
+
+/** The state of one subscription, as health checks see it. */
+export interface ConsumerHealth {
+  topic: string;
+  groupId: string;
+  /** `crashed`: the client gave up (it will not restart by itself); the process should be restarted. */
+  state: 'starting' | 'running' | 'rebalancing' | 'crashed' | 'closed';
+  /** Records moved to the dead-letter topic since start. */
+  deadLettered: number;
+  /** The last error reported, if any (message only). */
+  lastError?: string;
+}
+
+/** What a health endpoint needs from the stream. */
+export interface StreamHealth {
+  adapter: 'in-process' | 'kafka';
+  /** False when a subscription crashed. */
+  ok: boolean;
+  consumers: ConsumerHealth[];
 }
 
 /** A running consumer. */
@@ -142,6 +189,8 @@ export interface StreamPort {
    * Adapters also do this on first use of a topic unless configured not to; calling it at boot fails fast.
    */
   ensureTopics(topics: readonly string[]): Promise<void>;
+  /** The subscriptions of this stream and their state (for `/health`). */
+  health(): StreamHealth;
   /**
    * Closes every subscription (as {@link Subscription.close}), then the clients. In-process, publishes not yet
    * durable reject with {@link StreamClosedError}. Further calls reject with it too.

@@ -51,6 +51,9 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
     this.subscription = await this.stream.subscribe<unknown>({
       topic: streamTopics.alerts,
       groupId: apiGroupId(this.options),
+      // Live notifications only: a group of its own from the latest offset, gone on shutdown (Kafka), so
+      // restarted or rescheduled containers neither replay old events nor leave groups behind.
+      fanOut: true,
       // Never throws: a notification that cannot be pushed must not hold up the stream (the in-process
       // publish waits for every group) — consoles refetch on reconnect anyway.
       handle: async (batch) => {

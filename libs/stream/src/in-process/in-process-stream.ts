@@ -5,6 +5,7 @@ import { consoleStreamErrorHandler, report } from '../internal/report';
 import { partitionFor } from '../partitioner';
 import {
   StreamClosedError,
+  type StreamHealth,
   type ConsumedBatch,
   type ConsumedRecord,
   type StreamErrorHandler,
@@ -291,6 +292,20 @@ export class InProcessStream implements StreamPort {
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
+  }
+
+  /** In-process subscriptions never crash: a failing handler is retried (and reported) for ever. */
+  health(): StreamHealth {
+    return {
+      adapter: 'in-process',
+      ok: true,
+      consumers: [...this.members].map((m) => ({
+        topic: m.group.topic.name,
+        groupId: m.group.id,
+        state: m.closing ? 'closed' : 'running',
+        deadLettered: 0,
+      })),
+    };
   }
 
   /** A snapshot of a topic's queues and groups (undefined for a topic never used). */

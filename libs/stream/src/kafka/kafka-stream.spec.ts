@@ -8,18 +8,26 @@ import type {
   EachBatchPayload,
   IHeaders,
   KafkaMessage,
+  ProducerBatch,
   ProducerConfig,
-  ProducerRecord,
 } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import { deferred } from '../internal/deferred';
 import { StreamClosedError, type ConsumedBatch, type StreamErrorContext } from '../stream.port';
 import { KafkaStream, type KafkaClient, type KafkaStreamOptions } from './kafka-stream';
 
-type Listener = (event: { payload: { error: Error } }) => void;
+type Listener = (event: {
+  payload: { error?: Error; restart?: boolean; memberAssignment?: unknown };
+}) => void;
 type RunConfig = { eachBatch: (payload: EachBatchPayload) => Promise<void>; [key: string]: unknown };
 
 class FakeConsumer {
-  readonly events = { CRASH: 'consumer.crash' };
+  readonly events = {
+    CRASH: 'consumer.crash',
+    GROUP_JOIN: 'consumer.group_join',
+    REBALANCING: 'consumer.rebalancing',
+    STOP: 'consumer.stop',
+  };
   readonly listeners = new Map<string, Listener>();
   readonly log: string[];
   runConfig: RunConfig | null = null;
@@ -102,13 +110,13 @@ function message(
 function fakeClient() {
   const log: string[] = [];
   const producerConfigs: ProducerConfig[] = [];
-  const sent: ProducerRecord[] = [];
+  const sent: ProducerBatch[] = [];
   const consumers: FakeConsumer[] = [];
   const createdTopics: unknown[] = [];
   const producer = {
     connect: jest.fn(async () => void log.push('producer.connect')),
-    send: jest.fn(async (record: ProducerRecord) => {
-      sent.push(record);
+    sendBatch: jest.fn(async (batch: ProducerBatch) => {
+      sent.push(batch);
       return [];
     }),
     disconnect: jest.fn(async () => void log.push('producer.disconnect')),
@@ -171,7 +179,6 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
       { key: 'patient-1', value: { spo2: 97, at: new Date(0) }, headers: { trace: 't-1' } },
       { key: 'patient-2', value: undefined },
     ]);
-    await stream.publish('vitals.observations', [{ key: 'patient-1', value: 1 }]);
 
     expect(fake.producerConfigs).toEqual([
       expect.objectContaining({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
@@ -179,11 +186,20 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
     expect(typeof fake.producerConfigs[0].createPartitioner).toBe('function');
     expect(fake.producer.connect).toHaveBeenCalledTimes(1);
     expect(fake.sent[0]).toEqual({
-      topic: 'vitals.observations',
       acks: -1,
-      messages: [
-        { key: 'patient-1', value: '{"spo2":97,"at":"1970-01-01T00:00:00.000Z"}', headers: { trace: 't-1' } },
-        { key: 'patient-2', value: 'null', headers: {} },
+      compression: CompressionTypes.GZIP,
+      topicMessages: [
+        {
+          topic: 'vitals.observations',
+          messages: [
+            {
+              key: 'patient-1',
+              value: '{"spo2":97,"at":"1970-01-01T00:00:00.000Z"}',
+              headers: { trace: 't-1' },
+            },
+            { key: 'patient-2', value: 'null', headers: {} },
+          ],
+        },
       ],
     });
     expect(fake.createdTopics).toEqual([
@@ -192,6 +208,43 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
         topics: [{ topic: 'vitals.observations', numPartitions: 12, replicationFactor: 3 }],
       },
     ]);
+  });
+
+  it('lingers: publishes made together go in one compressed request, in call order, each resolved on its ack', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { lingerMs: 50, compression: 'none' });
+    await stream.ensureTopics(['a', 'b']);
+    const resolved: string[] = [];
+    const calls = [
+      stream.publish('a', [{ key: 'k1', value: 1 }]).then(() => void resolved.push('first')),
+      stream.publish('a', [{ key: 'k1', value: 2 }]).then(() => void resolved.push('second')),
+      stream.publish('b', [{ key: 'k2', value: 3 }]).then(() => void resolved.push('third')),
+    ];
+    await Promise.all(calls);
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0].compression).toBe(CompressionTypes.None);
+    expect(fake.sent[0].topicMessages!.map((t) => [t.topic, t.messages.map((m) => m.value)])).toEqual([
+      ['a', ['1', '2']],
+      ['b', ['3']],
+    ]);
+    expect(resolved.sort()).toEqual(['first', 'second', 'third']);
+  });
+
+  it('flushes at maxBatchRecords without waiting for the linger, and rejects every publish of a failed request', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { lingerMs: 60_000, maxBatchRecords: 2 });
+    await stream.ensureTopics(['a']);
+    await Promise.all([
+      stream.publish('a', [{ key: 'k', value: 1 }]),
+      stream.publish('a', [{ key: 'k', value: 2 }]),
+    ]);
+    expect(fake.sent).toHaveLength(1);
+    fake.producer.sendBatch.mockRejectedValueOnce(new Error('NOT_ENOUGH_REPLICAS'));
+    const failing = [
+      stream.publish('a', [{ key: 'k', value: 3 }]),
+      stream.publish('a', [{ key: 'k', value: 4 }]),
+    ];
+    for (const p of failing) await expect(p).rejects.toThrow('NOT_ENOUGH_REPLICAS');
   });
 
   it('rejects unserialisable values and bad keys before touching Kafka; sends nothing for no records', async () => {
@@ -458,6 +511,29 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
     expect(errors).toEqual([
       { error: crash, context: { phase: 'client', topic: 'alerts.events', groupId: 'api' } },
     ]);
+  });
+
+  it('shows a crash kafkajs will not restart from in health, and a restarting one as not crashed', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { onError: () => undefined });
+    await stream.subscribe({ topic: 'alerts.events', groupId: 'api', handle: async () => undefined });
+    const listeners = fake.consumers[0].listeners;
+    listeners.get('consumer.group_join')!({ payload: { memberAssignment: { 'alerts.events': [0] } } });
+    expect(stream.health()).toEqual({
+      adapter: 'kafka',
+      ok: true,
+      consumers: [{ topic: 'alerts.events', groupId: 'api', state: 'running', deadLettered: 0 }],
+    });
+    listeners.get('consumer.crash')!({ payload: { error: new Error('broker gone'), restart: true } });
+    expect(stream.health()).toMatchObject({
+      ok: true,
+      consumers: [{ state: 'running', lastError: 'broker gone' }],
+    });
+    listeners.get('consumer.crash')!({ payload: { error: new Error('not retriable'), restart: false } });
+    expect(stream.health()).toMatchObject({
+      ok: false,
+      consumers: [{ state: 'crashed', lastError: 'not retriable' }],
+    });
   });
 
   it('disconnects a consumer whose start failed', async () => {

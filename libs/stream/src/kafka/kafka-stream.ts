@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  CompressionTypes,
   Kafka,
   logLevel,
   Partitioners,
@@ -9,15 +11,20 @@ import {
   type IHeaders,
   type KafkaConfig,
   type KafkaMessage,
+  type Message,
   type Producer,
 } from 'kafkajs';
 import { backoffDelay, resolveRetry, type ResolvedRetry, type RetryOptions } from '../internal/backoff';
+import { deferred, type Deferred } from '../internal/deferred';
 import { decodeValue, encodeValue } from '../internal/json';
 import { consoleStreamErrorHandler, report } from '../internal/report';
 import {
   StreamClosedError,
   type ConsumedRecord,
+  type ConsumerHealth,
+  type DeadLetterOptions,
   type StreamErrorContext,
+  type StreamHealth,
   type StreamErrorHandler,
   type StreamHeaders,
   type StreamPort,
@@ -51,6 +58,15 @@ export interface KafkaStreamOptions {
   heartbeatIntervalMs?: number;
   /** Partitions one subscription processes at the same time, each still sequentially (default 1). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long a publish waits for others to share its produce request (default 5 ms; 0 = the same tick only).
+   * Ingest publishes per MQTT message: batching them saves broker round trips at the cost of that wait.
+   */
+  lingerMs?: number;
+  /** Records that flush a batch before `lingerMs` is up (default 1000). */
+  maxBatchRecords?: number;
+  /** Compression of produce requests (default gzip, the codec kafkajs carries itself). */
+  compression?: 'none' | 'gzip';
   /** More kafkajs client settings (ssl, sasl, timeouts, logLevel — WARN unless set). */
   kafkaConfig?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
   /** A ready client to use instead of building one from the options above (tests). */
@@ -60,16 +76,35 @@ export interface KafkaStreamOptions {
 const DEFAULT_MAX_BATCH = 500;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
+/** Headers a dead-lettered record carries beside its own (the original key and value are kept). */
+export const DEAD_LETTER_HEADERS = {
+  topic: 'vigil-dlt-topic',
+  partition: 'vigil-dlt-partition',
+  offset: 'vigil-dlt-offset',
+  groupId: 'vigil-dlt-group',
+  error: 'vigil-dlt-error',
+  attempts: 'vigil-dlt-attempts',
+} as const;
+
+interface PendingPublish {
+  topic: string;
+  messages: Message[];
+  done: Deferred<void>;
+}
+
 /**
  * The stream on Kafka, with kafkajs directly (the Nest transport has no batch consumption).
  *
  * - Producer: idempotent, `acks = -1` (all in-sync replicas), one request in flight so retries cannot reorder a
  *   partition, Kafka's default (murmur2) partitioner on the record key. `publish` resolves on the brokers' ack.
+ *   kafkajs has no `linger.ms`: publishes made within `lingerMs` of each other go in one compressed request.
  * - Consumer: one kafkajs consumer per subscription, `eachBatch` with auto-resolve and auto-commit off; a fetched
  *   batch is cut into chunks of `maxBatchSize`, each handled and then committed explicitly (offset + 1) before the
  *   next. A failing chunk is retried in place after a backoff, heartbeating meanwhile; if the partition is revoked
  *   or the subscription closes, the chunk is left uncommitted and the group's next owner gets it again.
- *   New groups start from the beginning of the topic.
+ *   New groups start from the beginning of the topic. With `deadLetter`, a chunk failing `maxAttempts` times is
+ *   retried record by record, and a record failing `maxAttempts` times alone goes to the dead-letter topic.
+ * - Fan-out subscriptions: a group per subscription, from the latest offset, no commits, deleted on close.
  * - Connections open lazily, so constructing the adapter never touches the network.
  */
 export class KafkaStream implements StreamPort {
@@ -82,10 +117,17 @@ export class KafkaStream implements StreamPort {
   private readonly sessionTimeoutMs: number;
   private readonly heartbeatIntervalMs: number;
   private readonly partitionsConsumedConcurrently: number;
+  private readonly lingerMs: number;
+  private readonly maxBatchRecords: number;
+  private readonly compression: CompressionTypes;
+  private pending: PendingPublish[] = [];
+  private pendingRecords = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
   private producer: Promise<Producer> | null = null;
   private admin: Promise<Admin> | null = null;
   private readonly topics = new Map<string, Promise<void>>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<KafkaSubscription<unknown>>();
   private closing: Promise<void> | null = null;
 
   constructor(options: KafkaStreamOptions) {
@@ -111,6 +153,9 @@ export class KafkaStream implements StreamPort {
       'partitionsConsumedConcurrently',
       options.partitionsConsumedConcurrently ?? 1,
     );
+    this.lingerMs = nonNegative('lingerMs', options.lingerMs ?? 5);
+    this.maxBatchRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords ?? 1000);
+    this.compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
   }
 
   async publish(topic: string, records: StreamRecord[]): Promise<void> {
@@ -122,8 +167,51 @@ export class KafkaStream implements StreamPort {
     });
     if (messages.length === 0) return;
     if (this.autoCreateTopics) await this.ensureTopic(topic);
-    const producer = await this.connectProducer();
-    await producer.send({ topic, acks: -1, messages });
+    await this.enqueue(topic, messages);
+  }
+
+  /** Queues messages for the next produce request; resolves on the brokers' ack of that request. */
+  private enqueue(topic: string, messages: Message[]): Promise<void> {
+    if (this.closing) return Promise.reject(new StreamClosedError());
+    const item: PendingPublish = { topic, messages, done: deferred<void>() };
+    this.pending.push(item);
+    this.pendingRecords += messages.length;
+    if (this.pendingRecords >= this.maxBatchRecords) this.scheduleFlush(0);
+    else this.scheduleFlush(this.lingerMs);
+    return item.done.promise;
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushing) return; // the running flush takes what is queued when it ends
+    if (this.lingerTimer && delayMs > 0) return;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      this.flushing = this.flush().finally(() => {
+        this.flushing = null;
+        if (this.pending.length > 0) this.scheduleFlush(0);
+      });
+    }, delayMs);
+  }
+
+  /** Sends what is queued as one request, in queue order (one request in flight keeps partitions ordered). */
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    this.pendingRecords = 0;
+    if (batch.length === 0) return;
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    for (const item of batch) {
+      const last = topicMessages[topicMessages.length - 1];
+      if (last?.topic === item.topic) last.messages.push(...item.messages);
+      else topicMessages.push({ topic: item.topic, messages: [...item.messages] });
+    }
+    try {
+      const producer = await (this.producer ?? this.connectProducer());
+      await producer.sendBatch({ acks: -1, compression: this.compression, topicMessages });
+      for (const item of batch) item.done.resolve();
+    } catch (error) {
+      for (const item of batch) item.done.reject(error);
+    }
   }
 
   async subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
@@ -131,9 +219,12 @@ export class KafkaStream implements StreamPort {
     requireName('topic', options.topic);
     requireName('groupId', options.groupId);
     if (typeof options.handle !== 'function') throw new TypeError('handle must be a function');
+    const fanOut = options.fanOut ?? false;
+    const groupId = fanOut ? `${options.groupId}.${randomUUID().slice(0, 8)}` : options.groupId;
     const settings: SubscriptionSettings<T> = {
       topic: options.topic,
-      groupId: options.groupId,
+      groupId,
+      fanOut,
       handle: options.handle,
       decode: options.decode ?? ((value: unknown) => value as T),
       maxBatchSize: positiveInteger('maxBatchSize', options.maxBatchSize ?? DEFAULT_MAX_BATCH),
@@ -141,22 +232,55 @@ export class KafkaStream implements StreamPort {
       onError: options.onError ?? this.onError,
       retry: this.retry,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
+      deadLetter: options.deadLetter ? validDeadLetter(options.deadLetter) : undefined,
+      publishDeadLetter: (topic, message) => this.publishDeadLetter(topic, message),
     };
     if (this.autoCreateTopics) await this.ensureTopic(options.topic);
+    if (settings.deadLetter && this.autoCreateTopics) await this.ensureTopic(settings.deadLetter.topic);
     const consumer = this.client.consumer({
-      groupId: options.groupId,
+      groupId,
       sessionTimeout: this.sessionTimeoutMs,
       heartbeatInterval: this.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
     });
-    const subscription = new KafkaSubscription<T>(consumer, settings, (s) => this.subscriptions.delete(s));
-    await subscription.start(this.partitionsConsumedConcurrently);
+    // Fan-out starts where the topic is now, exactly: the offsets are read before joining, then sought to.
+    const startAt = fanOut ? await this.latestOffsets(options.topic) : undefined;
+    const subscription = new KafkaSubscription<T>(consumer, settings, (s) => this.onSubscriptionClosed(s));
+    await subscription.start(this.partitionsConsumedConcurrently, startAt);
     if (this.closing) {
       await subscription.close();
       throw new StreamClosedError();
     }
-    this.subscriptions.add(subscription);
+    this.subscriptions.add(subscription as KafkaSubscription<unknown>);
     return subscription;
+  }
+
+  health(): StreamHealth {
+    const consumers = [...this.subscriptions].map((s) => s.health());
+    return { adapter: 'kafka', ok: consumers.every((c) => c.state !== 'crashed'), consumers };
+  }
+
+  private async latestOffsets(topic: string): Promise<Map<number, string>> {
+    const admin = await this.connectAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, o.high]));
+  }
+
+  private async onSubscriptionClosed(subscription: KafkaSubscription<unknown>): Promise<void> {
+    this.subscriptions.delete(subscription);
+    if (!subscription.fanOut) return;
+    // A fan-out group is this subscriber's alone: delete it rather than leave it for the offsets retention.
+    try {
+      const admin = await (this.admin ?? this.connectAdmin());
+      await admin.deleteGroups([subscription.groupId]);
+    } catch {
+      // The brokers remove an empty group without offsets by themselves; this only speeds it up.
+    }
+  }
+
+  private async publishDeadLetter(topic: string, message: Message): Promise<void> {
+    if (this.autoCreateTopics) await this.ensureTopic(topic);
+    await this.enqueue(topic, [message]);
   }
 
   async ensureTopics(topics: readonly string[]): Promise<void> {
@@ -172,6 +296,17 @@ export class KafkaStream implements StreamPort {
 
   private async shutdown(): Promise<void> {
     const results = await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    // Publishes already queued still go out (their callers wait for the ack); new ones are refused.
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+    }
+    while (this.flushing || this.pending.length > 0) {
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = null;
+      });
+      await this.flushing;
+    }
     const clients = await Promise.allSettled([this.producer, this.admin].filter(isPresent));
     results.push(
       ...(await Promise.allSettled(
@@ -233,6 +368,7 @@ export class KafkaStream implements StreamPort {
 interface SubscriptionSettings<T> {
   topic: string;
   groupId: string;
+  fanOut: boolean;
   handle: SubscribeOptions<T>['handle'];
   decode: (value: unknown) => T;
   maxBatchSize: number;
@@ -240,6 +376,8 @@ interface SubscriptionSettings<T> {
   onError: StreamErrorHandler;
   retry: ResolvedRetry;
   heartbeatIntervalMs: number;
+  deadLetter: DeadLetterOptions | undefined;
+  publishDeadLetter: (topic: string, message: Message) => Promise<void>;
 }
 
 type Outcome = { kind: 'handled' } | { kind: 'failed'; error: unknown } | { kind: 'abandoned' };
@@ -250,27 +388,80 @@ class KafkaSubscription<T> implements Subscription {
   private readonly stopping = new AbortController();
   /** Aborted when close() gives up waiting for a handler. */
   private readonly abandon = new AbortController();
+  private state: ConsumerHealth['state'] = 'starting';
+  private deadLettered = 0;
+  private lastError: string | undefined;
 
   constructor(
     private readonly consumer: Consumer,
     private readonly settings: SubscriptionSettings<T>,
-    private readonly onClosed: (subscription: Subscription) => void,
+    private readonly onClosed: (subscription: KafkaSubscription<unknown>) => Promise<void>,
   ) {}
 
-  async start(partitionsConsumedConcurrently: number): Promise<void> {
-    const { topic, groupId, onError } = this.settings;
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      report(onError, event.payload.error, { phase: 'client', topic, groupId });
+  get fanOut(): boolean {
+    return this.settings.fanOut;
+  }
+
+  get groupId(): string {
+    return this.settings.groupId;
+  }
+
+  health(): ConsumerHealth {
+    return {
+      topic: this.settings.topic,
+      groupId: this.settings.groupId,
+      state: this.state,
+      deadLettered: this.deadLettered,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  private reportError(error: unknown, context: StreamErrorContext): void {
+    this.lastError = error instanceof Error ? error.message : String(error);
+    report(this.settings.onError, error, context);
+  }
+
+  /**
+   * Connects, subscribes and starts the consumer. With `startAt` (fan-out), waits for the first assignment and
+   * seeks each partition there, so every record published after this resolves is delivered.
+   */
+  async start(partitionsConsumedConcurrently: number, startAt?: Map<number, string>): Promise<void> {
+    const { topic, groupId } = this.settings;
+    const { CRASH, GROUP_JOIN, REBALANCING, STOP } = this.consumer.events;
+    this.consumer.on(CRASH, (event) => {
+      // kafkajs restarts the consumer after a retriable crash; otherwise it stays down until the process restarts.
+      if (!event.payload.restart) this.state = 'crashed';
+      this.reportError(event.payload.error, { phase: 'client', topic, groupId });
+    });
+    this.consumer.on(REBALANCING, () => {
+      if (this.state !== 'crashed') this.state = 'rebalancing';
+    });
+    this.consumer.on(STOP, () => {
+      if (this.state !== 'crashed') this.state = 'closed';
+    });
+    const joined = deferred<void>();
+    let sought = false;
+    this.consumer.on(GROUP_JOIN, (event) => {
+      this.state = 'running';
+      if (startAt && !sought) {
+        sought = true;
+        for (const partition of event.payload.memberAssignment[topic] ?? []) {
+          const offset = startAt.get(partition);
+          if (offset !== undefined) this.consumer.seek({ topic, partition, offset });
+        }
+      }
+      joined.resolve();
     });
     try {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await this.consumer.subscribe({ topics: [topic], fromBeginning: !startAt });
       await this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently,
         eachBatch: (payload) => this.onBatch(payload),
       });
+      if (startAt) await joined.promise;
     } catch (error) {
       await this.consumer.disconnect().catch(() => undefined);
       throw error;
@@ -291,7 +482,8 @@ class KafkaSubscription<T> implements Subscription {
     } finally {
       clearTimeout(timer);
       this.abandon.abort();
-      this.onClosed(this);
+      this.state = this.state === 'crashed' ? 'crashed' : 'closed';
+      await this.onClosed(this as KafkaSubscription<unknown>);
     }
   }
 
@@ -306,7 +498,7 @@ class KafkaSubscription<T> implements Subscription {
   /** Handles then commits one chunk; false when it was left uncommitted (closing, revoked). */
   private async processChunk(payload: EachBatchPayload, chunk: KafkaMessage[]): Promise<boolean> {
     const { topic, partition } = payload.batch;
-    const { groupId, onError } = this.settings;
+    const { groupId, deadLetter } = this.settings;
     const lastOffset = chunk[chunk.length - 1].offset;
     const context: StreamErrorContext = {
       phase: 'handle',
@@ -320,23 +512,84 @@ class KafkaSubscription<T> implements Subscription {
       if (this.closing || !payload.isRunning() || payload.isStale()) return false;
       const outcome = await this.runHandler(payload, chunk, { ...context, attempt });
       if (outcome.kind === 'abandoned') return false;
-      if (outcome.kind === 'handled') {
-        payload.resolveOffset(lastOffset);
-        try {
-          await payload.commitOffsetsIfNecessary({
-            topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
-          });
-        } catch (error) {
-          // kafkajs rejoins the group and the chunk comes again from the last committed offset.
-          report(onError, error, { ...context, phase: 'commit', attempt });
-          throw error;
+      if (outcome.kind === 'handled') return this.commit(payload, lastOffset, { ...context, attempt });
+      const bounded = deadLetter && !(deadLetter.isTransient?.(outcome.error) ?? false);
+      if (bounded && attempt >= deadLetter.maxAttempts) {
+        this.reportError(outcome.error, { ...context, attempt });
+        if (chunk.length > 1) {
+          // Find the poison record: the others are handled (and committed) one by one around it.
+          for (const message of chunk) if (!(await this.processChunk(payload, [message]))) return false;
+          return true;
         }
-        return true;
+        return this.deadLetterRecord(payload, chunk[0], outcome.error, { ...context, attempt });
       }
       const retryInMs = backoffDelay(this.settings.retry, attempt);
-      report(onError, outcome.error, { ...context, attempt, retryInMs });
+      this.reportError(outcome.error, { ...context, attempt, retryInMs });
       await this.sleep(retryInMs, payload);
     }
+  }
+
+  private async commit(
+    payload: EachBatchPayload,
+    lastOffset: string,
+    context: StreamErrorContext,
+  ): Promise<boolean> {
+    const { topic, partition } = payload.batch;
+    payload.resolveOffset(lastOffset);
+    // Fan-out never commits: its group is this subscriber's alone and starts at the latest offset anyway.
+    if (this.settings.fanOut) return true;
+    try {
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
+      });
+    } catch (error) {
+      // kafkajs rejoins the group and the chunk comes again from the last committed offset.
+      this.reportError(error, { ...context, phase: 'commit' });
+      throw error;
+    }
+    return true;
+  }
+
+  /** Moves one record to the dead-letter topic, then commits past it; retried until the move succeeds. */
+  private async deadLetterRecord(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    error: unknown,
+    context: StreamErrorContext,
+  ): Promise<boolean> {
+    const { topic, partition } = payload.batch;
+    const deadLetter = this.settings.deadLetter!;
+    const headers: Record<string, string | Buffer> = {};
+    for (const [name, raw] of Object.entries(message.headers ?? {})) {
+      const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+      if (value !== undefined) headers[name] = value;
+    }
+    Object.assign(headers, {
+      [DEAD_LETTER_HEADERS.topic]: topic,
+      [DEAD_LETTER_HEADERS.partition]: String(partition),
+      [DEAD_LETTER_HEADERS.offset]: message.offset,
+      [DEAD_LETTER_HEADERS.groupId]: this.settings.groupId,
+      [DEAD_LETTER_HEADERS.error]: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
+      [DEAD_LETTER_HEADERS.attempts]: String(context.attempt ?? 0),
+    });
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.closing || !payload.isRunning() || payload.isStale()) return false;
+      try {
+        await this.settings.publishDeadLetter(deadLetter.topic, {
+          key: message.key,
+          value: message.value,
+          headers,
+        });
+        break;
+      } catch (publishError) {
+        const retryInMs = backoffDelay(this.settings.retry, attempt);
+        this.reportError(publishError, { ...context, phase: 'dead-letter', attempt, retryInMs });
+        await this.sleep(retryInMs, payload);
+      }
+    }
+    this.deadLettered += 1;
+    this.reportError(error, { ...context, phase: 'dead-letter' });
+    return this.commit(payload, message.offset, context);
   }
 
   private async runHandler(
@@ -345,7 +598,7 @@ class KafkaSubscription<T> implements Subscription {
     context: StreamErrorContext,
   ): Promise<Outcome> {
     const { topic, partition } = payload.batch;
-    const { decode, handle, onError } = this.settings;
+    const { decode, handle } = this.settings;
     let abandoned = false;
     const settled = Promise.resolve()
       .then(() => {
@@ -355,7 +608,7 @@ class KafkaSubscription<T> implements Subscription {
       .then(
         (): Outcome => ({ kind: 'handled' }),
         (error: unknown): Outcome => {
-          if (abandoned) report(onError, error, { ...context, phase: 'abandoned' });
+          if (abandoned) this.reportError(error, { ...context, phase: 'abandoned' });
           return { kind: 'failed', error };
         },
       );
@@ -388,6 +641,12 @@ class KafkaSubscription<T> implements Subscription {
       await payload.heartbeat();
     }
   }
+}
+
+function validDeadLetter(options: DeadLetterOptions): DeadLetterOptions {
+  requireName('deadLetter.topic', options.topic);
+  positiveInteger('deadLetter.maxAttempts', options.maxAttempts);
+  return options;
 }
 
 function toRecord<T>(
