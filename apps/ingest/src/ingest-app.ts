@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, type LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import {
@@ -34,6 +34,8 @@ class IngestAppModule {
 }
 
 export interface IngestAppOptions {
+  /** Where Nest (and the libs' `new Logger(…)`) logs; default: errors and warnings on the console. */
+  logger?: LoggerService;
   databaseUrl: string;
   databasePoolSize?: number;
   /** The stream it publishes to (Kafka in production; tests may pass an in-process one). */
@@ -59,7 +61,7 @@ export async function startIngestApp(options: IngestAppOptions): Promise<Running
   try {
     const app = await NestFactory.createApplicationContext(
       IngestAppModule.register(dataSource, options.stream, options.ingest),
-      { logger: ['error', 'warn'] },
+      { logger: options.logger ?? ['error', 'warn'] },
     );
     await app.init();
     let stopped: Promise<void> | null = null;

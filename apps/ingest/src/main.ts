@@ -1,8 +1,20 @@
 import 'reflect-metadata';
 import { hostname } from 'node:os';
+import pino from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { ConfigError, parseEnv, requireVariables } from '@vigil/config';
-import { createStream } from '@vigil/stream';
+import { pinoNestLogger, registerStreamMetrics, startOpsServer } from '@vigil/ops';
+import { createStream, kafkaLogCreator } from '@vigil/stream';
 import { startIngestApp } from './ingest-app';
+
+const logger = pino({ name: 'vigil-ingest', level: process.env['LOG_LEVEL'] || 'warn' });
+
+/** Reads a gauge's current value (the MQTT link state ingest registers). */
+async function gaugeValue(registry: Registry, name: string): Promise<number | undefined> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return undefined;
+  return (await metric.get()).values[0]?.value;
+}
 
 /** `node dist/apps/ingest/src/main.js`: one ingest instance of the distributed mode (SPEC §2). */
 async function main(): Promise<void> {
@@ -11,15 +23,23 @@ async function main(): Promise<void> {
     ['DATABASE_URL', 'KAFKA_BROKERS', 'MQTT_URL', 'MQTT_PASSWORD'],
     'ingest',
   );
+  logger.level = env.LOG_LEVEL;
   const clientId = env.MQTT_CLIENT_ID ?? `vigil-ingest-${hostname()}`;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_ingest_process_' });
+  const stream = createStream({
+    kafkaBrokers: env.KAFKA_BROKERS,
+    clientId: `${env.KAFKA_CLIENT_ID}-ingest`,
+    partitions: env.STREAM_PARTITIONS,
+    onError: (error, context) => logger.warn({ err: error, ...context }, `stream ${context.phase} failed`),
+    kafka: { kafkaConfig: { logCreator: kafkaLogCreator(logger) } },
+  });
+  registerStreamMetrics(registry, stream);
   const ingest = await startIngestApp({
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
-    stream: createStream({
-      kafkaBrokers: env.KAFKA_BROKERS,
-      clientId: `${env.KAFKA_CLIENT_ID}-ingest`,
-      partitions: env.STREAM_PARTITIONS,
-    }),
+    stream,
+    logger: pinoNestLogger(logger),
     ingest: {
       broker: {
         kind: 'external',
@@ -31,18 +51,53 @@ async function main(): Promise<void> {
         shared: env.MQTT_SHARED_SUBSCRIPTION,
       },
       instanceName: clientId,
+      metricsRegistry: registry,
     },
   });
-  console.log(`vigil-ingest: subscribed to ${ingest.mqttUrl} as ${clientId}; publishing to Kafka`);
+  const ops = await startOpsServer({
+    host: env.HOST,
+    port: env.OPS_PORT,
+    registry,
+    checks: [
+      {
+        name: 'database',
+        check: async () => {
+          await ingest.dataSource.query('SELECT 1');
+          return { up: true };
+        },
+      },
+      {
+        name: 'mqtt',
+        check: async () =>
+          (await gaugeValue(registry, 'vigil_ingest_mqtt_connected')) === 1
+            ? { up: true }
+            : { up: false, details: { message: 'not connected to the MQTT broker' } },
+      },
+      {
+        name: 'stream',
+        check: async () =>
+          stream.health().ok
+            ? { up: true }
+            : { up: false, details: { message: 'a stream consumer crashed' } },
+      },
+    ],
+  });
+  // Always printed, whatever LOG_LEVEL: operators and the tests wait for it (OPS_PORT=0 picks a free port).
+  logger
+    .child({}, { level: 'info' })
+    .info(
+      { mqtt: ingest.mqttUrl, clientId, opsPort: ops.port },
+      `vigil-ingest: subscribed as ${clientId}; publishing to Kafka; /health and /metrics on ${env.HOST}:${ops.port}`,
+    );
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) process.exit(1);
       stopping = true;
-      ingest.stop().then(
+      Promise.all([ops.close(), ingest.stop()]).then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error('vigil-ingest: error while stopping', error);
+          logger.error({ err: error }, 'vigil-ingest: error while stopping');
           process.exit(1);
         },
       );
@@ -51,6 +106,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`vigil-ingest: ${error instanceof ConfigError ? error.message : String(error)}`);
+  logger.fatal(
+    error instanceof ConfigError ? { problems: error.problems } : { err: error },
+    `vigil-ingest: ${error instanceof ConfigError ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

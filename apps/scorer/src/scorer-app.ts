@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, type LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { SCORER_DATABASE, SCORER_STREAM, ScorerModule, type ScorerModuleOptions } from '@vigil/scorer';
@@ -28,6 +28,8 @@ class ScorerAppModule {
 }
 
 export interface ScorerAppOptions {
+  /** Where Nest (and the libs' `new Logger(…)`) logs; default: errors and warnings on the console. */
+  logger?: LoggerService;
   databaseUrl: string;
   databasePoolSize?: number;
   /** The stream this instance consumes (Kafka in production; tests may pass an in-process one). */
@@ -62,7 +64,7 @@ export async function startScorerApp(options: ScorerAppOptions): Promise<Running
   try {
     const app = await NestFactory.createApplicationContext(
       ScorerAppModule.register(dataSource, options.stream, options.scorer ?? {}),
-      { logger: ['error', 'warn'] },
+      { logger: options.logger ?? ['error', 'warn'] },
     );
     await app.init();
     const days = options.retentionDays;

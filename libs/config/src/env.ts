@@ -151,6 +151,12 @@ const VARIABLES = {
     default: 'dist/apps/console',
     schema: z.string().min(1),
   },
+  OPS_PORT: {
+    description:
+      'Distributed mode: port where an ingest or scorer instance serves `/health` and `/metrics` (on `HOST`; 0 = any free port, logged).',
+    default: '9464',
+    schema: port,
+  },
   SCORER_TIMER_INTERVAL_MS: {
     description:
       'How often the scorer’s timers run (escalation, overdue readings, device offline, pipeline).',

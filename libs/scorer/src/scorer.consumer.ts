@@ -1,8 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { streamTopics, vitalsStreamEventSchema, type VitalsStreamEvent } from '@vigil/contracts';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import type { AlertsPublisher, ScorerService } from './scorer.service';
 
 export const SCORER_GROUP_ID = 'vigil-scorer';
+const invalidLogger = new Logger('scorer');
 
 /** Deliveries of a failing batch (then of each of its records alone) before a record is dead-lettered. */
 export const SCORER_MAX_ATTEMPTS = 5;
@@ -52,7 +54,9 @@ export function subscribeScorer(
   stream: StreamPort,
   scorer: ScorerService,
   onInvalid: (error: unknown, offset: string) => void = (error, offset) =>
-    console.error(`scorer: skipped an invalid vitals event at offset ${offset}`, error),
+    invalidLogger.error(
+      `skipped an invalid vitals event at offset ${offset}: ${error instanceof Error ? error.message : String(error)}`,
+    ),
 ): Promise<Subscription> {
   return stream.subscribe<unknown>({
     topic: streamTopics.observations,

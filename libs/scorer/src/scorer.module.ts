@@ -2,6 +2,7 @@ import {
   type DynamicModule,
   Inject,
   Injectable,
+  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -13,6 +14,7 @@ import { type ScorerConfig, ScorerService } from './scorer.service';
 
 /** Provided by the composing app: the database (`new SqlDatabase(dataSource)`) and the stream port. */
 export const SCORER_DATABASE = Symbol('SCORER_DATABASE');
+const timersLogger = new Logger('scorer');
 export const SCORER_STREAM = Symbol('SCORER_STREAM');
 export const SCORER_OPTIONS = Symbol('SCORER_OPTIONS');
 
@@ -55,7 +57,11 @@ export class ScorerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     try {
       await this.scorer.runTimers();
     } catch (error) {
-      console.error('scorer: timers failed; retrying on the next tick', error);
+      // Through Nest's logger: the composing app decides where it goes (pino JSON in the distributed mode).
+      timersLogger.error(
+        `timers failed; retrying on the next tick: ${error instanceof Error ? error.message : String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
     } finally {
       this.timersRunning = false;
     }

@@ -17,7 +17,7 @@ export interface StreamConfig {
   partitionCapacity?: number;
   /** Redelivery backoff after a failed batch. */
   retry?: RetryOptions;
-  /** Reporter for consumer errors (default: `console.error`). */
+  /** Reporter for consumer errors (default: a JSON warning on stdout). */
   onError?: StreamErrorHandler;
   /** Further Kafka adapter settings (ssl, sasl, session timeout, …). */
   kafka?: Omit<

@@ -14,6 +14,7 @@ export {
   type KafkaClient,
   type KafkaStreamOptions,
 } from './kafka/kafka-stream';
+export { kafkaLogCreator, type LevelLogger } from './kafka/kafka-log';
 export {
   applyKafkaTopics,
   type ApplyKafkaTopicsOptions,

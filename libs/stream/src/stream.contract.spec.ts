@@ -130,7 +130,7 @@ function contract(h: Harness): void {
   afterEach(async () => {
     for (const release of releases.splice(0)) release.resolve();
     await Promise.all(streams.splice(0).map((stream) => stream.close()));
-  });
+  }, h.timeoutMs);
 
   it(
     'keeps the publish order of every key, across many keys spread over partitions',

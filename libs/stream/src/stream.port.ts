@@ -85,7 +85,7 @@ export interface StreamErrorContext {
 }
 
 /**
- * Receives every consumer-side error. It must not throw (a throw is caught and written to `console.error`);
+ * Receives every consumer-side error. It must not throw (a throw is caught and logged);
  * the stream keeps going either way.
  */
 export type StreamErrorHandler = (error: unknown, context: StreamErrorContext) => void;
@@ -156,6 +156,15 @@ export interface ConsumerHealth {
   state: 'starting' | 'running' | 'rebalancing' | 'crashed' | 'closed';
   /** Records moved to the dead-letter topic since start. */
   deadLettered: number;
+  /** Records behind the brokers' high watermark, summed over this subscriber's partitions (last seen). */
+  lag: number;
+  /**
+   * Age of the oldest record not yet handled, by its publish time, in ms (0 when caught up): for the scorer,
+   * the age of the oldest unscored reading.
+   */
+  oldestPendingAgeMs: number;
+  /** Records in the last batch handled. */
+  lastBatchSize: number;
   /** The last error reported, if any (message only). */
   lastError?: string;
 }

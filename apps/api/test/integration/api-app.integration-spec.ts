@@ -79,6 +79,8 @@ describe('apps/api: two instances behind the Redis socket.io adapter', () => {
   it('serves health without a session and /metrics at the root', async () => {
     const health = await request(one.url).get('/api/health').expect(200);
     expect(health.body.status).toBe('ok');
+    // Both instances share one in-process stream here: one alerts.events consumer each.
+    expect(health.body.info.stream).toEqual({ status: 'up', adapter: 'in-process', consumers: 2 });
     const metrics = await request(one.url).get('/metrics').expect(200);
     expect(metrics.text).toContain('vigil_api_http_requests_total');
     await request(one.url).get('/api/patients').expect(401);

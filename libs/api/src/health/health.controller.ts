@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import {
   HealthCheck,
   type HealthCheckResult,
@@ -6,6 +6,8 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { SqlDatabase } from '@vigil/storage';
+import type { StreamPort } from '@vigil/stream';
+import { API_STREAM } from '../api.options';
 import { Public } from '../auth/auth.decorators';
 import { ConsoleReadsRepository } from '../read-model/console-reads.repository';
 
@@ -17,6 +19,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly db: SqlDatabase,
     private readonly reads: ConsoleReadsRepository,
+    @Inject(API_STREAM) private readonly stream: StreamPort,
   ) {}
 
   @Get()
@@ -32,6 +35,19 @@ export class HealthController {
         } catch {
           return indicator.down({ message: 'database unreachable' });
         }
+      },
+      // The stream as docs/operations.md says: down when a consumer crashed (kafkajs gave up on it), so the
+      // orchestrator restarts this instance instead of leaving consoles without live alerts.
+      async () => {
+        const indicator = this.indicators.check('stream');
+        const health = this.stream.health();
+        const consumers = health.consumers.length;
+        if (health.ok) return indicator.up({ adapter: health.adapter, consumers });
+        const crashed = health.consumers.filter((c) => c.state === 'crashed').map((c) => c.topic);
+        return indicator.down({
+          adapter: health.adapter,
+          message: `consumer crashed: ${crashed.join(', ')}`,
+        });
       },
     ]);
   }

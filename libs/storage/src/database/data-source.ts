@@ -91,7 +91,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    // Several services (and instances) start at once in the distributed mode: one migrates, the others wait
+    // for it on a session advisory lock and then find nothing pending (without it, two concurrent
+    // `CREATE EXTENSION` collide).
+    const lock = dataSource.createQueryRunner();
+    try {
+      await lock.query(`SELECT pg_advisory_lock(hashtext('vigil_migrations'))`);
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query(`SELECT pg_advisory_unlock(hashtext('vigil_migrations'))`).catch(() => undefined);
+      await lock.release();
+    }
     const sql = new SqlDatabase(dataSource);
     const storage = await describeTimeSeriesStorage(sql);
     options.log?.({ ...storage }, `time-series storage: ${storage.mode ?? 'none'} (${storage.reason})`);

@@ -236,8 +236,12 @@ describe('InProcessStream', () => {
     expect(values).toEqual([1]);
   });
 
-  it('writes errors to console.error when no reporter is given, and survives a reporter that throws', async () => {
-    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  it('logs errors as JSON when no reporter is given, and survives a reporter that throws', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      return true;
+    });
     try {
       const stream = new InProcessStream({ partitions: 1, retry: { initialDelayMs: 0 } });
       streams.push(stream);
@@ -263,15 +267,25 @@ describe('InProcessStream', () => {
         },
       });
       await stream.publish('t', [{ key: 'k', value: 1 }]);
-      expect(spy).toHaveBeenCalledWith(
-        expect.stringContaining('[@vigil/stream] handle failed (t, group g, partition 0'),
-        new Error('first'),
+      spy.mockRestore();
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 40,
+          name: 'vigil-stream',
+          msg: 'stream handle failed',
+          topic: 't',
+          groupId: 'g',
+          partition: 0,
+          err: expect.objectContaining({ message: 'first' }),
+        }),
       );
-      expect(spy).toHaveBeenCalledWith(
-        '[@vigil/stream] the onError handler threw',
-        new Error('reporter broke'),
-        'while reporting',
-        new Error('second'),
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 50,
+          msg: 'the onError handler threw',
+          err: expect.objectContaining({ message: 'reporter broke' }),
+          reported: expect.objectContaining({ message: 'second' }),
+        }),
       );
     } finally {
       spy.mockRestore();

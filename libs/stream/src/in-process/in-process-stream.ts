@@ -27,7 +27,7 @@ export interface InProcessStreamOptions {
   partitionCapacity?: number;
   /** Redelivery backoff after a failed batch. */
   retry?: RetryOptions;
-  /** Reporter for consumer errors (default: `console.error`). */
+  /** Reporter for consumer errors (default: a JSON warning on stdout). */
   onError?: StreamErrorHandler;
 }
 
@@ -304,6 +304,10 @@ export class InProcessStream implements StreamPort {
         groupId: m.group.id,
         state: m.closing ? 'closed' : 'running',
         deadLettered: 0,
+        // In-process, publish waits for every group's commit: nothing is ever left behind unseen.
+        lag: 0,
+        oldestPendingAgeMs: 0,
+        lastBatchSize: 0,
       })),
     };
   }

@@ -1,18 +1,19 @@
+import pino from 'pino';
 import type { StreamErrorContext, StreamErrorHandler } from '../stream.port';
 
-/** Default reporter: the error is never swallowed, at worst it lands on stderr. */
+/** The stream's own logger when the service passes no reporter: JSON lines (pino) on stdout. */
+const fallbackLogger = pino(
+  {
+    name: 'vigil-stream',
+    level: 'warn',
+    serializers: { err: pino.stdSerializers.err, reported: pino.stdSerializers.err },
+  },
+  process.stdout,
+);
+
+/** Default reporter: the error is never swallowed, at worst it is a JSON warning on stdout. */
 export const consoleStreamErrorHandler: StreamErrorHandler = (error, context) => {
-  const where = [
-    context.topic,
-    context.groupId && `group ${context.groupId}`,
-    context.partition !== undefined && `partition ${context.partition}`,
-    context.firstOffset !== undefined && `offsets ${context.firstOffset}..${context.lastOffset}`,
-    context.attempt !== undefined && `attempt ${context.attempt}`,
-    context.retryInMs !== undefined && `retry in ${context.retryInMs} ms`,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  console.error(`[@vigil/stream] ${context.phase} failed (${where})`, error);
+  fallbackLogger.warn({ err: error, ...context }, `stream ${context.phase} failed`);
 };
 
 /** Calls a reporter, making sure a faulty one cannot break the consumer loop. */
@@ -20,6 +21,6 @@ export function report(handler: StreamErrorHandler, error: unknown, context: Str
   try {
     handler(error, context);
   } catch (reporterError) {
-    console.error('[@vigil/stream] the onError handler threw', reporterError, 'while reporting', error);
+    fallbackLogger.error({ err: reporterError, reported: error, ...context }, 'the onError handler threw');
   }
 }

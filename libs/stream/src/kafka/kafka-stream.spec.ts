@@ -123,6 +123,7 @@ function fakeClient() {
   };
   const admin = {
     connect: jest.fn(async () => void log.push('admin.connect')),
+    listTopics: jest.fn(async (): Promise<string[]> => []),
     createTopics: jest.fn(async (options: unknown) => {
       createdTopics.push(options);
       return true;
@@ -522,7 +523,17 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
     expect(stream.health()).toEqual({
       adapter: 'kafka',
       ok: true,
-      consumers: [{ topic: 'alerts.events', groupId: 'api', state: 'running', deadLettered: 0 }],
+      consumers: [
+        {
+          topic: 'alerts.events',
+          groupId: 'api',
+          state: 'running',
+          deadLettered: 0,
+          lag: 0,
+          oldestPendingAgeMs: 0,
+          lastBatchSize: 0,
+        },
+      ],
     });
     listeners.get('consumer.crash')!({ payload: { error: new Error('broker gone'), restart: true } });
     expect(stream.health()).toMatchObject({

@@ -50,7 +50,7 @@ export interface KafkaStreamOptions {
   autoCreateTopics?: boolean;
   /** Redelivery backoff after a failed batch. */
   retry?: RetryOptions;
-  /** Reporter for consumer errors (default: `console.error`). */
+  /** Reporter for consumer errors (default: a JSON warning on stdout). */
   onError?: StreamErrorHandler;
   /** Consumer session timeout (default 30 000 ms). */
   sessionTimeoutMs?: number;
@@ -321,7 +321,9 @@ export class KafkaStream implements StreamPort {
     let created = this.topics.get(topic);
     if (!created) {
       created = this.connectAdmin().then(async (admin) => {
-        // Resolves false when the topic exists already: its partitions are then left as they are.
+        // Looked up first: kafkajs logs an error for a topic that exists, which is the usual case at boot.
+        if ((await admin.listTopics()).includes(topic)) return;
+        // Resolves false when the topic was created meanwhile: its partitions are then left as they are.
         await admin.createTopics({
           waitForLeaders: true,
           topics: [{ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor }],
@@ -391,6 +393,9 @@ class KafkaSubscription<T> implements Subscription {
   private state: ConsumerHealth['state'] = 'starting';
   private deadLettered = 0;
   private lastError: string | undefined;
+  private lastBatchSize = 0;
+  /** Per partition: records behind the high watermark, and the publish time of the next one to handle. */
+  private readonly pendingByPartition = new Map<number, { lag: number; oldestAt: number | null }>();
 
   constructor(
     private readonly consumer: Consumer,
@@ -407,11 +412,20 @@ class KafkaSubscription<T> implements Subscription {
   }
 
   health(): ConsumerHealth {
+    let lag = 0;
+    let oldestAt: number | null = null;
+    for (const p of this.pendingByPartition.values()) {
+      lag += p.lag;
+      if (p.oldestAt !== null && (oldestAt === null || p.oldestAt < oldestAt)) oldestAt = p.oldestAt;
+    }
     return {
       topic: this.settings.topic,
       groupId: this.settings.groupId,
       state: this.state,
       deadLettered: this.deadLettered,
+      lag,
+      oldestPendingAgeMs: oldestAt === null ? 0 : Math.max(0, Date.now() - oldestAt),
+      lastBatchSize: this.lastBatchSize,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -491,8 +505,29 @@ class KafkaSubscription<T> implements Subscription {
     const messages = payload.batch.messages;
     for (let start = 0; start < messages.length; start += this.settings.maxBatchSize) {
       const chunk = messages.slice(start, start + this.settings.maxBatchSize);
+      this.trackPending(payload, chunk[0]);
       if (!(await this.processChunk(payload, chunk))) return;
+      this.lastBatchSize = chunk.length;
+      const next = messages[start + chunk.length];
+      this.trackPending(payload, next, chunk[chunk.length - 1]);
     }
+  }
+
+  /** Lag and the age of the next record to handle, from what kafkajs fetched (no extra broker round trip). */
+  private trackPending(
+    payload: EachBatchPayload,
+    next: KafkaMessage | undefined,
+    handled?: KafkaMessage,
+  ): void {
+    const { partition, highWatermark } = payload.batch;
+    const position = next ? BigInt(next.offset) : handled ? BigInt(handled.offset) + 1n : null;
+    // Observability only: never let a missing watermark get in the way of consuming.
+    if (position === null || typeof highWatermark !== 'string' || !/^\d+$/.test(highWatermark)) return;
+    const lag = Number(BigInt(highWatermark) - position);
+    this.pendingByPartition.set(partition, {
+      lag: Math.max(0, lag),
+      oldestAt: lag > 0 && next ? Number(next.timestamp) : null,
+    });
   }
 
   /** Handles then commits one chunk; false when it was left uncommitted (closing, revoked). */
