@@ -262,8 +262,18 @@ export class KafkaStream implements StreamPort {
 
   private async latestOffsets(topic: string): Promise<Map<number, string>> {
     const admin = await this.connectAdmin();
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, o.high]));
+    // Right after another process created the topic its partitions may still be electing leaders
+    // (NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE): retriable, so retried for a while.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return new Map(offsets.map((o) => [o.partition, o.high]));
+      } catch (error) {
+        const retriable = (error as { retriable?: unknown }).retriable === true;
+        if (!retriable || attempt >= 20 || this.closing) throw error;
+        await sleep(Math.min(1_000, 50 * 2 ** attempt));
+      }
+    }
   }
 
   private async onSubscriptionClosed(subscription: KafkaSubscription<unknown>): Promise<void> {
