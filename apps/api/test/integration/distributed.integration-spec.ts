@@ -133,7 +133,7 @@ function suite(): void {
     const ready = await Promise.all([
       ...scorers.map((s) => s.start(opsPort)),
       ...ingests.map((s) => s.start(opsPort)),
-      ...apis.map((s) => s.start(/vigil-api: listening on (http:\/\/\S+)/)),
+      ...apis.map((s) => s.start(/vigil-api: listening on (http:\/\/[^"\s]+)/)),
     ]);
     opsUrls = ready.slice(0, 4).map((m) => `http://127.0.0.1:${m[1]}`);
     apiUrls = ready.slice(4).map((m) => m[1]);

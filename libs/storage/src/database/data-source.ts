@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DeadLetterEntity } from '../dead-letters/dead-letter.entity';
 import { CreateRegistry1764050000000 } from '../migrations/1764050000000-create-registry';
@@ -94,13 +95,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     // Several services (and instances) start at once in the distributed mode: one migrates, the others wait
     // for it on a session advisory lock and then find nothing pending (without it, two concurrent
     // `CREATE EXTENSION` collide).
-    const lock = dataSource.createQueryRunner();
+    // The lock is held on a connection of its own, outside the pool: a pool of one (the CLI) must still
+    // have its connection free for the migrations.
+    const lock = new Client({ connectionString: options.url, application_name: 'vigil-migrations-lock' });
+    await lock.connect();
     try {
       await lock.query(`SELECT pg_advisory_lock(hashtext('vigil_migrations'))`);
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      await lock.query(`SELECT pg_advisory_unlock(hashtext('vigil_migrations'))`).catch(() => undefined);
-      await lock.release();
+      await lock.end().catch(() => undefined); // ending the session releases the lock
     }
     const sql = new SqlDatabase(dataSource);
     const storage = await describeTimeSeriesStorage(sql);
