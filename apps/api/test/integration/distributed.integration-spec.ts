@@ -255,6 +255,7 @@ function suite(): void {
   });
 
   it('kill -9 of a scorer: the other takes its partitions over; falls after the kill reach both apis, once', async () => {
+    expect(received.size).toBe(2); // a socket on each api, from the test before
     const killedAt = Date.now();
     await scorers[0].stop('SIGKILL');
     // Six patients over four partitions: some belonged to the killed scorer, whose session must expire first.
