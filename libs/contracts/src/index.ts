@@ -85,6 +85,8 @@ export {
   type AlertSeverity,
   type AlertEventType,
   type AlertSummary,
+  alertReasonSchema,
+  type AlertReason,
   type AlertEvent,
   type News2Score,
   type ScoreEvent,

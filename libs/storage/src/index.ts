@@ -36,20 +36,12 @@ export {
   type HourlyBucket,
 } from './timeseries/observations.repository';
 export { ScoresRepository, type ScoreToStore, type StoredScore } from './timeseries/scores.repository';
-export { type AlertRecord, toAlertSummary, alertFromRow, ALERT_COLUMNS } from './alerts/alert-record';
-export {
-  AlertsRepository,
-  AlertTransitionError,
-  alertEvent,
-  canTransition,
-  newAlertRecord,
-  type AlertAuditEntry,
-} from './alerts/alerts.repository';
+export { alertFromRow, ALERT_COLUMNS } from './alerts/alert-record';
+export { AlertsRepository } from './alerts/alerts.repository';
 export {
   ScoringContextRepository,
   type PatientScoringContext,
   type DeviceStatusUpdate,
-  type BoundDevice,
 } from './alerts/scoring-context.repository';
 export {
   UsersRepository,

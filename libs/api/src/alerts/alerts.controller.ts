@@ -14,6 +14,7 @@ import {
   type SnoozeAlertRequest,
   snoozeAlertRequestSchema,
 } from '@vigil/contracts';
+import { ROLES_FOR_ACTION } from '@vigil/alerting';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ALL_ROLES, type Principal } from '../auth/principal';
 import { UuidPipe, ZodPipe } from '../common/zod.pipe';
@@ -41,7 +42,7 @@ export class AlertsController {
   }
 
   @Post(':id/acknowledge')
-  @Roles(...ALL_ROLES)
+  @Roles(...ROLES_FOR_ACTION.acknowledge)
   @HttpCode(200)
   acknowledge(
     @CurrentUser() me: Principal,
@@ -52,7 +53,7 @@ export class AlertsController {
   }
 
   @Post(':id/assign')
-  @Roles(...ALL_ROLES)
+  @Roles(...ROLES_FOR_ACTION.assign)
   @HttpCode(200)
   assign(
     @CurrentUser() me: Principal,
@@ -63,7 +64,7 @@ export class AlertsController {
   }
 
   @Post(':id/escalate')
-  @Roles('nurse', 'clinician', 'admin')
+  @Roles(...ROLES_FOR_ACTION.escalate)
   @HttpCode(200)
   escalate(
     @CurrentUser() me: Principal,
@@ -74,7 +75,7 @@ export class AlertsController {
   }
 
   @Post(':id/resolve')
-  @Roles(...ALL_ROLES)
+  @Roles(...ROLES_FOR_ACTION.resolve)
   @HttpCode(200)
   resolve(
     @CurrentUser() me: Principal,
@@ -85,7 +86,7 @@ export class AlertsController {
   }
 
   @Post(':id/snooze')
-  @Roles('nurse', 'clinician')
+  @Roles(...ROLES_FOR_ACTION.snooze)
   @HttpCode(200)
   snooze(
     @CurrentUser() me: Principal,

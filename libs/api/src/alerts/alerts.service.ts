@@ -8,7 +8,13 @@ import {
   type AlertView,
   streamTopics,
 } from '@vigil/contracts';
-import { AlertsRepository, SqlDatabase, toAlertSummary, UsersRepository } from '@vigil/storage';
+import {
+  type AlertActionInput,
+  applyAlertAction,
+  DEFAULT_ALERTING_POLICY,
+  toAlertSummary,
+} from '@vigil/alerting';
+import { AlertsRepository, SqlDatabase, UsersRepository } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { API_STREAM } from '../api.options';
 import { AccessService } from '../auth/access.service';
@@ -22,8 +28,6 @@ const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'reso
 export function toAlertView(a: AlertWithContext): AlertView {
   return { ...toAlertSummary(a.alert), patient: a.patient, wardName: a.wardName };
 }
-
-type Action = 'acknowledge' | 'assign' | 'escalate' | 'resolve' | 'snooze';
 
 /**
  * Alert lists and the human actions on them. Every action is one of the storage layer's audited
@@ -96,9 +100,7 @@ export class AlertsService {
   }
 
   acknowledge(p: Principal, id: string): Promise<AlertView> {
-    return this.act(p, id, 'acknowledge', (at) =>
-      this.alerts.acknowledge(this.db, { alertId: id, actor: p.userId, at }),
-    );
+    return this.act(p, id, { action: 'acknowledge' });
   }
 
   async assign(p: Principal, id: string, userId: string): Promise<AlertView> {
@@ -118,53 +120,47 @@ export class AlertsService {
         { path: 'userId', message: 'unknown, disabled, or not on this ward' },
       ]);
     }
-    return this.act(p, id, 'assign', (at) =>
-      this.alerts.assign(this.db, { alertId: id, actor: p.userId, assignee: userId, at }),
-    );
+    return this.act(p, id, { action: 'assign', assignee: userId });
   }
 
   escalate(p: Principal, id: string, body: { reason: string; destination: 'ccc' }): Promise<AlertView> {
-    return this.act(p, id, 'escalate', (at) =>
-      this.alerts.escalate(this.db, {
-        alertId: id,
-        actor: p.userId,
-        at,
-        reason: body.reason,
-        destination: body.destination,
-      }),
-    );
+    return this.act(p, id, { action: 'escalate', reason: body.reason, destination: body.destination });
   }
 
   resolve(p: Principal, id: string, note: string): Promise<AlertView> {
-    return this.act(p, id, 'resolve', (at) =>
-      this.alerts.resolve(this.db, { alertId: id, actor: p.userId, at, note }),
-    );
+    return this.act(p, id, { action: 'resolve', note });
   }
 
+  /** R3: bounded per severity; falls, NEWS2 ≥ 7 and implausible readings cannot be snoozed. */
   snooze(p: Principal, id: string, minutes: number): Promise<AlertView> {
-    return this.act(p, id, 'snooze', (at) =>
-      this.alerts.snooze(this.db, {
-        alertId: id,
-        actor: p.userId,
-        at,
-        until: new Date(at.getTime() + minutes * 60_000),
-      }),
-    );
+    return this.act(p, id, { action: 'snooze', minutes });
   }
 
-  private async act(
-    p: Principal,
-    id: string,
-    action: Action,
-    run: (at: Date) => Promise<AlertEvent>,
-  ): Promise<AlertView> {
+  /**
+   * Load (locked) → decide with `@vigil/alerting` → save the change and its audit row in the same
+   * transaction (HZ-15) → publish after the commit.
+   */
+  private async act(p: Principal, id: string, input: AlertActionInput): Promise<AlertView> {
     const found = await this.access.requireAlert(p, id);
     let event: AlertEvent;
     try {
-      event = await run(new Date());
-      this.metrics.alertActions.inc({ action, outcome: 'done' });
+      event = await this.db.transaction(async (tx) => {
+        const before = await this.alerts.lockById(tx, id);
+        if (!before) throw ApiError.notFound('alert');
+        const change = applyAlertAction(
+          before,
+          input,
+          { userId: p.userId, role: p.role },
+          new Date(),
+          DEFAULT_ALERTING_POLICY,
+        );
+        await this.alerts.save(tx, [change.record]);
+        await this.alerts.audit(tx, [change.audit]);
+        return change.event;
+      });
+      this.metrics.alertActions.inc({ action: input.action, outcome: 'done' });
     } catch (error) {
-      this.metrics.alertActions.inc({ action, outcome: 'refused' });
+      this.metrics.alertActions.inc({ action: input.action, outcome: 'refused' });
       throw error;
     }
     await this.publish(event);

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalObservation } from '@vigil/contracts';
+import type { AlertAuditEntry, AlertRecord } from '@vigil/alerting';
 import type {
-  AlertAuditEntry,
-  AlertRecord,
   DeviceEntity,
   LatestValue,
   PatientEntity,

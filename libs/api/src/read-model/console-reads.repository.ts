@@ -7,7 +7,8 @@ import {
   type ObservationView,
   type Parameter,
 } from '@vigil/contracts';
-import { ALERT_COLUMNS, type AlertRecord, alertFromRow, type SqlClient } from '@vigil/storage';
+import type { AlertRecord } from '@vigil/alerting';
+import { ALERT_COLUMNS, alertFromRow, type SqlClient } from '@vigil/storage';
 
 /** Which wards a query may read: every ward, or a list (possibly empty). */
 export type WardScope = 'all' | readonly string[];

@@ -15,6 +15,7 @@ import { observation } from '../support/observation';
 const T0 = Date.parse('2026-11-25T06:00:00Z');
 
 /** A red score (respiratory rate 7 scores 3) with a fall: two alert episodes, one NEWS2 score. */
+/** A red score (one clinical alert) and a fall (a second, sent to the CCC at once: R6) — 3 audit rows. */
 function alarmingBatch(patientId: string): VitalsStreamEvent[] {
   const vitals: [Parameter, number | string][] = [
     ['respiratoryRate', 7],
@@ -95,7 +96,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       // Resolves only once the stream committed the batch: after the redelivery succeeded.
       await publishBatch(stream, alarmingBatch(patientId));
       expect(failures.map((f) => [f.phase, f.attempt])).toEqual([['handle', 1]]);
-      expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+      expect(await counts(patientId)).toEqual([8, 1, 2, 3]);
       // The redelivery found everything stored and raised nothing twice. (Nor did it re-send the events of
       // the attempt that died: those notifications are lost; the alerts themselves are stored.)
       expect(published).toEqual([]);
@@ -119,7 +120,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
     const first = await subscribeScorer(stream, new ScorerService(sql, dies, { clock }));
     const delivered = publishBatch(stream, alarmingBatch(patientId));
     await afterCommit;
-    expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+    expect(await counts(patientId)).toEqual([8, 1, 2, 3]);
     const gone = first.close();
     kill(new Error('SIGKILL'));
     await gone;
@@ -142,7 +143,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
     try {
       await delivered;
       expect(deliveries).toBe(1);
-      expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+      expect(await counts(patientId)).toEqual([8, 1, 2, 3]);
       expect(published).toEqual([]);
     } finally {
       await second.close();

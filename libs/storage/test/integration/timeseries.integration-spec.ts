@@ -146,6 +146,8 @@ describe('time-series storage on the real PostgreSQL (partitioned path)', () => 
       scoredAt: '2026-11-25T10:00:49.000Z',
       retrospective: true,
       spo2Scale: 1 as const,
+      range: null,
+      oxygenSource: 'unknown' as const,
     };
     const first = await sql.transaction((tx) =>
       scores.insertMany(tx, [{ patientId: PATIENT, score, observationIds: ['ox-1:49:0'] }]),
