@@ -29,15 +29,32 @@ function alert(over: Partial<AlertRecord> = {}): AlertRecord {
 
 describe('people acting on alerts', () => {
   it('acknowledge assigns to the nurse and records who and when (audit)', () => {
-    const { record, audit, event } = applyAlertAction(alert(), { action: 'acknowledge' }, nurse, NOW, DEFAULT_ALERTING_POLICY);
+    const { record, audit, event } = applyAlertAction(
+      alert(),
+      { action: 'acknowledge' },
+      nurse,
+      NOW,
+      DEFAULT_ALERTING_POLICY,
+    );
     expect(record).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'nurse-1', assignedTo: 'nurse-1' });
-    expect(audit).toMatchObject({ actor: 'nurse-1', action: 'acknowledged', fromState: 'open', toState: 'acknowledged' });
+    expect(audit).toMatchObject({
+      actor: 'nurse-1',
+      action: 'acknowledged',
+      fromState: 'open',
+      toState: 'acknowledged',
+    });
     expect(event.type).toBe('alert.acknowledged');
   });
 
   it.each(['critical', 'high'] as const)('R3 a %s alert (falls, NEWS2 ≥ 7) cannot be snoozed', (severity) => {
     expect(() =>
-      applyAlertAction(alert({ severity }), { action: 'snooze', minutes: 5 }, nurse, NOW, DEFAULT_ALERTING_POLICY),
+      applyAlertAction(
+        alert({ severity }),
+        { action: 'snooze', minutes: 5 },
+        nurse,
+        NOW,
+        DEFAULT_ALERTING_POLICY,
+      ),
     ).toThrow(/cannot be snoozed/);
     expect(allowedActions(alert({ severity }), 'nurse', DEFAULT_ALERTING_POLICY)).not.toContain('snooze');
   });
@@ -47,18 +64,41 @@ describe('people acting on alerts', () => {
     expect(() =>
       applyAlertAction(alert(), { action: 'snooze', minutes: max + 1 }, nurse, NOW, DEFAULT_ALERTING_POLICY),
     ).toThrow(new RegExp(`1 to ${max} minutes`));
-    const ok = applyAlertAction(alert(), { action: 'snooze', minutes: max }, nurse, NOW, DEFAULT_ALERTING_POLICY);
+    const ok = applyAlertAction(
+      alert(),
+      { action: 'snooze', minutes: max },
+      nurse,
+      NOW,
+      DEFAULT_ALERTING_POLICY,
+    );
     expect(ok.record.snoozedUntil).toEqual(new Date(NOW.getTime() + max * 60_000));
   });
 
   it('refuses what the role may not do and what the state does not allow', () => {
     expect(() =>
-      applyAlertAction(alert(), { action: 'escalate', reason: 'x' }, { userId: 'c', role: 'coordinator' }, NOW, DEFAULT_ALERTING_POLICY),
+      applyAlertAction(
+        alert(),
+        { action: 'escalate', reason: 'x' },
+        { userId: 'c', role: 'coordinator' },
+        NOW,
+        DEFAULT_ALERTING_POLICY,
+      ),
     ).toThrow(/coordinator cannot escalate/);
     expect(() =>
-      applyAlertAction(alert({ state: 'resolved' }), { action: 'acknowledge' }, nurse, NOW, DEFAULT_ALERTING_POLICY),
+      applyAlertAction(
+        alert({ state: 'resolved' }),
+        { action: 'acknowledge' },
+        nurse,
+        NOW,
+        DEFAULT_ALERTING_POLICY,
+      ),
     ).toThrow(/cannot acknowledge an alert that is resolved/);
-    expect(() => applyAlertAction(alert(), { action: 'resolve', note: '  ' }, nurse, NOW, DEFAULT_ALERTING_POLICY)).toThrow(/note/);
-    expect(allowedActions(alert({ state: 'acknowledged' }), 'coordinator', DEFAULT_ALERTING_POLICY)).toEqual(['assign', 'resolve']);
+    expect(() =>
+      applyAlertAction(alert(), { action: 'resolve', note: '  ' }, nurse, NOW, DEFAULT_ALERTING_POLICY),
+    ).toThrow(/note/);
+    expect(allowedActions(alert({ state: 'acknowledged' }), 'coordinator', DEFAULT_ALERTING_POLICY)).toEqual([
+      'assign',
+      'resolve',
+    ]);
   });
 });

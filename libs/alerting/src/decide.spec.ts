@@ -11,7 +11,12 @@ const T = (hhmm: string) => new Date(`2026-11-25T${hhmm}:00Z`);
 
 function decide(
   observations: CanonicalObservation[],
-  opts: { states?: Map<string, ClinicalState>; episodes?: AlertRecord[]; now?: Date; statuses?: DeviceStatusEvent[] } = {},
+  opts: {
+    states?: Map<string, ClinicalState>;
+    episodes?: AlertRecord[];
+    now?: Date;
+    statuses?: DeviceStatusEvent[];
+  } = {},
 ) {
   return decideReadings({
     now: opts.now ?? T('07:02'),
@@ -27,7 +32,15 @@ function decide(
 /** NEWS2 0 at 06:00 on a complete set. */
 const baseline = () =>
   readingsOf(
-    { respiratoryRate: 16, spo2: 97, onOxygen: false, systolicBp: 125, pulse: 72, consciousness: 'A', temperatureC: 37 },
+    {
+      respiratoryRate: 16,
+      spo2: 97,
+      onOxygen: false,
+      systolicBp: 125,
+      pulse: 72,
+      consciousness: 'A',
+      temperatureC: 37,
+    },
     T('06:00'),
   );
 
@@ -54,9 +67,9 @@ describe('decideReadings (event time)', () => {
     expect(third.scores.map((s) => [s.score.total, s.score.band, s.score.scoredAt])).toEqual([
       [6, 'medium', T('07:00').toISOString()],
     ]);
-    expect(third.alerts.events.map((e) => [e.type, e.alert.ruleId, e.alert.severity, e.alert.news2Total])).toEqual([
-      ['alert.opened', 'deterioration', 'medium', 6],
-    ]);
+    expect(
+      third.alerts.events.map((e) => [e.type, e.alert.ruleId, e.alert.severity, e.alert.news2Total]),
+    ).toEqual([['alert.opened', 'deterioration', 'medium', 6]]);
   });
 
   it('R1 R11 a reading older than the newest of its parameter is retrospective and changes nothing current', () => {
@@ -81,7 +94,9 @@ describe('decideReadings (event time)', () => {
   it('R8 an implausible but possible reading opens a high-priority check-patient-and-device alert', () => {
     const d = decide([reading('spo2', 45, { implausible: true })]);
     const implausible = d.alerts.events.filter((e) => e.alert.ruleId === 'implausible-reading');
-    expect(implausible.map((e) => [e.type, e.alert.severity, e.alert.kind])).toEqual([['alert.opened', 'high', 'clinical']]);
+    expect(implausible.map((e) => [e.type, e.alert.severity, e.alert.kind])).toEqual([
+      ['alert.opened', 'high', 'clinical'],
+    ]);
     expect(implausible[0].alert.reason).toMatch(/Implausible reading — check patient and device: SpO2 45/);
   });
 
@@ -96,7 +111,11 @@ describe('decideReadings (event time)', () => {
       sentAt: '2026-11-26T07:00:00.000Z', // a device clock a day fast
       receivedAt: '2026-11-25T07:00:00.000Z',
     };
-    const r = reading('spo2', 97, null, { deviceId: 'cuff-1', measuredAt: '2026-11-24T07:00:00.000Z', receivedAt: '2026-11-25T07:01:00.000Z' });
+    const r = reading('spo2', 97, null, {
+      deviceId: 'cuff-1',
+      measuredAt: '2026-11-24T07:00:00.000Z',
+      receivedAt: '2026-11-25T07:01:00.000Z',
+    });
     expect(devicesSeen([status], [r]).map((d) => [d.deviceId, d.seenAt.toISOString()])).toEqual([
       ['ox-1', '2026-11-25T07:00:00.000Z'],
       ['cuff-1', '2026-11-25T07:01:00.000Z'],

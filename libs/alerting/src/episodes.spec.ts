@@ -37,12 +37,19 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
       const { save, events, audits } = book.changes();
       expect(save[0]).toMatchObject({ id: existing.id, state: 'open', attentionSince: later(20) });
       expect(events.map((e) => [e.type, e.alert.state])).toEqual([['alert.updated', 'open']]);
-      expect(audits.map((a) => [a.action, a.fromState, a.toState])).toEqual([['reopened-on-new-event', state, 'open']]);
+      expect(audits.map((a) => [a.action, a.fromState, a.toState])).toEqual([
+        ['reopened-on-new-event', state, 'open'],
+      ]);
     },
   );
 
   it('R2 R3 a fall while the fall alert is snoozed breaks the snooze and reopens it', () => {
-    const existing = openFall({ state: 'acknowledged', snoozedUntil: later(60), snoozedBy: 'n1', snoozeSeverity: 'critical' });
+    const existing = openFall({
+      state: 'acknowledged',
+      snoozedUntil: later(60),
+      snoozedBy: 'n1',
+      snoozeSeverity: 'critical',
+    });
     const book = new EpisodeBook([existing], DEFAULT_ALERTING_POLICY, later(5));
     book.apply(P, fallFinding(later(5)));
     const { save, audits } = book.changes();
@@ -68,8 +75,19 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
       at: NOW,
     });
     const acked: AlertRecord = { ...med, state: 'acknowledged' };
-    const book = new EpisodeBook([acked], { ...DEFAULT_ALERTING_POLICY, hysteresis: { clearMinutes: 0, clearReadings: 1 } }, later(30));
-    const rule = { id: 'deterioration', version: 1, kind: 'clinical', title: '', source: null, autoResolve: true } as const;
+    const book = new EpisodeBook(
+      [acked],
+      { ...DEFAULT_ALERTING_POLICY, hysteresis: { clearMinutes: 0, clearReadings: 1 } },
+      later(30),
+    );
+    const rule = {
+      id: 'deterioration',
+      version: 1,
+      kind: 'clinical',
+      title: '',
+      source: null,
+      autoResolve: true,
+    } as const;
     book.apply(P, { active: false, rule, subject: '', at: later(30) });
     expect(book.changes().save[0].state).toBe('acknowledged');
   });

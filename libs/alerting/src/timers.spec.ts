@@ -38,12 +38,19 @@ describe('timers: escalation and re-prompting', () => {
 
   it('R13 overdue-reading and technical alerts escalate when left unacknowledged', () => {
     const overdue = alert({ ruleId: 'overdue-reading', severity: 'low', band: null, news2Total: null });
-    const offline = alert({ ruleId: 'device-offline', kind: 'technical', severity: 'technical', subject: 'ox-1' });
+    const offline = alert({
+      ruleId: 'device-offline',
+      kind: 'technical',
+      severity: 'technical',
+      subject: 'ox-1',
+    });
     const limit = DEFAULT_ALERTING_POLICY.escalationMinutes;
-    expect(decideTimers([overdue], at(limit.low), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual(['escalated']);
-    expect(decideTimers([offline], at(limit.technical), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual([
+    expect(decideTimers([overdue], at(limit.low), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual([
       'escalated',
     ]);
+    expect(
+      decideTimers([offline], at(limit.technical), DEFAULT_ALERTING_POLICY).save.map((a) => a.state),
+    ).toEqual(['escalated']);
   });
 
   it('R5 an acknowledged alert whose cause persists re-prompts (high 30 min, medium 60 min) and then re-escalates', () => {
@@ -54,10 +61,14 @@ describe('timers: escalation and re-prompting', () => {
     expect(audits[0]).toMatchObject({ action: 'reprompted', fromState: 'acknowledged', toState: 'open' });
     expect(events[0].type).toBe('alert.updated');
     // Nobody answers the re-prompt: it escalates 15 minutes later.
-    expect(decideTimers(save, at(50), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual(['escalated']);
+    expect(decideTimers(save, at(50), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual([
+      'escalated',
+    ]);
     const medium = alert({ severity: 'medium', state: 'acknowledged', acknowledgedAt: at(0) });
     expect(decideTimers([medium], at(59), DEFAULT_ALERTING_POLICY).save).toEqual([]);
-    expect(decideTimers([medium], at(60), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual(['open']);
+    expect(decideTimers([medium], at(60), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual([
+      'open',
+    ]);
   });
 
   it('R5 an acknowledged alert whose cause has cleared does not re-prompt', () => {
@@ -68,6 +79,8 @@ describe('timers: escalation and re-prompting', () => {
   it('R3 a snooze pauses escalation of what was snoozed, until it ends', () => {
     const snoozed = alert({ severity: 'medium', snoozedUntil: at(40), snoozeSeverity: 'medium' });
     expect(decideTimers([snoozed], at(35), DEFAULT_ALERTING_POLICY).save).toEqual([]);
-    expect(decideTimers([snoozed], at(41), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual(['escalated']);
+    expect(decideTimers([snoozed], at(41), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual([
+      'escalated',
+    ]);
   });
 });
