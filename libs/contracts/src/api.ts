@@ -97,8 +97,43 @@ export const admitPatientRequestSchema = z.object({
 });
 export type AdmitPatientRequest = z.infer<typeof admitPatientRequestSchema>;
 
-export const spo2ScaleRequestSchema = z.object({ scale: spo2ScaleSchema });
+/** Why a clinician changed a patient's clinical settings: required and audited (R9). */
+const changeReason = (what: string) =>
+  z
+    .string({ error: `${what} needs a reason` })
+    .trim()
+    .min(1, `${what} needs a reason`)
+    .max(2000);
+
+export const spo2ScaleRequestSchema = z.object({
+  scale: spo2ScaleSchema,
+  reason: changeReason('an SpO2 scale change'),
+});
 export type Spo2ScaleRequest = z.infer<typeof spo2ScaleRequestSchema>;
+
+/** N1: on air or on oxygen, as prescribed by a clinician; scoring uses it unless a newer reading says otherwise. */
+export const oxygenPrescriptionRequestSchema = z.object({
+  onOxygen: z.boolean({ error: 'onOxygen must be true (on oxygen) or false (on air)' }),
+  reason: changeReason('an oxygen prescription'),
+});
+export type OxygenPrescriptionRequest = z.infer<typeof oxygenPrescriptionRequestSchema>;
+
+export interface OxygenPrescriptionView {
+  onOxygen: boolean;
+  reason: string;
+  /** User id of the clinician who set it. */
+  setBy: string;
+  setAt: string;
+}
+
+/**
+ * R14: a patient with unresolved alerts is discharged only with a handover note; each of those alerts is
+ * then resolved by the person discharging, with the note.
+ */
+export const dischargePatientRequestSchema = z.object({
+  handoverNote: z.string().trim().min(1, 'a handover note cannot be blank').max(5000).optional(),
+});
+export type DischargePatientRequest = z.infer<typeof dischargePatientRequestSchema>;
 
 export const thresholdSchema = z
   .object({
@@ -243,6 +278,8 @@ export interface PatientDetail extends PatientSummary {
   thresholds: Threshold[];
   monitoring: Monitoring;
   devices: PatientDevice[];
+  /** N1: null when none is recorded (on SpO2 scale 2, air or oxygen is then unknown unless a reading says). */
+  oxygenPrescription: OxygenPrescriptionView | null;
 }
 
 export interface ObservationView {

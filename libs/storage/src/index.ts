@@ -14,7 +14,12 @@ export {
   bindingAt,
   type ProvisionedDevice,
 } from './registry/device-registry.repository';
-export { PatientsRepository, type AdmitPatientInput } from './registry/patients.repository';
+export {
+  PatientsRepository,
+  type AdmitPatientInput,
+  type PatientAuditInput,
+  type PatientAuditEntry,
+} from './registry/patients.repository';
 export { SeenMessagesRepository } from './registry/seen-messages.repository';
 export { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 export {

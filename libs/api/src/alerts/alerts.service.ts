@@ -10,11 +10,13 @@ import {
 } from '@vigil/contracts';
 import {
   type AlertActionInput,
+  type AlertRecord,
   applyAlertAction,
   DEFAULT_ALERTING_POLICY,
+  dischargeBlockers,
   toAlertSummary,
 } from '@vigil/alerting';
-import { AlertsRepository, SqlDatabase, UsersRepository } from '@vigil/storage';
+import { AlertsRepository, type SqlClient, SqlDatabase, UsersRepository } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { API_STREAM } from '../api.options';
 import { AccessService } from '../auth/access.service';
@@ -27,6 +29,10 @@ const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'reso
 
 export function toAlertView(a: AlertWithContext): AlertView {
   return { ...toAlertSummary(a.alert), patient: a.patient, wardName: a.wardName };
+}
+
+function describeBlocker(a: AlertRecord): string {
+  return `${a.severity} ${a.ruleId} alert, ${a.state}, opened ${a.openedAt.toISOString()}`;
 }
 
 /**
@@ -134,6 +140,63 @@ export class AlertsService {
   /** R3: bounded per severity; falls, NEWS2 ≥ 7 and implausible readings cannot be snoozed. */
   snooze(p: Principal, id: string, minutes: number): Promise<AlertView> {
     return this.act(p, id, { action: 'snooze', minutes });
+  }
+
+  /**
+   * R14, inside the discharge's transaction: the patient's unresolved alerts, locked. Without a handover
+   * note any of them refuses the discharge (409 naming each); with one, each is resolved by the person
+   * discharging, audited in the same transaction. Returns the events to publish once it commits.
+   */
+  async handOverForDischarge(
+    tx: SqlClient,
+    p: Principal,
+    patientId: string,
+    handoverNote: string | undefined,
+    at: Date,
+  ): Promise<AlertEvent[]> {
+    const unresolved = await this.alerts.lockUnresolvedOfPatient(tx, patientId);
+    const blocking = new Set(dischargeBlockers(unresolved));
+    const blockers = unresolved.filter((a) => blocking.has(a.id));
+    if (blockers.length === 0) return [];
+    if (handoverNote === undefined) {
+      const count = blockers.length === 1 ? '1 alert is' : `${blockers.length} alerts are`;
+      throw ApiError.conflict(
+        `cannot discharge: ${count} unresolved (${blockers.map(describeBlocker).join('; ')}). ` +
+          'Resolve each, or discharge with a handoverNote to hand them over.',
+      );
+    }
+    const changes = blockers.map((a) =>
+      applyAlertAction(
+        a,
+        { action: 'resolve', note: `Handed over at discharge: ${handoverNote}` },
+        { userId: p.userId, role: p.role },
+        at,
+        DEFAULT_ALERTING_POLICY,
+      ),
+    );
+    await this.alerts.save(
+      tx,
+      changes.map((c) => c.record),
+    );
+    await this.alerts.audit(
+      tx,
+      changes.map((c) => c.audit),
+    );
+    this.metrics.alertActions.inc({ action: 'resolve', outcome: 'done' }, changes.length);
+    return changes.map((c) => c.event);
+  }
+
+  /** Publishes the events of a transaction that has committed; a failure is logged (see `publish`). */
+  async publishAll(events: readonly AlertEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.stream.publish(
+        streamTopics.alerts,
+        events.map((event) => ({ key: event.alert.patientId, value: event })),
+      );
+    } catch (error) {
+      this.logger.error(`could not publish ${events.length} alert events: ${(error as Error).name}`);
+    }
   }
 
   /**
