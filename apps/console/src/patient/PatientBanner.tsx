@@ -11,7 +11,7 @@ interface Props {
 export function PatientBanner({ patient, ward, now }: Props) {
   const s = patient.latestScore;
   // HZ-06: a score older than the freshness window is not the patient's current state.
-  const stale = s ? isStale(s.scoredAt, now, patient.monitoring.freshnessMinutes) : false;
+  const stale = s ? isStale(s.scoredAt, now, patient.monitoring) : false;
   return (
     <section className="vigil-banner" aria-labelledby="patient-name">
       <h1 id="patient-name" className="nhsuk-heading-l nhsuk-u-margin-bottom-2">
@@ -55,7 +55,13 @@ export function PatientBanner({ patient, ward, now }: Props) {
                     Stale – scored {formatAge(s.scoredAt, now)}
                   </strong>
                 )}
-                <News2Tag total={s.total} band={s.band} partial={s.partial} missing={s.missing} />
+                <News2Tag
+                  total={s.total}
+                  band={s.band}
+                  partial={s.partial}
+                  missing={s.missing}
+                  range={s.range}
+                />
               </>
             ) : (
               'No score yet'

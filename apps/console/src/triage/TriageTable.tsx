@@ -1,6 +1,7 @@
 import type { AlertView, PatientSummary } from '@vigil/contracts';
 import { Link } from 'react-router-dom';
 import { displayNhsNumber, formatAge, parameterLabel, patientName } from '../common/format';
+import { alertScoreRange } from '../common/news2';
 import { News2Tag } from '../common/News2Tag';
 import { AlertStatus, severityLabel } from './AlertStatus';
 
@@ -31,7 +32,8 @@ export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
       <tbody className="nhsuk-table__body">
         {alerts.map((a) => {
           const name = a.patient ? patientName(a.patient) : 'Unknown patient';
-          const missing = patients.get(a.patientId)?.latestScore?.missing;
+          const latest = patients.get(a.patientId)?.latestScore;
+          const missing = latest?.missing;
           return (
             <tr key={a.id} data-testid="triage-row" data-alert-id={a.id}>
               <td>
@@ -47,7 +49,13 @@ export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
               <td>
                 <strong>{severityLabel(a.severity)}</strong>
                 <div>
-                  <News2Tag total={a.news2Total} band={a.band} partial={a.partial} missing={missing} />
+                  <News2Tag
+                    total={a.news2Total}
+                    band={a.band}
+                    partial={a.partial}
+                    missing={missing}
+                    range={alertScoreRange(a, latest)}
+                  />
                 </div>
               </td>
               <td>
