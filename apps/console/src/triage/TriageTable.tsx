@@ -1,6 +1,7 @@
 import type { AlertView, PatientSummary } from '@vigil/contracts';
 import { Link } from 'react-router-dom';
 import { displayNhsNumber, formatAge, parameterLabel, patientName } from '../common/format';
+import { reasonLines } from '../alerts/alert-permissions';
 import { alertScoreRange } from '../common/news2';
 import { News2Tag } from '../common/News2Tag';
 import { AlertStatus, severityLabel } from './AlertStatus';
@@ -59,7 +60,13 @@ export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
                 </div>
               </td>
               <td>
-                <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{a.reason}</p>
+                <ul className="nhsuk-list nhsuk-body-s nhsuk-u-margin-bottom-1" data-testid="alert-reasons">
+                  {reasonLines(a).map((line, i) => (
+                    <li key={i} className="nhsuk-u-margin-bottom-0">
+                      {line}
+                    </li>
+                  ))}
+                </ul>
                 {a.triggeringParameters.length > 0 && (
                   <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">
                     Triggered by: {a.triggeringParameters.map(parameterLabel).join(', ')}
