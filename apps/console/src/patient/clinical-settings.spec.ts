@@ -1,0 +1,48 @@
+import {
+  oxygenPrescriptionText,
+  REASON_REQUIRED,
+  validateOxygenPrescription,
+  validateScaleChange,
+} from './clinical-settings';
+
+describe('validateOxygenPrescription', () => {
+  it('N1 needs air or oxygen and a non-blank reason, before anything is sent', () => {
+    expect(validateOxygenPrescription({ onOxygen: null, reason: ' ' })).toEqual({
+      errors: [
+        { href: 'oxygen-prescription-air', message: 'Select on air or on oxygen' },
+        { href: 'oxygen-prescription-reason', message: REASON_REQUIRED },
+      ],
+      body: null,
+    });
+    expect(validateOxygenPrescription({ onOxygen: false, reason: ' Weaned to air ' })).toEqual({
+      errors: [],
+      body: { onOxygen: false, reason: 'Weaned to air' },
+    });
+  });
+});
+
+describe('validateScaleChange', () => {
+  it('R9 needs a different scale and a reason', () => {
+    expect(validateScaleChange({ current: 1, scale: 1, reason: '' }).errors.map((e) => e.message)).toEqual([
+      'The patient is already on scale 1',
+      REASON_REQUIRED,
+    ]);
+    expect(validateScaleChange({ current: 1, scale: 2, reason: 'Hypercapnic COPD' }).body).toEqual({
+      scale: 2,
+      reason: 'Hypercapnic COPD',
+    });
+  });
+});
+
+describe('oxygenPrescriptionText', () => {
+  it('N1 says when air or oxygen is unknown on scale 2', () => {
+    expect(oxygenPrescriptionText(null, 2)).toEqual({
+      text: 'Not recorded – air or oxygen unknown',
+      warn: true,
+    });
+    expect(oxygenPrescriptionText(null, 1)).toEqual({ text: 'Not recorded', warn: false });
+    const p = { onOxygen: true, reason: 'r', setBy: 'u', setAt: '2026-11-30T09:00:00Z' };
+    expect(oxygenPrescriptionText(p, 2).text).toBe('On oxygen (prescribed)');
+    expect(oxygenPrescriptionText({ ...p, onOxygen: false }, 2).text).toBe('On air (prescribed)');
+  });
+});
