@@ -138,7 +138,7 @@ export function Spo2ScaleForm({ patient }: { patient: PatientDetail }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const result = validateScaleChange({ current: patient.spo2Scale, scale: other, reason });
+    const result = validateScaleChange({ scale: other, reason });
     setErrors(result.errors);
     if (result.body) save.mutate(result.body, { onSuccess: () => setReason('') });
   };

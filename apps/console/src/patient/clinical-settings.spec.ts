@@ -22,12 +22,12 @@ describe('validateOxygenPrescription', () => {
 });
 
 describe('validateScaleChange', () => {
-  it('R9 needs a different scale and a reason', () => {
-    expect(validateScaleChange({ current: 1, scale: 1, reason: '' }).errors.map((e) => e.message)).toEqual([
-      'The patient is already on scale 1',
-      REASON_REQUIRED,
-    ]);
-    expect(validateScaleChange({ current: 1, scale: 2, reason: 'Hypercapnic COPD' }).body).toEqual({
+  it('R9 needs a reason', () => {
+    expect(validateScaleChange({ scale: 2, reason: ' ' })).toEqual({
+      errors: [{ href: 'spo2-scale-reason', message: REASON_REQUIRED }],
+      body: null,
+    });
+    expect(validateScaleChange({ scale: 2, reason: 'Hypercapnic COPD' }).body).toEqual({
       scale: 2,
       reason: 'Hypercapnic COPD',
     });

@@ -28,17 +28,12 @@ export function validateOxygenPrescription(input: { onOxygen: boolean | null; re
   };
 }
 
-/** R9: a scale change needs a different scale and a reason. */
-export function validateScaleChange(input: { current: 1 | 2; scale: 1 | 2; reason: string }): {
+/** R9: a scale change needs a reason (the form offers only the other scale). */
+export function validateScaleChange(input: { scale: 1 | 2; reason: string }): {
   errors: FieldError[];
   body: Spo2ScaleRequest | null;
 } {
-  const errors: FieldError[] = [
-    ...(input.scale === input.current
-      ? [{ href: 'spo2-scale-choice', message: `The patient is already on scale ${input.current}` }]
-      : []),
-    ...reasonError('spo2-scale-reason', input.reason),
-  ];
+  const errors = reasonError('spo2-scale-reason', input.reason);
   return { errors, body: errors.length === 0 ? { scale: input.scale, reason: input.reason.trim() } : null };
 }
 

@@ -5,6 +5,7 @@ import { reasonLines } from '../alerts/alert-permissions';
 import { alertScoreRange } from '../common/news2';
 import { News2Tag } from '../common/News2Tag';
 import { AlertStatus, severityLabel } from './AlertStatus';
+import { attentionOf } from './triage-order';
 
 interface Props {
   alerts: AlertView[];
@@ -78,6 +79,11 @@ export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
                 <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
                   Opened {formatAge(a.openedAt, now)}
                 </div>
+                {Date.parse(attentionOf(a)) > Date.parse(a.openedAt) && (
+                  <div className="nhsuk-body-s nhsuk-u-margin-bottom-0" data-testid="attention-again">
+                    Asked for attention again {formatAge(attentionOf(a), now)}
+                  </div>
+                )}
               </td>
               <td>
                 <AlertStatus alert={a} meId={meId} />
