@@ -46,20 +46,23 @@ describe('people acting on alerts', () => {
     expect(event.type).toBe('alert.acknowledged');
   });
 
-  it.each(['critical', 'high'] as const)('R3 a %s alert (falls, NEWS2 ≥ 7) cannot be snoozed', (severity) => {
-    expect(() =>
-      applyAlertAction(
-        alert({ severity }),
-        { action: 'snooze', minutes: 5 },
-        nurse,
-        NOW,
-        DEFAULT_ALERTING_POLICY,
-      ),
-    ).toThrow(/cannot be snoozed/);
-    expect(allowedActions(alert({ severity }), 'nurse', DEFAULT_ALERTING_POLICY)).not.toContain('snooze');
-  });
+  it.each(['critical', 'high'] as const)(
+    'HZ-18 R3 a %s alert (falls, NEWS2 ≥ 7) cannot be snoozed',
+    (severity) => {
+      expect(() =>
+        applyAlertAction(
+          alert({ severity }),
+          { action: 'snooze', minutes: 5 },
+          nurse,
+          NOW,
+          DEFAULT_ALERTING_POLICY,
+        ),
+      ).toThrow(/cannot be snoozed/);
+      expect(allowedActions(alert({ severity }), 'nurse', DEFAULT_ALERTING_POLICY)).not.toContain('snooze');
+    },
+  );
 
-  it('R3 snooze length is bounded per severity', () => {
+  it('HZ-18 R3 snooze length is bounded per severity', () => {
     const max = DEFAULT_ALERTING_POLICY.maxSnoozeMinutes.medium as number;
     expect(() =>
       applyAlertAction(alert(), { action: 'snooze', minutes: max + 1 }, nurse, NOW, DEFAULT_ALERTING_POLICY),

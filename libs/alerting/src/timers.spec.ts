@@ -36,7 +36,7 @@ describe('timers: escalation and re-prompting', () => {
     expect(events.map((e) => e.type)).toEqual(['alert.escalated']);
   });
 
-  it('R13 overdue-reading and technical alerts escalate when left unacknowledged', () => {
+  it('HZ-21 R13 overdue-reading and technical alerts escalate when left unacknowledged', () => {
     const overdue = alert({ ruleId: 'overdue-reading', severity: 'low', band: null, news2Total: null });
     const offline = alert({
       ruleId: 'device-offline',
@@ -53,7 +53,7 @@ describe('timers: escalation and re-prompting', () => {
     ).toEqual(['escalated']);
   });
 
-  it('R5 an acknowledged alert whose cause persists re-prompts (high 30 min, medium 60 min) and then re-escalates', () => {
+  it('HZ-21 R5 an acknowledged alert whose cause persists re-prompts (high 30 min, medium 60 min) and then re-escalates', () => {
     const acked = alert({ state: 'acknowledged', acknowledgedAt: at(5), acknowledgedBy: 'n1' });
     expect(decideTimers([acked], at(34), DEFAULT_ALERTING_POLICY).save).toEqual([]);
     const { save, audits, events } = decideTimers([acked], at(35), DEFAULT_ALERTING_POLICY);
@@ -71,12 +71,12 @@ describe('timers: escalation and re-prompting', () => {
     ]);
   });
 
-  it('R5 an acknowledged alert whose cause has cleared does not re-prompt', () => {
+  it('HZ-21 R5 an acknowledged alert whose cause has cleared does not re-prompt', () => {
     const cleared = alert({ state: 'acknowledged', acknowledgedAt: at(0), conditionActive: false });
     expect(decideTimers([cleared], at(300), DEFAULT_ALERTING_POLICY).save).toEqual([]);
   });
 
-  it('R3 a snooze pauses escalation of what was snoozed, until it ends', () => {
+  it('HZ-18 R3 a snooze pauses escalation of what was snoozed, until it ends', () => {
     const snoozed = alert({ severity: 'medium', snoozedUntil: at(40), snoozeSeverity: 'medium' });
     expect(decideTimers([snoozed], at(35), DEFAULT_ALERTING_POLICY).save).toEqual([]);
     expect(decideTimers([snoozed], at(41), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual([

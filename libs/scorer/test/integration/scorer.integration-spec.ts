@@ -227,7 +227,7 @@ describe('scorer on the real PostgreSQL', () => {
     expect((await alerts.listForPatient(sql, p.id)).map((a) => a.state)).toEqual(['resolved', 'open']);
   });
 
-  it('HZ-10 R3 a snooze on the clinical alert does not hide a fall, and breaks when the band worsens', async () => {
+  it('HZ-10 HZ-18 R3 a snooze on the clinical alert does not hide a fall, and breaks when the band worsens', async () => {
     const p = await admit();
     // NEWS2 5 (medium), no single 3.
     const medium: Vitals = { ...NORMAL, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5 };
