@@ -1,31 +1,12 @@
 import { allowedActions, applyAlertAction, type Actor } from './actions';
-import { type AlertRecord, newAlertRecord } from './alert-record';
+import type { AlertRecord } from './alert-record';
+import { alertRecord } from './rules/test-context';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const nurse: Actor = { userId: 'nurse-1', role: 'nurse' };
 
-function alert(over: Partial<AlertRecord> = {}): AlertRecord {
-  return {
-    ...newAlertRecord({
-      patientId: 'p',
-      wardId: 'w',
-      ruleId: 'deterioration',
-      ruleVersion: 1,
-      subject: '',
-      kind: 'clinical',
-      severity: 'medium',
-      reason: 'NEWS2 5',
-      band: 'medium',
-      news2Total: 5,
-      partial: false,
-      triggeringParameters: [],
-      lastObservationAt: NOW,
-      at: NOW,
-    }),
-    ...over,
-  };
-}
+const alert = (over: Partial<AlertRecord> = {}) => alertRecord(over, NOW);
 
 describe('people acting on alerts', () => {
   it('acknowledge assigns to the nurse and records who and when (audit)', () => {

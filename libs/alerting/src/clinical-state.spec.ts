@@ -4,7 +4,14 @@ import { patient, reading, readingsOf } from './rules/test-context';
 const AT = new Date('2026-11-25T10:00:00Z');
 const minutes = (m: number) => new Date(AT.getTime() + m * 60_000).toISOString();
 // Scale 2, 95 % SpO2: 0 on air, 2 on oxygen; everything else normal.
-const COPD_SET = { respiratoryRate: 16, spo2: 95, systolicBp: 125, pulse: 72, consciousness: 'A' as const, temperatureC: 37 };
+const COPD_SET = {
+  respiratoryRate: 16,
+  spo2: 95,
+  systolicBp: 125,
+  pulse: 72,
+  consciousness: 'A' as const,
+  temperatureC: 37,
+};
 
 describe('clinical state in event time', () => {
   it('holds the newest value of each parameter by measuredAt, whatever the arrival order', () => {
@@ -20,7 +27,10 @@ describe('clinical state in event time', () => {
   it('HZ-06 R7 leaves a value older than the freshness window out of the current score (partial, never 0)', () => {
     const p = patient({ monitoring: { freshnessMinutes: 60 } });
     const state = applyReadings(EMPTY_STATE, [
-      ...readingsOf({ respiratoryRate: 16, spo2: 97, onOxygen: false, pulse: 72, consciousness: 'A', temperatureC: 37 }, AT),
+      ...readingsOf(
+        { respiratoryRate: 16, spo2: 97, onOxygen: false, pulse: 72, consciousness: 'A', temperatureC: 37 },
+        AT,
+      ),
       reading('systolicBp', 85, null, { measuredAt: minutes(-61) }),
     ]);
     const score = currentScore(state, p);

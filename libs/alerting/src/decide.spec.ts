@@ -3,7 +3,7 @@ import type { AlertRecord } from './alert-record';
 import type { ClinicalState } from './clinical-state';
 import { decideReadings, devicesSeen, retrospectiveIds } from './decide';
 import { DEFAULT_ALERTING_POLICY } from './policy';
-import { patient, reading, readingsOf } from './rules/test-context';
+import { COMPLETE, patient, reading, readingsOf } from './rules/test-context';
 
 const P = patient();
 const patients = new Map([[P.patientId, P]]);
@@ -30,19 +30,7 @@ function decide(
 }
 
 /** NEWS2 0 at 06:00 on a complete set. */
-const baseline = () =>
-  readingsOf(
-    {
-      respiratoryRate: 16,
-      spo2: 97,
-      onOxygen: false,
-      systolicBp: 125,
-      pulse: 72,
-      consciousness: 'A',
-      temperatureC: 37,
-    },
-    T('06:00'),
-  );
+const baseline = () => readingsOf(COMPLETE, T('06:00'));
 
 describe('decideReadings (event time)', () => {
   it('HZ-16 R1 a late cuff reading from a second device re-evaluates the current state and opens an alert', () => {

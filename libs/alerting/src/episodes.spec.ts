@@ -1,8 +1,8 @@
-import { type AlertRecord, newAlertRecord } from './alert-record';
+import type { AlertRecord } from './alert-record';
 import { EpisodeBook } from './episodes';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 import { evaluateFall } from './rules/fall.rule';
-import { ctx, patient, reading } from './rules/test-context';
+import { alertRecord, ctx, patient, reading } from './rules/test-context';
 import type { ActiveFinding } from './rules/rule';
 
 const P = patient();
@@ -58,22 +58,7 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
   });
 
   it('HZ-09 a finding of the same severity updates the episode quietly; a person-owned episode never closes itself', () => {
-    const med = newAlertRecord({
-      patientId: P.patientId,
-      wardId: P.wardId,
-      ruleId: 'deterioration',
-      ruleVersion: 1,
-      subject: '',
-      kind: 'clinical',
-      severity: 'medium',
-      reason: 'NEWS2 5',
-      band: 'medium',
-      news2Total: 5,
-      partial: false,
-      triggeringParameters: [],
-      lastObservationAt: NOW,
-      at: NOW,
-    });
+    const med = alertRecord({}, NOW);
     const acked: AlertRecord = { ...med, state: 'acknowledged' };
     const book = new EpisodeBook(
       [acked],

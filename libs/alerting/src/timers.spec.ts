@@ -1,31 +1,13 @@
-import { type AlertRecord, newAlertRecord } from './alert-record';
+import type { AlertRecord } from './alert-record';
+import { alertRecord } from './rules/test-context';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 import { decideTimers } from './timers';
 
 const T0 = new Date('2026-11-25T10:00:00Z');
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
 
-function alert(over: Partial<AlertRecord> = {}): AlertRecord {
-  return {
-    ...newAlertRecord({
-      patientId: 'p',
-      wardId: 'w',
-      ruleId: 'deterioration',
-      ruleVersion: 1,
-      subject: '',
-      kind: 'clinical',
-      severity: 'high',
-      reason: 'NEWS2 7',
-      band: 'high',
-      news2Total: 7,
-      partial: false,
-      triggeringParameters: [],
-      lastObservationAt: T0,
-      at: T0,
-    }),
-    ...over,
-  };
-}
+const alert = (over: Partial<AlertRecord> = {}) =>
+  alertRecord({ severity: 'high', band: 'high', news2Total: 7, reason: 'NEWS2 7', ...over }, T0);
 
 describe('timers: escalation and re-prompting', () => {
   it('escalates an unacknowledged alert once its severity limit has passed since it asked for attention', () => {
