@@ -14,7 +14,7 @@ import {
   DEFAULT_ALERTING_POLICY,
   toAlertSummary,
 } from '@vigil/alerting';
-import { AlertsRepository, SqlDatabase, UsersRepository } from '@vigil/storage';
+import { AlertsRepository, OutboxRepository, SqlDatabase, UsersRepository } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { API_STREAM } from '../api.options';
 import { AccessService } from '../auth/access.service';
@@ -41,6 +41,7 @@ export class AlertsService {
   constructor(
     private readonly db: SqlDatabase,
     private readonly alerts: AlertsRepository,
+    private readonly outbox: OutboxRepository,
     private readonly users: UsersRepository,
     private readonly reads: ConsoleReadsRepository,
     private readonly access: AccessService,
@@ -137,14 +138,15 @@ export class AlertsService {
   }
 
   /**
-   * Load (locked) → decide with `@vigil/alerting` → save the change and its audit row in the same
-   * transaction (HZ-15) → publish after the commit.
+   * Load (locked) → decide with `@vigil/alerting` → save the change, its audit row (HZ-15) and its event
+   * (the outbox) in one transaction → publish after the commit.
    */
   private async act(p: Principal, id: string, input: AlertActionInput): Promise<AlertView> {
     const found = await this.access.requireAlert(p, id);
     let event: AlertEvent;
+    let outboxIds: string[];
     try {
-      event = await this.db.transaction(async (tx) => {
+      ({ event, outboxIds } = await this.db.transaction(async (tx) => {
         const before = await this.alerts.lockById(tx, id);
         if (!before) throw ApiError.notFound('alert');
         const change = applyAlertAction(
@@ -156,26 +158,31 @@ export class AlertsService {
         );
         await this.alerts.save(tx, [change.record]);
         await this.alerts.audit(tx, [change.audit]);
-        return change.event;
-      });
+        return {
+          event: change.event,
+          outboxIds: await this.outbox.add(tx, [change.event], change.record.updatedAt),
+        };
+      }));
       this.metrics.alertActions.inc({ action: input.action, outcome: 'done' });
     } catch (error) {
       this.metrics.alertActions.inc({ action: input.action, outcome: 'refused' });
       throw error;
     }
-    await this.publish(event);
+    await this.publish(event, outboxIds);
     return { ...event.alert, patient: found.patient, wardName: found.wardName };
   }
 
   /**
-   * The transition has committed: the database is the record. A failed publish only delays the socket
-   * notification (consoles also refetch on reconnect), so it is logged, not returned as a failure.
+   * The transition has committed: the database is the record, and its event waits in the outbox. A failed
+   * publish only delays the socket notification — the scorer's outbox relay sends it — so it is logged,
+   * not returned as a failure.
    */
-  private async publish(event: AlertEvent): Promise<void> {
+  private async publish(event: AlertEvent, outboxIds: readonly string[]): Promise<void> {
     try {
       await this.stream.publish(streamTopics.alerts, [{ key: event.alert.patientId, value: event }]);
+      await this.outbox.markPublished(this.db, outboxIds, new Date());
     } catch (error) {
-      this.logger.error(`could not publish ${event.type}: ${(error as Error).name}`);
+      this.logger.error(`could not publish ${event.type} (the outbox relay will): ${(error as Error).name}`);
     }
   }
 }
