@@ -1,31 +1,12 @@
 import { allowedActions, applyAlertAction, type Actor } from './actions';
-import { type AlertRecord, newAlertRecord } from './alert-record';
+import type { AlertRecord } from './alert-record';
+import { alertRecord } from './rules/test-context';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const nurse: Actor = { userId: 'nurse-1', role: 'nurse' };
 
-function alert(over: Partial<AlertRecord> = {}): AlertRecord {
-  return {
-    ...newAlertRecord({
-      patientId: 'p',
-      wardId: 'w',
-      ruleId: 'deterioration',
-      ruleVersion: 1,
-      subject: '',
-      kind: 'clinical',
-      severity: 'medium',
-      reason: 'NEWS2 5',
-      band: 'medium',
-      news2Total: 5,
-      partial: false,
-      triggeringParameters: [],
-      lastObservationAt: NOW,
-      at: NOW,
-    }),
-    ...over,
-  };
-}
+const alert = (over: Partial<AlertRecord> = {}) => alertRecord(over, NOW);
 
 describe('people acting on alerts', () => {
   it('acknowledge assigns to the nurse and records who and when (audit)', () => {
@@ -46,20 +27,23 @@ describe('people acting on alerts', () => {
     expect(event.type).toBe('alert.acknowledged');
   });
 
-  it.each(['critical', 'high'] as const)('R3 a %s alert (falls, NEWS2 ≥ 7) cannot be snoozed', (severity) => {
-    expect(() =>
-      applyAlertAction(
-        alert({ severity }),
-        { action: 'snooze', minutes: 5 },
-        nurse,
-        NOW,
-        DEFAULT_ALERTING_POLICY,
-      ),
-    ).toThrow(/cannot be snoozed/);
-    expect(allowedActions(alert({ severity }), 'nurse', DEFAULT_ALERTING_POLICY)).not.toContain('snooze');
-  });
+  it.each(['critical', 'high'] as const)(
+    'HZ-18 R3 a %s alert (falls, NEWS2 ≥ 7) cannot be snoozed',
+    (severity) => {
+      expect(() =>
+        applyAlertAction(
+          alert({ severity }),
+          { action: 'snooze', minutes: 5 },
+          nurse,
+          NOW,
+          DEFAULT_ALERTING_POLICY,
+        ),
+      ).toThrow(/cannot be snoozed/);
+      expect(allowedActions(alert({ severity }), 'nurse', DEFAULT_ALERTING_POLICY)).not.toContain('snooze');
+    },
+  );
 
-  it('R3 snooze length is bounded per severity', () => {
+  it('HZ-18 R3 snooze length is bounded per severity', () => {
     const max = DEFAULT_ALERTING_POLICY.maxSnoozeMinutes.medium as number;
     expect(() =>
       applyAlertAction(alert(), { action: 'snooze', minutes: max + 1 }, nurse, NOW, DEFAULT_ALERTING_POLICY),

@@ -3,7 +3,7 @@ import type { AlertRecord } from './alert-record';
 import type { ClinicalState } from './clinical-state';
 import { decideReadings, devicesSeen, retrospectiveIds } from './decide';
 import { DEFAULT_ALERTING_POLICY } from './policy';
-import { patient, reading, readingsOf } from './rules/test-context';
+import { COMPLETE, patient, reading, readingsOf } from './rules/test-context';
 
 const P = patient();
 const patients = new Map([[P.patientId, P]]);
@@ -30,22 +30,10 @@ function decide(
 }
 
 /** NEWS2 0 at 06:00 on a complete set. */
-const baseline = () =>
-  readingsOf(
-    {
-      respiratoryRate: 16,
-      spo2: 97,
-      onOxygen: false,
-      systolicBp: 125,
-      pulse: 72,
-      consciousness: 'A',
-      temperatureC: 37,
-    },
-    T('06:00'),
-  );
+const baseline = () => readingsOf(COMPLETE, T('06:00'));
 
 describe('decideReadings (event time)', () => {
-  it('R1 a late cuff reading from a second device re-evaluates the current state and opens an alert', () => {
+  it('HZ-16 R1 a late cuff reading from a second device re-evaluates the current state and opens an alert', () => {
     const first = decide(baseline(), { now: T('06:01') });
     // 07:00: SpO2 95 (1), HR 95 (1), RR 21 (2) → NEWS2 4 with the 06:00 values.
     const at7 = [
@@ -72,7 +60,7 @@ describe('decideReadings (event time)', () => {
     ).toEqual([['alert.opened', 'deterioration', 'medium', 6]]);
   });
 
-  it('R1 R11 a reading older than the newest of its parameter is retrospective and changes nothing current', () => {
+  it('HZ-07 R1 R11 a reading older than the newest of its parameter is retrospective and changes nothing current', () => {
     const first = decide(baseline(), { now: T('06:01') });
     const old = reading('heartRate', 140, null, { measuredAt: T('05:00').toISOString() });
     expect([...retrospectiveIds(first.states, [old])]).toEqual([old.id]);
@@ -83,7 +71,7 @@ describe('decideReadings (event time)', () => {
     expect(after.lateScoreTimes).toEqual([{ patientId: P.patientId, at: T('05:00') }]);
   });
 
-  it('R11 retrospective is judged against the state however old its newest value is, not a 48-hour window', () => {
+  it('HZ-07 R11 retrospective is judged against the state however old its newest value is, not a 48-hour window', () => {
     const weekOld = readingsOf({ pulse: 72 }, new Date('2026-11-18T06:00:00Z'));
     const state = decide(weekOld, { now: T('06:00') }).states;
     const older = reading('heartRate', 150, null, { measuredAt: '2026-11-17T06:00:00Z' });
@@ -91,7 +79,7 @@ describe('decideReadings (event time)', () => {
     expect(decide([older], { states: state }).alerts.events).toEqual([]);
   });
 
-  it('R8 an implausible but possible reading opens a high-priority check-patient-and-device alert', () => {
+  it('HZ-23 R8 an implausible but possible reading opens a high-priority check-patient-and-device alert', () => {
     const d = decide([reading('spo2', 45, { implausible: true })]);
     const implausible = d.alerts.events.filter((e) => e.alert.ruleId === 'implausible-reading');
     expect(implausible.map((e) => [e.type, e.alert.severity, e.alert.kind])).toEqual([
@@ -100,7 +88,7 @@ describe('decideReadings (event time)', () => {
     expect(implausible[0].alert.reason).toMatch(/Implausible reading — check patient and device: SpO2 45/);
   });
 
-  it('R4 device liveness uses receipt time, never the device clock', () => {
+  it('HZ-20 R4 device liveness uses receipt time, never the device clock', () => {
     const status: DeviceStatusEvent = {
       type: 'device-status',
       deviceId: 'ox-1',
@@ -122,7 +110,7 @@ describe('decideReadings (event time)', () => {
     ]);
   });
 
-  it('arrival order within a batch does not change the final state or score', () => {
+  it('HZ-07 arrival order within a batch does not change the final state or score', () => {
     const all = [...baseline(), reading('heartRate', 120, null, { measuredAt: T('06:30').toISOString() })];
     const a = decide(all);
     const b = decide([...all].reverse());

@@ -1,8 +1,8 @@
-import { type AlertRecord, newAlertRecord } from './alert-record';
+import type { AlertRecord } from './alert-record';
 import { EpisodeBook } from './episodes';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 import { evaluateFall } from './rules/fall.rule';
-import { ctx, patient, reading } from './rules/test-context';
+import { alertRecord, ctx, patient, reading } from './rules/test-context';
 import type { ActiveFinding } from './rules/rule';
 
 const P = patient();
@@ -22,14 +22,14 @@ function openFall(over: Partial<AlertRecord> = {}): AlertRecord {
 }
 
 describe('EpisodeBook: the alert state machine for rule findings', () => {
-  it('R6 a fall reaches the CCC the moment it opens, still unacknowledged', () => {
+  it('HZ-22 R6 a fall reaches the CCC the moment it opens, still unacknowledged', () => {
     const fall = openFall();
     expect(fall).toMatchObject({ state: 'open', severity: 'critical', escalationDestination: 'ccc' });
     expect(fall.escalatedAt).toEqual(NOW);
   });
 
   it.each(['acknowledged', 'escalated'] as const)(
-    'R2 a second fall while the fall alert is %s reopens it unacknowledged and restarts escalation',
+    'HZ-17 R2 a second fall while the fall alert is %s reopens it unacknowledged and restarts escalation',
     (state) => {
       const existing = openFall({ state, acknowledgedAt: later(1), acknowledgedBy: 'n1' });
       const book = new EpisodeBook([existing], DEFAULT_ALERTING_POLICY, later(20));
@@ -43,7 +43,7 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
     },
   );
 
-  it('R2 R3 a fall while the fall alert is snoozed breaks the snooze and reopens it', () => {
+  it('HZ-17 HZ-18 R2 R3 a fall while the fall alert is snoozed breaks the snooze and reopens it', () => {
     const existing = openFall({
       state: 'acknowledged',
       snoozedUntil: later(60),
@@ -58,22 +58,7 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
   });
 
   it('HZ-09 a finding of the same severity updates the episode quietly; a person-owned episode never closes itself', () => {
-    const med = newAlertRecord({
-      patientId: P.patientId,
-      wardId: P.wardId,
-      ruleId: 'deterioration',
-      ruleVersion: 1,
-      subject: '',
-      kind: 'clinical',
-      severity: 'medium',
-      reason: 'NEWS2 5',
-      band: 'medium',
-      news2Total: 5,
-      partial: false,
-      triggeringParameters: [],
-      lastObservationAt: NOW,
-      at: NOW,
-    });
+    const med = alertRecord({}, NOW);
     const acked: AlertRecord = { ...med, state: 'acknowledged' };
     const book = new EpisodeBook(
       [acked],

@@ -170,6 +170,10 @@ export class EpisodeBook {
       clearReadings: 0,
       updatedAt: this.now,
     };
+    // An expired snooze is history (its audit row stays): the episode no longer carries it.
+    if (e.snoozedUntil !== null && !isSnoozed(e, this.now)) {
+      next = { ...next, snoozedUntil: null, snoozedBy: null, snoozeSeverity: null };
+    }
     // R3: a snooze never hides a worsening or a new event.
     if (needsAttention && isSnoozed(e, this.now)) {
       next = { ...next, snoozedUntil: null, snoozedBy: null, snoozeSeverity: null };

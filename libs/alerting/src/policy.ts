@@ -56,8 +56,6 @@ export interface AlertingPolicy {
   battery: { lowPercent: number; okPercent: number };
   /** The pipeline counts as stalled when the newest heartbeat is older than this (HZ-01). */
   pipelineStallSeconds: number;
-  /** R12: a device clock further than this from receipt is corrected and flagged. */
-  clockSkewToleranceMinutes: number;
 }
 
 export const DEFAULT_ALERTING_POLICY: AlertingPolicy = {
@@ -77,7 +75,6 @@ export const DEFAULT_ALERTING_POLICY: AlertingPolicy = {
   deviceOfflineMinutes: 60,
   battery: { lowPercent: 20, okPercent: 30 },
   pipelineStallSeconds: 120,
-  clockSkewToleranceMinutes: 5,
 };
 
 /** Overrides of some values (configuration, tests); nested maps may be given in part. */

@@ -1,31 +1,13 @@
-import { type AlertRecord, newAlertRecord } from './alert-record';
+import type { AlertRecord } from './alert-record';
+import { alertRecord } from './rules/test-context';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 import { decideTimers } from './timers';
 
 const T0 = new Date('2026-11-25T10:00:00Z');
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
 
-function alert(over: Partial<AlertRecord> = {}): AlertRecord {
-  return {
-    ...newAlertRecord({
-      patientId: 'p',
-      wardId: 'w',
-      ruleId: 'deterioration',
-      ruleVersion: 1,
-      subject: '',
-      kind: 'clinical',
-      severity: 'high',
-      reason: 'NEWS2 7',
-      band: 'high',
-      news2Total: 7,
-      partial: false,
-      triggeringParameters: [],
-      lastObservationAt: T0,
-      at: T0,
-    }),
-    ...over,
-  };
-}
+const alert = (over: Partial<AlertRecord> = {}) =>
+  alertRecord({ severity: 'high', band: 'high', news2Total: 7, reason: 'NEWS2 7', ...over }, T0);
 
 describe('timers: escalation and re-prompting', () => {
   it('escalates an unacknowledged alert once its severity limit has passed since it asked for attention', () => {
@@ -36,7 +18,7 @@ describe('timers: escalation and re-prompting', () => {
     expect(events.map((e) => e.type)).toEqual(['alert.escalated']);
   });
 
-  it('R13 overdue-reading and technical alerts escalate when left unacknowledged', () => {
+  it('HZ-21 R13 overdue-reading and technical alerts escalate when left unacknowledged', () => {
     const overdue = alert({ ruleId: 'overdue-reading', severity: 'low', band: null, news2Total: null });
     const offline = alert({
       ruleId: 'device-offline',
@@ -53,7 +35,7 @@ describe('timers: escalation and re-prompting', () => {
     ).toEqual(['escalated']);
   });
 
-  it('R5 an acknowledged alert whose cause persists re-prompts (high 30 min, medium 60 min) and then re-escalates', () => {
+  it('HZ-21 R5 an acknowledged alert whose cause persists re-prompts (high 30 min, medium 60 min) and then re-escalates', () => {
     const acked = alert({ state: 'acknowledged', acknowledgedAt: at(5), acknowledgedBy: 'n1' });
     expect(decideTimers([acked], at(34), DEFAULT_ALERTING_POLICY).save).toEqual([]);
     const { save, audits, events } = decideTimers([acked], at(35), DEFAULT_ALERTING_POLICY);
@@ -71,12 +53,12 @@ describe('timers: escalation and re-prompting', () => {
     ]);
   });
 
-  it('R5 an acknowledged alert whose cause has cleared does not re-prompt', () => {
+  it('HZ-21 R5 an acknowledged alert whose cause has cleared does not re-prompt', () => {
     const cleared = alert({ state: 'acknowledged', acknowledgedAt: at(0), conditionActive: false });
     expect(decideTimers([cleared], at(300), DEFAULT_ALERTING_POLICY).save).toEqual([]);
   });
 
-  it('R3 a snooze pauses escalation of what was snoozed, until it ends', () => {
+  it('HZ-18 R3 a snooze pauses escalation of what was snoozed, until it ends', () => {
     const snoozed = alert({ severity: 'medium', snoozedUntil: at(40), snoozeSeverity: 'medium' });
     expect(decideTimers([snoozed], at(35), DEFAULT_ALERTING_POLICY).save).toEqual([]);
     expect(decideTimers([snoozed], at(41), DEFAULT_ALERTING_POLICY).save.map((a) => a.state)).toEqual([

@@ -12,6 +12,12 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_MEASUREMENTS_PER_MESSAGE = 500;
 /** A `measuredAt` further than this in the future is rejected (SPEC §3). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+/**
+ * R12: a device clock further than this from the platform's (its `sentAt` against receipt) is not trusted
+ * alone: the offset is recorded, each `measuredAt` is corrected by it, and the reading is flagged, so a
+ * wrong clock can neither attribute a reading to another patient nor make it look current or old.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 
 const isoInstant = z.iso.datetime({ offset: true });
 

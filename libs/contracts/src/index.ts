@@ -21,6 +21,7 @@ export {
   MAX_PAYLOAD_BYTES,
   MAX_MEASUREMENTS_PER_MESSAGE,
   MAX_FUTURE_SKEW_MS,
+  CLOCK_SKEW_TOLERANCE_MS,
   deviceIdSchema,
   readingsEnvelopeSchema,
   measurementSchema,

@@ -1,6 +1,7 @@
 export {
   ScorerService,
   DEFAULT_SCORER_CONFIG,
+  OUTBOX_GRACE_MS,
   type ScorerConfig,
   type ScorerServiceOptions,
   type AlertsPublisher,

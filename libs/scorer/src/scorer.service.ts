@@ -27,6 +27,7 @@ import {
   AlertsRepository,
   type LatestValue,
   ObservationsRepository,
+  OutboxRepository,
   type PatientScoringContext,
   ScoresRepository,
   type ScoreToStore,
@@ -51,6 +52,9 @@ export interface ScorerServiceOptions {
 
 const MINUTE = 60_000;
 
+/** How long an event may sit unpublished in the outbox before the relay sends it. */
+export const OUTBOX_GRACE_MS = 10_000;
+
 /** What one batch's transaction read. */
 interface Loaded {
   patients: Map<string, PatientScoringContext>;
@@ -71,9 +75,12 @@ export class ScorerService {
   private readonly scores = new ScoresRepository();
   private readonly alerts = new AlertsRepository();
   private readonly context = new ScoringContextRepository();
+  private readonly outbox = new OutboxRepository();
   /** Each patient's state in event time; loaded from the database when a patient is first seen. */
   private readonly state = new Map<string, ClinicalState>();
   private pipelineHealthy: boolean | null = null;
+  /** A publish failed since the last relay: events wait in the outbox. */
+  private outboxBacklog = false;
   private partitionsCheckedAt = 0;
 
   constructor(
@@ -92,7 +99,7 @@ export class ScorerService {
   async handleBatch(events: readonly VitalsStreamEvent[]): Promise<AlertsStreamEvent[]> {
     const now = this.clock();
     const batch = splitBatch(events);
-    const { decision, published } = await this.db.transaction(async (tx) => {
+    const { decision, published, outboxIds } = await this.db.transaction(async (tx) => {
       const loaded = await this.load(tx, batch);
       const late = retrospectiveIds(loaded.states, batch.observations);
       const inserted = await this.observations.insertMany(
@@ -107,13 +114,53 @@ export class ScorerService {
         statuses: batch.statuses,
       });
       const published = await this.save(tx, batch, loaded, decision, now);
-      return { decision, published };
+      return { decision, published, outboxIds: await this.outbox.add(tx, published, now) };
     });
     // Committed: only now does the in-memory state move on (a rolled-back batch leaves it as it was).
     for (const [patientId, s] of decision.states) this.state.set(patientId, s);
     if (batch.heartbeats.length > 0) this.pipelineHealthy = true;
-    if (published.length > 0) await this.publish(published);
+    await this.publishCommitted(published, outboxIds);
     return published;
+  }
+
+  /**
+   * The batch is durable and its events are in the outbox: a failed publish is the relay's to retry
+   * (`relayOutbox`), never a reason to redeliver the batch (which would find nothing new to say).
+   */
+  private async publishCommitted(
+    events: readonly AlertsStreamEvent[],
+    outboxIds: readonly string[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.publish(events);
+      await this.outbox.markPublished(this.db, outboxIds, this.clock());
+    } catch {
+      this.outboxBacklog = true;
+    }
+  }
+
+  /**
+   * Publishes outbox events left unpublished for longer than {@link OUTBOX_GRACE_MS} — those of a scorer
+   * that died after its commit, or whose publish failed — and marks them, in one transaction with the rows
+   * locked (`SKIP LOCKED`): at least once, never lost. Returns how many it sent.
+   */
+  async relayOutbox(): Promise<number> {
+    const now = this.clock();
+    const sent = await this.db.transaction(async (tx) => {
+      const entries = await this.outbox.lockUnpublished(tx, new Date(now.getTime() - OUTBOX_GRACE_MS));
+      if (entries.length === 0) return 0;
+      await this.publish(entries.map((e) => e.event));
+      await this.outbox.markPublished(
+        tx,
+        entries.map((e) => e.id),
+        now,
+      );
+      return entries.length;
+    });
+    this.outboxBacklog = false;
+    await this.outbox.purgePublished(this.db, new Date(now.getTime() - 24 * 60 * MINUTE));
+    return sent;
   }
 
   private async load(tx: SqlClient, batch: VitalsBatch): Promise<Loaded> {
@@ -182,24 +229,40 @@ export class ScorerService {
   async runTimers(): Promise<AlertsStreamEvent[]> {
     const now = this.clock();
     const lastBeat = await this.context.lastPipelineHeartbeat(this.db);
-    const events: AlertsStreamEvent[] = await this.db.transaction(async (tx) => {
+    // Each timer's events go to the outbox in the transaction that made them (never lost to a crash).
+    const withOutbox = async (decide: (tx: SqlClient) => Promise<AlertsStreamEvent[]>) =>
+      this.db.transaction(async (tx) => {
+        const made = await decide(tx);
+        return { made, ids: await this.outbox.add(tx, made, now) };
+      });
+    const escalations = await withOutbox(async (tx) => {
       const due = await this.alerts.lockTimerCandidates(tx, now, earliestTimerMinutes(this.config));
       const timers = decideTimers(due, now, this.config);
       await this.saveAlerts(tx, timers);
       return timers.events;
     });
-    events.push(...(await this.db.transaction((tx) => this.scheduleAndDevices(tx, now, lastBeat))));
+    const scheduled = await withOutbox((tx) => this.scheduleAndDevices(tx, now, lastBeat));
+    const events = [...escalations.made, ...scheduled.made];
+    await this.publishCommitted(events, [...escalations.ids, ...scheduled.ids]);
     const healthy =
       lastBeat !== null && now.getTime() - lastBeat.getTime() <= this.config.pipelineStallSeconds * 1000;
-    if (lastBeat !== null && healthy !== this.pipelineHealthy)
-      events.push(this.pipelineEvent(healthy, lastBeat));
+    if (lastBeat !== null && healthy !== this.pipelineHealthy) {
+      const status = this.pipelineEvent(healthy, lastBeat);
+      await this.publish([status]);
+      events.push(status);
+    }
     if (lastBeat !== null) this.pipelineHealthy = healthy;
     if (now.getTime() - this.partitionsCheckedAt > 24 * 60 * MINUTE) {
       await this.observations.ensurePartitions(this.db, now);
       this.partitionsCheckedAt = now.getTime();
     }
-    if (events.length > 0) await this.publish(events);
+    await this.relayOutbox();
     return events;
+  }
+
+  /** Whether events are waiting in the outbox after a failed publish (for health and metrics). */
+  hasOutboxBacklog(): boolean {
+    return this.outboxBacklog;
   }
 
   private async scheduleAndDevices(

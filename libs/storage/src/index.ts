@@ -43,6 +43,7 @@ export {
 export { ScoresRepository, type ScoreToStore, type StoredScore } from './timeseries/scores.repository';
 export { alertFromRow, ALERT_COLUMNS } from './alerts/alert-record';
 export { AlertsRepository } from './alerts/alerts.repository';
+export { OutboxRepository, type OutboxEntry } from './alerts/outbox.repository';
 export {
   ScoringContextRepository,
   type PatientScoringContext,

@@ -171,7 +171,7 @@ describe('npm start (dist/apps/vigil/src/main.js)', () => {
       // the queue shows it without a reload (socket notification → refetch).
       const deteriorating = page
         .locator('tbody tr')
-        .filter({ hasText: /NEWS2 \d+ \((medium|high) band\)/ })
+        .filter({ hasText: /NEWS2 (at least )?\d+ \((medium|high) band\)/ })
         .first();
       await deteriorating.waitFor({ timeout: 120_000 });
       // The ward fills: more of the fleet's scenarios (a fall, other deteriorating patients) arrive live.

@@ -102,11 +102,17 @@ export class FaultDatabase {
   }
 
   async storedRows(deviceIds: string[]): Promise<StoredRow[]> {
-    const rows = await this.query<{ device_id: string; seq: string; parameter: string }>(
-      `SELECT device_id, seq, parameter FROM observations WHERE device_id = ANY($1)`,
+    const rows = await this.query<{ device_id: string; seq: string; parameter: string; corrected: boolean }>(
+      `SELECT device_id, seq, parameter, coalesce((detail ->> 'clockCorrected')::boolean, false) AS corrected
+       FROM observations WHERE device_id = ANY($1)`,
       [deviceIds],
     );
-    return rows.map((r) => ({ deviceId: r.device_id, seq: Number(r.seq), parameter: r.parameter }));
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      seq: Number(r.seq),
+      parameter: r.parameter,
+      clockCorrected: r.corrected === true,
+    }));
   }
 
   async storedMessageCount(deviceIds: string[]): Promise<number> {

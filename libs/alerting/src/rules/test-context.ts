@@ -1,5 +1,6 @@
 import type { News2Input } from '@vigil/clinical';
 import type { CanonicalObservation, Parameter } from '@vigil/contracts';
+import { type AlertRecord, newAlertRecord } from '../alert-record';
 import { type ClinicalState, currentScore, EMPTY_STATE, heldValueOf } from '../clinical-state';
 import type { PatientContext } from '../patient-context';
 import type { ReadingContext } from './rule';
@@ -117,3 +118,26 @@ export const COMPLETE: Omit<News2Input, 'spo2Scale'> = {
   consciousness: 'A',
   temperatureC: 37,
 };
+
+/** A stored episode for the state-machine tests: a medium clinical alert opened at {@link AT}. */
+export function alertRecord(over: Partial<AlertRecord> = {}, at: Date = AT): AlertRecord {
+  return {
+    ...newAlertRecord({
+      patientId: patient().patientId,
+      wardId: patient().wardId,
+      ruleId: 'deterioration',
+      ruleVersion: 1,
+      subject: '',
+      kind: 'clinical',
+      severity: 'medium',
+      reason: 'NEWS2 5',
+      band: 'medium',
+      news2Total: 5,
+      partial: false,
+      triggeringParameters: [],
+      lastObservationAt: at,
+      at,
+    }),
+    ...over,
+  };
+}

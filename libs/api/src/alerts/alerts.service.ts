@@ -16,7 +16,13 @@ import {
   dischargeBlockers,
   toAlertSummary,
 } from '@vigil/alerting';
-import { AlertsRepository, type SqlClient, SqlDatabase, UsersRepository } from '@vigil/storage';
+import {
+  AlertsRepository,
+  OutboxRepository,
+  type SqlClient,
+  SqlDatabase,
+  UsersRepository,
+} from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { API_STREAM } from '../api.options';
 import { AccessService } from '../auth/access.service';
@@ -29,6 +35,12 @@ const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'reso
 
 export function toAlertView(a: AlertWithContext): AlertView {
   return { ...toAlertSummary(a.alert), patient: a.patient, wardName: a.wardName };
+}
+
+/** A discharge's hand-over: the events of the alerts it resolved and their outbox rows. */
+export interface HandedOver {
+  events: AlertEvent[];
+  outboxIds: string[];
 }
 
 function describeBlocker(a: AlertRecord): string {
@@ -47,6 +59,7 @@ export class AlertsService {
   constructor(
     private readonly db: SqlDatabase,
     private readonly alerts: AlertsRepository,
+    private readonly outbox: OutboxRepository,
     private readonly users: UsersRepository,
     private readonly reads: ConsoleReadsRepository,
     private readonly access: AccessService,
@@ -145,7 +158,8 @@ export class AlertsService {
   /**
    * R14, inside the discharge's transaction: the patient's unresolved alerts, locked. Without a handover
    * note any of them refuses the discharge (409 naming each); with one, each is resolved by the person
-   * discharging, audited in the same transaction. Returns the events to publish once it commits.
+   * discharging, with its audit row and its event (the outbox) in the same transaction. Pass the result
+   * to `announceHandover` once it commits.
    */
   async handOverForDischarge(
     tx: SqlClient,
@@ -153,11 +167,11 @@ export class AlertsService {
     patientId: string,
     handoverNote: string | undefined,
     at: Date,
-  ): Promise<AlertEvent[]> {
+  ): Promise<HandedOver> {
     const unresolved = await this.alerts.lockUnresolvedOfPatient(tx, patientId);
     const blocking = new Set(dischargeBlockers(unresolved));
     const blockers = unresolved.filter((a) => blocking.has(a.id));
-    if (blockers.length === 0) return [];
+    if (blockers.length === 0) return { events: [], outboxIds: [] };
     if (handoverNote === undefined) {
       const count = blockers.length === 1 ? '1 alert is' : `${blockers.length} alerts are`;
       throw ApiError.conflict(
@@ -182,32 +196,38 @@ export class AlertsService {
       tx,
       changes.map((c) => c.audit),
     );
-    this.metrics.alertActions.inc({ action: 'resolve', outcome: 'done' }, changes.length);
-    return changes.map((c) => c.event);
+    const events = changes.map((c) => c.event);
+    return { events, outboxIds: await this.outbox.add(tx, events, at) };
   }
 
-  /** Publishes the events of a transaction that has committed; a failure is logged (see `publish`). */
-  async publishAll(events: readonly AlertEvent[]): Promise<void> {
+  /** After the discharge committed: counts and publishes the hand-over (the outbox relay covers a failure). */
+  async announceHandover(handedOver: HandedOver): Promise<void> {
+    const { events, outboxIds } = handedOver;
     if (events.length === 0) return;
+    this.metrics.alertActions.inc({ action: 'resolve', outcome: 'done' }, events.length);
     try {
       await this.stream.publish(
         streamTopics.alerts,
         events.map((event) => ({ key: event.alert.patientId, value: event })),
       );
+      await this.outbox.markPublished(this.db, outboxIds, new Date());
     } catch (error) {
-      this.logger.error(`could not publish ${events.length} alert events: ${(error as Error).name}`);
+      this.logger.error(
+        `could not publish ${events.length} alert events (the outbox relay will): ${(error as Error).name}`,
+      );
     }
   }
 
   /**
-   * Load (locked) → decide with `@vigil/alerting` → save the change and its audit row in the same
-   * transaction (HZ-15) → publish after the commit.
+   * Load (locked) → decide with `@vigil/alerting` → save the change, its audit row (HZ-15) and its event
+   * (the outbox) in one transaction → publish after the commit.
    */
   private async act(p: Principal, id: string, input: AlertActionInput): Promise<AlertView> {
     const found = await this.access.requireAlert(p, id);
     let event: AlertEvent;
+    let outboxIds: string[];
     try {
-      event = await this.db.transaction(async (tx) => {
+      ({ event, outboxIds } = await this.db.transaction(async (tx) => {
         const before = await this.alerts.lockById(tx, id);
         if (!before) throw ApiError.notFound('alert');
         const change = applyAlertAction(
@@ -219,26 +239,31 @@ export class AlertsService {
         );
         await this.alerts.save(tx, [change.record]);
         await this.alerts.audit(tx, [change.audit]);
-        return change.event;
-      });
+        return {
+          event: change.event,
+          outboxIds: await this.outbox.add(tx, [change.event], change.record.updatedAt),
+        };
+      }));
       this.metrics.alertActions.inc({ action: input.action, outcome: 'done' });
     } catch (error) {
       this.metrics.alertActions.inc({ action: input.action, outcome: 'refused' });
       throw error;
     }
-    await this.publish(event);
+    await this.publish(event, outboxIds);
     return { ...event.alert, patient: found.patient, wardName: found.wardName };
   }
 
   /**
-   * The transition has committed: the database is the record. A failed publish only delays the socket
-   * notification (consoles also refetch on reconnect), so it is logged, not returned as a failure.
+   * The transition has committed: the database is the record, and its event waits in the outbox. A failed
+   * publish only delays the socket notification — the scorer's outbox relay sends it — so it is logged,
+   * not returned as a failure.
    */
-  private async publish(event: AlertEvent): Promise<void> {
+  private async publish(event: AlertEvent, outboxIds: readonly string[]): Promise<void> {
     try {
       await this.stream.publish(streamTopics.alerts, [{ key: event.alert.patientId, value: event }]);
+      await this.outbox.markPublished(this.db, outboxIds, new Date());
     } catch (error) {
-      this.logger.error(`could not publish ${event.type}: ${(error as Error).name}`);
+      this.logger.error(`could not publish ${event.type} (the outbox relay will): ${(error as Error).name}`);
     }
   }
 }

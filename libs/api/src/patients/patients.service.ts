@@ -129,15 +129,15 @@ export class PatientsService {
     const patient = await this.access.requirePatient(p, id, 'write');
     if (patient.dischargedAt) throw ApiError.conflict('patient is already discharged');
     const at = new Date();
-    const events = await this.db.transaction(async (tx) => {
+    const handedOver = await this.db.transaction(async (tx) => {
       if (!(await this.patients.lockAdmitted(tx, id))) {
         throw ApiError.conflict('patient is already discharged');
       }
-      const handedOver = await this.alerts.handOverForDischarge(tx, p, id, handoverNote, at);
+      const handover = await this.alerts.handOverForDischarge(tx, p, id, handoverNote, at);
       await this.patients.dischargeIn(tx, id, at, p.userId);
-      return handedOver;
+      return handover;
     });
-    await this.alerts.publishAll(events);
+    await this.alerts.announceHandover(handedOver);
   }
 
   /** R9: clinicians only (the controller), with a reason; audited with the change. */

@@ -16,6 +16,43 @@ describe('alert flow over REST', () => {
     await h?.close();
   });
 
+  it('HZ-04 an action writes its event to the outbox in its own transaction; a failed publish leaves it for the relay', async () => {
+    const alert = await h.openAlert(h.patientA, h.wardA);
+    const outbox = () =>
+      h.db.query<{ type: string; published: boolean }>(
+        `SELECT event ->> 'type' AS type, published_at IS NOT NULL AS published FROM alert_outbox
+         WHERE event -> 'alert' ->> 'id' = $1 ORDER BY id`,
+        [alert.id],
+      );
+    await request(h.url)
+      .post(`/api/alerts/${alert.id}/acknowledge`)
+      .set('Cookie', nurse)
+      .send({})
+      .expect(200);
+    expect(await outbox()).toEqual([{ type: 'alert.acknowledged', published: true }]);
+    // The stream refuses the next publish: the action still succeeds, and its event waits in the outbox.
+    const publish = h.stream.publish.bind(h.stream);
+    h.stream.publish = () => Promise.reject(new Error('stream down'));
+    try {
+      await request(h.url)
+        .post(`/api/alerts/${alert.id}/assign`)
+        .set('Cookie', nurse)
+        .send({ userId: h.users.nurseA.id })
+        .expect(200);
+    } finally {
+      h.stream.publish = publish;
+    }
+    expect(await outbox()).toEqual([
+      { type: 'alert.acknowledged', published: true },
+      { type: 'alert.assigned', published: false },
+    ]);
+    await request(h.url)
+      .post(`/api/alerts/${alert.id}/resolve`)
+      .set('Cookie', nurse)
+      .send({ note: 'test done' })
+      .expect(200);
+  });
+
   it('acknowledge → escalate → CCC queue → assign → resolve (note required)', async () => {
     const alert = await h.openAlert(h.patientA, h.wardA);
 

@@ -34,7 +34,6 @@ describe('discharge with unresolved alerts (R14)', () => {
       ])
     )[0]!.discharged_at;
 
-  // Migrations and a Nest app on a shared two-core machine can take more than jest's 5 s default.
   beforeAll(async () => {
     h = await startHarness();
     patients = new PatientsRepository(h.dataSource);
@@ -48,7 +47,7 @@ describe('discharge with unresolved alerts (R14)', () => {
         for (const r of batch.records) published.push(r.value);
       },
     });
-  }, 30_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -119,6 +118,16 @@ describe('discharge with unresolved alerts (R14)', () => {
       ].sort(),
     );
     for (const e of events) expect(e.alert.resolutionNote).toBe(note);
+    // The events were written to the outbox with the change, then marked published.
+    const outbox = await h.db.query<{ type: string; published: boolean }>(
+      `SELECT event->>'type' AS type, published_at IS NOT NULL AS published FROM alert_outbox
+       WHERE event->'alert'->>'patientId' = $1`,
+      [id],
+    );
+    expect(outbox).toEqual([
+      { type: 'alert.resolved', published: true },
+      { type: 'alert.resolved', published: true },
+    ]);
   });
 
   it('R14 the handover and the discharge are one transaction: if the discharge fails, no alert is resolved', async () => {
@@ -148,6 +157,10 @@ describe('discharge with unresolved alerts (R14)', () => {
       [alert.id],
     );
     expect(Number(n)).toBe(0);
+    const outbox = await h.db.query(`SELECT id FROM alert_outbox WHERE event->'alert'->>'patientId' = $1`, [
+      id,
+    ]);
+    expect(outbox).toEqual([]);
   });
 
   it('R14 a patient whose alerts are all resolved is discharged without a note; a blank note is a 400', async () => {

@@ -28,14 +28,13 @@ describe('patient clinical settings (N1, R9)', () => {
       [patientId],
     );
 
-  // Migrations and a Nest app on a shared two-core machine can take more than jest's 5 s default.
   beforeAll(async () => {
     h = await startHarness();
     patients = new PatientsRepository(h.dataSource);
     clinician = await login(h.url, 'clinician.a');
     nurse = await login(h.url, 'nurse.a');
     admin = await login(h.url, 'admin');
-  }, 30_000);
+  });
   afterAll(async () => {
     await h?.close();
   });

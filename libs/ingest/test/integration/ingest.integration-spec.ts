@@ -92,6 +92,45 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
     expect(record?.key).toBe(devices[0].patientId);
   });
 
+  it("HZ-05 HZ-20 R12 a reissued device with a clock an hour slow never lands its new patient's readings on the previous one", async () => {
+    const previous = await fx.patients.admit({
+      nhsNumber: NHS_NUMBERS[5],
+      givenName: 'Previous',
+      familyName: 'Holder',
+      wardId: fx.wardId,
+    });
+    const next = await fx.patients.admit({
+      nhsNumber: NHS_NUMBERS[6],
+      givenName: 'Next',
+      familyName: 'Holder',
+      wardId: fx.wardId,
+    });
+    const { device, secret } = await fx.registry.provision({ kind: 'pulse-oximeter', id: 'ox-reissued' });
+    const handover = new Date(Date.now() - 20 * 60_000);
+    await fx.registry.bind({
+      deviceId: device.id,
+      patientId: previous.id,
+      from: new Date(handover.getTime() - 86_400_000),
+    });
+    await fx.registry.unbind({ deviceId: device.id, at: handover });
+    await fx.registry.bind({ deviceId: device.id, patientId: next.id, from: handover });
+    // Measured now by the platform's clock; the device's clock is an hour slow, so it says 40 minutes
+    // before the handover — when the device still belonged to the previous patient.
+    const slow = new Date(Date.now() - 60 * 60_000);
+    const c = await connectDevice(broker.url, device.id, secret);
+    open.push(c);
+    await c.publishAsync(
+      mqttTopics.readings(device.id),
+      envelope(device.id, 1, [{ type: 'spo2', value: 93, unit: '%', measuredAt: slow.toISOString() }], slow),
+      { qos: 1 },
+    );
+    const obs = stream.observations().find((o) => o.id === `${device.id}:1:0`);
+    expect(obs?.patientId).toBe(next.id);
+    expect(Date.parse(obs?.measuredAt ?? '')).toBeGreaterThan(handover.getTime());
+    expect(obs?.detail).toMatchObject({ clockCorrected: true, measuredAtAsSent: slow.toISOString() });
+    expect(Number(obs?.detail?.['clockOffsetSeconds'])).toBeLessThan(-3500);
+  });
+
   it('HZ-03 acknowledges a device publish (PUBACK) only after the stream publish resolved', async () => {
     const c = await device(1);
     let release!: () => void;

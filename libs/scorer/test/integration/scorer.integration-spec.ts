@@ -227,7 +227,7 @@ describe('scorer on the real PostgreSQL', () => {
     expect((await alerts.listForPatient(sql, p.id)).map((a) => a.state)).toEqual(['resolved', 'open']);
   });
 
-  it('HZ-10 R3 a snooze on the clinical alert does not hide a fall, and breaks when the band worsens', async () => {
+  it('HZ-10 HZ-18 R3 a snooze on the clinical alert does not hide a fall, and breaks when the band worsens', async () => {
     const p = await admit();
     // NEWS2 5 (medium), no single 3.
     const medium: Vitals = { ...NORMAL, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5 };
@@ -358,6 +358,84 @@ describe('scorer on the real PostgreSQL', () => {
       ['opened', null, 'open', null],
       ['sent-to-ccc', 'open', 'open', null],
       ['acknowledged', 'open', 'acknowledged', 'nurse-1'],
+    ]);
+  });
+
+  it('HZ-16 R1 a late cuff reading from a second device re-evaluates the stored state and opens an alert', async () => {
+    const p = await admit();
+    await batch(vitals(p.id, T0, NORMAL), T0); // NEWS2 0 at 06:00
+    // A fresh instance: the state comes from the database, not from memory.
+    scorer = new ScorerService(sql, async (events) => void published.push(...events), {
+      clock: () => new Date(now),
+    });
+    const seven = T0 + HOUR;
+    const at7 = await batch(vitals(p.id, seven, { spo2: 95, heartRate: 95, respiratoryRate: 21 }), seven);
+    expect(at7.filter((e): e is ScoreEvent => e.type === 'score.updated').map((e) => e.score.total)).toEqual([
+      4,
+    ]);
+    expect(alertEvents(at7)).toEqual([]);
+    const cuff = observation(p.id, 'systolicBp', 98, seven - 5 * MIN);
+    if (cuff.type !== 'observation') throw new Error('unreachable');
+    cuff.observation.deviceId = 'cuff-2';
+    const late = await batch([cuff], seven + MIN);
+    const [score] = late.filter((e): e is ScoreEvent => e.type === 'score.updated');
+    expect(score.score).toMatchObject({
+      total: 6,
+      band: 'medium',
+      retrospective: false,
+      scoredAt: new Date(seven).toISOString(),
+    });
+    expect(alertEvents(late).map((e) => [e.type, e.alert.ruleId, e.alert.severity])).toEqual([
+      ['alert.opened', 'deterioration', 'medium'],
+    ]);
+    const [stored] = await sql.query<{ total: number }>(
+      `SELECT total FROM news2_scores WHERE patient_id = $1 AND scored_at = $2`,
+      [p.id, new Date(seven)],
+    );
+    expect(Number(stored.total)).toBe(6);
+  });
+
+  it('HZ-17 R2 a second fall after the first was acknowledged reopens the fall alert and restarts escalation', async () => {
+    const p = await admit();
+    await batch([observation(p.id, 'fall', 1, T0)], T0);
+    const [fall] = await alerts.listForPatient(sql, p.id);
+    await act(fall.id, { action: 'acknowledge' });
+    const again = await batch([observation(p.id, 'fall', 1, T0 + 20 * MIN)], T0 + 20 * MIN);
+    expect(alertEvents(again).map((e) => [e.type, e.alert.id, e.alert.state])).toEqual([
+      ['alert.updated', fall.id, 'open'],
+    ]);
+    const [reopened] = await alerts.listForPatient(sql, p.id);
+    expect(reopened.attentionSince.getTime()).toBe(T0 + 21 * MIN);
+    // Escalation counts from the second fall: not yet at +25, escalated at +26 (critical: 5 minutes).
+    now = T0 + 25 * MIN;
+    expect(alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === fall.id)).toEqual([]);
+    now = T0 + 26 * MIN;
+    const escalated = alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === fall.id);
+    expect(escalated.map((e) => [e.type, e.alert.state])).toEqual([['alert.escalated', 'escalated']]);
+  });
+
+  it('HZ-21 R5 an acknowledged high alert whose cause persists re-prompts after 30 minutes, then re-escalates', async () => {
+    const p = await admit();
+    const high: Vitals = { ...NORMAL, respiratoryRate: 21, spo2: 93, heartRate: 112, temperature: 38.5 };
+    await batch(vitals(p.id, T0, high), T0);
+    const [alert] = await alerts.listForPatient(sql, p.id);
+    expect(alert.severity).toBe('high');
+    await act(alert.id, { action: 'acknowledge' });
+    now = T0 + 30 * MIN;
+    expect(alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === alert.id)).toEqual([]);
+    now = T0 + 31 * MIN;
+    const reprompt = alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === alert.id);
+    expect(reprompt.map((e) => [e.type, e.alert.state])).toEqual([['alert.updated', 'open']]);
+    now = T0 + 46 * MIN;
+    const escalated = alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === alert.id);
+    expect(escalated.map((e) => [e.type, e.alert.state])).toEqual([['alert.escalated', 'escalated']]);
+    const audit = await alerts.listAudit(sql, alert.id);
+    expect(audit.map((a) => a.action)).toEqual([
+      'opened',
+      'sent-to-ccc',
+      'acknowledged',
+      'reprompted',
+      'escalated-by-timer',
     ]);
   });
 

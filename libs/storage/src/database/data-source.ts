@@ -5,6 +5,7 @@ import { CreateTimeSeries1764060000000 } from '../migrations/1764060000000-creat
 import { CreateAlerts1764060001000 } from '../migrations/1764060001000-create-alerts';
 import { CreateUsersAndSessions1764070000000 } from '../migrations/1764070000000-create-users-and-sessions';
 import { AddAlertingCore1764080000000 } from '../migrations/1764080000000-add-alerting-core';
+import { AddAlertOutbox1764090000000 } from '../migrations/1764090000000-add-alert-outbox';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { PatientEntity } from '../registry/patient.entity';
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   CreateAlerts1764060001000,
   CreateUsersAndSessions1764070000000,
   AddAlertingCore1764080000000,
+  AddAlertOutbox1764090000000,
 ];
 
 export interface DatabaseOptions {
