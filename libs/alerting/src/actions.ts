@@ -60,7 +60,7 @@ export function maxSnoozeMinutes(
 
 /** The actions this person may take on this alert now (the console shows only these). */
 export function allowedActions(
-  a: AlertRecord,
+  a: Pick<AlertRecord, 'state' | 'severity'>,
   role: UserRole,
   policy: Pick<AlertingPolicy, 'maxSnoozeMinutes'>,
 ): AlertAction[] {

@@ -78,7 +78,7 @@ describe('api request schemas', () => {
     expect(alertsQuerySchema.safeParse({ state: 'open,closed' }).success).toBe(false);
   });
 
-  it('N1 R9 scale and oxygen prescription changes need a non-blank reason, named in the message', () => {
+  it('HZ-19 N1 R9 scale and oxygen prescription changes need a non-blank reason, named in the message', () => {
     const noReason = spo2ScaleRequestSchema.safeParse({ scale: 2 });
     expect(noReason.error?.issues[0]).toMatchObject({
       path: ['reason'],
@@ -98,7 +98,7 @@ describe('api request schemas', () => {
     expect(notBoolean.error?.issues[0]?.message).toMatch(/onOxygen must be true .* or false/);
   });
 
-  it('R14 discharge: the handover note is optional but never blank', () => {
+  it('HZ-24 R14 discharge: the handover note is optional but never blank', () => {
     expect(dischargePatientRequestSchema.parse({})).toEqual({});
     expect(dischargePatientRequestSchema.parse({ handoverNote: ' GP informed ' })).toEqual({
       handoverNote: 'GP informed',

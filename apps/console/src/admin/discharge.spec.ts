@@ -1,7 +1,7 @@
 import { dischargeBlockerAlerts, dischargeRequest, HANDOVER_NOTE_REQUIRED } from './discharge';
 
 describe('dischargeBlockerAlerts', () => {
-  it('R14 lists the unresolved alerts only', () => {
+  it('HZ-24 R14 lists the unresolved alerts only', () => {
     const alerts = [
       { id: 'a', state: 'open' as const, openedAt: '2026-11-30T09:00:00Z' },
       { id: 'b', state: 'resolved' as const, openedAt: '2026-11-30T08:00:00Z' },
@@ -13,7 +13,7 @@ describe('dischargeBlockerAlerts', () => {
 });
 
 describe('dischargeRequest', () => {
-  it('R14 with open alerts a handover note is required; without, no note is asked for', () => {
+  it('HZ-24 R14 with open alerts a handover note is required; without, no note is asked for', () => {
     expect(dischargeRequest(2, '  ')).toEqual({ error: HANDOVER_NOTE_REQUIRED, body: null });
     expect(dischargeRequest(2, ' District nurses visit tomorrow ')).toEqual({
       error: null,

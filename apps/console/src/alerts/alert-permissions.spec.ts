@@ -31,7 +31,7 @@ const base: AlertSummary = {
 };
 
 describe('actionsFor', () => {
-  it('R3 offers no Snooze on a fall (critical) or a high alert, to anyone', () => {
+  it('HZ-18 R3 offers no Snooze on a fall (critical) or a high alert, to anyone', () => {
     const fall = { ...base, ruleId: 'fall' as const, severity: 'critical' as const };
     const high = { ...base, severity: 'high' as const };
     for (const role of ['nurse', 'clinician'] as const) {
@@ -64,7 +64,7 @@ describe('actionsFor', () => {
 });
 
 describe('snoozeChoices', () => {
-  it('R3 bounds snooze lengths by severity; none for falls and high alerts', () => {
+  it('HZ-18 R3 bounds snooze lengths by severity; none for falls and high alerts', () => {
     expect(snoozeChoices({ severity: 'medium' })).toEqual([15, 30]);
     expect(snoozeChoices({ severity: 'low-medium' })).toEqual([15, 30, 60]);
     expect(snoozeChoices({ severity: 'technical' })).toEqual([15, 30, 60, 120, 240, 480]);

@@ -59,7 +59,7 @@ describe('isStale (HZ-06)', () => {
     expect(isStale(ago(120), now)).toBe(false);
   });
 
-  it('R7 agrees with the scorer at the window edge (alerting isFresh)', () => {
+  it('HZ-06 R7 agrees with the scorer at the window edge (alerting isFresh)', () => {
     for (const minutes of [29, 30, 31]) {
       const measuredAt = new Date(now - minutes * 60_000);
       expect(isStale(measuredAt.toISOString(), now, plan)).toBe(!isFresh(measuredAt, new Date(now), 30));

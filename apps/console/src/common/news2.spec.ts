@@ -23,7 +23,7 @@ describe('presentBand', () => {
     expect(p.missingText).toBe('Missing: SpO2, temperature');
   });
 
-  it('R10 a partial score keeps the colour of the band it has reached: "NEWS2 at least 9 – partial" is red', () => {
+  it('HZ-08 R10 a partial score keeps the colour of the band it has reached: "NEWS2 at least 9 – partial" is red', () => {
     const p = presentBand({ total: 9, band: 'high', partial: true, missing: ['respiratoryRate'] });
     expect(p).toEqual({
       text: 'NEWS2 at least 9 – partial',
@@ -35,7 +35,7 @@ describe('presentBand', () => {
     expect(presentBand({ total: 3, band: 'low-medium', partial: true }).colour).toBe('yellow');
   });
 
-  it('R10 N1 a score whose oxygen is unknown shows its range, coloured by the highest (what alerting uses)', () => {
+  it('HZ-08 HZ-19 R10 N1 a score whose oxygen is unknown shows its range, coloured by the highest (what alerting uses)', () => {
     const p = presentBand({ total: 7, band: 'high', partial: false, range: { lowest: 5, highest: 7 } });
     expect(p.text).toBe('NEWS2 5–7, oxygen unknown – up to High');
     expect(p.colour).toBe('red');

@@ -6,7 +6,7 @@ import {
 } from './clinical-settings';
 
 describe('validateOxygenPrescription', () => {
-  it('N1 needs air or oxygen and a non-blank reason, before anything is sent', () => {
+  it('HZ-19 N1 needs air or oxygen and a non-blank reason, before anything is sent', () => {
     expect(validateOxygenPrescription({ onOxygen: null, reason: ' ' })).toEqual({
       errors: [
         { href: 'oxygen-prescription-air', message: 'Select on air or on oxygen' },
@@ -22,7 +22,7 @@ describe('validateOxygenPrescription', () => {
 });
 
 describe('validateScaleChange', () => {
-  it('R9 needs a reason', () => {
+  it('HZ-19 R9 needs a reason', () => {
     expect(validateScaleChange({ scale: 2, reason: ' ' })).toEqual({
       errors: [{ href: 'spo2-scale-reason', message: REASON_REQUIRED }],
       body: null,
@@ -35,7 +35,7 @@ describe('validateScaleChange', () => {
 });
 
 describe('oxygenPrescriptionText', () => {
-  it('N1 says when air or oxygen is unknown on scale 2', () => {
+  it('HZ-19 N1 says when air or oxygen is unknown on scale 2', () => {
     expect(oxygenPrescriptionText(null, 2)).toEqual({
       text: 'Not recorded – air or oxygen unknown',
       warn: true,

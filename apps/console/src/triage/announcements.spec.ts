@@ -17,7 +17,7 @@ describe('announcementFor', () => {
     expect(announcementFor(null, [fall('2026-11-30T09:00:00Z')]).text).toBeNull();
   });
 
-  it('R2 a second fall on an acknowledged fall alert (same id) is announced as needing attention again', () => {
+  it('HZ-17 R2 a second fall on an acknowledged fall alert (same id) is announced as needing attention again', () => {
     const first = announcementFor(null, [fall('2026-11-30T09:00:00Z')]);
     const again = announcementFor(first.seen, [fall('2026-11-30T09:40:00Z')]);
     expect(again.text).toBe('Alert needs attention again. critical alert for LOVELACE, Ada: Fall detected');

@@ -85,7 +85,7 @@ describe('worsenedAlertIds', () => {
 describe('renewedAlertIds', () => {
   const opened = '2026-11-30T09:00:00Z';
 
-  it('R2 a second fall re-opens the same alert (same id, same severity): it is announced again', () => {
+  it('HZ-17 R2 a second fall re-opens the same alert (same id, same severity): it is announced again', () => {
     const seen = new Map([
       ['fall', '2026-11-30T09:00:00.000Z'],
       ['quiet', '2026-11-30T09:00:00.000Z'],
@@ -101,7 +101,7 @@ describe('renewedAlertIds', () => {
     ).toEqual([]);
   });
 
-  it('R2 R5 a re-prompt (attention moves later while the alert stays acknowledged) is announced again', () => {
+  it('HZ-17 HZ-21 R2 R5 a re-prompt (attention moves later while the alert stays acknowledged) is announced again', () => {
     const seen = new Map([['a', attentionOf({ openedAt: opened })]]);
     expect(
       renewedAlertIds(seen, [{ id: 'a', openedAt: opened, attentionSince: '2026-11-30T10:00:00Z' }]),

@@ -58,7 +58,7 @@ describe('N1 oxygen prescription through REST decides scoring on SpO2 scale 2', 
     }
   }
 
-  it('N1 unknown oxygen scores as a range whose total is the highest; after a clinician prescribes air it is one number', async () => {
+  it('HZ-19 N1 unknown oxygen scores as a range whose total is the highest; after a clinician prescribes air it is one number', async () => {
     const patients = new PatientsRepository(vigil.dataSource);
     const ward = await patients.createWard('Respiratory');
     const patient = await patients.admit({

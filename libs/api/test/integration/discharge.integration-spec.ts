@@ -52,7 +52,7 @@ describe('discharge with unresolved alerts (R14)', () => {
     await h?.close();
   });
 
-  it('R14 refuses (409) while alerts are unresolved, naming each, and changes nothing', async () => {
+  it('HZ-24 R14 refuses (409) while alerts are unresolved, naming each, and changes nothing', async () => {
     const id = await admitted();
     const fall = await h.openAlert(id, h.wardA, 'fall', 'critical');
     const deterioration = await h.openAlert(id, h.wardA, 'deterioration', 'medium');
@@ -77,7 +77,7 @@ describe('discharge with unresolved alerts (R14)', () => {
     expect(fall.id).toBeDefined();
   });
 
-  it('R14 with a handover note: each unresolved alert is resolved by the discharging user, audited and published, with the discharge', async () => {
+  it('HZ-24 R14 with a handover note: each unresolved alert is resolved by the discharging user, audited and published, with the discharge', async () => {
     const id = await admitted();
     const fall = await h.openAlert(id, h.wardA, 'fall', 'critical');
     const deterioration = await h.openAlert(id, h.wardA, 'deterioration', 'medium');
@@ -130,7 +130,7 @@ describe('discharge with unresolved alerts (R14)', () => {
     ]);
   });
 
-  it('R14 the handover and the discharge are one transaction: if the discharge fails, no alert is resolved', async () => {
+  it('HZ-24 R14 the handover and the discharge are one transaction: if the discharge fails, no alert is resolved', async () => {
     const id = await admitted();
     const alert = await h.openAlert(id, h.wardA, 'deterioration', 'high');
     // Make the patient update fail: it runs after the alerts were resolved in the same transaction.
@@ -163,7 +163,7 @@ describe('discharge with unresolved alerts (R14)', () => {
     expect(outbox).toEqual([]);
   });
 
-  it('R14 a patient whose alerts are all resolved is discharged without a note; a blank note is a 400', async () => {
+  it('HZ-24 R14 a patient whose alerts are all resolved is discharged without a note; a blank note is a 400', async () => {
     const id = await admitted();
     const alert = await h.openAlert(id, h.wardA, 'deterioration', 'medium');
     const blank = await request(h.url)

@@ -39,7 +39,7 @@ describe('patient clinical settings (N1, R9)', () => {
     await h?.close();
   });
 
-  it('N1 a clinician records an oxygen prescription with a reason: shown on the patient, audited with from and to', async () => {
+  it('HZ-19 N1 a clinician records an oxygen prescription with a reason: shown on the patient, audited with from and to', async () => {
     const id = await admitted();
     const first = await request(h.url)
       .put(`/api/patients/${id}/oxygen-prescription`)
@@ -86,7 +86,7 @@ describe('patient clinical settings (N1, R9)', () => {
     ]);
   });
 
-  it('N1 R9 a prescription or scale change without a reason is a 400 naming the field, and changes nothing', async () => {
+  it('HZ-19 N1 R9 a prescription or scale change without a reason is a 400 naming the field, and changes nothing', async () => {
     const id = await admitted();
     const noReason = await request(h.url)
       .put(`/api/patients/${id}/oxygen-prescription`)
@@ -116,7 +116,7 @@ describe('patient clinical settings (N1, R9)', () => {
     expect(await auditRows(id)).toEqual([]);
   });
 
-  it('R9 a scale change records who, why and from/to in patient_audit', async () => {
+  it('HZ-19 R9 a scale change records who, why and from/to in patient_audit', async () => {
     const id = await admitted();
     const res = await request(h.url)
       .put(`/api/patients/${id}/spo2-scale`)
@@ -134,7 +134,7 @@ describe('patient clinical settings (N1, R9)', () => {
     ]);
   });
 
-  it('R9 N1 only clinicians change the scale or the prescription: nurses and admins are refused (403)', async () => {
+  it('HZ-19 R9 N1 only clinicians change the scale or the prescription: nurses and admins are refused (403)', async () => {
     const id = await admitted();
     for (const cookie of [nurse, admin]) {
       const scale = await request(h.url)
@@ -152,7 +152,7 @@ describe('patient clinical settings (N1, R9)', () => {
     expect(await auditRows(id)).toEqual([]);
   });
 
-  it('R9 the change and its audit row commit together: a failed audit insert leaves the scale as it was', async () => {
+  it('HZ-19 R9 the change and its audit row commit together: a failed audit insert leaves the scale as it was', async () => {
     const id = await admitted();
     // Make the audit insert fail inside the transaction (as a full disk or a lost connection would).
     await h.db.query(

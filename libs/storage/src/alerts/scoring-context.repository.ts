@@ -46,11 +46,16 @@ function toContext(r: PatientRow): PatientScoringContext {
 
 /** Patients, devices and pipeline heartbeats as the scorer and its timers read and write them. */
 export class ScoringContextRepository {
+  /**
+   * The patients of a batch, share-locked for its transaction: a discharge (which locks the patient, then
+   * its alerts) either commits first and is seen, or waits for the batch and then finds any alert it
+   * opened (R14). Same lock order as the discharge: patients, then alerts.
+   */
   async patients(tx: SqlClient, patientIds: readonly string[]): Promise<Map<string, PatientScoringContext>> {
     if (patientIds.length === 0) return new Map();
     const rows = await tx.query<PatientRow>(
       `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at
-       FROM patients WHERE id = ANY($1::uuid[])`,
+       FROM patients WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
       [patientIds],
     );
     return new Map(rows.map((r) => [r.id, toContext(r)]));
