@@ -65,6 +65,12 @@ const VARIABLES = {
     default: '54329',
     schema: port.min(1, portError),
   },
+  EMBEDDED_POSTGRES_SHARED_DIR: {
+    description:
+      'As root only: where the embedded PostgreSQL’s binaries and cluster go when the system user `postgres` (which it runs as) cannot reach the clone, e.g. a clone in a 0700 home directory. `VIGIL_DATA_DIR/postgres` then links to the cluster there.',
+    default: '/var/lib/vigil',
+    schema: z.string().min(1),
+  },
   VIGIL_DATA_DIR: {
     description: 'Folder for the embedded mode’s state (PostgreSQL data, demo fleet credentials).',
     default: '.vigil',
