@@ -6,7 +6,13 @@ import { isValidNhsNumber } from '@vigil/clinical';
 import { z } from 'zod';
 import type { AlertSummary, News2Score } from './alerts';
 import { ALERT_KINDS, ALERT_STATES } from './alerts';
-import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETERS, PARAMETER_DEFINITIONS } from './parameters';
+import {
+  ACVPU_CODES,
+  INSPIRED_OXYGEN_CODES,
+  type Parameter,
+  PARAMETERS,
+  PARAMETER_DEFINITIONS,
+} from './parameters';
 import { REJECTION_REASONS } from './rejections';
 import { DEVICE_ID_PATTERN } from './topics';
 
@@ -340,6 +346,29 @@ export const DEVICE_KIND_VALUES = [
   'falls-sensor',
   'hub',
 ] as const;
+export type DeviceKindValue = (typeof DEVICE_KIND_VALUES)[number];
+
+/**
+ * What each kind of device measures (issue 12, D7): ingest dead-letters a parameter the device's kind does
+ * not measure (`wrong-device-kind`). Some oximeters derive respiration rate from the pleth waveform and BP
+ * cuffs report pulse; a hub forwards whatever its paired devices send, falls included.
+ */
+export const DEVICE_KIND_PARAMETERS: Readonly<Record<DeviceKindValue, readonly Parameter[]>> = {
+  'blood-pressure': ['systolicBp', 'diastolicBp', 'meanArterialPressure', 'heartRate'],
+  'pulse-oximeter': ['spo2', 'heartRate', 'respiratoryRate'],
+  thermometer: ['temperature'],
+  'falls-sensor': ['fall'],
+  hub: [
+    'heartRate',
+    'spo2',
+    'respiratoryRate',
+    'temperature',
+    'systolicBp',
+    'diastolicBp',
+    'meanArterialPressure',
+    'fall',
+  ],
+};
 
 export const provisionDeviceRequestSchema = z.object({
   kind: z.enum(DEVICE_KIND_VALUES),
@@ -377,6 +406,8 @@ export const deadLettersQuerySchema = z.object({
   deviceId: z.string().max(64).optional(),
   reason: z.enum(REJECTION_REASONS).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** From the previous page's `X-Next-Cursor` response header. */
+  cursor: z.string().max(200).optional(),
 });
 
 export interface DeadLetterView {
@@ -387,8 +418,14 @@ export interface DeadLetterView {
   reason: string;
   detail: string;
   measurementIndex: number | null;
-  /** The raw payload, base64. */
+  /** The raw payload, base64: whole, or its first `DEAD_LETTER_RAW_PREFIX_BYTES` bytes when `rawTruncated`. */
   rawBase64: string;
+  /** Size of the whole payload, bytes. */
+  rawSize: number;
+  /** Whether `rawBase64` holds only a prefix of the payload. */
+  rawTruncated: boolean;
+  /** SHA-256 of the whole payload, hex (null when the broker refused it unread). */
+  rawSha256: string | null;
 }
 
 export interface PipelineStatus {

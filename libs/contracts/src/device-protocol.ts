@@ -8,6 +8,11 @@ import { DEVICE_ID_PATTERN, DEVICE_PROTOCOL_VERSION } from './topics';
 
 /** Largest MQTT payload ingest accepts, in bytes. A store-and-forward batch of 500 fits easily. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * Largest MQTT packet a broker accepts (payload, topic and headers): the embedded broker closes a connection
+ * that announces a bigger one before reading it, and infra/mosquitto sets the same `max_packet_size`.
+ */
+export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 1024;
 /** Most measurements one envelope may carry. */
 export const MAX_MEASUREMENTS_PER_MESSAGE = 500;
 /** A `measuredAt` further than this in the future is rejected (SPEC §3). */

@@ -19,6 +19,7 @@ export {
 } from './parameters';
 export {
   MAX_PAYLOAD_BYTES,
+  MAX_PACKET_BYTES,
   MAX_MEASUREMENTS_PER_MESSAGE,
   MAX_FUTURE_SKEW_MS,
   deviceIdSchema,
@@ -46,6 +47,7 @@ export {
 } from './observation';
 export {
   REJECTION_REASONS,
+  DEAD_LETTER_RAW_PREFIX_BYTES,
   rejectionReasonSchema,
   rejectionSchema,
   deadLetterSchema,
@@ -99,6 +101,8 @@ export {
   MIN_PASSWORD_LENGTH,
   MANUAL_OBSERVATION_FIELDS,
   DEVICE_KIND_VALUES,
+  DEVICE_KIND_PARAMETERS,
+  type DeviceKindValue,
   loginRequestSchema,
   createUserRequestSchema,
   updateUserRequestSchema,

@@ -4,6 +4,7 @@ import { CreateRegistry1764050000000 } from '../migrations/1764050000000-create-
 import { CreateTimeSeries1764060000000 } from '../migrations/1764060000000-create-time-series';
 import { CreateAlerts1764060001000 } from '../migrations/1764060001000-create-alerts';
 import { CreateUsersAndSessions1764070000000 } from '../migrations/1764070000000-create-users-and-sessions';
+import { BoundDeadLetterRaw1764120000000 } from '../migrations/1764120000000-bound-dead-letter-raw';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { PatientEntity } from '../registry/patient.entity';
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   CreateTimeSeries1764060000000,
   CreateAlerts1764060001000,
   CreateUsersAndSessions1764070000000,
+  BoundDeadLetterRaw1764120000000,
 ];
 
 export interface DatabaseOptions {
