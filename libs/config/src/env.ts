@@ -143,9 +143,14 @@ const VARIABLES = {
     schema: list.optional(),
   },
   COOKIE_SECURE: {
-    description: 'Mark the session cookie Secure (set when served over TLS).',
-    default: 'false',
-    schema: bool,
+    description:
+      'Mark the session cookie Secure. Unset: Secure whenever the console is not reached at localhost/127.0.0.1 or comes over https; set `false` only to sign in over plain http from another machine (not for real use).',
+    schema: bool.optional(),
+  },
+  TRUST_PROXY: {
+    description:
+      'Reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` the api believes, separated by commas: addresses, subnets (`10.0.0.0/8`) or `loopback`. Unset: none, so sign-in limits count the socket’s own address and no header can claim another.',
+    schema: list.optional(),
   },
   CONSOLE_DIR: {
     description: 'Folder of the built console served at `/` (empty folder or missing: the api only).',

@@ -31,6 +31,19 @@ export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
 /** Minimum password length for local accounts (NCSC: length over complexity rules). */
 export const MIN_PASSWORD_LENGTH = 12;
 
+/**
+ * Plain text for names people read (D12): no markup brackets, no control characters, no bidirectional
+ * overrides. React escapes output anyway; this keeps exports, logs and e-mails clean as well.
+ */
+const PLAIN_TEXT = /^[^<>\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u;
+const plainText = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .regex(PLAIN_TEXT, `${what} must be plain text (no < >, control or direction-override characters)`);
+
 export const loginRequestSchema = z.object({
   username: z.string().min(1, 'username is required').max(64),
   password: z.string().min(1, 'password is required').max(1024),
@@ -55,7 +68,7 @@ export const createUserRequestSchema = z.object({
   username: z
     .string()
     .regex(USERNAME_PATTERN, 'username must be 3–64 of lower-case letters, digits, dot, underscore, hyphen'),
-  displayName: z.string().trim().min(1, 'display name is required').max(200),
+  displayName: plainText('display name', 200),
   role: z.enum(USER_ROLES),
   wardIds: z.array(z.uuid()).max(100).default([]),
   password: z
@@ -67,7 +80,7 @@ export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 
 export const updateUserRequestSchema = z
   .object({
-    displayName: z.string().trim().min(1).max(200).optional(),
+    displayName: plainText('display name', 200).optional(),
     role: z.enum(USER_ROLES).optional(),
     wardIds: z.array(z.uuid()).max(100).optional(),
     disabled: z.boolean().optional(),
@@ -94,9 +107,16 @@ export const admitPatientRequestSchema = z.object({
       (v) => isValidNhsNumber(v),
       'NHS number is not valid: 10 digits (or 3 3 4) with a correct Modulus 11 check digit',
     ),
-  givenName: z.string().trim().min(1, 'given name is required').max(200),
-  familyName: z.string().trim().min(1, 'family name is required').max(200),
-  dateOfBirth: z.iso.date('date of birth must be YYYY-MM-DD').optional(),
+  givenName: plainText('given name', 200),
+  familyName: plainText('family name', 200),
+  dateOfBirth: z.iso
+    .date('date of birth must be YYYY-MM-DD')
+    // Today anywhere on Earth counts (UTC+14), so a baby admitted just after midnight is not refused.
+    .refine((d) => d <= new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10), {
+      message: 'date of birth cannot be in the future',
+    })
+    .refine((d) => d >= '1880-01-01', { message: 'date of birth cannot be before 1880' })
+    .optional(),
   wardId: z.uuid('wardId must be a ward id'),
   spo2Scale: spo2ScaleSchema.optional(),
   pathway: z.string().trim().min(1).max(100).optional(),
@@ -105,6 +125,20 @@ export type AdmitPatientRequest = z.infer<typeof admitPatientRequestSchema>;
 
 export const spo2ScaleRequestSchema = z.object({ scale: spo2ScaleSchema });
 export type Spo2ScaleRequest = z.infer<typeof spo2ScaleRequestSchema>;
+
+/**
+ * Parameters a personalised threshold may name (D12): the numeric vital signs. Consciousness (ACVPU) and
+ * inspired oxygen are categories, and every fall alerts already, so none of them takes a number.
+ */
+export const THRESHOLD_PARAMETERS = [
+  'heartRate',
+  'spo2',
+  'respiratoryRate',
+  'temperature',
+  'systolicBp',
+  'diastolicBp',
+  'meanArterialPressure',
+] as const satisfies readonly Parameter[];
 
 export const thresholdSchema = z
   .object({
@@ -118,6 +152,29 @@ export const thresholdSchema = z
   })
   .refine((t) => t.below === undefined || t.above === undefined || t.below < t.above, {
     message: 'below must be less than above',
+  })
+  .superRefine((t, ctx) => {
+    if (!(THRESHOLD_PARAMETERS as readonly string[]).includes(t.parameter)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parameter'],
+        message: `${t.parameter} takes no numeric threshold (only ${THRESHOLD_PARAMETERS.join(', ')})`,
+      });
+      return;
+    }
+    // Bounded to what the platform stores at all: a threshold outside it could never fire, or always would.
+    const range = PARAMETER_DEFINITIONS[t.parameter].plausible;
+    if (!range) return;
+    for (const key of ['below', 'above'] as const) {
+      const value = t[key];
+      if (value !== undefined && (value < range.min || value > range.max)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} for ${t.parameter} must be within ${range.min}–${range.max} ${PARAMETER_DEFINITIONS[t.parameter].unit}`,
+        });
+      }
+    }
   });
 export const thresholdsRequestSchema = z.array(thresholdSchema).max(50);
 export type ThresholdsRequest = z.infer<typeof thresholdsRequestSchema>;

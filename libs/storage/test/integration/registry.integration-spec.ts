@@ -171,7 +171,9 @@ describe('device registry on the real PostgreSQL', () => {
     expect(Buffer.compare(row.raw, big.subarray(0, DEAD_LETTER_RAW_PREFIX_BYTES))).toBe(0);
     expect(row.rawSize).toBe(big.length);
     expect(Buffer.from(row.rawSha256!).toString('hex')).toBe(createHash('sha256').update(big).digest('hex'));
-    const [{ n }] = await ds.query(`SELECT octet_length(raw)::int AS n FROM dead_letters WHERE id = $1`, [id]);
+    const [{ n }] = await ds.query(`SELECT octet_length(raw)::int AS n FROM dead_letters WHERE id = $1`, [
+      id,
+    ]);
     expect(n).toBe(DEAD_LETTER_RAW_PREFIX_BYTES);
   });
 
