@@ -126,9 +126,8 @@ describe('npm start (dist/apps/vigil/src/main.js)', () => {
         .first();
       await deteriorating.waitFor({ timeout: 120_000 });
       // The ward fills: more of the fleet's scenarios (a fall, other deteriorating patients) arrive live.
-      await page.waitForFunction("document.querySelectorAll('tbody tr').length >= 3", undefined, {
-        timeout: 120_000,
-      });
+      // A locator, not a string predicate: the console's CSP (no 'unsafe-eval') refuses string evaluation.
+      await page.locator('tbody tr').nth(2).waitFor({ timeout: 120_000 });
     } finally {
       await browser.close();
     }
