@@ -19,9 +19,11 @@ export {
 } from './parameters';
 export {
   MAX_PAYLOAD_BYTES,
+  MAX_PACKET_BYTES,
   MAX_MEASUREMENTS_PER_MESSAGE,
   MAX_FUTURE_SKEW_MS,
   CLOCK_SKEW_TOLERANCE_MS,
+  MAX_CLOCK_CORRECTION_MS,
   deviceIdSchema,
   readingsEnvelopeSchema,
   measurementSchema,
@@ -47,6 +49,7 @@ export {
 } from './observation';
 export {
   REJECTION_REASONS,
+  DEAD_LETTER_RAW_PREFIX_BYTES,
   rejectionReasonSchema,
   rejectionSchema,
   deadLetterSchema,
@@ -102,6 +105,9 @@ export {
   MIN_PASSWORD_LENGTH,
   MANUAL_OBSERVATION_FIELDS,
   DEVICE_KIND_VALUES,
+  THRESHOLD_PARAMETERS,
+  DEVICE_KIND_PARAMETERS,
+  type DeviceKindValue,
   loginRequestSchema,
   createUserRequestSchema,
   updateUserRequestSchema,

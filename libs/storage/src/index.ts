@@ -10,6 +10,7 @@ export {
 export { DeviceBindingEntity } from './registry/device-binding.entity';
 export {
   DeviceRegistryRepository,
+  type SecretVerifier,
   RegistryError,
   bindingAt,
   type ProvisionedDevice,
@@ -23,7 +24,9 @@ export {
 export { SeenMessagesRepository } from './registry/seen-messages.repository';
 export { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 export {
+  type DeadLetterPage,
   DeadLettersRepository,
+  InvalidCursorError,
   type NewDeadLetter,
   type StoredDeadLetter,
 } from './dead-letters/dead-letters.repository';

@@ -37,6 +37,8 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
   let page: Page;
   const scanned: Record<string, string[]> = {};
   const pageErrors: string[] = [];
+  // The console runs under the api's Content Security Policy (issue 12, D4): any violation is a failure.
+  const cspViolations: string[] = [];
   // The live socket passes through a route so the test can cut it (HZ-06) and let it come back.
   const liveSockets: WebSocketRoute[] = [];
   let socketBlocked = false;
@@ -118,6 +120,9 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await mkdir(SCREENSHOTS, { recursive: true });
   });
 
@@ -146,7 +151,8 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     const coordinator = vigil.demo!.accounts.find((a) => a.role === 'coordinator')!;
 
     // Signed out: every route leads to the sign-in page.
-    await page.goto(`${vigil.httpUrl}/`);
+    const first = await page.goto(`${vigil.httpUrl}/`);
+    expect(first?.headers()['content-security-policy']).toContain("default-src 'self'");
     await page.getByRole('heading', { name: 'Sign in to Vigil' }).waitFor();
     await scan('sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -405,5 +411,6 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     expect(failing).toEqual({});
     expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(17);
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });

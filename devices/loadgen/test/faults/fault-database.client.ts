@@ -160,6 +160,9 @@ function seqOf(raw: Buffer): number | null {
     const parsed = JSON.parse(raw.toString('utf8')) as { seq?: unknown };
     return typeof parsed.seq === 'number' ? parsed.seq : null;
   } catch {
-    return null;
+    // A dead letter keeps only the first 4 KiB of a big payload (issue 12, D1): the envelope's seq comes
+    // near its start, so read it from the prefix.
+    const match = /"seq"\s*:\s*(\d+)/.exec(raw.toString('utf8'));
+    return match ? Number(match[1]) : null;
   }
 }

@@ -50,6 +50,7 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       onDeviceMessage: async (topic, payload) => {
         await service.handle(topic, payload);
       },
+      onRefusal: (refusal) => service.recordBrokerRefusal(refusal),
     });
   });
 
@@ -224,19 +225,24 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       envelope('ox-4', 1, [{ type: 'spo2', value: 97, unit: '%', measuredAt: new Date().toISOString() }]),
       { qos: 1 },
     );
-    const [dl] = await deadLetters.list({ deviceId: 'ox-3', reason: 'forged-topic' });
+    const [dl] = (await deadLetters.list({ deviceId: 'ox-3', reason: 'forged-topic' })).items;
     expect(dl.detail).toContain('ox-4');
     expect(stream.observations().some((o) => o.messageId === 'ox-4:1')).toBe(false);
   });
 
   it('HZ-13 dead-letters each kind of bad input with a specific reason, keeps the good measurements and keeps running', async () => {
+    const topic = mqttTopics.readings('ox-4');
+    // Over the packet limit, the broker refuses it unread and closes that connection (issue 12, D1);
+    // it still becomes a dead letter.
+    const big = await device(4);
+    const bigClosed = new Promise<void>((resolve) => big.once('close', () => resolve()));
+    big.publish(topic, Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
+    await bigClosed;
     const c = await device(4);
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
-    const topic = mqttTopics.readings('ox-4');
     await c.publishAsync(topic, '{"v":1,', { qos: 1 });
     await c.publishAsync(topic, JSON.stringify({ v: 1, deviceId: 'ox-4' }), { qos: 1 });
-    await c.publishAsync(topic, Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
     await c.publishAsync(
       topic,
       envelope('ox-4', 50, [
@@ -254,7 +260,15 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       ]),
       { qos: 1 },
     );
-    const reasons = (await deadLetters.list({ deviceId: 'ox-4', limit: 50 })).map((d) => d.reason).sort();
+    await waitFor(
+      async () => (await deadLetters.list({ deviceId: 'ox-4', reason: 'oversize-payload' })).items.length > 0,
+      "the broker's oversize dead letter",
+    );
+    // The HZ-05 matrix above left this device's topic-ACL refusals (D5) here too.
+    const reasons = (await deadLetters.list({ deviceId: 'ox-4', limit: 50 })).items
+      .map((d) => d.reason)
+      .filter((reason) => reason !== 'acl-refused')
+      .sort();
     expect(reasons).toEqual(
       [
         'future-timestamp',

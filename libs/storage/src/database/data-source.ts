@@ -6,6 +6,7 @@ import { CreateAlerts1764060001000 } from '../migrations/1764060001000-create-al
 import { CreateUsersAndSessions1764070000000 } from '../migrations/1764070000000-create-users-and-sessions';
 import { AddAlertingCore1764080000000 } from '../migrations/1764080000000-add-alerting-core';
 import { AddAlertOutbox1764090000000 } from '../migrations/1764090000000-add-alert-outbox';
+import { BoundDeadLetterRaw1764120000000 } from '../migrations/1764120000000-bound-dead-letter-raw';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { PatientEntity } from '../registry/patient.entity';
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CreateUsersAndSessions1764070000000,
   AddAlertingCore1764080000000,
   AddAlertOutbox1764090000000,
+  BoundDeadLetterRaw1764120000000,
 ];
 
 export interface DatabaseOptions {
