@@ -402,6 +402,9 @@ export const alertsQuerySchema = z.object({
   /** Comma-separated states; default every unresolved state. */
   state: commaList(ALERT_STATES).optional(),
   kind: z.enum(ALERT_KINDS).optional(),
+  /** Page size (default and most: 500); the `X-Next-Cursor` answer header names the next page. */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().min(1).max(300).optional(),
 });
 export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
 

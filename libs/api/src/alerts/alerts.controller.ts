@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   acknowledgeAlertRequestSchema,
   type AlertDetail,
@@ -28,11 +29,14 @@ export class AlertsController {
 
   @Get()
   @Roles(...ALL_ROLES)
-  list(
+  async list(
     @CurrentUser() me: Principal,
     @Query(new ZodPipe(alertsQuerySchema)) q: AlertsQuery,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<AlertView[]> {
-    return this.alerts.list(me, q);
+    const page = await this.alerts.list(me, q);
+    if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
+    return page.items;
   }
 
   @Get(':id')

@@ -29,7 +29,12 @@ import { AccessService } from '../auth/access.service';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { type AlertWithContext, ConsoleReadsRepository } from '../read-model/console-reads.repository';
+import {
+  type AlertWithContext,
+  ConsoleReadsRepository,
+  decodeAlertCursor,
+  InvalidAlertCursorError,
+} from '../read-model/console-reads.repository';
 
 const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'resolved');
 
@@ -67,17 +72,27 @@ export class AlertsService {
     @Inject(API_STREAM) private readonly stream: StreamPort,
   ) {}
 
-  async list(p: Principal, q: AlertsQuery): Promise<AlertView[]> {
+  /** One page of alerts (at most 500, the default); `nextCursor` is null on the last page. */
+  async list(p: Principal, q: AlertsQuery): Promise<{ items: AlertView[]; nextCursor: string | null }> {
     if (q.wardId && p.role !== 'coordinator') this.access.requireWard(p, q.wardId);
     const coordinator = p.role === 'coordinator';
     const wards = q.wardId ? [q.wardId] : coordinator ? 'all' : this.access.wardScope(p);
-    const rows = await this.reads.alerts(this.db, {
+    let after;
+    try {
+      after = q.cursor ? decodeAlertCursor(q.cursor) : undefined;
+    } catch (error) {
+      if (!(error instanceof InvalidAlertCursorError)) throw error;
+      throw ApiError.invalid(error.message, [{ path: 'cursor', message: error.message }]);
+    }
+    const page = await this.reads.alertsPage(this.db, {
       wards,
       escalatedOnly: coordinator,
       states: q.state && q.state.length > 0 ? q.state : UNRESOLVED,
       kind: q.kind,
+      limit: q.limit ?? 500,
+      after,
     });
-    return rows.map(toAlertView);
+    return { items: page.items.map(toAlertView), nextCursor: page.nextCursor };
   }
 
   /** CCC queue: alerts escalated to the CCC and not yet resolved, across every ward. */

@@ -53,6 +53,46 @@ describe('alert flow over REST', () => {
       .expect(200);
   });
 
+  it('alert lists page by cursor (X-Next-Cursor) in triage order, and refuse a cursor they did not issue', async () => {
+    const opened = [
+      await h.openAlert(h.patientA, h.wardA, 'fall', 'critical'),
+      await h.openAlert(h.patientA, h.wardA, 'implausible-reading', 'high'),
+      await h.openAlert(h.patientA, h.wardA, 'overdue-reading', 'low'),
+    ];
+    const all = await request(h.url).get('/api/alerts').set('Cookie', nurse).expect(200);
+    expect(all.headers['x-next-cursor']).toBeUndefined();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await request(h.url)
+        .get('/api/alerts')
+        .query(cursor ? { limit: 2, cursor } : { limit: 2 })
+        .set('Cookie', nurse)
+        .expect(200);
+      expect(res.body.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.map((a: { id: string }) => a.id));
+      cursor = res.headers['x-next-cursor'];
+      pages += 1;
+    } while (cursor && pages < 20);
+    expect(seen).toEqual(all.body.map((a: { id: string }) => a.id));
+    expect(pages).toBe(Math.ceil(all.body.length / 2));
+    expect(seen).toEqual(expect.arrayContaining(opened.map((a) => a.id)));
+    const bad = await request(h.url)
+      .get('/api/alerts')
+      .query({ cursor: 'bm9wZQ' })
+      .set('Cookie', nurse)
+      .expect(400);
+    expect(bad.body.error.message).toMatch(/cursor/);
+    for (const a of opened) {
+      await request(h.url)
+        .post(`/api/alerts/${a.id}/resolve`)
+        .set('Cookie', nurse)
+        .send({ note: 'test done' })
+        .expect(200);
+    }
+  });
+
   it('acknowledge → escalate → CCC queue → assign → resolve (note required)', async () => {
     const alert = await h.openAlert(h.patientA, h.wardA);
 
