@@ -43,6 +43,7 @@ export default defineConfig({
     alias: {
       '@vigil/contracts': path.join(root, 'libs/contracts/src/index.ts'),
       '@vigil/clinical': path.join(root, 'libs/clinical/src/index.ts'),
+      '@vigil/alerting': path.join(root, 'libs/alerting/src/index.ts'),
     },
   },
   build: {

@@ -3,7 +3,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, parseEnv, type VigilEnv } from '@vigil/config';
 import { type DemoFleet, startDemoFleet } from './demo/demo-fleet';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres.client';
+import {
+  type EmbeddedPostgres,
+  EmbeddedPostgresUnavailable,
+  startEmbeddedPostgres,
+} from './embedded/embedded-postgres.client';
 import { runtimeFile } from './runtime-file';
 import { type RunningVigil, startVigil, vigilOptionsFromEnv } from './start-vigil';
 
@@ -68,7 +72,12 @@ async function main(): Promise<void> {
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
       log('starting the embedded PostgreSQL…');
-      postgres = await startEmbeddedPostgres({ stateDir, port: env.EMBEDDED_POSTGRES_PORT, log });
+      postgres = await startEmbeddedPostgres({
+        stateDir,
+        port: env.EMBEDDED_POSTGRES_PORT,
+        sharedDir: env.EMBEDDED_POSTGRES_SHARED_DIR,
+        log,
+      });
       databaseUrl = postgres.url;
       log(
         `embedded PostgreSQL on 127.0.0.1:${postgres.port} (data in ${displayPath(rootDir, postgres.dataDir)})`,
@@ -87,6 +96,12 @@ async function main(): Promise<void> {
     );
     wroteRuntimeFile = true;
   } catch (error) {
+    if (error instanceof EmbeddedPostgresUnavailable) {
+      // A machine that cannot run it as it is: one line saying why and what to do, no stack trace.
+      console.error(`vigil: cannot start the embedded PostgreSQL: ${error.message}`);
+      await shutdown('start-up failed', 1);
+      return;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const hint = /EADDRINUSE/.test(message)
       ? ' (another program uses that port: set PORT to another one)'

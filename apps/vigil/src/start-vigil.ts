@@ -30,7 +30,10 @@ export interface StartVigilOptions {
   redisUrl?: string;
   /** Default: the console's own origin (`http://localhost:<port>` and `http://127.0.0.1:<port>`). */
   allowedOrigins?: string[];
-  cookieSecure?: boolean;
+  /** Unset: Secure whenever the console is not on localhost (see ApiModuleOptions.cookieSecure). */
+  cookieSecure?: boolean | undefined;
+  /** Reverse proxies whose X-Forwarded-* headers are believed (`TRUST_PROXY`). */
+  trustProxy?: string[] | undefined;
   /** The built console to serve at `/`; null or a folder without index.html = the api only. */
   consoleDir?: string | null;
   /** Seed the demo wards and users. */
@@ -82,6 +85,7 @@ export function vigilOptionsFromEnv(env: VigilEnv, databaseUrl: string): StartVi
     redisUrl: env.REDIS_URL,
     allowedOrigins: env.ALLOWED_ORIGINS,
     cookieSecure: env.COOKIE_SECURE,
+    trustProxy: env.TRUST_PROXY,
     consoleDir: env.CONSOLE_DIR,
     // Known demo passwords never go into a real database unless asked for.
     demo: env.DEMO ?? !env.DATABASE_URL,
@@ -124,7 +128,8 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     const ingestMetrics = new Registry();
     const apiOptions: ApiModuleOptions = {
       allowedOrigins: options.allowedOrigins ?? allowedOrigins({ ALLOWED_ORIGINS: undefined }, httpPort),
-      cookieSecure: options.cookieSecure ?? false,
+      cookieSecure: options.cookieSecure,
+      trustProxy: options.trustProxy,
       redisUrl: options.redisUrl,
       logLevel: options.logLevel,
       metricsRegistries: [ingestMetrics],

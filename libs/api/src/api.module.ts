@@ -1,12 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import {
   AlertsRepository,
   DeadLettersRepository,
   DeviceRegistryRepository,
   ObservationsRepository,
+  OutboxRepository,
   PatientsRepository,
   ScoresRepository,
   ScoringContextRepository,
@@ -22,6 +22,7 @@ import { API_DATABASE, API_OPTIONS, type ApiModuleOptions } from './api.options'
 import { AuditController } from './audit/audit.controller';
 import { AccessService } from './auth/access.service';
 import { AuthController } from './auth/auth.controller';
+import { LoginThrottleService } from './auth/login-throttle.service';
 import { AUTH_PROVIDER } from './auth/auth-provider';
 import { LocalAuthProvider } from './auth/local-auth.provider';
 import { SessionGuard } from './auth/session.guard';
@@ -74,6 +75,7 @@ const repositories = [
     useFactory: (ds: DataSource) => new DeadLettersRepository(ds),
   },
   { provide: AlertsRepository, useValue: new AlertsRepository() },
+  { provide: OutboxRepository, useValue: new OutboxRepository() },
   { provide: ObservationsRepository, useValue: new ObservationsRepository() },
   { provide: ScoresRepository, useValue: new ScoresRepository() },
   { provide: ScoringContextRepository, useValue: new ScoringContextRepository() },
@@ -88,14 +90,9 @@ const repositories = [
 @Module({})
 export class ApiModule {
   static register(options: ApiModuleOptions): DynamicModule {
-    const throttle = options.loginThrottle ?? { limit: 10, ttlMs: 60_000 };
     return {
       module: ApiModule,
-      imports: [
-        LoggerModule.forRoot(loggerParams(options)),
-        ThrottlerModule.forRoot([{ name: 'login', ttl: throttle.ttlMs, limit: throttle.limit }]),
-        TerminusModule,
-      ],
+      imports: [LoggerModule.forRoot(loggerParams(options)), TerminusModule],
       controllers: [
         AuthController,
         WardsController,
@@ -120,6 +117,7 @@ export class ApiModule {
           useFactory: (u: UsersRepository) => new LocalAuthProvider(u),
         },
         SessionsService,
+        LoginThrottleService,
         AccessService,
         PatientsService,
         AlertsService,

@@ -9,8 +9,17 @@ export const API_OPTIONS = Symbol('API_OPTIONS');
 export interface ApiModuleOptions {
   /** Browser origins allowed to call the API with credentials and to open sockets, e.g. `https://vigil.example.nhs.uk`. */
   allowedOrigins: string[];
-  /** Mark the session cookie `Secure` (true whenever served over TLS). */
-  cookieSecure: boolean;
+  /**
+   * Mark the session cookie `Secure`. Unset (or undefined): Secure whenever the request is not for
+   * localhost/127.0.0.1/[::1] or arrived over https (D8), so only a console on the machine itself gets a
+   * cookie over plain http.
+   */
+  cookieSecure?: boolean | undefined;
+  /**
+   * Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (Express `trust proxy`: addresses,
+   * subnets, or `loopback`/`linklocal`/`uniquelocal`). Unset: none, and the socket's own address counts.
+   */
+  trustProxy?: string[] | undefined;
   /** With it, socket.io uses the Redis streams adapter so any api instance reaches any console. */
   redisUrl?: string;
   /** Sliding idle expiry of a session; default 15. */
@@ -22,8 +31,15 @@ export interface ApiModuleOptions {
    * needs its own group so each one pushes every event to its own sockets. Default: the host name.
    */
   instanceId?: string;
-  /** Login attempts allowed per client IP per window; default 10 per minute. */
+  /**
+   * Failed sign-ins allowed per client address per window (default 20 per 15 minutes); past it that address
+   * gets 429 until the window ends. Successful sign-ins do not count (D10).
+   */
   loginThrottle?: { limit: number; ttlMs: number };
+  /** Failed sign-ins allowed per account per window (the same window; default 5). */
+  loginFailuresPerAccount?: number;
+  /** Ended sessions are deleted this many days after they ended (default 30: who was signed in when). */
+  sessionRetentionDays?: number;
   /** More registries served at `/metrics` beside the api's own (e.g. ingest's, in the embedded runtime). */
   metricsRegistries?: Registry[];
   /** pino level; default `info`. */

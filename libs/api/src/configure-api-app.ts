@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { createClient } from 'redis';
@@ -22,6 +23,15 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function configureApiApp(app: NestExpressApplication, options: ApiModuleOptions): Promise<void> {
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  // X-Forwarded-For/-Proto/-Host count only from a configured proxy (D9, D10): otherwise any client could
+  // claim another address (and escape the sign-in limit) or another scheme.
+  app.set('trust proxy', options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false);
+  app.use(helmet(securityHeaders()));
+  // Patient data must not sit in browser or proxy caches (D4): every api answer is no-store.
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(cookieParser());
   app.enableCors({ origin: options.allowedOrigins, credentials: true });
 
@@ -43,7 +53,7 @@ export async function configureApiApp(app: NestExpressApplication, options: ApiM
     if (
       UNSAFE_METHODS.has(req.method) &&
       req.headers.origin !== undefined &&
-      !isAllowedOrigin(req.headers, options.allowedOrigins, req.secure)
+      !isAllowedOrigin(req.headers, options.allowedOrigins)
     ) {
       const e = new ApiError(403, 'origin-not-allowed', 'requests from this origin are not allowed');
       res.status(e.status).json({ error: { code: e.code, message: e.message } });
@@ -78,4 +88,35 @@ export async function configureApiApp(app: NestExpressApplication, options: ApiM
   app.useWebSocketAdapter(
     new VigilIoAdapter(app, { allowedOrigins: options.allowedOrigins, adapter, onDispose }),
   );
+}
+
+/**
+ * helmet's headers with a Content Security Policy the console passes (D4): scripts, styles, images and
+ * connections (socket.io included) from the console's own origin only; the NHS fonts from assets.nhs.uk; no
+ * framing (clickjacking), no plugins, no inline scripts. `upgrade-insecure-requests` is off: the embedded
+ * mode serves plain http on localhost, where it would break every asset.
+ */
+export function securityHeaders(): Parameters<typeof helmet>[0] {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'https://assets.nhs.uk', 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS only means something over TLS, which a proxy in front terminates; it sets it there.
+    strictTransportSecurity: false,
+  };
 }

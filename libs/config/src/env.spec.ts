@@ -10,13 +10,15 @@ describe('parseEnv', () => {
       HOST: '127.0.0.1',
       MQTT_PORT: 1883,
       MQTT_USERNAME: 'vigil-ingest',
-      COOKIE_SECURE: false,
       DEMO_PATIENTS: 40,
       VIGIL_DATA_DIR: '.vigil',
       LOG_LEVEL: 'warn',
     });
     // Unset: the runtime decides (on with the embedded PostgreSQL, off with DATABASE_URL).
     expect(env.DEMO).toBeUndefined();
+    // D8: unset means "Secure unless on localhost", decided per request by the api.
+    expect(env.COOKIE_SECURE).toBeUndefined();
+    expect(env.TRUST_PROXY).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.KAFKA_BROKERS).toBeUndefined();
     expect(env.MQTT_URL).toBeUndefined();

@@ -70,6 +70,12 @@ const VARIABLES = {
     default: '54329',
     schema: port.min(1, portError),
   },
+  EMBEDDED_POSTGRES_SHARED_DIR: {
+    description:
+      'As root only: where the embedded PostgreSQL’s binaries and cluster go when the system user `postgres` (which it runs as) cannot reach the clone, e.g. a clone in a 0700 home directory. `VIGIL_DATA_DIR/postgres` then links to the cluster there.',
+    default: '/var/lib/vigil',
+    schema: z.string().min(1),
+  },
   VIGIL_DATA_DIR: {
     description: 'Folder for the embedded mode’s state (PostgreSQL data, demo fleet credentials).',
     default: '.vigil',
@@ -142,9 +148,14 @@ const VARIABLES = {
     schema: list.optional(),
   },
   COOKIE_SECURE: {
-    description: 'Mark the session cookie Secure (set when served over TLS).',
-    default: 'false',
-    schema: bool,
+    description:
+      'Mark the session cookie Secure. Unset: Secure whenever the console is not reached at localhost/127.0.0.1 or comes over https; set `false` only to sign in over plain http from another machine (not for real use).',
+    schema: bool.optional(),
+  },
+  TRUST_PROXY: {
+    description:
+      'Reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` the api believes, separated by commas: addresses, subnets (`10.0.0.0/8`) or `loopback`. Unset: none, so sign-in limits count the socket’s own address and no header can claim another.',
+    schema: list.optional(),
   },
   CONSOLE_DIR: {
     description: 'Folder of the built console served at `/` (empty folder or missing: the api only).',

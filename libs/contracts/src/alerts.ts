@@ -5,6 +5,10 @@ const isoInstant = z.iso.datetime({ offset: true });
 
 /** Rule ids beside NEWS2 (SPEC §4). Rule definitions carry a version; alerts record both. */
 export const RULE_IDS = [
+  // One clinical alert per patient: NEWS2 band, red score and personal thresholds are its reasons.
+  'deterioration',
+  'implausible-reading',
+  // Rules that are now reasons of 'deterioration'; kept for episodes stored before the alerting core.
   'news2-band',
   'news2-red-score',
   'personal-threshold',
@@ -35,6 +39,16 @@ export function severityRank(severity: AlertSeverity): number {
 export const NEWS2_BANDS = ['low', 'low-medium', 'medium', 'high'] as const;
 export const news2BandSchema = z.enum(NEWS2_BANDS);
 
+/** One reason of an alert: which rule says so, how urgent, in words a nurse can act on. */
+export const alertReasonSchema = z.object({
+  ruleId: z.enum(RULE_IDS),
+  ruleVersion: z.number().int().positive(),
+  severity: z.enum(ALERT_SEVERITIES),
+  text: z.string(),
+  triggeringParameters: z.array(z.enum(PARAMETERS)),
+});
+export type AlertReason = z.infer<typeof alertReasonSchema>;
+
 export const alertSummarySchema = z.object({
   id: z.uuid(),
   patientId: z.uuid(),
@@ -46,6 +60,8 @@ export const alertSummarySchema = z.object({
   state: z.enum(ALERT_STATES),
   /** Why the alert fired, in words a nurse can act on. */
   reason: z.string(),
+  /** Every rule behind this alert (a clinical alert may have several); severity is the highest of them. */
+  reasons: z.array(alertReasonSchema).default([]),
   band: news2BandSchema.nullable(),
   news2Total: z.number().int().nullable(),
   /** The NEWS2 behind the alert was partial: some parameters were missing. */
@@ -53,6 +69,11 @@ export const alertSummarySchema = z.object({
   triggeringParameters: z.array(z.enum(PARAMETERS)),
   openedAt: isoInstant,
   updatedAt: isoInstant,
+  /**
+   * When this alert last asked for a person's attention: opened, reopened by a new event or a
+   * worsening, or re-prompted because its cause persists. Escalation counts from here.
+   */
+  attentionSince: isoInstant.optional(),
   /** Event time of the newest reading that touched this episode. */
   lastObservationAt: isoInstant.nullable(),
   assignedTo: z.string().nullable(),
@@ -100,6 +121,13 @@ export const news2ScoreSchema = z.object({
   /** Scored from late data: stored for the record, never paged as new. */
   retrospective: z.boolean(),
   spo2Scale: z.union([z.literal(1), z.literal(2)]),
+  /**
+   * N1: where air-or-oxygen is unknown on SpO2 scale 2, the lowest and highest totals it could be;
+   * `total` and `band` are then the highest (alerting decides on it). Null when the score is one number.
+   */
+  range: z.object({ lowest: z.number().int(), highest: z.number().int() }).nullable().default(null),
+  /** Where air-or-oxygen came from: a reading, the patient's oxygen prescription, or unknown. */
+  oxygenSource: z.enum(['observation', 'prescription', 'unknown']).default('unknown'),
 });
 export type News2Score = z.infer<typeof news2ScoreSchema>;
 

@@ -2,9 +2,12 @@ import {
   admitPatientRequestSchema,
   alertsQuerySchema,
   createUserRequestSchema,
+  dischargePatientRequestSchema,
   escalateAlertRequestSchema,
   manualObservationRequestSchema,
+  oxygenPrescriptionRequestSchema,
   resolveAlertRequestSchema,
+  spo2ScaleRequestSchema,
   thresholdsRequestSchema,
   updateUserRequestSchema,
 } from './api';
@@ -73,5 +76,33 @@ describe('api request schemas', () => {
   it('alerts query: comma-separated states', () => {
     expect(alertsQuerySchema.parse({ state: 'open,escalated' })).toEqual({ state: ['open', 'escalated'] });
     expect(alertsQuerySchema.safeParse({ state: 'open,closed' }).success).toBe(false);
+  });
+
+  it('HZ-19 N1 R9 scale and oxygen prescription changes need a non-blank reason, named in the message', () => {
+    const noReason = spo2ScaleRequestSchema.safeParse({ scale: 2 });
+    expect(noReason.error?.issues[0]).toMatchObject({
+      path: ['reason'],
+      message: 'an SpO2 scale change needs a reason',
+    });
+    expect(spo2ScaleRequestSchema.safeParse({ scale: 2, reason: '   ' }).success).toBe(false);
+    expect(spo2ScaleRequestSchema.parse({ scale: 2, reason: ' COPD, target 88–92% ' })).toEqual({
+      scale: 2,
+      reason: 'COPD, target 88–92%',
+    });
+    const blank = oxygenPrescriptionRequestSchema.safeParse({ onOxygen: true, reason: ' ' });
+    expect(blank.error?.issues[0]).toMatchObject({
+      path: ['reason'],
+      message: 'an oxygen prescription needs a reason',
+    });
+    const notBoolean = oxygenPrescriptionRequestSchema.safeParse({ onOxygen: 'yes', reason: 'r' });
+    expect(notBoolean.error?.issues[0]?.message).toMatch(/onOxygen must be true .* or false/);
+  });
+
+  it('HZ-24 R14 discharge: the handover note is optional but never blank', () => {
+    expect(dischargePatientRequestSchema.parse({})).toEqual({});
+    expect(dischargePatientRequestSchema.parse({ handoverNote: ' GP informed ' })).toEqual({
+      handoverNote: 'GP informed',
+    });
+    expect(dischargePatientRequestSchema.safeParse({ handoverNote: '  ' }).success).toBe(false);
   });
 });

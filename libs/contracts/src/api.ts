@@ -6,7 +6,13 @@ import { isValidNhsNumber } from '@vigil/clinical';
 import { z } from 'zod';
 import type { AlertSummary, News2Score } from './alerts';
 import { ALERT_KINDS, ALERT_STATES } from './alerts';
-import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETERS, PARAMETER_DEFINITIONS } from './parameters';
+import {
+  ACVPU_CODES,
+  INSPIRED_OXYGEN_CODES,
+  type Parameter,
+  PARAMETERS,
+  PARAMETER_DEFINITIONS,
+} from './parameters';
 import { REJECTION_REASONS } from './rejections';
 import { DEVICE_ID_PATTERN } from './topics';
 
@@ -24,6 +30,19 @@ export const SESSION_COOKIE_NAME = 'vigil_session';
 export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
 /** Minimum password length for local accounts (NCSC: length over complexity rules). */
 export const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * Plain text for names people read (D12): no markup brackets, no control characters, no bidirectional
+ * overrides. React escapes output anyway; this keeps exports, logs and e-mails clean as well.
+ */
+const PLAIN_TEXT = /^[^<>\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u;
+const plainText = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .regex(PLAIN_TEXT, `${what} must be plain text (no < >, control or direction-override characters)`);
 
 export const loginRequestSchema = z.object({
   username: z.string().min(1, 'username is required').max(64),
@@ -49,7 +68,7 @@ export const createUserRequestSchema = z.object({
   username: z
     .string()
     .regex(USERNAME_PATTERN, 'username must be 3–64 of lower-case letters, digits, dot, underscore, hyphen'),
-  displayName: z.string().trim().min(1, 'display name is required').max(200),
+  displayName: plainText('display name', 200),
   role: z.enum(USER_ROLES),
   wardIds: z.array(z.uuid()).max(100).default([]),
   password: z
@@ -61,7 +80,7 @@ export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 
 export const updateUserRequestSchema = z
   .object({
-    displayName: z.string().trim().min(1).max(200).optional(),
+    displayName: plainText('display name', 200).optional(),
     role: z.enum(USER_ROLES).optional(),
     wardIds: z.array(z.uuid()).max(100).optional(),
     disabled: z.boolean().optional(),
@@ -88,17 +107,72 @@ export const admitPatientRequestSchema = z.object({
       (v) => isValidNhsNumber(v),
       'NHS number is not valid: 10 digits (or 3 3 4) with a correct Modulus 11 check digit',
     ),
-  givenName: z.string().trim().min(1, 'given name is required').max(200),
-  familyName: z.string().trim().min(1, 'family name is required').max(200),
-  dateOfBirth: z.iso.date('date of birth must be YYYY-MM-DD').optional(),
+  givenName: plainText('given name', 200),
+  familyName: plainText('family name', 200),
+  dateOfBirth: z.iso
+    .date('date of birth must be YYYY-MM-DD')
+    // Today anywhere on Earth counts (UTC+14), so a baby admitted just after midnight is not refused.
+    .refine((d) => d <= new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10), {
+      message: 'date of birth cannot be in the future',
+    })
+    .refine((d) => d >= '1880-01-01', { message: 'date of birth cannot be before 1880' })
+    .optional(),
   wardId: z.uuid('wardId must be a ward id'),
   spo2Scale: spo2ScaleSchema.optional(),
   pathway: z.string().trim().min(1).max(100).optional(),
 });
 export type AdmitPatientRequest = z.infer<typeof admitPatientRequestSchema>;
 
-export const spo2ScaleRequestSchema = z.object({ scale: spo2ScaleSchema });
+/** Why a clinician changed a patient's clinical settings: required and audited (R9). */
+const changeReason = (what: string) =>
+  z
+    .string({ error: `${what} needs a reason` })
+    .trim()
+    .min(1, `${what} needs a reason`)
+    .max(2000);
+
+export const spo2ScaleRequestSchema = z.object({
+  scale: spo2ScaleSchema,
+  reason: changeReason('an SpO2 scale change'),
+});
 export type Spo2ScaleRequest = z.infer<typeof spo2ScaleRequestSchema>;
+
+/** N1: on air or on oxygen, as prescribed by a clinician; scoring uses it unless a newer reading says otherwise. */
+export const oxygenPrescriptionRequestSchema = z.object({
+  onOxygen: z.boolean({ error: 'onOxygen must be true (on oxygen) or false (on air)' }),
+  reason: changeReason('an oxygen prescription'),
+});
+export type OxygenPrescriptionRequest = z.infer<typeof oxygenPrescriptionRequestSchema>;
+
+export interface OxygenPrescriptionView {
+  onOxygen: boolean;
+  reason: string;
+  /** User id of the clinician who set it. */
+  setBy: string;
+  setAt: string;
+}
+
+/**
+ * R14: a patient with unresolved alerts is discharged only with a handover note; each of those alerts is
+ * then resolved by the person discharging, with the note.
+ */
+export const dischargePatientRequestSchema = z.object({
+  handoverNote: z.string().trim().min(1, 'a handover note cannot be blank').max(5000).optional(),
+});
+export type DischargePatientRequest = z.infer<typeof dischargePatientRequestSchema>;
+/**
+ * Parameters a personalised threshold may name (D12): the numeric vital signs. Consciousness (ACVPU) and
+ * inspired oxygen are categories, and every fall alerts already, so none of them takes a number.
+ */
+export const THRESHOLD_PARAMETERS = [
+  'heartRate',
+  'spo2',
+  'respiratoryRate',
+  'temperature',
+  'systolicBp',
+  'diastolicBp',
+  'meanArterialPressure',
+] as const satisfies readonly Parameter[];
 
 export const thresholdSchema = z
   .object({
@@ -112,6 +186,29 @@ export const thresholdSchema = z
   })
   .refine((t) => t.below === undefined || t.above === undefined || t.below < t.above, {
     message: 'below must be less than above',
+  })
+  .superRefine((t, ctx) => {
+    if (!(THRESHOLD_PARAMETERS as readonly string[]).includes(t.parameter)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parameter'],
+        message: `${t.parameter} takes no numeric threshold (only ${THRESHOLD_PARAMETERS.join(', ')})`,
+      });
+      return;
+    }
+    // Bounded to what the platform stores at all: a threshold outside it could never fire, or always would.
+    const range = PARAMETER_DEFINITIONS[t.parameter].plausible;
+    if (!range) return;
+    for (const key of ['below', 'above'] as const) {
+      const value = t[key];
+      if (value !== undefined && (value < range.min || value > range.max)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} for ${t.parameter} must be within ${range.min}–${range.max} ${PARAMETER_DEFINITIONS[t.parameter].unit}`,
+        });
+      }
+    }
   });
 export const thresholdsRequestSchema = z.array(thresholdSchema).max(50);
 export type ThresholdsRequest = z.infer<typeof thresholdsRequestSchema>;
@@ -243,6 +340,8 @@ export interface PatientDetail extends PatientSummary {
   thresholds: Threshold[];
   monitoring: Monitoring;
   devices: PatientDevice[];
+  /** N1: null when none is recorded (on SpO2 scale 2, air or oxygen is then unknown unless a reading says). */
+  oxygenPrescription: OxygenPrescriptionView | null;
 }
 
 export interface ObservationView {
@@ -303,6 +402,9 @@ export const alertsQuerySchema = z.object({
   /** Comma-separated states; default every unresolved state. */
   state: commaList(ALERT_STATES).optional(),
   kind: z.enum(ALERT_KINDS).optional(),
+  /** Page size (default and most: 500); the `X-Next-Cursor` answer header names the next page. */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().min(1).max(300).optional(),
 });
 export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
 
@@ -340,6 +442,29 @@ export const DEVICE_KIND_VALUES = [
   'falls-sensor',
   'hub',
 ] as const;
+export type DeviceKindValue = (typeof DEVICE_KIND_VALUES)[number];
+
+/**
+ * What each kind of device measures (issue 12, D7): ingest dead-letters a parameter the device's kind does
+ * not measure (`wrong-device-kind`). Some oximeters derive respiration rate from the pleth waveform and BP
+ * cuffs report pulse; a hub forwards whatever its paired devices send, falls included.
+ */
+export const DEVICE_KIND_PARAMETERS: Readonly<Record<DeviceKindValue, readonly Parameter[]>> = {
+  'blood-pressure': ['systolicBp', 'diastolicBp', 'meanArterialPressure', 'heartRate'],
+  'pulse-oximeter': ['spo2', 'heartRate', 'respiratoryRate'],
+  thermometer: ['temperature'],
+  'falls-sensor': ['fall'],
+  hub: [
+    'heartRate',
+    'spo2',
+    'respiratoryRate',
+    'temperature',
+    'systolicBp',
+    'diastolicBp',
+    'meanArterialPressure',
+    'fall',
+  ],
+};
 
 export const provisionDeviceRequestSchema = z.object({
   kind: z.enum(DEVICE_KIND_VALUES),
@@ -377,6 +502,8 @@ export const deadLettersQuerySchema = z.object({
   deviceId: z.string().max(64).optional(),
   reason: z.enum(REJECTION_REASONS).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** From the previous page's `X-Next-Cursor` response header. */
+  cursor: z.string().max(200).optional(),
 });
 
 export interface DeadLetterView {
@@ -387,8 +514,14 @@ export interface DeadLetterView {
   reason: string;
   detail: string;
   measurementIndex: number | null;
-  /** The raw payload, base64. */
+  /** The raw payload, base64: whole, or its first `DEAD_LETTER_RAW_PREFIX_BYTES` bytes when `rawTruncated`. */
   rawBase64: string;
+  /** Size of the whole payload, bytes. */
+  rawSize: number;
+  /** Whether `rawBase64` holds only a prefix of the payload. */
+  rawTruncated: boolean;
+  /** SHA-256 of the whole payload, hex (null when the broker refused it unread). */
+  rawSha256: string | null;
 }
 
 export interface PipelineStatus {

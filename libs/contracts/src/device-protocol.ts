@@ -8,10 +8,27 @@ import { DEVICE_ID_PATTERN, DEVICE_PROTOCOL_VERSION } from './topics';
 
 /** Largest MQTT payload ingest accepts, in bytes. A store-and-forward batch of 500 fits easily. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * Largest MQTT packet a broker accepts (payload, topic and headers): the embedded broker closes a connection
+ * that announces a bigger one before reading it, and infra/mosquitto sets the same `max_packet_size`.
+ */
+export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 1024;
 /** Most measurements one envelope may carry. */
 export const MAX_MEASUREMENTS_PER_MESSAGE = 500;
 /** A `measuredAt` further than this in the future is rejected (SPEC §3). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+/**
+ * R12: a device clock further than this from the platform's (its `sentAt` against receipt) is not trusted
+ * alone: the offset is recorded, each `measuredAt` is corrected by it, and the reading is flagged, so a
+ * wrong clock can neither attribute a reading to another patient nor make it look current or old.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
+/**
+ * D7 and R12 together: a `sentAt` further ahead of the platform's clock than this is no clock skew to
+ * correct for but an impossible time (year 9999), and the message is dead-lettered (`future-timestamp`).
+ * Between {@link CLOCK_SKEW_TOLERANCE_MS} and this, the clock is corrected for and the readings flagged.
+ */
+export const MAX_CLOCK_CORRECTION_MS = 24 * 60 * 60 * 1000;
 
 const isoInstant = z.iso.datetime({ offset: true });
 

@@ -31,11 +31,17 @@ export interface ParameterDefinition {
   /** Canonical UCUM unit. */
   unit: string;
   /**
-   * Physiologically plausible range, inclusive, in the canonical unit. Outside it a reading is
-   * rejected as implausible rather than scored: a value this far out is a device or entry fault,
-   * and scoring it would page a nurse for a broken sensor (or hide a real reading behind it).
+   * Physiologically plausible range, inclusive, in the canonical unit. A device reading outside it (but
+   * inside `possible`) is a patient in extremis or a device fault, and only a person can tell: it is
+   * stored, flagged and raises a high-priority alert (R8). Manual entries must fall inside it.
    */
   plausible: { min: number; max: number } | null;
+  /**
+   * R8: physically possible range. A value outside `plausible` but inside this (SpO2 45 %, pulse 18) is
+   * stored, flagged `implausible` and raises a "check patient and device" alert; only a value outside this
+   * (SpO2 above 100 %, a negative rate) is rejected.
+   */
+  possible: { min: number; max: number } | null;
 }
 
 export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefinition>> = {
@@ -48,6 +54,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: 'MDC_PULS_RATE_NON_INV',
     unit: '/min',
     plausible: { min: 20, max: 300 },
+    possible: { min: 0, max: 350 },
   },
   spo2: {
     parameter: 'spo2',
@@ -58,6 +65,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: 'MDC_PULS_OXIM_SAT_O2',
     unit: '%',
     plausible: { min: 50, max: 100 },
+    possible: { min: 0, max: 100 },
   },
   respiratoryRate: {
     parameter: 'respiratoryRate',
@@ -68,6 +76,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: 'MDC_RESP_RATE',
     unit: '/min',
     plausible: { min: 2, max: 80 },
+    possible: { min: 0, max: 120 },
   },
   temperature: {
     parameter: 'temperature',
@@ -78,6 +87,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: 'MDC_TEMP_BODY',
     unit: 'Cel',
     plausible: { min: 25, max: 45 },
+    possible: { min: 15, max: 47 },
   },
   systolicBp: {
     parameter: 'systolicBp',
@@ -88,6 +98,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: 'MDC_PRESS_BLD_NONINV_SYS',
     unit: 'mm[Hg]',
     plausible: { min: 40, max: 300 },
+    possible: { min: 0, max: 400 },
   },
   diastolicBp: {
     parameter: 'diastolicBp',
@@ -98,6 +109,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: 'MDC_PRESS_BLD_NONINV_DIA',
     unit: 'mm[Hg]',
     plausible: { min: 20, max: 200 },
+    possible: { min: 0, max: 300 },
   },
   meanArterialPressure: {
     parameter: 'meanArterialPressure',
@@ -108,6 +120,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: 'MDC_PRESS_BLD_NONINV_MEAN',
     unit: 'mm[Hg]',
     plausible: { min: 30, max: 250 },
+    possible: { min: 0, max: 350 },
   },
   consciousness: {
     parameter: 'consciousness',
@@ -118,6 +131,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: null,
     unit: '{ACVPU}',
     plausible: null,
+    possible: null,
   },
   inspiredOxygen: {
     parameter: 'inspiredOxygen',
@@ -128,6 +142,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: null,
     unit: '{air-or-oxygen}',
     plausible: null,
+    possible: null,
   },
   fall: {
     parameter: 'fall',
@@ -138,6 +153,7 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     mdc: null,
     unit: '1',
     plausible: { min: 0, max: 1 },
+    possible: { min: 0, max: 1 },
   },
 };
 

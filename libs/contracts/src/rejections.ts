@@ -18,9 +18,19 @@ export const REJECTION_REASONS = [
   'special-value',
   'implausible-value',
   'future-timestamp',
+  /** The device's kind does not measure this parameter (a pulse oximeter reporting a fall). */
+  'wrong-device-kind',
+  /** Refused by the broker's topic ACL: a publish to another device's topic, or a subscribe. */
+  'acl-refused',
 ] as const;
 export const rejectionReasonSchema = z.enum(REJECTION_REASONS);
 export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
+
+/**
+ * A dead letter keeps at most this many bytes of the raw payload, plus its size and SHA-256 (issue 12, D1):
+ * enough to read what was sent, never a multi-megabyte row or API response.
+ */
+export const DEAD_LETTER_RAW_PREFIX_BYTES = 4096;
 
 /** One rejection; `measurementIndex` is null when the whole message was rejected. */
 export const rejectionSchema = z.object({
@@ -36,7 +46,11 @@ export const deadLetterSchema = rejectionSchema.extend({
   receivedAt: z.iso.datetime({ offset: true }),
   topic: z.string(),
   deviceId: z.string().nullable(),
-  /** The raw payload, base64, exactly as received. */
+  /** The raw payload, base64, exactly as received, or its first {@link DEAD_LETTER_RAW_PREFIX_BYTES} bytes. */
   rawBase64: z.string(),
+  /** Size of the whole payload in bytes (larger than the decoded `rawBase64` when that is a prefix). */
+  rawSize: z.number().int().nonnegative().optional(),
+  /** SHA-256 of the whole payload, hex (null when the broker refused it before reading it). */
+  rawSha256: z.string().nullable().optional(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;

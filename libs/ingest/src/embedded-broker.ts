@@ -1,7 +1,29 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { Duplex } from 'node:stream';
 import Aedes, { type AuthenticateError, type Client } from 'aedes';
-import { parseDeviceTopic } from '@vigil/contracts';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { MAX_PACKET_BYTES, parseDeviceTopic } from '@vigil/contracts';
+import { type FrameViolation, MqttFrameGuard } from './mqtt-frame-guard';
+import type { BrokerRefusal } from './ingest.service';
+
+/** Limits that keep hostile clients from holding sockets and memory (issue 12, D1, D2 and D6). */
+export interface BrokerLimits {
+  /** Largest packet after CONNECT, bytes (default `MAX_PACKET_BYTES`). */
+  packetBytes?: number;
+  /** Largest CONNECT packet, bytes (default 4 KiB: a client id, credentials and a small will). */
+  connectBytes?: number;
+  /** Open connections at most (default 2000); more are closed at once. */
+  connections?: number;
+  /** A connection that has not completed CONNECT in this time is closed (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Failed sign-ins per device id before that id is refused for `loginBlockSeconds` (default 10). */
+  loginFailuresPerDevice?: number;
+  /** Failed sign-ins per client address before that address is refused (default 30). */
+  loginFailuresPerAddress?: number;
+  /** The window failures are counted in, and how long a refusal lasts, seconds (default 300). */
+  loginBlockSeconds?: number;
+}
 
 export interface EmbeddedBrokerOptions {
   host?: string;
@@ -21,6 +43,12 @@ export interface EmbeddedBrokerOptions {
    * A rejection (infrastructure down) disconnects the device unacknowledged; it retransmits later.
    */
   onDeviceMessage?(topic: string, payload: Buffer): Promise<void>;
+  /**
+   * What the broker refused from a signed-in device (a topic-ACL refusal, an oversize packet): ingest
+   * dead-letters it (D5). Failures here are logged, never thrown into the broker.
+   */
+  onRefusal?(refusal: BrokerRefusal): Promise<void>;
+  limits?: BrokerLimits;
 }
 
 export interface EmbeddedBroker {
@@ -29,8 +57,19 @@ export interface EmbeddedBroker {
   url: string;
   /** Why the broker refused each attempt, newest last (bounded): for tests and the admin view. */
   refusals: { clientId: string; username: string | null; action: string; topic: string | null; at: Date }[];
+  /** Counts of what the broker refused, by kind, since it started (for metrics). */
+  refusalCounts: Record<RefusalKind, number>;
   close(): Promise<void>;
 }
+
+export type RefusalKind =
+  | 'connect'
+  | 'login-throttled'
+  | 'publish'
+  | 'subscribe'
+  | 'oversize-packet'
+  | 'connection-limit'
+  | 'connect-timeout';
 
 type Role = { kind: 'service' } | { kind: 'device'; deviceId: string };
 const roles = new WeakMap<Client, Role>();
@@ -41,10 +80,53 @@ function secretsEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function authError(message: string): AuthenticateError {
+function authError(message: string, returnCode: 4 | 5 = 4): AuthenticateError {
   const error = new Error(message) as AuthenticateError;
-  error.returnCode = 4; // bad user name or password
+  error.returnCode = returnCode; // 4 bad user name or password, 5 not authorised
   return error;
+}
+
+/**
+ * The socket as aedes sees it, with every incoming byte passed through a {@link MqttFrameGuard} first: a
+ * packet over its limit closes the socket before aedes buffers it.
+ */
+class GuardedConnection extends Duplex {
+  constructor(
+    private readonly socket: Socket,
+    guard: MqttFrameGuard,
+    onViolation: (violation: FrameViolation) => void,
+  ) {
+    super();
+    socket.on('data', (chunk: Buffer) => {
+      const violation = guard.feed(chunk);
+      if (violation) {
+        onViolation(violation);
+        socket.destroy();
+        return;
+      }
+      if (!this.push(chunk)) socket.pause();
+    });
+    socket.on('end', () => this.push(null));
+    socket.on('error', (error) => this.destroy(error));
+    socket.on('close', () => this.destroy());
+  }
+
+  override _read(): void {
+    this.socket.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.socket.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.socket.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.socket.destroy();
+    callback(error);
+  }
 }
 
 /**
@@ -54,16 +136,65 @@ function authError(message: string): AuthenticateError {
  */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
+  const limits = options.limits ?? {};
   const refusals: EmbeddedBroker['refusals'] = [];
-  const refuse = (client: Client, action: string, topic: string | null) => {
-    refusals.push({ clientId: client.id, username: null, action, topic, at: new Date() });
+  const refusalCounts: Record<RefusalKind, number> = {
+    connect: 0,
+    'login-throttled': 0,
+    publish: 0,
+    subscribe: 0,
+    'oversize-packet': 0,
+    'connection-limit': 0,
+    'connect-timeout': 0,
+  };
+  const addresses = new WeakMap<Client, string>();
+  const refuse = (client: Client | null, action: RefusalKind, topic: string | null) => {
+    refusalCounts[action] += 1;
+    const role = client ? roles.get(client) : undefined;
+    const username = role?.kind === 'device' ? role.deviceId : null;
+    refusals.push({ clientId: client?.id ?? '', username, action, topic, at: new Date() });
     if (refusals.length > 1000) refusals.shift();
+  };
+  const report = (refusal: BrokerRefusal) => {
+    options.onRefusal?.(refusal).catch((error: unknown) => {
+      console.error(`ingest: could not dead-letter a broker refusal: ${String(error)}`);
+    });
+  };
+
+  // Failed sign-ins are counted per device id and per address; past the limit, attempts are refused
+  // without checking the secret (D6), so guessing is slow and no id is singled out.
+  const blockSeconds = limits.loginBlockSeconds ?? 300;
+  const failuresPerDevice = new RateLimiterMemory({
+    keyPrefix: 'device',
+    points: limits.loginFailuresPerDevice ?? 10,
+    duration: blockSeconds,
+  });
+  const failuresPerAddress = new RateLimiterMemory({
+    keyPrefix: 'address',
+    points: limits.loginFailuresPerAddress ?? 30,
+    duration: blockSeconds,
+  });
+  const throttled = async (deviceId: string, address: string): Promise<boolean> => {
+    const [device, fromAddress] = await Promise.all([
+      failuresPerDevice.get(deviceId),
+      failuresPerAddress.get(address),
+    ]);
+    return (
+      (device?.consumedPoints ?? 0) >= (limits.loginFailuresPerDevice ?? 10) ||
+      (fromAddress?.consumedPoints ?? 0) >= (limits.loginFailuresPerAddress ?? 30)
+    );
+  };
+  const failed = async (deviceId: string, address: string): Promise<void> => {
+    // consume() rejects once the points are used up; the count is what matters here.
+    await Promise.allSettled([failuresPerDevice.consume(deviceId), failuresPerAddress.consume(address)]);
   };
 
   const aedes = new Aedes({
+    connectTimeout: limits.connectTimeoutMs ?? 10_000,
     authenticate: (client, username, password, done) => {
       const user = username ?? '';
       const secret = password ? password.toString('utf8') : '';
+      const address = addresses.get(client) ?? 'unknown';
       if (user === options.service.username) {
         if (secretsEqual(secret, options.service.password)) {
           roles.set(client, { kind: 'service' });
@@ -72,11 +203,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         refuse(client, 'connect', null);
         return done(authError('bad service credentials'), false);
       }
-      options.verifyDevice(user, secret).then(
+      const check = async (): Promise<boolean | 'throttled'> => {
+        if (await throttled(user, address)) return 'throttled';
+        const ok = await options.verifyDevice(user, secret);
+        if (ok) await failuresPerDevice.delete(user);
+        else await failed(user, address);
+        return ok;
+      };
+      check().then(
         (ok) => {
-          if (ok) {
+          if (ok === true) {
             roles.set(client, { kind: 'device', deviceId: user });
             done(null, true);
+          } else if (ok === 'throttled') {
+            refuse(client, 'login-throttled', null);
+            done(authError('too many failed sign-ins: try again later', 5), false);
           } else {
             refuse(client, 'connect', null);
             done(authError('unknown device or wrong secret'), false);
@@ -97,19 +238,64 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         );
         return;
       }
-      if (client) refuse(client, 'publish', packet.topic);
+      if (client) {
+        refuse(client, 'publish', packet.topic);
+        if (role?.kind === 'device') {
+          report({
+            reason: 'acl-refused',
+            deviceId: role.deviceId,
+            topic: packet.topic,
+            detail: `device "${role.deviceId}" may publish only to its own topics, not to "${packet.topic.slice(0, 200)}"`,
+            payload: Buffer.from(packet.payload),
+          });
+        }
+      }
       callback(new Error(`not allowed to publish to ${packet.topic}`));
     },
     authorizeSubscribe: (client, subscription, callback) => {
       const role = roles.get(client);
       if (role?.kind === 'service') return callback(null, subscription);
       refuse(client, 'subscribe', subscription.topic);
+      if (role?.kind === 'device') {
+        report({
+          reason: 'acl-refused',
+          deviceId: role.deviceId,
+          topic: subscription.topic,
+          detail: `device "${role.deviceId}" may not subscribe (asked for "${subscription.topic.slice(0, 200)}")`,
+        });
+      }
       // A null subscription answers SUBACK 0x80 (failure) without closing the connection.
       callback(null, null);
     },
   });
 
-  const server = createServer(aedes.handle);
+  aedes.on('connectionError', (client, error) => {
+    if (/connect did not arrive in time/.test(error.message)) refuse(client, 'connect-timeout', null);
+  });
+
+  const packetBytes = limits.packetBytes ?? MAX_PACKET_BYTES;
+  const connectBytes = limits.connectBytes ?? 4096;
+  const server = createServer((socket) => {
+    let client: Client | null = null;
+    const guard = new MqttFrameGuard({ firstPacketBytes: connectBytes, packetBytes });
+    const connection = new GuardedConnection(socket, guard, (violation) => {
+      refuse(client, 'oversize-packet', null);
+      const role = client ? roles.get(client) : undefined;
+      if (role?.kind === 'device') {
+        report({
+          reason: 'oversize-payload',
+          deviceId: role.deviceId,
+          topic: null,
+          detail: `an MQTT packet of ${violation.announcedBytes} bytes was refused unread; the limit is ${violation.limitBytes} bytes (connection closed)`,
+          announcedSize: violation.announcedBytes,
+        });
+      }
+    });
+    client = aedes.handle(connection);
+    addresses.set(client, socket.remoteAddress ?? 'unknown');
+  });
+  server.maxConnections = limits.connections ?? 2000;
+  server.on('drop', () => refuse(null, 'connection-limit', null));
   const first = options.port ?? 1883;
   // Port 0 asks the OS for any free port (tests).
   const attempts = first === 0 ? 1 : (options.portAttempts ?? 50);
@@ -131,6 +317,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     port,
     url: `mqtt://${host}:${port}`,
     refusals,
+    refusalCounts,
     close: () =>
       new Promise<void>((resolve) => {
         aedes.close(() => server.close(() => resolve()));

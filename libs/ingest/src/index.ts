@@ -5,7 +5,13 @@ export {
   type IngestCounters,
   type StreamPublisher,
 } from './ingest.service';
-export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker';
+export {
+  type BrokerLimits,
+  startEmbeddedBroker,
+  type EmbeddedBroker,
+  type EmbeddedBrokerOptions,
+  type RefusalKind,
+} from './embedded-broker';
 export { connectMqttIngest, type MqttIngestClient, type MqttIngestOptions } from './mqtt-ingest.client';
 export { createIngestStores } from './ingest.stores';
 export {

@@ -6,6 +6,8 @@ export interface IngestMetricsSource {
   counters: IngestCounters;
   /** Null with the embedded broker (ingest runs inside it: there is no link to lose). */
   mqtt(): { connected: boolean; connects: number; subscriptionFailures: number } | null;
+  /** What the embedded broker refused, by kind (null in the distributed mode). */
+  brokerRefusals?(): Readonly<Record<string, number>> | null;
 }
 
 /**
@@ -44,6 +46,16 @@ export function registerIngestMetrics(registry: Registry, source: IngestMetricsS
       this.reset();
       for (const [reason, n] of Object.entries(source.counters.rejectionsByReason))
         this.inc({ reason }, n ?? 0);
+    },
+  });
+  new Counter({
+    name: 'vigil_broker_refusals_total',
+    help: 'What the embedded MQTT broker refused, by kind: failed or throttled sign-ins, topic-ACL refusals, oversize packets, connections over the limit, CONNECT timeouts',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, n] of Object.entries(source.brokerRefusals?.() ?? {})) this.inc({ kind }, n);
     },
   });
   new Gauge({

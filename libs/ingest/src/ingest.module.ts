@@ -11,7 +11,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { DeviceRegistryRepository } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
-import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+import { type BrokerLimits, type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { IngestService } from './ingest.service';
 import { createIngestStores } from './ingest.stores';
 import { registerIngestMetrics } from './ingest.metrics';
@@ -30,6 +30,8 @@ export type IngestBrokerOptions =
       host?: string;
       /** First port tried; the next free one is used when it is taken. 0 = any free port. */
       port?: number;
+      /** Packet, connection, CONNECT-time and sign-in limits (defaults suit a virtual ward). */
+      limits?: BrokerLimits;
     }
   | {
       kind: 'external';
@@ -79,6 +81,7 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
                 subscriptionFailures: this.client.subscriptionFailures(),
               }
             : null,
+        brokerRefusals: () => this.broker?.refusalCounts ?? null,
       });
     }
   }
@@ -108,6 +111,8 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
         onDeviceMessage: async (topic, payload) => {
           await this.ingest.handle(topic, payload);
         },
+        onRefusal: (refusal) => this.ingest.recordBrokerRefusal(refusal),
+        limits: broker.limits,
       });
     } else {
       this.client = await connectMqttIngest({

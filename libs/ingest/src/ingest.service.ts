@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import {
+  DEAD_LETTER_RAW_PREFIX_BYTES,
+  DEVICE_KIND_PARAMETERS,
   type DeviceObservation,
   deviceStatusSchema,
+  MAX_CLOCK_CORRECTION_MS,
   MAX_PAYLOAD_BYTES,
   parseDeviceTopic,
   readingsEnvelopeSchema,
@@ -39,6 +43,20 @@ export interface IngestOutcome {
   /** The message was a redelivery of one already published (same device and seq). */
   duplicate: boolean;
   rejections: Rejection[];
+}
+
+/** Something the broker refused before ingest could read it as a message (issue 12, D1 and D5). */
+export interface BrokerRefusal {
+  /** `acl-refused`: a publish or subscribe outside the device's own topics; `oversize-payload`: a packet too big. */
+  reason: 'acl-refused' | 'oversize-payload';
+  deviceId: string | null;
+  /** The topic asked for, when known. */
+  topic: string | null;
+  detail: string;
+  /** The payload of a refused publish, when it was read. */
+  payload?: Buffer;
+  /** The announced size of a packet refused unread. */
+  announcedSize?: number;
 }
 
 export interface IngestCounters {
@@ -102,6 +120,49 @@ export class IngestService {
       : this.handleStatus(topic, parsedTopic.deviceId, json, payload, receivedAt);
   }
 
+  /**
+   * Dead-letters what the broker refused (a topic-ACL refusal, a packet over the size limit), so that the
+   * admin's dead-letter list shows every rejection, not only those ingest itself made.
+   */
+  async recordBrokerRefusal(refusal: BrokerRefusal): Promise<void> {
+    const receivedAt = this.clock();
+    const topic = refusal.topic ?? '(not read)';
+    await this.stores
+      .insertDeadLetters([
+        {
+          receivedAt,
+          topic,
+          deviceId: refusal.deviceId,
+          reason: refusal.reason,
+          detail: refusal.detail,
+          measurementIndex: null,
+          raw: refusal.payload ?? Buffer.alloc(0),
+          announcedSize: refusal.payload ? undefined : refusal.announcedSize,
+        },
+      ])
+      .then(async ([id]) => {
+        const raw = refusal.payload ?? Buffer.alloc(0);
+        await this.stream.publish(streamTopics.deadLetters, [
+          {
+            key: refusal.deviceId ?? topic,
+            value: {
+              id,
+              receivedAt: receivedAt.toISOString(),
+              topic,
+              deviceId: refusal.deviceId,
+              reason: refusal.reason,
+              detail: refusal.detail,
+              measurementIndex: null,
+              ...boundedRaw(raw, refusal.payload ? undefined : refusal.announcedSize),
+            },
+          },
+        ]);
+      });
+    this.counters.rejected += 1;
+    this.counters.rejectionsByReason[refusal.reason] =
+      (this.counters.rejectionsByReason[refusal.reason] ?? 0) + 1;
+  }
+
   /** Publishes a synthetic heartbeat through the pipeline (HZ-01). */
   async emitPipelineHeartbeat(source: string): Promise<void> {
     const event: VitalsStreamEvent = {
@@ -136,6 +197,9 @@ export class IngestService {
     if (device.status !== 'active')
       return reject('device-disabled', `device "${deviceId}" is ${device.status}`);
 
+    const sentAtProblem = futureSentAt(envelope.data.sentAt, receivedAt);
+    if (sentAtProblem) return reject('future-timestamp', sentAtProblem);
+
     const { seq } = envelope.data;
     if (await this.stores.seen(deviceId, seq)) {
       this.counters.duplicates += 1;
@@ -147,7 +211,18 @@ export class IngestService {
     normalised.observations.sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt));
     const rejections: Rejection[] = [...normalised.rejections];
     const events: VitalsStreamEvent[] = [];
-    const attributed = await this.attribute(deviceId, normalised.observations);
+    // A device reports only what its kind measures (D7): a pulse oximeter's "fall" is a fault or a forgery.
+    const measures: readonly string[] = DEVICE_KIND_PARAMETERS[device.kind];
+    const ofItsKind = normalised.observations.filter((observation) => {
+      if (measures.includes(observation.parameter)) return true;
+      rejections.push({
+        reason: 'wrong-device-kind',
+        detail: `a ${device.kind} device does not measure ${observation.parameter} (it measures ${measures.join(', ')})`,
+        measurementIndex: measurementIndexOf(observation),
+      });
+      return false;
+    });
+    const attributed = await this.attribute(deviceId, ofItsKind);
     for (const item of attributed) {
       if (item.patientId === null) {
         rejections.push({
@@ -197,6 +272,8 @@ export class IngestService {
     if (!device) return reject('unknown-device', `device "${deviceId}" is not provisioned`);
     if (device.status !== 'active')
       return reject('device-disabled', `device "${deviceId}" is ${device.status}`);
+    const sentAtProblem = futureSentAt(status.data.sentAt, receivedAt);
+    if (sentAtProblem) return reject('future-timestamp', sentAtProblem);
 
     // Liveness is the platform's receipt time: a device clock that is wrong must not keep it "online".
     await this.stores.recordStatus(deviceId, {
@@ -271,6 +348,7 @@ export class IngestService {
         raw: payload,
       })),
     );
+    const raw = boundedRaw(payload);
     await this.stream.publish(
       streamTopics.deadLetters,
       rejections.map((r, i) => ({
@@ -283,7 +361,7 @@ export class IngestService {
           reason: r.reason,
           detail: r.detail,
           measurementIndex: r.measurementIndex,
-          rawBase64: payload.toString('base64'),
+          ...raw,
         },
       })),
     );
@@ -292,6 +370,25 @@ export class IngestService {
       this.counters.rejectionsByReason[r.reason] = (this.counters.rejectionsByReason[r.reason] ?? 0) + 1;
     }
   }
+}
+
+/** A dead letter's payload as the stream carries it: a bounded prefix, the whole size and its SHA-256 (D1). */
+function boundedRaw(
+  payload: Buffer,
+  announcedSize?: number,
+): { rawBase64: string; rawSize: number; rawSha256: string | null } {
+  return {
+    rawBase64: payload.subarray(0, DEAD_LETTER_RAW_PREFIX_BYTES).toString('base64'),
+    rawSize: announcedSize ?? payload.length,
+    rawSha256: announcedSize === undefined ? createHash('sha256').update(payload).digest('hex') : null,
+  };
+}
+
+/** Why a `sentAt` cannot be true (D7): further in the future than any clock skew we correct for. */
+function futureSentAt(sentAt: string, receivedAt: Date): string | null {
+  const ahead = Date.parse(sentAt) - receivedAt.getTime();
+  if (ahead <= MAX_CLOCK_CORRECTION_MS) return null;
+  return `sentAt ${sentAt} is ${Math.round(ahead / 1000)} s ahead of the platform's clock (a device clock up to ${MAX_CLOCK_CORRECTION_MS / 3_600_000} h off is corrected for; this is not a time)`;
 }
 
 /** The measurement index is the third part of a device observation id (`{deviceId}:{seq}:{index}`). */

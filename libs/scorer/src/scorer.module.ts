@@ -10,7 +10,7 @@ import {
 import type { SqlDatabase } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import { streamAlertsPublisher, subscribeScorer } from './scorer.consumer';
-import { type ScorerConfig, ScorerService } from './scorer.service';
+import { ScorerService, type ScorerServiceOptions } from './scorer.service';
 
 /** Provided by the composing app: the database (`new SqlDatabase(dataSource)`) and the stream port. */
 export const SCORER_DATABASE = Symbol('SCORER_DATABASE');
@@ -19,7 +19,7 @@ export const SCORER_STREAM = Symbol('SCORER_STREAM');
 export const SCORER_OPTIONS = Symbol('SCORER_OPTIONS');
 
 export interface ScorerModuleOptions {
-  config?: Partial<ScorerConfig>;
+  config?: ScorerServiceOptions['config'];
   /** How often the timers run (escalation, overdue, offline, pipeline); default 30 s. */
   timerIntervalMs?: number;
   /** Off for tests that drive `handleBatch` themselves. */

@@ -1,19 +1,33 @@
-import type {
-  AlertEvent,
-  AlertSeverity,
-  AlertsStreamEvent,
-  CanonicalObservation,
-  DeviceStatusEvent,
-  Parameter,
-  PipelineHeartbeatEvent,
-  ScoreEvent,
-  VitalsStreamEvent,
-} from '@vigil/contracts';
+import {
+  type AlertChanges,
+  type AlertingPolicy,
+  type AlertingPolicyOverrides,
+  type AlertRecord,
+  alertingPolicy,
+  type ClinicalState,
+  decideReadings,
+  decideTimers,
+  earliestTimerMinutes,
+  EpisodeBook,
+  evaluateDeviceOffline,
+  evaluateOverdueReading,
+  evaluatePipelineStalled,
+  PIPELINE_HYSTERESIS,
+  PIPELINE_STALLED_RULE,
+  type ReadingsDecision,
+  retrospectiveIds,
+  scoreAt,
+  scoreEvents,
+  splitBatch,
+  toNews2Score,
+  type VitalsBatch,
+} from '@vigil/alerting';
+import type { AlertsStreamEvent, Parameter, VitalsStreamEvent } from '@vigil/contracts';
 import {
   AlertsRepository,
-  type DeviceStatusUpdate,
   type LatestValue,
   ObservationsRepository,
+  OutboxRepository,
   type PatientScoringContext,
   ScoresRepository,
   type ScoreToStore,
@@ -21,70 +35,38 @@ import {
   type SqlClient,
   type SqlDatabase,
 } from '@vigil/storage';
-import { EpisodeBook, type HysteresisPolicy } from './episodes';
-import {
-  NEWS2_PARAMETERS,
-  news2InputAt,
-  type PatientValues,
-  scoreNews2,
-  toNews2Score,
-} from './patient-state';
-import { evaluateBatteryLow } from './rules/battery-low.rule';
-import { DEVICE_OFFLINE_RULE as DEVICE_OFFLINE, evaluateDeviceOffline } from './rules/device-offline.rule';
-import { evaluateFall } from './rules/fall.rule';
-import { evaluateNews2Band } from './rules/news2-band.rule';
-import { evaluateNews2RedScore } from './rules/news2-red-score.rule';
-import { evaluateOverdueReading } from './rules/overdue-reading.rule';
-import { evaluatePersonalThresholds } from './rules/personal-threshold.rule';
-import {
-  evaluatePipelineStalled,
-  PIPELINE_HYSTERESIS,
-  PIPELINE_STALLED_RULE,
-} from './rules/pipeline-stalled.rule';
-import type { Finding, ReadingContext } from './rules/rule';
 
-/** Tunables of the scorer; every one has a safe default. */
-export interface ScorerConfig {
-  /** How long a reading counts as current for NEWS2 unless the patient's schedule says otherwise. */
-  freshnessMinutes: number;
-  /** How far back state is loaded for a patient first seen. */
-  stateLookbackHours: number;
-  hysteresis: HysteresisPolicy;
-  /** Minutes an alert may stay unacknowledged, per severity, before it escalates to the CCC. */
-  escalationMinutes: Partial<Record<AlertSeverity, number>>;
-  deviceOfflineMinutes: number;
-  battery: { lowPercent: number; okPercent: number };
-  /** The pipeline counts as stalled when the newest heartbeat is older than this (HZ-01). */
-  pipelineStallSeconds: number;
-}
+/** Tunables of the scorer: the alerting policy, and how far back the overdue timer looks. */
+export type ScorerConfig = AlertingPolicy & { stateLookbackHours: number };
 
-export const DEFAULT_SCORER_CONFIG: ScorerConfig = {
-  freshnessMinutes: 12 * 60,
-  stateLookbackHours: 48,
-  hysteresis: { clearMinutes: 15, clearReadings: 3 },
-  escalationMinutes: { critical: 5, high: 15, medium: 30, 'low-medium': 60 },
-  deviceOfflineMinutes: 60,
-  battery: { lowPercent: 20, okPercent: 30 },
-  pipelineStallSeconds: 120,
-};
+export const DEFAULT_SCORER_CONFIG: ScorerConfig = { ...alertingPolicy(), stateLookbackHours: 48 };
 
 /** Where alert, score and pipeline events go (the `alerts.events` stream in production). */
 export type AlertsPublisher = (events: readonly AlertsStreamEvent[]) => Promise<void>;
 
 export interface ScorerServiceOptions {
-  config?: Partial<ScorerConfig>;
+  config?: AlertingPolicyOverrides & { stateLookbackHours?: number };
   /** Wall clock; injected so tests never sleep. */
   clock?: () => Date;
 }
 
 const MINUTE = 60_000;
 
+/** How long an event may sit unpublished in the outbox before the relay sends it. */
+export const OUTBOX_GRACE_MS = 10_000;
+
+/** What one batch's transaction read. */
+interface Loaded {
+  patients: Map<string, PatientScoringContext>;
+  states: Map<string, ClinicalState>;
+  episodes: AlertRecord[];
+}
+
 /**
- * The hot-path rules engine (SPEC §4). `handleBatch` takes one batch of decoded `vitals.observations`
- * events and, in ONE transaction, stores the observations and NEWS2 scores and updates alert episodes
- * (with their audit rows); only after the commit does it publish the events and resolve, so the stream
- * acknowledges the batch only once its effects are durable. Replaying a batch changes nothing (HZ-04):
- * only the observations actually inserted drive scores and alerts.
+ * The hot-path shell around `@vigil/alerting` (SPEC §4): load → decide (pure) → save → publish. One
+ * transaction per batch stores the observations, scores and alert changes with their audit rows; only
+ * after the commit does it publish and resolve, so the stream acknowledges a batch only once its effects
+ * are durable. Replaying a batch changes nothing (HZ-04): only observations inserted now are decided on.
  */
 export class ScorerService {
   private readonly config: ScorerConfig;
@@ -93,9 +75,12 @@ export class ScorerService {
   private readonly scores = new ScoresRepository();
   private readonly alerts = new AlertsRepository();
   private readonly context = new ScoringContextRepository();
-  /** Latest value per parameter per patient; filled from the database when a patient is first seen. */
-  private readonly state = new Map<string, PatientValues>();
+  private readonly outbox = new OutboxRepository();
+  /** Each patient's state in event time; loaded from the database when a patient is first seen. */
+  private readonly state = new Map<string, ClinicalState>();
   private pipelineHealthy: boolean | null = null;
+  /** A publish failed since the last relay: events wait in the outbox. */
+  private outboxBacklog = false;
   private partitionsCheckedAt = 0;
 
   constructor(
@@ -103,219 +88,226 @@ export class ScorerService {
     private readonly publish: AlertsPublisher,
     options: ScorerServiceOptions = {},
   ) {
-    this.config = { ...DEFAULT_SCORER_CONFIG, ...options.config };
+    this.config = {
+      ...alertingPolicy(options.config),
+      stateLookbackHours: options.config?.stateLookbackHours ?? DEFAULT_SCORER_CONFIG.stateLookbackHours,
+    };
     this.clock = options.clock ?? (() => new Date());
   }
 
   /** Processes one batch; resolves once stored and published. Returns the events it published. */
   async handleBatch(events: readonly VitalsStreamEvent[]): Promise<AlertsStreamEvent[]> {
     const now = this.clock();
-    const byPatient = new Map<string, CanonicalObservation[]>();
-    const seenIds = new Set<string>();
-    const statuses: DeviceStatusEvent[] = [];
-    const heartbeats: PipelineHeartbeatEvent[] = [];
-    const readingsSeen = new Map<string, { patientId: string; at: Date }>();
-    for (const event of events) {
-      switch (event.type) {
-        case 'observation': {
-          const o = event.observation;
-          if (seenIds.has(o.id)) continue;
-          seenIds.add(o.id);
-          const list = byPatient.get(o.patientId) ?? [];
-          list.push(o);
-          byPatient.set(o.patientId, list);
-          if (o.deviceId) {
-            // A reading is a sign of life too (a cuff may never send a heartbeat): platform receipt
-            // time, like ingest's heartbeats, so a device clock that is wrong cannot keep it "online".
-            const seen = readingsSeen.get(o.deviceId);
-            const at = new Date(o.receivedAt);
-            if (!seen || seen.at < at) readingsSeen.set(o.deviceId, { patientId: o.patientId, at });
-          }
-          break;
-        }
-        case 'device-status':
-          statuses.push(event);
-          break;
-        case 'pipeline-heartbeat':
-          heartbeats.push(event);
-          break;
-      }
-    }
-    const patientIds = [
-      ...new Set([...byPatient.keys(), ...statuses.flatMap((s) => (s.patientId ? [s.patientId] : []))]),
-    ];
-
-    const { published, nextState } = await this.db.transaction(async (tx) => {
-      const contexts = await this.context.patients(tx, patientIds);
-      const nextState = await this.loadState(tx, [...byPatient.keys()], now);
-      const book = new EpisodeBook(
-        await this.alerts.lockOpenEpisodes(tx, [...contexts.keys()]),
-        this.config.hysteresis,
-        now,
-      );
-
-      // Late readings (older than the newest already held for that patient and parameter) are stored
-      // and scored for the record, marked retrospective, and never page (SPEC §3, HZ-07).
-      const toStore = [...byPatient.entries()].flatMap(([patientId, list]) => {
-        const values = nextState.get(patientId) ?? new Map();
-        return list.map((observation) => {
-          const newest = values.get(observation.parameter);
-          return {
-            observation,
-            retrospective:
-              newest !== undefined && Date.parse(observation.measuredAt) < newest.measuredAt.getTime(),
-          };
-        });
-      });
-      const inserted = await this.observations.insertMany(tx, toStore);
-
-      const scoresToStore: ScoreToStore[] = [];
-      for (const patientId of byPatient.keys()) {
-        const patient = contexts.get(patientId);
-        const values = nextState.get(patientId) ?? new Map<Parameter, LatestValue>();
-        nextState.set(patientId, values);
-        const fresh = toStore.filter(
-          (s) => s.observation.patientId === patientId && inserted.has(s.observation.id),
-        );
-        const current = fresh.filter((s) => !s.retrospective).map((s) => s.observation);
-        const late = fresh.filter((s) => s.retrospective).map((s) => s.observation);
-        for (const group of groupByTime(current)) {
-          const at = new Date(group[0].measuredAt);
-          for (const o of group) {
-            const held = values.get(o.parameter);
-            if (!held || held.measuredAt <= at) values.set(o.parameter, latestOf(o));
-          }
-          if (!patient) continue;
-          const score = group.some((o) => NEWS2_PARAMETERS.has(o.parameter))
-            ? this.score(patient, values.values(), at, false, scoresToStore)
-            : null;
-          if (patient.dischargedAt && patient.dischargedAt <= at) continue;
-          const ctx: ReadingContext = { patient, at, readings: group, score };
-          for (const finding of clinicalFindings(ctx)) book.apply(patient, finding);
-        }
-        if (!patient) continue;
-        for (const at of [
-          ...new Set(late.filter((o) => NEWS2_PARAMETERS.has(o.parameter)).map((o) => o.measuredAt)),
-        ]) {
-          const when = new Date(at);
-          const past = await this.observations.stateAt(tx, patientId, when, this.freshnessMs(patient));
-          this.score(patient, past, when, true, scoresToStore);
-        }
-      }
-      const insertedScores = await this.scores.insertMany(tx, scoresToStore);
-
-      await this.context.recordDeviceStatuses(tx, deviceUpdates(statuses, readingsSeen));
-      for (const [deviceId, seen] of readingsSeen) {
-        const patient = contexts.get(seen.patientId);
-        if (patient && !patient.dischargedAt)
-          book.apply(patient, { active: false, rule: DEVICE_OFFLINE, subject: deviceId, at: seen.at });
-      }
-      for (const s of statuses) {
-        const patient = s.patientId ? contexts.get(s.patientId) : undefined;
-        if (!patient || patient.dischargedAt) continue;
-        const at = new Date(s.sentAt);
-        const battery = evaluateBatteryLow(s.deviceId, s.battery, at, this.config.battery);
-        if (battery) book.apply(patient, battery);
-        book.apply(patient, { active: false, rule: DEVICE_OFFLINE, subject: s.deviceId, at });
-      }
-      await this.context.recordPipelineHeartbeats(
+    const batch = splitBatch(events);
+    const { decision, published, outboxIds } = await this.db.transaction(async (tx) => {
+      const loaded = await this.load(tx, batch);
+      const late = retrospectiveIds(loaded.states, batch.observations);
+      const inserted = await this.observations.insertMany(
         tx,
-        heartbeats.map((h) => ({
-          source: h.source,
-          heartbeatId: h.heartbeatId,
-          emittedAt: new Date(h.emittedAt),
-          receivedAt: now,
-        })),
+        batch.observations.map((observation) => ({ observation, retrospective: late.has(observation.id) })),
       );
-
-      const changes = book.changes();
-      await this.alerts.save(tx, changes.save);
-      await this.alerts.audit(tx, changes.audits);
-
-      const scoreEvents: ScoreEvent[] = scoresToStore
-        .filter((s) => insertedScores.has(`${s.patientId}|${s.score.scoredAt}`))
-        .map((s) => ({
-          type: 'score.updated',
-          patientId: s.patientId,
-          wardId: (contexts.get(s.patientId) as PatientScoringContext).wardId,
-          score: s.score,
-        }));
-      const published: AlertsStreamEvent[] = [...changes.events, ...scoreEvents];
-      if (heartbeats.length > 0 && this.pipelineHealthy === false) {
-        published.push(this.pipelineEvent(true, new Date(heartbeats[heartbeats.length - 1].emittedAt)));
-      }
-      return { published, nextState };
+      const decision = decideReadings({
+        ...loaded,
+        now,
+        policy: this.config,
+        observations: batch.observations.filter((o) => inserted.has(o.id)),
+        statuses: batch.statuses,
+      });
+      const published = await this.save(tx, batch, loaded, decision, now);
+      return { decision, published, outboxIds: await this.outbox.add(tx, published, now) };
     });
-
     // Committed: only now does the in-memory state move on (a rolled-back batch leaves it as it was).
-    for (const [patientId, values] of nextState) this.state.set(patientId, values);
-    if (heartbeats.length > 0) this.pipelineHealthy = true;
-    if (published.length > 0) await this.publish(published);
+    for (const [patientId, s] of decision.states) this.state.set(patientId, s);
+    if (batch.heartbeats.length > 0) this.pipelineHealthy = true;
+    await this.publishCommitted(published, outboxIds);
     return published;
   }
 
   /**
-   * Timers, run from the database so several instances never double-fire: escalates unacknowledged
-   * alerts per severity (`SKIP LOCKED`), raises/clears overdue-reading and device-offline alerts (under
-   * an advisory lock), raises a technical `pipeline-stalled` alert on every monitored patient and a
-   * `pipeline.status` event when the heartbeat stalls and clears both when it flows again (HZ-01), and
-   * creates time partitions ahead once a day.
+   * The batch is durable and its events are in the outbox: a failed publish is the relay's to retry
+   * (`relayOutbox`), never a reason to redeliver the batch (which would find nothing new to say).
+   */
+  private async publishCommitted(
+    events: readonly AlertsStreamEvent[],
+    outboxIds: readonly string[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.publish(events);
+      await this.outbox.markPublished(this.db, outboxIds, this.clock());
+    } catch {
+      this.outboxBacklog = true;
+    }
+  }
+
+  /**
+   * Publishes outbox events left unpublished for longer than {@link OUTBOX_GRACE_MS} — those of a scorer
+   * that died after its commit, or whose publish failed — and marks them, in one transaction with the rows
+   * locked (`SKIP LOCKED`): at least once, never lost. Returns how many it sent.
+   */
+  async relayOutbox(): Promise<number> {
+    const now = this.clock();
+    const sent = await this.db.transaction(async (tx) => {
+      const entries = await this.outbox.lockUnpublished(tx, new Date(now.getTime() - OUTBOX_GRACE_MS));
+      if (entries.length === 0) return 0;
+      await this.publish(entries.map((e) => e.event));
+      await this.outbox.markPublished(
+        tx,
+        entries.map((e) => e.id),
+        now,
+      );
+      return entries.length;
+    });
+    this.outboxBacklog = false;
+    await this.outbox.purgePublished(this.db, new Date(now.getTime() - 24 * 60 * MINUTE));
+    return sent;
+  }
+
+  private async load(tx: SqlClient, batch: VitalsBatch): Promise<Loaded> {
+    const patients = await this.context.patients(tx, batch.patientIds);
+    const states = await this.loadStates(tx, [...new Set(batch.observations.map((o) => o.patientId))]);
+    const episodes = await this.alerts.lockOpenEpisodes(tx, [...patients.keys()]);
+    return { patients, states, episodes };
+  }
+
+  private async save(
+    tx: SqlClient,
+    batch: VitalsBatch,
+    loaded: Loaded,
+    decision: ReadingsDecision,
+    now: Date,
+  ): Promise<AlertsStreamEvent[]> {
+    const late = await this.lateScores(tx, loaded.patients, decision.lateScoreTimes);
+    const stored = await this.scores.insertMany(tx, [...decision.scores, ...late]);
+    await this.context.recordDeviceStatuses(tx, decision.devices);
+    await this.context.recordPipelineHeartbeats(
+      tx,
+      batch.heartbeats.map((h) => ({ ...h, emittedAt: new Date(h.emittedAt), receivedAt: now })),
+    );
+    await this.saveAlerts(tx, decision.alerts);
+    const scores = scoreEvents([...decision.scores, ...late], stored, loaded.patients);
+    const published = [...decision.alerts.events, ...scores];
+    const last = batch.heartbeats.at(-1);
+    if (last && this.pipelineHealthy === false)
+      published.push(this.pipelineEvent(true, new Date(last.emittedAt)));
+    return published;
+  }
+
+  private async saveAlerts(tx: SqlClient, changes: AlertChanges): Promise<void> {
+    await this.alerts.save(tx, changes.save);
+    await this.alerts.audit(tx, changes.audits);
+  }
+
+  /** Retrospective NEWS2 readings are scored at their own event time, for the record; they never page. */
+  private async lateScores(
+    tx: SqlClient,
+    patients: ReadonlyMap<string, PatientScoringContext>,
+    times: readonly { patientId: string; at: Date }[],
+  ): Promise<ScoreToStore[]> {
+    const out: ScoreToStore[] = [];
+    for (const { patientId, at } of times) {
+      const patient = patients.get(patientId);
+      if (!patient) continue;
+      const window = (patient.monitoring.freshnessMinutes ?? this.config.freshnessMinutes) * MINUTE;
+      const past = stateOf(await this.observations.stateAt(tx, patientId, at, window));
+      const score = scoreAt(past, patient, at, this.config.freshnessMinutes);
+      if (score) {
+        const stored = toNews2Score(score, patient.spo2Scale, true);
+        out.push({ patientId, score: stored, observationIds: score.observationIds });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Timers, run from the database so several instances never double-fire: escalation of unacknowledged
+   * alerts and re-prompting of acknowledged ones whose cause persists (alerting's `decideTimers`, on
+   * rows taken with `SKIP LOCKED`); overdue-reading and device-offline alerts (under an advisory lock); a
+   * technical `pipeline-stalled` alert on every monitored patient and a `pipeline.status` event when the
+   * heartbeat stalls, cleared when it flows again (HZ-01); time partitions ahead once a day.
    */
   async runTimers(): Promise<AlertsStreamEvent[]> {
     const now = this.clock();
-    const events: AlertsStreamEvent[] = [
-      ...(await this.alerts.escalateUnacknowledged(this.db, now, this.config.escalationMinutes)),
-    ];
     const lastBeat = await this.context.lastPipelineHeartbeat(this.db);
-    events.push(
-      ...(await this.db.transaction(async (tx) => {
-        if (!(await this.context.tryTimerLock(tx, 'schedule-and-devices'))) return [] as AlertEvent[];
-        const scheduled = await this.context.scheduledPatients(tx);
-        const devices = await this.context.boundDevices(tx, now);
-        const patients = new Map<string, { patientId: string; wardId: string }>();
-        for (const p of scheduled) patients.set(p.patientId, p);
-        for (const d of devices) patients.set(d.patientId, d);
-        const episodes = await this.alerts.lockOpenEpisodes(tx, [...patients.keys()]);
-        const isPipeline = (e: { ruleId: string }) => e.ruleId === PIPELINE_STALLED_RULE.id;
-        const book = new EpisodeBook(
-          episodes.filter((e) => !isPipeline(e)),
-          this.config.hysteresis,
-          now,
-        );
-        // Its own book: a pipeline episode clears on the first healthy check (see the rule).
-        const pipelineBook = new EpisodeBook(episodes.filter(isPipeline), PIPELINE_HYSTERESIS, now);
-        const stall = evaluatePipelineStalled(lastBeat, now, this.config.pipelineStallSeconds);
-        if (stall) for (const p of patients.values()) pipelineBook.apply(p, stall);
-        const last = await this.observations.lastMeasuredAt(
-          tx,
-          scheduled.map((p) => p.patientId),
-          new Date(now.getTime() - this.config.stateLookbackHours * 60 * MINUTE),
-        );
-        for (const p of scheduled) {
-          const finding = evaluateOverdueReading(p, last.get(p.patientId) ?? new Map(), now);
-          if (finding) book.apply(p, finding);
-        }
-        for (const d of devices)
-          book.apply(d, evaluateDeviceOffline(d, now, this.config.deviceOfflineMinutes));
-        const changes = book.changes();
-        const pipeline = pipelineBook.changes();
-        await this.alerts.save(tx, [...changes.save, ...pipeline.save]);
-        await this.alerts.audit(tx, [...changes.audits, ...pipeline.audits]);
-        return [...changes.events, ...pipeline.events];
-      })),
-    );
+    // Each timer's events go to the outbox in the transaction that made them (never lost to a crash).
+    const withOutbox = async (decide: (tx: SqlClient) => Promise<AlertsStreamEvent[]>) =>
+      this.db.transaction(async (tx) => {
+        const made = await decide(tx);
+        return { made, ids: await this.outbox.add(tx, made, now) };
+      });
+    const escalations = await withOutbox(async (tx) => {
+      const due = await this.alerts.lockTimerCandidates(tx, now, earliestTimerMinutes(this.config));
+      const timers = decideTimers(due, now, this.config);
+      await this.saveAlerts(tx, timers);
+      return timers.events;
+    });
+    const scheduled = await withOutbox((tx) => this.scheduleAndDevices(tx, now, lastBeat));
+    const events = [...escalations.made, ...scheduled.made];
+    await this.publishCommitted(events, [...escalations.ids, ...scheduled.ids]);
     const healthy =
       lastBeat !== null && now.getTime() - lastBeat.getTime() <= this.config.pipelineStallSeconds * 1000;
     if (lastBeat !== null && healthy !== this.pipelineHealthy) {
-      events.push(this.pipelineEvent(healthy, lastBeat));
+      const status = this.pipelineEvent(healthy, lastBeat);
+      await this.publish([status]);
+      events.push(status);
     }
     if (lastBeat !== null) this.pipelineHealthy = healthy;
     if (now.getTime() - this.partitionsCheckedAt > 24 * 60 * MINUTE) {
       await this.observations.ensurePartitions(this.db, now);
       this.partitionsCheckedAt = now.getTime();
     }
-    if (events.length > 0) await this.publish(events);
+    await this.relayOutbox();
     return events;
+  }
+
+  /** Whether events are waiting in the outbox after a failed publish (for health and metrics). */
+  hasOutboxBacklog(): boolean {
+    return this.outboxBacklog;
+  }
+
+  private async scheduleAndDevices(
+    tx: SqlClient,
+    now: Date,
+    lastBeat: Date | null,
+  ): Promise<AlertsStreamEvent[]> {
+    if (!(await this.context.tryTimerLock(tx, 'schedule-and-devices'))) return [];
+    const scheduled = await this.context.scheduledPatients(tx);
+    const devices = await this.context.boundDevices(tx, now);
+    const patients = new Map<string, { patientId: string; wardId: string }>();
+    for (const p of [...scheduled, ...devices]) patients.set(p.patientId, p);
+    const episodes = await this.alerts.lockOpenEpisodes(tx, [...patients.keys()]);
+    const isPipeline = (e: { ruleId: string }) => e.ruleId === PIPELINE_STALLED_RULE.id;
+    const book = new EpisodeBook(
+      episodes.filter((e) => !isPipeline(e)),
+      this.config,
+      now,
+    );
+    // Its own book: a pipeline episode clears on the first healthy check (see the rule).
+    const pipelineBook = new EpisodeBook(
+      episodes.filter(isPipeline),
+      { ...this.config, hysteresis: PIPELINE_HYSTERESIS },
+      now,
+    );
+    const stall = evaluatePipelineStalled(lastBeat, now, this.config.pipelineStallSeconds);
+    if (stall) for (const p of patients.values()) pipelineBook.apply(p, stall);
+    const last = await this.observations.lastMeasuredAt(
+      tx,
+      scheduled.map((p) => p.patientId),
+      new Date(now.getTime() - this.config.stateLookbackHours * 60 * MINUTE),
+    );
+    for (const p of scheduled) {
+      const finding = evaluateOverdueReading(p, last.get(p.patientId) ?? new Map(), now);
+      if (finding) book.apply(p, finding);
+    }
+    for (const d of devices) book.apply(d, evaluateDeviceOffline(d, now, this.config.deviceOfflineMinutes));
+    const changes = book.changes();
+    const pipeline = pipelineBook.changes();
+    await this.saveAlerts(tx, {
+      save: [...changes.save, ...pipeline.save],
+      audits: [...changes.audits, ...pipeline.audits],
+      events: [],
+    });
+    return [...changes.events, ...pipeline.events];
   }
 
   /** Forget cached state (e.g. when the stream rebalances partitions away from this instance). */
@@ -324,48 +316,20 @@ export class ScorerService {
     else for (const id of patientIds) this.state.delete(id);
   }
 
-  private async loadState(
+  /** Cached states, else each patient's newest value of every parameter, however old (R11). */
+  private async loadStates(
     tx: SqlClient,
     patientIds: readonly string[],
-    now: Date,
-  ): Promise<Map<string, PatientValues>> {
-    const out = new Map<string, PatientValues>();
-    const missing: string[] = [];
-    for (const id of patientIds) {
+  ): Promise<Map<string, ClinicalState>> {
+    const out = new Map<string, ClinicalState>();
+    const missing = patientIds.filter((id) => {
       const cached = this.state.get(id);
-      if (cached) out.set(id, new Map(cached));
-      else missing.push(id);
-    }
-    const since = new Date(now.getTime() - this.config.stateLookbackHours * 60 * MINUTE);
-    for (const v of await this.observations.latestPerParameter(tx, missing, since)) {
-      const values = out.get(v.patientId) ?? new Map<Parameter, LatestValue>();
-      values.set(v.parameter, v);
-      out.set(v.patientId, values);
-    }
-    for (const id of missing) if (!out.has(id)) out.set(id, new Map());
-    return out;
-  }
-
-  private freshnessMs(patient: PatientScoringContext): number {
-    return (patient.monitoring.freshnessMinutes ?? this.config.freshnessMinutes) * MINUTE;
-  }
-
-  private score(
-    patient: PatientScoringContext,
-    values: Iterable<LatestValue>,
-    at: Date,
-    retrospective: boolean,
-    out: ScoreToStore[],
-  ): ReturnType<typeof scoreNews2> | null {
-    const { input, observationIds } = news2InputAt(values, at, this.freshnessMs(patient), patient.spo2Scale);
-    if (observationIds.length === 0) return null;
-    const result = scoreNews2(input);
-    out.push({
-      patientId: patient.patientId,
-      score: toNews2Score(result, at, patient.spo2Scale, retrospective),
-      observationIds,
+      if (cached) out.set(id, cached);
+      return !cached;
     });
-    return result;
+    const loaded = await this.observations.latestPerParameter(tx, missing, null);
+    for (const id of missing) out.set(id, stateOf(loaded.filter((v) => v.patientId === id)));
+    return out;
   }
 
   private pipelineEvent(healthy: boolean, lastHeartbeatAt: Date | null): AlertsStreamEvent {
@@ -380,67 +344,6 @@ export class ScorerService {
   }
 }
 
-function clinicalFindings(ctx: ReadingContext): Finding[] {
-  return [
-    ...evaluateFall(ctx),
-    ...evaluateNews2Band(ctx),
-    ...evaluateNews2RedScore(ctx),
-    ...evaluatePersonalThresholds(ctx),
-  ];
-}
-
-/** New readings grouped by event time, oldest first. */
-function groupByTime(list: readonly CanonicalObservation[]): CanonicalObservation[][] {
-  const groups = new Map<number, CanonicalObservation[]>();
-  for (const o of list) {
-    const t = Date.parse(o.measuredAt);
-    const g = groups.get(t) ?? [];
-    g.push(o);
-    groups.set(t, g);
-  }
-  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
-}
-
-function latestOf(o: CanonicalObservation): LatestValue {
-  return {
-    patientId: o.patientId,
-    parameter: o.parameter,
-    observationId: o.id,
-    value: o.value,
-    valueCode: o.valueCode,
-    measuredAt: new Date(o.measuredAt),
-  };
-}
-
-/**
- * One update per device: `UPDATE … FROM unnest(…)` applies only one of several rows that match the same
- * device, so heartbeats and readings of one device in a batch are merged here first (latest wins).
- */
-function deviceUpdates(
-  statuses: readonly DeviceStatusEvent[],
-  readingsSeen: ReadonlyMap<string, { at: Date }>,
-): DeviceStatusUpdate[] {
-  const merged = new Map<string, DeviceStatusUpdate>();
-  const ordered = [...statuses].sort((a, b) => Date.parse(a.sentAt) - Date.parse(b.sentAt));
-  for (const s of ordered) {
-    const prev = merged.get(s.deviceId);
-    const seenAt = new Date(s.sentAt);
-    merged.set(s.deviceId, {
-      deviceId: s.deviceId,
-      seenAt: prev && prev.seenAt > seenAt ? prev.seenAt : seenAt,
-      battery: s.battery ?? prev?.battery ?? null,
-      signalDbm: s.signalDbm ?? prev?.signalDbm ?? null,
-      firmware: s.firmware ?? prev?.firmware ?? null,
-    });
-  }
-  for (const [deviceId, { at }] of readingsSeen) {
-    const prev = merged.get(deviceId);
-    merged.set(
-      deviceId,
-      prev
-        ? { ...prev, seenAt: prev.seenAt > at ? prev.seenAt : at }
-        : { deviceId, seenAt: at, battery: null, signalDbm: null, firmware: null },
-    );
-  }
-  return [...merged.values()];
+function stateOf(values: readonly LatestValue[]): ClinicalState {
+  return new Map<Parameter, LatestValue>(values.map((v) => [v.parameter, v]));
 }

@@ -17,15 +17,23 @@ export {
 export { DeviceBindingEntity } from './registry/device-binding.entity';
 export {
   DeviceRegistryRepository,
+  type SecretVerifier,
   RegistryError,
   bindingAt,
   type ProvisionedDevice,
 } from './registry/device-registry.repository';
-export { PatientsRepository, type AdmitPatientInput } from './registry/patients.repository';
+export {
+  PatientsRepository,
+  type AdmitPatientInput,
+  type PatientAuditInput,
+  type PatientAuditEntry,
+} from './registry/patients.repository';
 export { SeenMessagesRepository } from './registry/seen-messages.repository';
 export { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 export {
+  type DeadLetterPage,
   DeadLettersRepository,
+  InvalidCursorError,
   type NewDeadLetter,
   type StoredDeadLetter,
 } from './dead-letters/dead-letters.repository';
@@ -47,20 +55,13 @@ export {
   type HourlyBucket,
 } from './timeseries/observations.repository';
 export { ScoresRepository, type ScoreToStore, type StoredScore } from './timeseries/scores.repository';
-export { type AlertRecord, toAlertSummary, alertFromRow, ALERT_COLUMNS } from './alerts/alert-record';
-export {
-  AlertsRepository,
-  AlertTransitionError,
-  alertEvent,
-  canTransition,
-  newAlertRecord,
-  type AlertAuditEntry,
-} from './alerts/alerts.repository';
+export { alertFromRow, ALERT_COLUMNS } from './alerts/alert-record';
+export { AlertsRepository } from './alerts/alerts.repository';
+export { OutboxRepository, type OutboxEntry } from './alerts/outbox.repository';
 export {
   ScoringContextRepository,
   type PatientScoringContext,
   type DeviceStatusUpdate,
-  type BoundDevice,
 } from './alerts/scoring-context.repository';
 export {
   UsersRepository,

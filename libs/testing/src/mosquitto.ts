@@ -6,6 +6,15 @@ import { join, resolve } from 'node:path';
 
 /** The ACL shipped for production Mosquitto, used as is by the tests. */
 export const SHIPPED_ACL = resolve(__dirname, '../../../infra/mosquitto/acl');
+/** The shipped Mosquitto config: its limits (`max_packet_size`, …) are used as is by the tests. */
+export const SHIPPED_CONF = resolve(__dirname, '../../../infra/mosquitto/mosquitto.conf');
+
+/** The shipped config's limit lines (issue 12, D1/D2), so the tests run with the limits production has. */
+function shippedLimits(): string[] {
+  return readFileSync(SHIPPED_CONF, 'utf8')
+    .split('\n')
+    .filter((line) => /^(max_packet_size|max_connections|max_keepalive)\s/.test(line));
+}
 
 export interface MosquittoInstance {
   url: string;
@@ -55,6 +64,7 @@ export async function startMosquitto(
         ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1']
         : ['persistence false']),
       'max_queued_messages 100000',
+      ...shippedLimits(),
       '',
     ].join('\n'),
   );

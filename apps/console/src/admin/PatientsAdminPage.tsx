@@ -1,35 +1,19 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { PatientSummary } from '@vigil/contracts';
 import { Button } from 'nhsuk-react-components';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api } from '../api/http.client';
-import { keys, usePatients, useWards } from '../api/queries';
-import { ApiErrorMessage } from '../common/ApiErrorMessage';
+import { usePatients, useWards } from '../api/queries';
 import { displayNhsNumber, formatDate, formatDateTime, patientName } from '../common/format';
 import { PageState } from '../common/PageState';
 import { AdmitPatientForm } from './AdmitPatientForm';
-
-function DischargeButton({ patient }: { patient: PatientSummary }) {
-  const queryClient = useQueryClient();
-  const discharge = useMutation({
-    mutationFn: () => api.post<unknown>(`/patients/${patient.id}/discharge`),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.patients }),
-  });
-  return (
-    <>
-      <ApiErrorMessage error={discharge.error} />
-      <Button type="button" small warning disabled={discharge.isPending} onClick={() => discharge.mutate()}>
-        Discharge<span className="nhsuk-u-visually-hidden"> {patientName(patient)}</span>
-      </Button>
-    </>
-  );
-}
+import { DischargePanel } from './DischargePanel';
 
 export function PatientsAdminPage() {
   const wards = useWards();
   const [wardId, setWardId] = useState('');
   const patients = usePatients(wardId || undefined);
+  const [discharging, setDischarging] = useState<PatientSummary | null>(null);
+  const [discharged, setDischarged] = useState<string | null>(null);
   const wardName = (id: string) => wards.data?.find((w) => w.id === id)?.name ?? id;
   return (
     <>
@@ -52,6 +36,11 @@ export function PatientsAdminPage() {
           ))}
         </select>
       </div>
+      {discharged && (
+        <p className="nhsuk-body" role="status">
+          {discharged} discharged.
+        </p>
+      )}
       <PageState query={patients}>
         {(list) => (
           <table className="nhsuk-table">
@@ -78,13 +67,40 @@ export function PatientsAdminPage() {
                   <td>{formatDate(p.dateOfBirth)}</td>
                   <td>{wardName(p.wardId)}</td>
                   <td>{formatDateTime(p.admittedAt)}</td>
-                  <td>{p.dischargedAt ? 'Discharged' : <DischargeButton patient={p} />}</td>
+                  <td>
+                    {p.dischargedAt ? (
+                      'Discharged'
+                    ) : (
+                      <Button
+                        type="button"
+                        small
+                        warning
+                        onClick={() => {
+                          setDischarged(null);
+                          setDischarging(p);
+                        }}
+                      >
+                        Discharge<span className="nhsuk-u-visually-hidden"> {patientName(p)}</span>
+                      </Button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </PageState>
+      {discharging && (
+        <DischargePanel
+          key={discharging.id}
+          patient={discharging}
+          onCancel={() => setDischarging(null)}
+          onDischarged={() => {
+            setDischarged(patientName(discharging));
+            setDischarging(null);
+          }}
+        />
+      )}
       {wards.data && wards.data.length > 0 && <AdmitPatientForm wards={wards.data} />}
     </>
   );

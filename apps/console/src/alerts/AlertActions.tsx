@@ -2,13 +2,17 @@ import type { AlertView, User } from '@vigil/contracts';
 import { Button } from 'nhsuk-react-components';
 import { useState } from 'react';
 import { ApiErrorMessage } from '../common/ApiErrorMessage';
-import { SNOOZE_OPTIONS, validateEscalationReason, validateResolveNote } from './alert-forms';
+import { validateEscalationReason, validateResolveNote } from './alert-forms';
+import { actionsFor, snoozeChoices } from './alert-permissions';
 import { TextAreaForm } from './TextAreaForm';
 import { useAlertAction, type AlertAction } from './useAlertAction';
 
 export function AlertActions({ alert, user }: { alert: AlertView; user: User }) {
   const action = useAlertAction(alert.id, alert.patientId);
-  const [minutes, setMinutes] = useState<number>(30);
+  const choices = snoozeChoices(alert);
+  const [chosen, setMinutes] = useState<number | null>(null);
+  // The alert may have changed severity since a length was chosen: never send one it no longer allows.
+  const minutes = chosen !== null && choices.includes(chosen) ? chosen : (choices[0] ?? 0);
   const [last, setLast] = useState<AlertAction['kind'] | null>(null);
   const run = (a: AlertAction) => {
     setLast(a.kind);
@@ -19,13 +23,14 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
   if (alert.state === 'resolved') {
     return <p className="nhsuk-body">This alert is resolved.</p>;
   }
-  const canTriage = alert.state === 'open' || alert.state === 'acknowledged';
-  // The api allows snoozing to the ward's own staff only (docs/api-surface.md).
-  const canSnooze = canTriage && (user.role === 'nurse' || user.role === 'clinician');
+  // Only what @vigil/alerting allows this role in this state (R3: no Snooze on a fall or a high alert).
+  const allowed = actionsFor(alert, user.role);
   const canOwn =
+    allowed.has('assign') &&
     alert.state === 'escalated' &&
     (user.role === 'coordinator' || user.role === 'admin') &&
     alert.assignedTo !== user.id;
+  const canSnooze = allowed.has('snooze') && choices.length > 0;
 
   return (
     <section aria-labelledby="actions-heading">
@@ -35,7 +40,7 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
           Done: {last === 'assign' ? 'you own this alert' : last}.
         </p>
       )}
-      {alert.state === 'open' && (
+      {alert.state === 'open' && allowed.has('acknowledge') && (
         <div className="nhsuk-u-margin-bottom-4">
           <ApiErrorMessage error={errorFor('acknowledge')} />
           <Button type="button" disabled={action.isPending} onClick={() => run({ kind: 'acknowledge' })}>
@@ -55,7 +60,7 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
           </Button>
         </div>
       )}
-      {canTriage && (
+      {allowed.has('escalate') && (
         <div className="nhsuk-card nhsuk-u-margin-bottom-4">
           <div className="nhsuk-card__content">
             <h3 className="nhsuk-card__heading">Escalate to the Clinical Coordination Centre (CCC)</h3>
@@ -87,7 +92,7 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
                 value={minutes}
                 onChange={(e) => setMinutes(Number(e.target.value))}
               >
-                {SNOOZE_OPTIONS.map((m) => (
+                {choices.map((m) => (
                   <option key={m} value={m}>
                     {m} minutes
                   </option>
@@ -105,21 +110,28 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
           </div>
         </div>
       )}
-      <div className="nhsuk-card">
-        <div className="nhsuk-card__content">
-          <h3 className="nhsuk-card__heading">Resolve</h3>
-          <TextAreaForm
-            id="resolution-note"
-            label="Resolution note"
-            hint="Say what was done. A note is required."
-            submitLabel="Resolve alert"
-            validate={validateResolveNote}
-            onSubmit={(note) => run({ kind: 'resolve', note })}
-            pending={action.isPending}
-            serverError={errorFor('resolve')}
-          />
+      {choices.length === 0 && (user.role === 'nurse' || user.role === 'clinician') && (
+        <p className="nhsuk-body-s" data-testid="no-snooze">
+          A {alert.severity} alert cannot be snoozed: it needs a person now.
+        </p>
+      )}
+      {allowed.has('resolve') && (
+        <div className="nhsuk-card">
+          <div className="nhsuk-card__content">
+            <h3 className="nhsuk-card__heading">Resolve</h3>
+            <TextAreaForm
+              id="resolution-note"
+              label="Resolution note"
+              hint="Say what was done. A note is required."
+              submitLabel="Resolve alert"
+              validate={validateResolveNote}
+              onSubmit={(note) => run({ kind: 'resolve', note })}
+              pending={action.isPending}
+              serverError={errorFor('resolve')}
+            />
+          </div>
         </div>
-      </div>
+      )}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { PageState } from '../common/PageState';
 import { useNow } from '../common/useNow';
 import { AlertStatus, severityLabel } from '../triage/AlertStatus';
 import { AlertActions } from './AlertActions';
+import { reasonLines } from './alert-permissions';
 
 export function AlertPage() {
   const { alertId = '' } = useParams();
@@ -47,7 +48,14 @@ export function AlertPage() {
             <div className="nhsuk-summary-list__row">
               <dt className="nhsuk-summary-list__key">Why</dt>
               <dd className="nhsuk-summary-list__value">
-                {a.reason}
+                <ul
+                  className="nhsuk-list nhsuk-list--bullet nhsuk-u-margin-bottom-1"
+                  data-testid="alert-reasons"
+                >
+                  {reasonLines(a).map((line, i) => (
+                    <li key={i}>{line}</li>
+                  ))}
+                </ul>
                 {a.triggeringParameters.length > 0 && (
                   <div>Triggered by: {a.triggeringParameters.map(parameterLabel).join(', ')}</div>
                 )}

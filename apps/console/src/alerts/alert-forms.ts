@@ -6,5 +6,3 @@ export function validateResolveNote(note: string): string | null {
 export function validateEscalationReason(reason: string): string | null {
   return reason.trim().length === 0 ? 'Enter why you are escalating this alert' : null;
 }
-
-export const SNOOZE_OPTIONS = [15, 30, 60, 120] as const;

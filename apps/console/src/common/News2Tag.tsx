@@ -6,6 +6,8 @@ interface Props {
   band: 'low' | 'low-medium' | 'medium' | 'high' | null;
   partial: boolean;
   missing?: readonly string[];
+  /** N1: lowest–highest when air or oxygen is unknown on SpO2 scale 2 (scores only; alerts carry the highest). */
+  range?: { lowest: number; highest: number } | null;
 }
 
 /** NEWS2 as words in a tag; a partial score carries a visible "Partial" marker and what is missing. */

@@ -1,9 +1,11 @@
+import { DEFAULT_FRESHNESS_MINUTES, freshnessMinutes, isFresh } from '@vigil/alerting';
 import {
   clockSkewText,
   displayNhsNumber,
   formatAge,
   formatDate,
   formatValue,
+  formatWindow,
   isStale,
   parameterLabel,
 } from './format';
@@ -34,18 +36,46 @@ describe('formatAge', () => {
 });
 
 describe('isStale (HZ-06)', () => {
-  it('HZ-06 marks a value older than the freshness window stale', () => {
-    expect(isStale(ago(31), now, 30)).toBe(true);
-    expect(isStale(ago(29), now, 30)).toBe(false);
+  const plan = { freshnessMinutes: 30 };
+
+  it('HZ-06 marks a value as old as the freshness window stale', () => {
+    expect(isStale(ago(31), now, plan)).toBe(true);
+    expect(isStale(ago(30), now, plan)).toBe(true);
+    expect(isStale(ago(29), now, plan)).toBe(false);
   });
 
   it('HZ-06 treats a missing timestamp as stale, never current', () => {
-    expect(isStale(null, now, 30)).toBe(true);
+    expect(isStale(null, now, plan)).toBe(true);
   });
 
-  it('falls back to a 60 minute window when none is configured', () => {
-    expect(isStale(ago(61), now)).toBe(true);
-    expect(isStale(ago(59), now)).toBe(false);
+  it("R7 with no plan window uses alerting's one default, the window the scorer scores with", () => {
+    const window = freshnessMinutes(undefined);
+    expect(window).toBe(DEFAULT_FRESHNESS_MINUTES);
+    expect(isStale(ago(window + 1), now)).toBe(true);
+    expect(isStale(ago(window - 1), now)).toBe(false);
+    expect(isStale(ago(window - 1), now, {})).toBe(false);
+    // The console's own 60-minute default called a 2-hour-old value stale while the scorer still scored it.
+    expect(window).toBeGreaterThan(120);
+    expect(isStale(ago(120), now)).toBe(false);
+  });
+
+  it('HZ-06 R7 agrees with the scorer at the window edge (alerting isFresh)', () => {
+    for (const minutes of [29, 30, 31]) {
+      const measuredAt = new Date(now - minutes * 60_000);
+      expect(isStale(measuredAt.toISOString(), now, plan)).toBe(!isFresh(measuredAt, new Date(now), 30));
+    }
+  });
+
+  it('a reading slightly ahead of this clock (skew) is not stale', () => {
+    expect(isStale(new Date(now + 30_000).toISOString(), now, plan)).toBe(false);
+  });
+});
+
+describe('formatWindow', () => {
+  it('says whole hours in hours, anything else in minutes', () => {
+    expect(formatWindow(720)).toBe('12 hours');
+    expect(formatWindow(60)).toBe('1 hour');
+    expect(formatWindow(90)).toBe('90 minutes');
   });
 });
 
@@ -56,8 +86,8 @@ describe('clockSkewText (HZ-06)', () => {
       "This computer's clock is 45 minutes behind the server's: reading ages and stale markers may be wrong.",
     );
     // The same reading, judged by the two clocks: fresh by this computer's, stale by the server's.
-    expect(isStale(ago(30), now, 60)).toBe(false);
-    expect(isStale(ago(30), now + 45 * 60_000, 60)).toBe(true);
+    expect(isStale(ago(30), now, { freshnessMinutes: 60 })).toBe(false);
+    expect(isStale(ago(30), now + 45 * 60_000, { freshnessMinutes: 60 })).toBe(true);
   });
 
   it('HZ-06 warns when the clock is ahead, and says nothing within two minutes', () => {

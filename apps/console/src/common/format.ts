@@ -1,3 +1,4 @@
+import { freshnessMinutes } from '@vigil/alerting';
 import { formatNhsNumber, isValidNhsNumber } from '@vigil/clinical';
 import { PARAMETER_DEFINITIONS, PARAMETERS, type Parameter } from '@vigil/contracts';
 
@@ -29,15 +30,27 @@ export function ageMinutes(iso: string | null | undefined, now: number): number 
 }
 
 /**
- * A value is stale once it is older than the patient's freshness window (HZ-06). With no window
- * configured nothing can be called fresh from its age alone, so the default errs towards stale.
+ * A value is stale once it is as old as the patient's freshness window (HZ-06). R7: the window is the
+ * one alerting scores with (`@vigil/alerting`: the plan's own, else the default), so the console never
+ * calls current what the scorer has stopped counting, nor the reverse. Unlike the scorer's `isFresh`, a
+ * timestamp slightly ahead of this computer's clock counts as fresh: clock skew is warned about
+ * separately (`clockSkewText`), and marking every new reading stale would hide the ones that matter.
  */
-export const DEFAULT_FRESHNESS_MINUTES = 60;
-
-export function isStale(iso: string | null | undefined, now: number, freshnessMinutes?: number): boolean {
+export function isStale(
+  iso: string | null | undefined,
+  now: number,
+  monitoring?: { freshnessMinutes?: number },
+): boolean {
   const age = ageMinutes(iso, now);
   if (age === null) return true;
-  return age > (freshnessMinutes ?? DEFAULT_FRESHNESS_MINUTES);
+  return age >= freshnessMinutes(monitoring);
+}
+
+/** A window in words: "12 hours", "90 minutes", "1 hour". */
+export function formatWindow(minutes: number): string {
+  if (minutes % 60 !== 0) return `${minutes} minutes`;
+  const hours = minutes / 60;
+  return hours === 1 ? '1 hour' : `${hours} hours`;
 }
 
 /** Beyond this difference between this computer's clock and the server's, ages cannot be trusted. */

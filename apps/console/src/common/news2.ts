@@ -35,7 +35,7 @@ export function missingLabel(field: string): string {
 }
 
 export interface BandPresentation {
-  /** e.g. "NEWS2 3 – Low–medium" or "NEWS2 at least 1 – partial". */
+  /** e.g. "NEWS2 3 – Low–medium", "NEWS2 at least 9 – partial" or "NEWS2 5–7, oxygen unknown – up to High". */
   text: string;
   colour: TagColour;
   partial: boolean;
@@ -44,14 +44,20 @@ export interface BandPresentation {
 }
 
 /**
- * A partial score is a lower bound: it must never read as a low score. So a partial result loses its
- * band colour and band word, says "at least", and names what is missing (when known).
+ * R10: a partial score is a lower bound, so it keeps the colour of the band it has already reached
+ * ("NEWS2 at least 9 – partial" is red): losing it would make the most urgent incomplete scores look
+ * the least urgent. It never carries a band word, says "at least" and names what is missing. A partial
+ * score still in the low band stays grey, not white: white would read as a confirmed low score.
+ *
+ * N1: a score with a `range` (air or oxygen unknown on SpO2 scale 2) shows lowest–highest; `total` and
+ * `band` are the highest, which alerting acts on, so the colour is the highest's.
  */
 export function presentBand(input: {
   total: number | null;
   band: Band | null;
   partial: boolean;
   missing?: readonly string[];
+  range?: { lowest: number; highest: number } | null;
 }): BandPresentation {
   const missingText =
     input.partial && input.missing && input.missing.length > 0
@@ -62,13 +68,34 @@ export function presentBand(input: {
   if (input.total === null || input.band === null) {
     return { text: 'No NEWS2 score', colour: 'grey', partial: input.partial, missingText };
   }
+  const range = input.range && input.range.lowest !== input.range.highest ? input.range : null;
+  const value = range ? `${range.lowest}–${range.highest}, oxygen unknown` : `${input.total}`;
   if (input.partial) {
-    return { text: `NEWS2 at least ${input.total} – partial`, colour: 'grey', partial: true, missingText };
+    return {
+      text: `NEWS2 at least ${value} – partial`,
+      colour: input.band === 'low' ? 'grey' : BAND_COLOURS[input.band],
+      partial: true,
+      missingText,
+    };
   }
   return {
-    text: `NEWS2 ${input.total} – ${BAND_LABELS[input.band]}`,
+    text: range
+      ? `NEWS2 ${value} – up to ${BAND_LABELS[input.band]}`
+      : `NEWS2 ${value} – ${BAND_LABELS[input.band]}`,
     colour: BAND_COLOURS[input.band],
     partial: false,
     missingText: null,
   };
+}
+
+/**
+ * N1: alerts carry the highest total of a score whose oxygen is unknown, not its range. The patient's
+ * latest score has the range; it is the alert's score only when its highest is the alert's total.
+ */
+export function alertScoreRange(
+  alert: { news2Total: number | null },
+  latest: Pick<News2Score, 'range'> | null | undefined,
+): { lowest: number; highest: number } | null {
+  const range = latest?.range ?? null;
+  return range && alert.news2Total !== null && range.highest === alert.news2Total ? range : null;
 }

@@ -1,4 +1,5 @@
 import { Link } from 'react-router-dom';
+import { reasonLines } from '../alerts/alert-permissions';
 import { usePatientAlerts } from '../api/queries';
 import { formatDateTime } from '../common/format';
 import { News2Tag } from '../common/News2Tag';
@@ -37,7 +38,7 @@ export function AlertHistory({ patientId, meId }: { patientId: string; meId?: st
                       {severityLabel(a.severity)}{' '}
                       <News2Tag total={a.news2Total} band={a.band} partial={a.partial} />
                     </td>
-                    <td>{a.reason}</td>
+                    <td>{reasonLines(a).join('; ')}</td>
                     <td>
                       <AlertStatus alert={a} meId={meId} />
                     </td>

@@ -1,15 +1,15 @@
+import { freshnessMinutes } from '@vigil/alerting';
 import type { PatientDetail } from '@vigil/contracts';
-import { DEFAULT_FRESHNESS_MINUTES, formatAge, formatValue, isStale, parameterLabel } from '../common/format';
+import { formatAge, formatValue, formatWindow, isStale, parameterLabel } from '../common/format';
 
 /** HZ-06: a value older than the patient's freshness window is labelled stale, never shown as current. */
 export function LatestObservations({ patient, now }: { patient: PatientDetail; now: number }) {
-  const freshness = patient.monitoring.freshnessMinutes;
+  const freshFor = freshnessMinutes(patient.monitoring);
   if (patient.latestObservations.length === 0) return <p className="nhsuk-body">No readings yet.</p>;
   return (
     <table className="nhsuk-table" data-testid="latest-observations">
       <caption className="nhsuk-table__caption nhsuk-table__caption--s">
-        Newest value of each parameter. Values older than {freshness ?? DEFAULT_FRESHNESS_MINUTES} minutes are
-        marked stale.
+        Newest value of each parameter. Values {formatWindow(freshFor)} old or older are marked stale.
       </caption>
       <thead>
         <tr>
@@ -20,7 +20,7 @@ export function LatestObservations({ patient, now }: { patient: PatientDetail; n
       </thead>
       <tbody>
         {patient.latestObservations.map((o) => {
-          const stale = isStale(o.measuredAt, now, freshness);
+          const stale = isStale(o.measuredAt, now, patient.monitoring);
           return (
             <tr key={o.parameter} className={stale ? 'vigil-stale' : undefined} data-stale={stale}>
               <td>{parameterLabel(o.parameter)}</td>

@@ -1,5 +1,6 @@
+import { DEFAULT_FRESHNESS_MINUTES } from '@vigil/alerting';
 import type { PatientDetail } from '@vigil/contracts';
-import { parameterLabel } from '../common/format';
+import { formatWindow, parameterLabel } from '../common/format';
 
 export function MonitoringPanel({ patient }: { patient: PatientDetail }) {
   const m = patient.monitoring;
@@ -25,7 +26,9 @@ export function MonitoringPanel({ patient }: { patient: PatientDetail }) {
         <div className="nhsuk-summary-list__row">
           <dt className="nhsuk-summary-list__key">Freshness window</dt>
           <dd className="nhsuk-summary-list__value">
-            {m.freshnessMinutes ? `${m.freshnessMinutes} minutes` : 'Not set (60 minutes assumed)'}
+            {m.freshnessMinutes
+              ? formatWindow(m.freshnessMinutes)
+              : `Not set (the default, ${formatWindow(DEFAULT_FRESHNESS_MINUTES)}, applies)`}
           </dd>
         </div>
       </dl>

@@ -1,6 +1,14 @@
 import type { PatientDetail, Ward } from '@vigil/contracts';
-import { displayNhsNumber, formatAge, formatDate, isStale, patientName } from '../common/format';
+import {
+  displayNhsNumber,
+  formatAge,
+  formatDate,
+  formatDateTime,
+  isStale,
+  patientName,
+} from '../common/format';
 import { News2Tag } from '../common/News2Tag';
+import { oxygenPrescriptionText } from './clinical-settings';
 
 interface Props {
   patient: PatientDetail;
@@ -11,7 +19,8 @@ interface Props {
 export function PatientBanner({ patient, ward, now }: Props) {
   const s = patient.latestScore;
   // HZ-06: a score older than the freshness window is not the patient's current state.
-  const stale = s ? isStale(s.scoredAt, now, patient.monitoring.freshnessMinutes) : false;
+  const stale = s ? isStale(s.scoredAt, now, patient.monitoring) : false;
+  const oxygen = oxygenPrescriptionText(patient.oxygenPrescription, patient.spo2Scale);
   return (
     <section className="vigil-banner" aria-labelledby="patient-name">
       <h1 id="patient-name" className="nhsuk-heading-l nhsuk-u-margin-bottom-2">
@@ -43,6 +52,21 @@ export function PatientBanner({ patient, ward, now }: Props) {
           </dd>
         </div>
         <div>
+          <dt>Oxygen prescription</dt>
+          <dd data-testid="oxygen-prescription">
+            {oxygen.warn ? (
+              <strong className="nhsuk-tag nhsuk-tag--orange">{oxygen.text}</strong>
+            ) : (
+              oxygen.text
+            )}
+            {patient.oxygenPrescription && (
+              <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+                Set {formatDateTime(patient.oxygenPrescription.setAt)}: {patient.oxygenPrescription.reason}
+              </div>
+            )}
+          </dd>
+        </div>
+        <div>
           <dt>Latest NEWS2</dt>
           <dd>
             {s ? (
@@ -55,7 +79,13 @@ export function PatientBanner({ patient, ward, now }: Props) {
                     Stale – scored {formatAge(s.scoredAt, now)}
                   </strong>
                 )}
-                <News2Tag total={s.total} band={s.band} partial={s.partial} missing={s.missing} />
+                <News2Tag
+                  total={s.total}
+                  band={s.band}
+                  partial={s.partial}
+                  missing={s.missing}
+                  range={s.range}
+                />
               </>
             ) : (
               'No score yet'

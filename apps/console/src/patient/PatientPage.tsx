@@ -5,6 +5,7 @@ import { PageState } from '../common/PageState';
 import { useNow } from '../common/useNow';
 import { useLive } from '../live/LiveContext';
 import { AlertHistory } from './AlertHistory';
+import { OxygenPrescriptionForm, Spo2ScaleForm } from './ClinicalSettingsForms';
 import { DevicesPanel } from './DevicesPanel';
 import { LatestObservations } from './LatestObservations';
 import { ManualObservationForm } from './ManualObservationForm';
@@ -23,6 +24,8 @@ export function PatientPage() {
   const wards = useWards();
   const now = useNow();
   const canRecord = user?.role === 'nurse' || user?.role === 'clinician';
+  // R9: the api lets clinicians only change the scale or the oxygen prescription.
+  const canPrescribe = user?.role === 'clinician';
   return (
     <PageState query={patient}>
       {(p) => (
@@ -51,6 +54,13 @@ export function PatientPage() {
           <h2>Monitoring and thresholds</h2>
           <MonitoringPanel patient={p} />
           {canRecord && <ManualObservationForm patientId={p.id} />}
+          {canPrescribe && !p.dischargedAt && (
+            <>
+              <h2>Oxygen and SpO2 scale</h2>
+              <OxygenPrescriptionForm patient={p} />
+              <Spo2ScaleForm patient={p} />
+            </>
+          )}
         </>
       )}
     </PageState>

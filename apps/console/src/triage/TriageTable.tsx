@@ -1,8 +1,11 @@
 import type { AlertView, PatientSummary } from '@vigil/contracts';
 import { Link } from 'react-router-dom';
 import { displayNhsNumber, formatAge, parameterLabel, patientName } from '../common/format';
+import { reasonLines } from '../alerts/alert-permissions';
+import { alertScoreRange } from '../common/news2';
 import { News2Tag } from '../common/News2Tag';
 import { AlertStatus, severityLabel } from './AlertStatus';
+import { attentionOf } from './triage-order';
 
 interface Props {
   alerts: AlertView[];
@@ -31,7 +34,8 @@ export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
       <tbody className="nhsuk-table__body">
         {alerts.map((a) => {
           const name = a.patient ? patientName(a.patient) : 'Unknown patient';
-          const missing = patients.get(a.patientId)?.latestScore?.missing;
+          const latest = patients.get(a.patientId)?.latestScore;
+          const missing = latest?.missing;
           return (
             <tr key={a.id} data-testid="triage-row" data-alert-id={a.id}>
               <td>
@@ -47,11 +51,23 @@ export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
               <td>
                 <strong>{severityLabel(a.severity)}</strong>
                 <div>
-                  <News2Tag total={a.news2Total} band={a.band} partial={a.partial} missing={missing} />
+                  <News2Tag
+                    total={a.news2Total}
+                    band={a.band}
+                    partial={a.partial}
+                    missing={missing}
+                    range={alertScoreRange(a, latest)}
+                  />
                 </div>
               </td>
               <td>
-                <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{a.reason}</p>
+                <ul className="nhsuk-list nhsuk-body-s nhsuk-u-margin-bottom-1" data-testid="alert-reasons">
+                  {reasonLines(a).map((line, i) => (
+                    <li key={i} className="nhsuk-u-margin-bottom-0">
+                      {line}
+                    </li>
+                  ))}
+                </ul>
                 {a.triggeringParameters.length > 0 && (
                   <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">
                     Triggered by: {a.triggeringParameters.map(parameterLabel).join(', ')}
@@ -63,6 +79,11 @@ export function TriageTable({ alerts, patients, now, meId, caption }: Props) {
                 <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
                   Opened {formatAge(a.openedAt, now)}
                 </div>
+                {Date.parse(attentionOf(a)) > Date.parse(a.openedAt) && (
+                  <div className="nhsuk-body-s nhsuk-u-margin-bottom-0" data-testid="attention-again">
+                    Asked for attention again {formatAge(attentionOf(a), now)}
+                  </div>
+                )}
               </td>
               <td>
                 <AlertStatus alert={a} meId={meId} />

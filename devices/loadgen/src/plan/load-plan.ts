@@ -30,7 +30,7 @@ export interface PlannedDevice {
   index: number;
   /** Whether this patient's readings cross into the NEWS2 ≥ 5 band part-way through (and stay there). */
   crossing: boolean;
-  /** The device clock's error; readings more than 5 min ahead must be dead-lettered. */
+  /** The device clock's error; beyond 5 minutes either way ingest corrects for it and flags the readings (R12). */
   clockSkewMs: number;
   /** In the order they are published (a reordered pair is swapped here). */
   sendOrder: PlannedMessage[];
@@ -87,7 +87,7 @@ export function normalVitals(random: () => number): PlannedVitals {
 }
 
 /**
- * Scores 2+2+2+1+1 = 8 (high band) with no single parameter at 3, so only the `news2-band` rule fires:
+ * Scores 2+2+2+1+1 = 8 (high band) with no single parameter at 3, so only the NEWS2 band (a reason of the one `deterioration` alert) fires:
  * RR 21–24, SpO2 92–93 (scale 1), pulse 111–130, temperature 38.1–39.0, systolic 101–110.
  */
 export function abnormalVitals(random: () => number): PlannedVitals {

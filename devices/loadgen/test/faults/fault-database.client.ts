@@ -102,11 +102,17 @@ export class FaultDatabase {
   }
 
   async storedRows(deviceIds: string[]): Promise<StoredRow[]> {
-    const rows = await this.query<{ device_id: string; seq: string; parameter: string }>(
-      `SELECT device_id, seq, parameter FROM observations WHERE device_id = ANY($1)`,
+    const rows = await this.query<{ device_id: string; seq: string; parameter: string; corrected: boolean }>(
+      `SELECT device_id, seq, parameter, coalesce((detail ->> 'clockCorrected')::boolean, false) AS corrected
+       FROM observations WHERE device_id = ANY($1)`,
       [deviceIds],
     );
-    return rows.map((r) => ({ deviceId: r.device_id, seq: Number(r.seq), parameter: r.parameter }));
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      seq: Number(r.seq),
+      parameter: r.parameter,
+      clockCorrected: r.corrected === true,
+    }));
   }
 
   async storedMessageCount(deviceIds: string[]): Promise<number> {
@@ -154,6 +160,9 @@ function seqOf(raw: Buffer): number | null {
     const parsed = JSON.parse(raw.toString('utf8')) as { seq?: unknown };
     return typeof parsed.seq === 'number' ? parsed.seq : null;
   } catch {
-    return null;
+    // A dead letter keeps only the first 4 KiB of a big payload (issue 12, D1): the envelope's seq comes
+    // near its start, so read it from the prefix.
+    const match = /"seq"\s*:\s*(\d+)/.exec(raw.toString('utf8'));
+    return match ? Number(match[1]) : null;
   }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DeviceFleet, type FleetDevice } from '../../src/device/device-fleet.client';
 import { HistoryRecorder } from '../../src/history/history-recorder';
-import { isFutureByDesign, judge, type OracleDevice, type OracleVerdict } from '../../src/oracle/oracle';
+import { judge, type OracleDevice, type OracleVerdict } from '../../src/oracle/oracle';
 import { buildLoadPlan, type LoadPlanOptions } from '../../src/plan/load-plan';
 import { FaultDatabase } from './fault-database.client';
 import { type MosquittoProcess, startMosquitto } from './mosquitto-process';
@@ -238,10 +238,9 @@ export class FaultEnvironment {
 
       const deviceIds = fleetDevices.map((d) => d.deviceId);
       const acknowledged = history.acknowledged();
-      const validAcked = [...acknowledged].filter((k) => {
-        const device = oracleDevices.find((d) => k.startsWith(`${d.deviceId}|`));
-        return device !== undefined && !isFutureByDesign(device.planned);
-      }).length;
+      const validAcked = [...acknowledged].filter((k) =>
+        oracleDevices.some((d) => k.startsWith(`${d.deviceId}|`)),
+      ).length;
       // Everything acknowledged must eventually be stored; stop waiting at the deadline and let the
       // oracle name what is missing.
       await this.waitForStorage(deviceIds, validAcked);
@@ -285,8 +284,7 @@ export function failures(result: RoundResult) {
   return {
     lost: v.lost,
     duplicated: v.duplicated,
-    storedInvalid: v.storedInvalid,
-    notDeadLettered: v.notDeadLettered,
+    clockNotCorrected: v.clockNotCorrected,
     missedAlerts: v.missedAlerts,
     duplicatedAlerts: v.duplicatedAlerts,
     spuriousAlerts: v.spuriousAlerts,
@@ -297,8 +295,7 @@ export function failures(result: RoundResult) {
 export const NO_FAILURES = (historyFile: string) => ({
   lost: [],
   duplicated: [],
-  storedInvalid: [],
-  notDeadLettered: [],
+  clockNotCorrected: [],
   missedAlerts: [],
   duplicatedAlerts: [],
   spuriousAlerts: [],

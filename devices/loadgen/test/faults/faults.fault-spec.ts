@@ -125,7 +125,7 @@ describe(`fault injection (${SHORT ? 'short' : 'full'}: ${SCALE.devices} devices
     expectExact(result);
   });
 
-  it('HZ-03 a device clock 10 minutes fast is dead-lettered (future-timestamp); one 10 minutes slow is stored as late data', async () => {
+  it('HZ-03 HZ-20 R12 devices with clocks 10 minutes fast and 10 minutes slow are corrected for, stored and flagged, alerts exact', async () => {
     const result = await round({
       name: 'clock skew',
       seed: 505,

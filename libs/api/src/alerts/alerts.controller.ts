@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   acknowledgeAlertRequestSchema,
   type AlertDetail,
@@ -14,6 +15,7 @@ import {
   type SnoozeAlertRequest,
   snoozeAlertRequestSchema,
 } from '@vigil/contracts';
+import { ROLES_FOR_ACTION } from '@vigil/alerting';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ALL_ROLES, type Principal } from '../auth/principal';
 import { UuidPipe, ZodPipe } from '../common/zod.pipe';
@@ -27,11 +29,14 @@ export class AlertsController {
 
   @Get()
   @Roles(...ALL_ROLES)
-  list(
+  async list(
     @CurrentUser() me: Principal,
     @Query(new ZodPipe(alertsQuerySchema)) q: AlertsQuery,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<AlertView[]> {
-    return this.alerts.list(me, q);
+    const page = await this.alerts.list(me, q);
+    if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
+    return page.items;
   }
 
   @Get(':id')
@@ -41,7 +46,7 @@ export class AlertsController {
   }
 
   @Post(':id/acknowledge')
-  @Roles(...ALL_ROLES)
+  @Roles(...ROLES_FOR_ACTION.acknowledge)
   @HttpCode(200)
   acknowledge(
     @CurrentUser() me: Principal,
@@ -52,7 +57,7 @@ export class AlertsController {
   }
 
   @Post(':id/assign')
-  @Roles(...ALL_ROLES)
+  @Roles(...ROLES_FOR_ACTION.assign)
   @HttpCode(200)
   assign(
     @CurrentUser() me: Principal,
@@ -63,7 +68,7 @@ export class AlertsController {
   }
 
   @Post(':id/escalate')
-  @Roles('nurse', 'clinician', 'admin')
+  @Roles(...ROLES_FOR_ACTION.escalate)
   @HttpCode(200)
   escalate(
     @CurrentUser() me: Principal,
@@ -74,7 +79,7 @@ export class AlertsController {
   }
 
   @Post(':id/resolve')
-  @Roles(...ALL_ROLES)
+  @Roles(...ROLES_FOR_ACTION.resolve)
   @HttpCode(200)
   resolve(
     @CurrentUser() me: Principal,
@@ -85,7 +90,7 @@ export class AlertsController {
   }
 
   @Post(':id/snooze')
-  @Roles('nurse', 'clinician')
+  @Roles(...ROLES_FOR_ACTION.snooze)
   @HttpCode(200)
   snooze(
     @CurrentUser() me: Principal,

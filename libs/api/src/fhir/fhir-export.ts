@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalObservation } from '@vigil/contracts';
-import type {
-  AlertAuditEntry,
-  AlertRecord,
-  DeviceEntity,
-  LatestValue,
-  PatientEntity,
-  StoredScore,
-} from '@vigil/storage';
+import type { AlertAuditEntry, AlertRecord } from '@vigil/alerting';
+import type { DeviceEntity, LatestValue, PatientEntity, StoredScore } from '@vigil/storage';
 import { addAlert } from './fhir-alerts';
 import { EntryBook, FhirExportError } from './fhir-bundle';
 import { readingsByParameter, scoreKey, toNews2Observation } from './fhir-news2';

@@ -3,29 +3,27 @@ import { isAllowedOrigin, readCookie } from './origin';
 describe('isAllowedOrigin', () => {
   const allowed = ['https://console.example'];
 
-  it('accepts an allowlisted origin and the server’s own origin', () => {
-    expect(isAllowedOrigin({ origin: 'https://console.example', host: 'api.example' }, allowed, true)).toBe(
-      true,
-    );
-    expect(isAllowedOrigin({ origin: 'http://localhost:3000', host: 'localhost:3000' }, allowed, false)).toBe(
-      true,
-    );
+  it('accepts an allowlisted origin', () => {
+    expect(isAllowedOrigin({ origin: 'https://console.example', host: 'api.example' }, allowed)).toBe(true);
+  });
+
+  it('D9: never takes the Host or X-Forwarded-Proto header as proof of "our own" origin (DNS rebinding)', () => {
+    expect(
+      isAllowedOrigin({ origin: 'http://rebound.example:3000', host: 'rebound.example:3000' }, allowed),
+    ).toBe(false);
     expect(
       isAllowedOrigin(
         { origin: 'https://vigil.example', host: 'vigil.example', 'x-forwarded-proto': 'https' },
         allowed,
-        false,
       ),
-    ).toBe(true);
+    ).toBe(false);
   });
 
   it('refuses a foreign origin, a scheme mismatch and a missing Origin', () => {
-    expect(isAllowedOrigin({ origin: 'https://evil.example', host: 'api.example' }, allowed, true)).toBe(
-      false,
-    );
-    expect(isAllowedOrigin({ origin: 'http://api.example', host: 'api.example' }, allowed, true)).toBe(false);
-    expect(isAllowedOrigin({ host: 'api.example' }, allowed, true)).toBe(false);
-    expect(isAllowedOrigin({ origin: 'null', host: 'api.example' }, allowed, true)).toBe(false);
+    expect(isAllowedOrigin({ origin: 'https://evil.example', host: 'api.example' }, allowed)).toBe(false);
+    expect(isAllowedOrigin({ origin: 'http://console.example' }, allowed)).toBe(false);
+    expect(isAllowedOrigin({ host: 'api.example' }, allowed)).toBe(false);
+    expect(isAllowedOrigin({ origin: 'null', host: 'api.example' }, allowed)).toBe(false);
   });
 });
 

@@ -1,24 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
- * True when a browser request comes from an allowed origin: one on the allowlist, or the server's own
- * origin (the console served by the same process). A page on another site always sends its own Origin,
- * which matches neither.
+ * True when a browser request comes from an allowed origin: one on the allowlist, exactly. The Host and
+ * X-Forwarded-* headers are never used to work out "our own" origin (D9): a DNS-rebinding page sends a Host
+ * that matches its own Origin. The embedded mode's allowlist already names the console's own address.
  */
-export function isAllowedOrigin(
-  headers: IncomingHttpHeaders,
-  allowedOrigins: readonly string[],
-  encrypted: boolean,
-): boolean {
+export function isAllowedOrigin(headers: IncomingHttpHeaders, allowedOrigins: readonly string[]): boolean {
   const origin = headers.origin;
   if (!origin) return false;
-  if (allowedOrigins.includes(origin)) return true;
-  const host = headers.host;
-  if (!host) return false;
-  const proto =
-    (headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ??
-    (encrypted ? 'https' : 'http');
-  return origin === `${proto}://${host}`;
+  return allowedOrigins.includes(origin);
 }
 
 /** Reads one cookie from a raw Cookie header. */

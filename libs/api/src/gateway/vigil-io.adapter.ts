@@ -35,8 +35,7 @@ export class VigilIoAdapter extends IoAdapter {
         req: IncomingMessage,
         callback: (err: string | null | undefined, success: boolean) => void,
       ) => {
-        const encrypted = Boolean((req.socket as { encrypted?: boolean }).encrypted);
-        const ok = isAllowedOrigin(req.headers, allowed, encrypted);
+        const ok = isAllowedOrigin(req.headers, allowed);
         callback(ok ? null : 'origin not allowed', ok);
       },
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },

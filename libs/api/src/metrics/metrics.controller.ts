@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Registry } from 'prom-client';
 import { API_OPTIONS, type ApiModuleOptions } from '../api.options';
 import { Public } from '../auth/auth.decorators';
@@ -15,7 +16,9 @@ export class MetricsController {
   @Get()
   @Public()
   @Header('Cache-Control', 'no-store')
-  async scrape(): Promise<string> {
+  async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {
+    // Prometheus's text format, not Nest's default text/html for a string (D4).
+    res.type(this.metrics.registry.contentType);
     const extra = this.options.metricsRegistries ?? [];
     if (extra.length === 0) return this.metrics.registry.metrics();
     return Registry.merge([this.metrics.registry, ...extra]).metrics();

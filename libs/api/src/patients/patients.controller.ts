@@ -3,6 +3,8 @@ import {
   type AdmitPatientRequest,
   admitPatientRequestSchema,
   type AlertView,
+  type DischargePatientRequest,
+  dischargePatientRequestSchema,
   type HourlyObservationView,
   type ManualObservationAccepted,
   type ManualObservationRequest,
@@ -10,6 +12,8 @@ import {
   type MonitoringRequest,
   monitoringRequestSchema,
   type ObservationView,
+  type OxygenPrescriptionRequest,
+  oxygenPrescriptionRequestSchema,
   type PatientDetail,
   type PatientSummary,
   patientsQuerySchema,
@@ -63,10 +67,15 @@ export class PatientsController {
   @Post(':id/discharge')
   @Roles('clinician', 'admin')
   @HttpCode(204)
-  discharge(@CurrentUser() me: Principal, @Param('id', PatientId) id: string): Promise<void> {
-    return this.patients.discharge(me, id);
+  discharge(
+    @CurrentUser() me: Principal,
+    @Param('id', PatientId) id: string,
+    @Body(new ZodPipe(dischargePatientRequestSchema)) body: DischargePatientRequest,
+  ): Promise<void> {
+    return this.patients.discharge(me, id, body.handoverNote);
   }
 
+  // R9: scale and oxygen prescription are clinical decisions: clinicians only, never admins.
   @Put(':id/spo2-scale')
   @Roles('clinician')
   spo2Scale(
@@ -74,7 +83,17 @@ export class PatientsController {
     @Param('id', PatientId) id: string,
     @Body(new ZodPipe(spo2ScaleRequestSchema)) body: Spo2ScaleRequest,
   ): Promise<PatientDetail> {
-    return this.patients.setSpo2Scale(me, id, body.scale);
+    return this.patients.setSpo2Scale(me, id, body.scale, body.reason);
+  }
+
+  @Put(':id/oxygen-prescription')
+  @Roles('clinician')
+  oxygenPrescription(
+    @CurrentUser() me: Principal,
+    @Param('id', PatientId) id: string,
+    @Body(new ZodPipe(oxygenPrescriptionRequestSchema)) body: OxygenPrescriptionRequest,
+  ): Promise<PatientDetail> {
+    return this.patients.setOxygenPrescription(me, id, body);
   }
 
   @Put(':id/thresholds')

@@ -7,6 +7,7 @@ import {
   type ManualObservationRequest,
   MAX_FUTURE_SKEW_MS,
   type MonitoringRequest,
+  type OxygenPrescriptionRequest,
   type Parameter,
   PARAMETER_DEFINITIONS,
   type PatientDetail,
@@ -26,6 +27,7 @@ import {
 } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { API_STREAM } from '../api.options';
+import { AlertsService } from '../alerts/alerts.service';
 import { AccessService } from '../auth/access.service';
 import { hasWard, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
@@ -67,6 +69,7 @@ export class PatientsService {
     private readonly scores: ScoresRepository,
     private readonly reads: ConsoleReadsRepository,
     private readonly access: AccessService,
+    private readonly alerts: AlertsService,
     @Inject(API_STREAM) private readonly stream: StreamPort,
   ) {}
 
@@ -100,7 +103,13 @@ export class PatientsService {
         boundFrom: b.validFrom.toISOString(),
       });
     }
-    return { ...summary, thresholds: patient.thresholds, monitoring: patient.monitoring, devices };
+    return {
+      ...summary,
+      thresholds: patient.thresholds,
+      monitoring: patient.monitoring,
+      devices,
+      oxygenPrescription: patient.oxygenPrescription ?? null,
+    };
   }
 
   async admit(p: Principal, body: AdmitPatientRequest): Promise<PatientDetail> {
@@ -112,15 +121,44 @@ export class PatientsService {
     return this.detail(p, patient.id);
   }
 
-  async discharge(p: Principal, id: string): Promise<void> {
+  /**
+   * R14: the patient row is locked first, then their unresolved alerts are handed over (or refuse the
+   * discharge), then the discharge itself: all one transaction. Alert events go out after the commit.
+   */
+  async discharge(p: Principal, id: string, handoverNote?: string): Promise<void> {
     const patient = await this.access.requirePatient(p, id, 'write');
     if (patient.dischargedAt) throw ApiError.conflict('patient is already discharged');
-    await this.patients.discharge(id, new Date(), p.userId);
+    const at = new Date();
+    const handedOver = await this.db.transaction(async (tx) => {
+      if (!(await this.patients.lockAdmitted(tx, id))) {
+        throw ApiError.conflict('patient is already discharged');
+      }
+      const handover = await this.alerts.handOverForDischarge(tx, p, id, handoverNote, at);
+      await this.patients.dischargeIn(tx, id, at, p.userId);
+      return handover;
+    });
+    await this.alerts.announceHandover(handedOver);
   }
 
-  async setSpo2Scale(p: Principal, id: string, scale: 1 | 2): Promise<PatientDetail> {
+  /** R9: clinicians only (the controller), with a reason; audited with the change. */
+  async setSpo2Scale(p: Principal, id: string, scale: 1 | 2, reason: string): Promise<PatientDetail> {
     await this.requireAdmitted(p, id);
-    await this.patients.setSpo2Scale(id, scale);
+    await this.patients.setSpo2Scale(id, scale, { actor: p.userId, reason, at: new Date() });
+    return this.detail(p, id);
+  }
+
+  /** N1: clinicians only (the controller), with a reason; audited with the change. */
+  async setOxygenPrescription(
+    p: Principal,
+    id: string,
+    body: OxygenPrescriptionRequest,
+  ): Promise<PatientDetail> {
+    await this.requireAdmitted(p, id);
+    await this.patients.setOxygenPrescription(id, body.onOxygen, {
+      actor: p.userId,
+      reason: body.reason,
+      at: new Date(),
+    });
     return this.detail(p, id);
   }
 

@@ -7,7 +7,8 @@ import {
   type ObservationView,
   type Parameter,
 } from '@vigil/contracts';
-import { ALERT_COLUMNS, type AlertRecord, alertFromRow, type SqlClient } from '@vigil/storage';
+import type { AlertRecord } from '@vigil/alerting';
+import { ALERT_COLUMNS, alertFromRow, type SqlClient } from '@vigil/storage';
 
 /** Which wards a query may read: every ward, or a list (possibly empty). */
 export type WardScope = 'all' | readonly string[];
@@ -21,6 +22,30 @@ export interface AlertFilter {
   patientId?: string;
   alertId?: string;
   limit?: number;
+  /** Keyset cursor from a previous page (`alertsPage`). */
+  after?: AlertCursor;
+}
+
+/** Where a page of alerts ended, in their order: severity rank, then opened_at, then id. */
+export interface AlertCursor {
+  rank: number;
+  openedAt: Date;
+  id: string;
+}
+
+export class InvalidAlertCursorError extends Error {}
+
+export function encodeAlertCursor(c: AlertCursor): string {
+  return Buffer.from(`${c.rank}|${c.openedAt.toISOString()}|${c.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeAlertCursor(cursor: string): AlertCursor {
+  const [rank, at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const openedAt = new Date(at ?? '');
+  if (!/^\d+$/.test(rank ?? '') || Number.isNaN(openedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
+    throw new InvalidAlertCursorError('cursor: not a cursor this list returned');
+  }
+  return { rank: Number(rank), openedAt, id: id as string };
 }
 
 export interface ExportObservation {
@@ -60,7 +85,14 @@ export class ConsoleReadsRepository {
     if (filter.patientId) where.push(`a.patient_id = $${params.push(filter.patientId)}::uuid`);
     if (filter.alertId) where.push(`a.id = $${params.push(filter.alertId)}::uuid`);
     const severities = params.push([...ALERT_SEVERITIES]);
-    const limit = Math.min(Math.max(filter.limit ?? 500, 1), 2000);
+    if (filter.after) {
+      const { rank, openedAt, id } = filter.after;
+      where.push(
+        `(array_position($${severities}::text[], a.severity), a.opened_at, a.id) > ` +
+          `($${params.push(rank)}::int, $${params.push(openedAt)}::timestamptz, $${params.push(id)}::uuid)`,
+      );
+    }
+    const limit = Math.min(Math.max(filter.limit ?? 500, 1), 2001);
     const rows = await sql.query(
       `SELECT ${ALERT_SELECT}, p.given_name AS p_given_name, p.family_name AS p_family_name,
               p.nhs_number AS p_nhs_number, p.id AS p_id, w.name AS w_name
@@ -85,6 +117,28 @@ export class ConsoleReadsRepository {
             },
       wardName: (r['w_name'] as string | null) ?? '',
     }));
+  }
+
+  /**
+   * One page of alerts in triage order (severity, then oldest first), and the cursor of the next page
+   * (null on the last): keyset paging, so alerts opening meanwhile never shift a page.
+   */
+  async alertsPage(
+    sql: SqlClient,
+    filter: AlertFilter & { limit: number },
+  ): Promise<{ items: AlertWithContext[]; nextCursor: string | null }> {
+    const rows = await this.alerts(sql, { ...filter, limit: filter.limit + 1 });
+    const items = rows.slice(0, filter.limit);
+    const last = items.at(-1);
+    const nextCursor =
+      rows.length > filter.limit && last
+        ? encodeAlertCursor({
+            rank: ALERT_SEVERITIES.indexOf(last.alert.severity) + 1,
+            openedAt: last.alert.openedAt,
+            id: last.alert.id,
+          })
+        : null;
+    return { items, nextCursor };
   }
 
   /** True when the patient has an unresolved alert that went to the CCC (coordinator visibility). */

@@ -12,6 +12,7 @@ import { SessionsService } from '../auth/sessions.service';
 import { ApiError } from '../common/api-error';
 import { UuidPipe, ZodPipe } from '../common/zod.pipe';
 import { SocketHub } from '../gateway/socket-hub.service';
+import { passwordProblem } from './password-policy';
 
 export function toAccount(u: UserRecord): UserAccount {
   return {
@@ -43,6 +44,8 @@ export class UsersController {
   @Post()
   @Roles('admin')
   async create(@Body(new ZodPipe(createUserRequestSchema)) body: CreateUserRequest): Promise<UserAccount> {
+    const problem = passwordProblem(body.password, body.username);
+    if (problem) throw ApiError.invalid(problem, [{ path: 'password', message: problem }]);
     await this.requireWards(body.wardIds);
     return toAccount(await this.users.create(body));
   }

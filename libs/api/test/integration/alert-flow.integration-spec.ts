@@ -16,6 +16,83 @@ describe('alert flow over REST', () => {
     await h?.close();
   });
 
+  it('HZ-04 an action writes its event to the outbox in its own transaction; a failed publish leaves it for the relay', async () => {
+    const alert = await h.openAlert(h.patientA, h.wardA);
+    const outbox = () =>
+      h.db.query<{ type: string; published: boolean }>(
+        `SELECT event ->> 'type' AS type, published_at IS NOT NULL AS published FROM alert_outbox
+         WHERE event -> 'alert' ->> 'id' = $1 ORDER BY id`,
+        [alert.id],
+      );
+    await request(h.url)
+      .post(`/api/alerts/${alert.id}/acknowledge`)
+      .set('Cookie', nurse)
+      .send({})
+      .expect(200);
+    expect(await outbox()).toEqual([{ type: 'alert.acknowledged', published: true }]);
+    // The stream refuses the next publish: the action still succeeds, and its event waits in the outbox.
+    const publish = h.stream.publish.bind(h.stream);
+    h.stream.publish = () => Promise.reject(new Error('stream down'));
+    try {
+      await request(h.url)
+        .post(`/api/alerts/${alert.id}/assign`)
+        .set('Cookie', nurse)
+        .send({ userId: h.users.nurseA.id })
+        .expect(200);
+    } finally {
+      h.stream.publish = publish;
+    }
+    expect(await outbox()).toEqual([
+      { type: 'alert.acknowledged', published: true },
+      { type: 'alert.assigned', published: false },
+    ]);
+    await request(h.url)
+      .post(`/api/alerts/${alert.id}/resolve`)
+      .set('Cookie', nurse)
+      .send({ note: 'test done' })
+      .expect(200);
+  });
+
+  it('alert lists page by cursor (X-Next-Cursor) in triage order, and refuse a cursor they did not issue', async () => {
+    const opened = [
+      await h.openAlert(h.patientA, h.wardA, 'fall', 'critical'),
+      await h.openAlert(h.patientA, h.wardA, 'implausible-reading', 'high'),
+      await h.openAlert(h.patientA, h.wardA, 'overdue-reading', 'low'),
+    ];
+    const all = await request(h.url).get('/api/alerts').set('Cookie', nurse).expect(200);
+    expect(all.headers['x-next-cursor']).toBeUndefined();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await request(h.url)
+        .get('/api/alerts')
+        .query(cursor ? { limit: 2, cursor } : { limit: 2 })
+        .set('Cookie', nurse)
+        .expect(200);
+      expect(res.body.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.map((a: { id: string }) => a.id));
+      cursor = res.headers['x-next-cursor'];
+      pages += 1;
+    } while (cursor && pages < 20);
+    expect(seen).toEqual(all.body.map((a: { id: string }) => a.id));
+    expect(pages).toBe(Math.ceil(all.body.length / 2));
+    expect(seen).toEqual(expect.arrayContaining(opened.map((a) => a.id)));
+    const bad = await request(h.url)
+      .get('/api/alerts')
+      .query({ cursor: 'bm9wZQ' })
+      .set('Cookie', nurse)
+      .expect(400);
+    expect(bad.body.error.message).toMatch(/cursor/);
+    for (const a of opened) {
+      await request(h.url)
+        .post(`/api/alerts/${a.id}/resolve`)
+        .set('Cookie', nurse)
+        .send({ note: 'test done' })
+        .expect(200);
+    }
+  });
+
   it('acknowledge → escalate → CCC queue → assign → resolve (note required)', async () => {
     const alert = await h.openAlert(h.patientA, h.wardA);
 

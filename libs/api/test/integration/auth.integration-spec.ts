@@ -102,7 +102,7 @@ describe('sign-in and sessions', () => {
       .expect(200);
   });
 
-  it('rate-limits sign-in attempts (429)', async () => {
+  it('rate-limits failed sign-in attempts (429)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 14; i++) {
       const res = await request(h.url)
@@ -115,6 +115,6 @@ describe('sign-in and sessions', () => {
       .post('/api/auth/login')
       .send({ username: 'nurse.a', password: 'wrong' })
       .expect(429);
-    expect(limited.body.error.code).toBe('rate-limited');
+    expect(limited.body.error.code).toBe('too-many-attempts');
   });
 });

@@ -115,7 +115,16 @@ describe('HZ-11 security matrix: every REST route × every kind of caller', () =
       setup: async () => ({
         method: 'put',
         path: `/api/patients/${await quietPatient()}/spo2-scale`,
-        body: { scale: 2 },
+        body: { scale: 2, reason: 'COPD with type 2 respiratory failure' },
+      }),
+      expected: cells(401, 403, 403, 403, 403, 200),
+    },
+    {
+      name: 'PUT /patients/:id/oxygen-prescription',
+      setup: async () => ({
+        method: 'put',
+        path: `/api/patients/${await quietPatient()}/oxygen-prescription`,
+        body: { onOxygen: true, reason: 'Home oxygen 2 L/min' },
       }),
       expected: cells(401, 403, 403, 403, 403, 200),
     },

@@ -12,10 +12,9 @@ import {
   type VitalsStreamEvent,
   vitalsStreamEventSchema,
 } from '@vigil/contracts';
+import { type AlertRecord, newAlertRecord } from '@vigil/alerting';
 import {
-  type AlertRecord,
   AlertsRepository,
-  newAlertRecord,
   openDatabase,
   PatientsRepository,
   SqlDatabase,
@@ -157,7 +156,7 @@ export async function startHarness(overrides: Partial<ApiModuleOptions> = {}): P
     patientA,
     patientB,
     users,
-    async openAlert(patientId, wardId, rule = 'news2-band', severity = 'high') {
+    async openAlert(patientId, wardId, rule = 'deterioration', severity = 'medium') {
       const at = new Date();
       const record = newAlertRecord({
         patientId,
@@ -167,9 +166,9 @@ export async function startHarness(overrides: Partial<ApiModuleOptions> = {}): P
         subject: '',
         kind: 'clinical',
         severity,
-        reason: 'NEWS2 7 (high): emergency response',
-        band: 'high',
-        news2Total: 7,
+        reason: 'NEWS2 5 (medium): urgent response',
+        band: 'medium',
+        news2Total: 5,
         partial: false,
         triggeringParameters: ['spo2'],
         lastObservationAt: at,

@@ -223,24 +223,38 @@ describe('normaliseReadings: rejections', () => {
     ).toHaveLength(1);
   });
 
-  it('rejects an implausible value with the value and the allowed range', () => {
+  it('HZ-23 R8 rejects only a physically impossible value, with the value and the possible range', () => {
     const { observations, rejections } = run([
       { type: 'heartRate', measuredAt: MEASURED, value: 400, unit: '/min' },
-      { type: 'spo2', measuredAt: MEASURED, value: 49, unit: '%' },
+      { type: 'spo2', measuredAt: MEASURED, value: 101, unit: '%' },
     ]);
     expect(observations).toEqual([]);
     expect(rejections).toEqual([
       {
         reason: 'implausible-value',
         detail:
-          'measurement 0 (heartRate): value 400 /min is outside the plausible range 20–300 /min for heartRate',
+          'measurement 0 (heartRate): value 400 /min is physically impossible (outside 0–350 /min for heartRate)',
         measurementIndex: 0,
       },
       {
         reason: 'implausible-value',
-        detail: 'measurement 1 (spo2): value 49 % is outside the plausible range 50–100 % for spo2',
+        detail: 'measurement 1 (spo2): value 101 % is physically impossible (outside 0–100 % for spo2)',
         measurementIndex: 1,
       },
+    ]);
+  });
+
+  it('HZ-23 R8 stores an extreme but possible value (SpO2 45 %, pulse 18) flagged implausible, never dead-lettered', () => {
+    const { observations, rejections } = run([
+      { type: 'spo2', measuredAt: MEASURED, value: 45, unit: '%' },
+      { type: 'heartRate', measuredAt: MEASURED, value: 18, unit: '/min' },
+      { type: 'heartRate', measuredAt: MEASURED, value: 72, unit: '/min' },
+    ]);
+    expect(rejections).toEqual([]);
+    expect(observations.map((o) => [o.parameter, o.value, o.detail?.['implausible'] ?? false])).toEqual([
+      ['spo2', 45, true],
+      ['heartRate', 18, true],
+      ['heartRate', 72, false],
     ]);
   });
 
@@ -248,7 +262,7 @@ describe('normaliseReadings: rejections', () => {
     const { rejections } = run([{ type: 'temperature', measuredAt: MEASURED, value: 120, unit: '[degF]' }]);
     expect(rejections[0]).toMatchObject({ reason: 'implausible-value' });
     expect(rejections[0].detail).toBe(
-      'measurement 0 (temperature): value 48.9 Cel (sent as 120 [degF]) is outside the plausible range 25–45 Cel for temperature',
+      'measurement 0 (temperature): value 48.9 Cel (sent as 120 [degF]) is physically impossible (outside 15–47 Cel for temperature)',
     );
   });
 
@@ -260,12 +274,12 @@ describe('normaliseReadings: rejections', () => {
     expect(observations.map((o) => o.value)).toEqual([20, 300]);
   });
 
-  it('rejects the whole blood pressure when systolic or diastolic is implausible', () => {
+  it('rejects the whole blood pressure when systolic or diastolic is impossible', () => {
     const { observations, rejections } = run([
       {
         type: 'bloodPressure',
         measuredAt: MEASURED,
-        systolic: 320,
+        systolic: 450,
         diastolic: 80,
         meanArterialPressure: 93,
         pulseRate: 72,
@@ -277,20 +291,20 @@ describe('normaliseReadings: rejections', () => {
       {
         reason: 'implausible-value',
         detail:
-          'measurement 0 (bloodPressure): systolic 320 mm[Hg] is outside the plausible range 40–300 mm[Hg] for systolicBp; the whole measurement is rejected (in range but not recorded: diastolic, meanArterialPressure, pulseRate)',
+          'measurement 0 (bloodPressure): systolic 450 mm[Hg] is physically impossible (outside 0–400 mm[Hg] for systolicBp); the whole measurement is rejected (in range but not recorded: diastolic, meanArterialPressure, pulseRate)',
         measurementIndex: 0,
       },
     ]);
   });
 
-  it('keeps systolic and diastolic when only MAP or the pulse is implausible', () => {
+  it('keeps systolic and diastolic when only MAP or the pulse is impossible', () => {
     const { observations, rejections } = run([
       {
         type: 'bloodPressure',
         measuredAt: MEASURED,
         systolic: 120,
         diastolic: 80,
-        meanArterialPressure: 10,
+        meanArterialPressure: 400,
         pulseRate: 700,
         unit: 'mm[Hg]',
       },
@@ -300,9 +314,45 @@ describe('normaliseReadings: rejections', () => {
       ['implausible-value', 0],
       ['implausible-value', 0],
     ]);
-    expect(rejections[0].detail).toContain('meanArterialPressure 10 mm[Hg]');
+    expect(rejections[0].detail).toContain('meanArterialPressure 400 mm[Hg]');
     expect(rejections[1].detail).toContain('pulseRate 700 /min');
     expect(rejections[1].detail).not.toContain('whole measurement');
+  });
+
+  it('HZ-20 R12 corrects measuredAt by a device clock offset of more than 5 minutes, and records and flags it', () => {
+    const receivedAt = new Date(MEASURED);
+    const slow = new Date(receivedAt.getTime() - 60 * 60_000).toISOString(); // device clock an hour slow
+    const { observations, rejections } = normaliseReadings(
+      {
+        v: 1,
+        deviceId: 'dev-1',
+        seq: 9,
+        sentAt: slow,
+        measurements: [{ type: 'spo2', measuredAt: slow, value: 96, unit: '%' }],
+      },
+      { receivedAt },
+    );
+    expect(rejections).toEqual([]);
+    expect(observations[0].measuredAt).toBe(receivedAt.toISOString());
+    expect(observations[0].detail).toMatchObject({
+      clockCorrected: true,
+      clockOffsetSeconds: -3600,
+      measuredAtAsSent: slow,
+    });
+    // A clock a minute off is within tolerance and left alone.
+    const nearly = new Date(receivedAt.getTime() - 60_000).toISOString();
+    const ok = normaliseReadings(
+      {
+        v: 1,
+        deviceId: 'dev-1',
+        seq: 10,
+        sentAt: nearly,
+        measurements: [{ type: 'spo2', measuredAt: nearly, value: 96, unit: '%' }],
+      },
+      { receivedAt },
+    );
+    expect(ok.observations[0].measuredAt).toBe(nearly);
+    expect(ok.observations[0].detail?.['clockCorrected']).toBeUndefined();
   });
 
   it('rejects a blood pressure whose systolic is not above its diastolic', () => {
@@ -546,7 +596,7 @@ describe('normaliseReadings: GATT pass-through', () => {
     expect(rejections[0]).toEqual({
       reason: 'implausible-value',
       detail:
-        'measurement 0 (gatt PLX Continuous Measurement (0x2A5F)): spo2 300 % is outside the plausible range 50–100 % for spo2',
+        'measurement 0 (gatt PLX Continuous Measurement (0x2A5F)): spo2 300 % is physically impossible (outside 0–100 % for spo2)',
       measurementIndex: 0,
     });
   });

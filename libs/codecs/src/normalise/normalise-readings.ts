@@ -1,4 +1,5 @@
 import {
+  CLOCK_SKEW_TOLERANCE_MS,
   MAX_FUTURE_SKEW_MS,
   type DeviceObservation,
   type Measurement,
@@ -259,11 +260,36 @@ function base64ToBytes(data: string): Uint8Array {
 
 interface Accepted {
   candidate: Candidate;
+  /** Outside the physiological range but physically possible (R8). */
+  implausible: boolean;
   value: number;
   original: { value: number; unit: string } | null;
 }
 
-function check(env: ReadingsEnvelope, p: Plan, index: number, receivedAt: Date): NormaliseResult {
+/**
+ * R12: a device clock more than {@link CLOCK_SKEW_TOLERANCE_MS} from receipt (its `sentAt` against the
+ * platform's time) is corrected for: `measuredAt` moves by the offset, and the reading records the offset
+ * and the time as sent. The binding is then resolved at the corrected time, so a reissued device whose clock
+ * is an hour slow never lands its new patient's readings on the previous one.
+ */
+function correctClock(env: ReadingsEnvelope, p: Plan, receivedAt: Date): Plan {
+  const offsetMs = Date.parse(env.sentAt) - receivedAt.getTime();
+  if (Math.abs(offsetMs) <= CLOCK_SKEW_TOLERANCE_MS) return p;
+  return {
+    ...p,
+    measuredAt: new Date(p.measuredAt.getTime() - offsetMs),
+    measuredAtFrom: `${p.measuredAtFrom}, corrected by the device clock's offset of ${Math.round(offsetMs / 1000)} s`,
+    detail: {
+      ...p.detail,
+      clockCorrected: true,
+      clockOffsetSeconds: Math.round(offsetMs / 1000),
+      measuredAtAsSent: p.measuredAt.toISOString(),
+    },
+  };
+}
+
+function check(env: ReadingsEnvelope, planned: Plan, index: number, receivedAt: Date): NormaliseResult {
+  const p = correctClock(env, planned, receivedAt);
   const where = `measurement ${index} (${p.label})`;
   if (p.deviceDeclaredInvalid.length > 0) {
     return reject(
@@ -294,17 +320,20 @@ function check(env: ReadingsEnvelope, p: Plan, index: number, receivedAt: Date):
       continue;
     }
     const converted = toCanonicalUnit(c.value, c.unit, definition.unit);
-    const range = definition.plausible;
-    if (range !== null && (converted.value < range.min || converted.value > range.max)) {
+    const possible = definition.possible;
+    if (possible !== null && (converted.value < possible.min || converted.value > possible.max)) {
       const sent = converted.original === null ? '' : ` (sent as ${c.value} ${c.unit})`;
       failures.push({
         reason: 'implausible-value',
-        detail: `${where}: ${c.field} ${converted.value} ${definition.unit}${sent} is outside the plausible range ${range.min}–${range.max} ${definition.unit} for ${c.parameter}`,
+        detail: `${where}: ${c.field} ${converted.value} ${definition.unit}${sent} is physically impossible (outside ${possible.min}–${possible.max} ${definition.unit} for ${c.parameter})`,
         essential: c.essential,
       });
       continue;
     }
-    accepted.push({ candidate: c, ...converted });
+    // R8: extreme but possible is stored and flagged: a patient in extremis or a faulty device.
+    const range = definition.plausible;
+    const implausible = range !== null && (converted.value < range.min || converted.value > range.max);
+    accepted.push({ candidate: c, ...converted, implausible });
   }
 
   const systolic = accepted.find((a) => a.candidate.parameter === 'systolicBp');
@@ -355,7 +384,7 @@ function toObservation(
     source: p.source,
     messageId: `${env.deviceId}:${env.seq}`,
     seq: env.seq,
-    detail: p.detail === null ? null : { ...p.detail },
+    detail: a.implausible ? { ...p.detail, implausible: true } : p.detail === null ? null : { ...p.detail },
     enteredBy: null,
   };
 }

@@ -62,6 +62,7 @@ export const NHS_NUMBERS = [
   '9990000018',
   '9990000026',
   '9990000034',
+  '9990000050',
 ];
 
 export function connectDevice(

@@ -50,6 +50,7 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       onDeviceMessage: async (topic, payload) => {
         await service.handle(topic, payload);
       },
+      onRefusal: (refusal) => service.recordBrokerRefusal(refusal),
     });
   });
 
@@ -90,6 +91,45 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       (r) => (r.value as { observation?: { id: string } }).observation?.id === 'ox-0:1:0',
     );
     expect(record?.key).toBe(devices[0].patientId);
+  });
+
+  it("HZ-05 HZ-20 R12 a reissued device with a clock an hour slow never lands its new patient's readings on the previous one", async () => {
+    const previous = await fx.patients.admit({
+      nhsNumber: NHS_NUMBERS[5],
+      givenName: 'Previous',
+      familyName: 'Holder',
+      wardId: fx.wardId,
+    });
+    const next = await fx.patients.admit({
+      nhsNumber: NHS_NUMBERS[6],
+      givenName: 'Next',
+      familyName: 'Holder',
+      wardId: fx.wardId,
+    });
+    const { device, secret } = await fx.registry.provision({ kind: 'pulse-oximeter', id: 'ox-reissued' });
+    const handover = new Date(Date.now() - 20 * 60_000);
+    await fx.registry.bind({
+      deviceId: device.id,
+      patientId: previous.id,
+      from: new Date(handover.getTime() - 86_400_000),
+    });
+    await fx.registry.unbind({ deviceId: device.id, at: handover });
+    await fx.registry.bind({ deviceId: device.id, patientId: next.id, from: handover });
+    // Measured now by the platform's clock; the device's clock is an hour slow, so it says 40 minutes
+    // before the handover — when the device still belonged to the previous patient.
+    const slow = new Date(Date.now() - 60 * 60_000);
+    const c = await connectDevice(broker.url, device.id, secret);
+    open.push(c);
+    await c.publishAsync(
+      mqttTopics.readings(device.id),
+      envelope(device.id, 1, [{ type: 'spo2', value: 93, unit: '%', measuredAt: slow.toISOString() }], slow),
+      { qos: 1 },
+    );
+    const obs = stream.observations().find((o) => o.id === `${device.id}:1:0`);
+    expect(obs?.patientId).toBe(next.id);
+    expect(Date.parse(obs?.measuredAt ?? '')).toBeGreaterThan(handover.getTime());
+    expect(obs?.detail).toMatchObject({ clockCorrected: true, measuredAtAsSent: slow.toISOString() });
+    expect(Number(obs?.detail?.['clockOffsetSeconds'])).toBeLessThan(-3500);
   });
 
   it('HZ-03 acknowledges a device publish (PUBACK) only after the stream publish resolved', async () => {
@@ -185,19 +225,24 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       envelope('ox-4', 1, [{ type: 'spo2', value: 97, unit: '%', measuredAt: new Date().toISOString() }]),
       { qos: 1 },
     );
-    const [dl] = await deadLetters.list({ deviceId: 'ox-3', reason: 'forged-topic' });
+    const [dl] = (await deadLetters.list({ deviceId: 'ox-3', reason: 'forged-topic' })).items;
     expect(dl.detail).toContain('ox-4');
     expect(stream.observations().some((o) => o.messageId === 'ox-4:1')).toBe(false);
   });
 
   it('HZ-13 dead-letters each kind of bad input with a specific reason, keeps the good measurements and keeps running', async () => {
+    const topic = mqttTopics.readings('ox-4');
+    // Over the packet limit, the broker refuses it unread and closes that connection (issue 12, D1);
+    // it still becomes a dead letter.
+    const big = await device(4);
+    const bigClosed = new Promise<void>((resolve) => big.once('close', () => resolve()));
+    big.publish(topic, Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
+    await bigClosed;
     const c = await device(4);
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
-    const topic = mqttTopics.readings('ox-4');
     await c.publishAsync(topic, '{"v":1,', { qos: 1 });
     await c.publishAsync(topic, JSON.stringify({ v: 1, deviceId: 'ox-4' }), { qos: 1 });
-    await c.publishAsync(topic, Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
     await c.publishAsync(
       topic,
       envelope('ox-4', 50, [
@@ -215,7 +260,15 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       ]),
       { qos: 1 },
     );
-    const reasons = (await deadLetters.list({ deviceId: 'ox-4', limit: 50 })).map((d) => d.reason).sort();
+    await waitFor(
+      async () => (await deadLetters.list({ deviceId: 'ox-4', reason: 'oversize-payload' })).items.length > 0,
+      "the broker's oversize dead letter",
+    );
+    // The HZ-05 matrix above left this device's topic-ACL refusals (D5) here too.
+    const reasons = (await deadLetters.list({ deviceId: 'ox-4', limit: 50 })).items
+      .map((d) => d.reason)
+      .filter((reason) => reason !== 'acl-refused')
+      .sort();
     expect(reasons).toEqual(
       [
         'future-timestamp',

@@ -9,12 +9,13 @@ import {
 import { openDatabase, PatientsRepository, SqlDatabase } from '@vigil/storage';
 import { InProcessStream, type StreamErrorContext } from '@vigil/stream';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
-import { type AlertsPublisher, ScorerService, subscribeScorer } from '../../src/index';
+import { type AlertsPublisher, OUTBOX_GRACE_MS, ScorerService, subscribeScorer } from '../../src/index';
 import { observation } from '../support/observation';
 
 const T0 = Date.parse('2026-11-25T06:00:00Z');
 
 /** A red score (respiratory rate 7 scores 3) with a fall: two alert episodes, one NEWS2 score. */
+/** A red score (one clinical alert) and a fall (a second, sent to the CCC at once: R6) — 3 audit rows. */
 function alarmingBatch(patientId: string): VitalsStreamEvent[] {
   const vitals: [Parameter, number | string][] = [
     ['respiratoryRate', 7],
@@ -35,7 +36,8 @@ describe('scorer crash between database commit and stream acknowledgement (real 
   let sql: SqlDatabase;
   let patients: PatientsRepository;
   let wardId: string;
-  const clock = () => new Date(T0 + 60_000);
+  let now = T0 + 60_000;
+  const clock = () => new Date(now);
   const nhs = ['9434765919', '9434765870'];
 
   beforeAll(async () => {
@@ -74,7 +76,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
     );
   }
 
-  it('HZ-04 a scorer failing after its commit and before the stream acknowledged gets the batch redelivered and stores no duplicate observation, score or alert', async () => {
+  it('HZ-04 a scorer whose publish fails after its commit keeps the batch (no redelivery, no duplicate) and its outbox relay sends the events once', async () => {
     const patientId = await admit();
     const failures: StreamErrorContext[] = [];
     const stream = new InProcessStream({
@@ -90,15 +92,20 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       if (calls === 1) throw new Error('process died after the commit');
       published.push(...events);
     };
-    const subscription = await subscribeScorer(stream, new ScorerService(sql, crashOnce, { clock }));
+    const scorer = new ScorerService(sql, crashOnce, { clock });
+    const subscription = await subscribeScorer(stream, scorer);
     try {
-      // Resolves only once the stream committed the batch: after the redelivery succeeded.
+      // The batch is durable with its events in the outbox: the failed publish is not a batch failure.
       await publishBatch(stream, alarmingBatch(patientId));
-      expect(failures.map((f) => [f.phase, f.attempt])).toEqual([['handle', 1]]);
-      expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
-      // The redelivery found everything stored and raised nothing twice. (Nor did it re-send the events of
-      // the attempt that died: those notifications are lost; the alerts themselves are stored.)
+      expect(failures).toEqual([]);
+      expect(await counts(patientId)).toEqual([8, 1, 2, 3]);
       expect(published).toEqual([]);
+      expect(scorer.hasOutboxBacklog()).toBe(true);
+      // The outbox relay sends the events the failed publish would have sent, once.
+      now += OUTBOX_GRACE_MS + 1;
+      expect(await scorer.relayOutbox()).toBe(3);
+      expect(published.map((e) => e.type).sort()).toEqual(['alert.opened', 'alert.opened', 'score.updated']);
+      expect(await scorer.relayOutbox()).toBe(0);
     } finally {
       await subscription.close();
       await stream.close();
@@ -116,10 +123,17 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       committed();
       return new Promise<void>((_resolve, reject) => (kill = reject));
     };
-    const first = await subscribeScorer(stream, new ScorerService(sql, dies, { clock }));
+    const dying = new ScorerService(sql, dies, { clock });
+    const handle = dying.handleBatch.bind(dying);
+    // A killed process never acknowledges, whatever its publish did.
+    dying.handleBatch = async (events) => {
+      await handle(events);
+      throw new Error('SIGKILL: died before the stream acknowledged');
+    };
+    const first = await subscribeScorer(stream, dying);
     const delivered = publishBatch(stream, alarmingBatch(patientId));
     await afterCommit;
-    expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+    expect(await counts(patientId)).toEqual([8, 1, 2, 3]);
     const gone = first.close();
     kill(new Error('SIGKILL'));
     await gone;
@@ -142,8 +156,18 @@ describe('scorer crash between database commit and stream acknowledgement (real 
     try {
       await delivered;
       expect(deliveries).toBe(1);
-      expect(await counts(patientId)).toEqual([8, 1, 2, 2]);
+      expect(await counts(patientId)).toEqual([8, 1, 2, 3]);
+      // The redelivery found everything stored and raised nothing twice...
       expect(published).toEqual([]);
+      // ...and the dead instance's events, left in the outbox, are relayed by the next one (HZ-04 residual closed).
+      now += OUTBOX_GRACE_MS + 1;
+      expect(await restarted.relayOutbox()).toBe(3);
+      expect(
+        published
+          .filter((e) => e.type === 'alert.opened')
+          .map((e) => e.type === 'alert.opened' && e.alert.ruleId)
+          .sort(),
+      ).toEqual(['deterioration', 'fall']);
     } finally {
       await second.close();
       await stream.close();

@@ -7,6 +7,7 @@ import type {
   ScoreEvent,
   VitalsStreamEvent,
 } from '@vigil/contracts';
+import { type AlertActionInput, applyAlertAction, DEFAULT_ALERTING_POLICY } from '@vigil/alerting';
 import {
   AlertsRepository,
   DeviceRegistryRepository,
@@ -85,6 +86,24 @@ describe('scorer on the real PostgreSQL', () => {
     return p;
   }
 
+  /** A person's action, as the api takes it: locked, decided by @vigil/alerting, saved with its audit row. */
+  async function act(alertId: string, input: AlertActionInput, userId = 'nurse-1') {
+    return sql.transaction(async (tx) => {
+      const before = await alerts.lockById(tx, alertId);
+      if (!before) throw new Error('no such alert');
+      const change = applyAlertAction(
+        before,
+        input,
+        { userId, role: 'nurse' },
+        new Date(now),
+        DEFAULT_ALERTING_POLICY,
+      );
+      await alerts.save(tx, [change.record]);
+      await alerts.audit(tx, [change.audit]);
+      return change.event;
+    });
+  }
+
   /** One stream batch, processed with the clock at `at` (event time plus a minute of transport). */
   async function batch(events: VitalsStreamEvent[], at: number): Promise<AlertsStreamEvent[]> {
     now = at + MIN;
@@ -115,7 +134,7 @@ describe('scorer on the real PostgreSQL', () => {
     await db?.drop();
   });
 
-  it('a patient deteriorating from NEWS2 2 to 8 over six hours gets one band episode that escalates, and one red-score episode', async () => {
+  it('a patient deteriorating from NEWS2 2 to 8 over six hours gets one clinical alert whose reasons and severity follow the score', async () => {
     const p = await admit();
     const hours: Vitals[] = [
       { ...NORMAL, heartRate: 95, temperature: 38.5 }, // 2
@@ -134,28 +153,27 @@ describe('scorer on the real PostgreSQL', () => {
 
     const stored = await alerts.listForPatient(sql, p.id);
     expect(stored.map((a) => [a.ruleId, a.severity, a.state, a.news2Total])).toEqual([
-      ['news2-band', 'high', 'open', 8],
-      ['news2-red-score', 'high', 'open', 8],
+      ['deterioration', 'high', 'open', 8],
     ]);
+    expect(stored[0].reasons.map((r) => r.ruleId)).toEqual(['news2-band', 'news2-red-score']);
     const events = alertEvents(published);
-    expect(
-      events.filter((e) => e.type === 'alert.opened').map((e) => [e.alert.ruleId, e.alert.severity]),
-    ).toEqual([
-      ['news2-band', 'medium'],
-      ['news2-red-score', 'high'],
+    expect(new Set(events.map((e) => e.alert.id)).size).toBe(1);
+    expect(events.map((e) => [e.type, e.alert.news2Total, e.alert.band, e.alert.severity])).toEqual([
+      ['alert.opened', 5, 'medium', 'medium'],
+      ['alert.updated', 6, 'medium', 'medium'],
+      ['alert.updated', 7, 'high', 'high'],
+      ['alert.updated', 8, 'high', 'high'],
     ]);
-    const band = events.filter((e) => e.alert.ruleId === 'news2-band');
-    expect(new Set(band.map((e) => e.alert.id)).size).toBe(1);
-    expect(band.map((e) => [e.type, e.alert.news2Total, e.alert.band])).toEqual([
-      ['alert.opened', 5, 'medium'],
-      ['alert.updated', 6, 'medium'],
-      ['alert.updated', 7, 'high'],
-      ['alert.updated', 8, 'high'],
-    ]);
-    expect(band[0].alert.reason).toMatch(/NEWS2 5 \(medium band\).*RCP NEWS2 2017/);
+    expect(events[0].alert.reason).toMatch(/NEWS2 5 \(medium band\).*RCP NEWS2 2017/);
+    // R6: NEWS2 7 reaches the CCC the moment it happens, still unacknowledged for the nurse.
+    expect(events[2].alert).toMatchObject({
+      state: 'open',
+      escalatedAt: new Date(T0 + 5 * HOUR + MIN).toISOString(),
+    });
     const audit = await alerts.listAudit(sql, stored[0].id);
     expect(audit.map((a) => [a.action, a.fromState, a.toState, a.actor])).toEqual([
       ['opened', null, 'open', null],
+      ['sent-to-ccc', 'open', 'open', null],
     ]);
   });
 
@@ -171,8 +189,9 @@ describe('scorer on the real PostgreSQL', () => {
     const second = await batch(vitals(p.id, T0 + 10 * MIN, { spo2: 87 }), T0 + 10 * MIN);
     const opened = alertEvents(second);
     expect(opened.map((e) => [e.type, e.alert.ruleId, e.alert.triggeringParameters])).toEqual([
-      ['alert.opened', 'personal-threshold', ['spo2']],
+      ['alert.opened', 'deterioration', ['spo2']],
     ]);
+    expect(opened[0].alert.reasons.map((r) => r.ruleId)).toEqual(['personal-threshold']);
     expect(opened[0].alert.reason).toMatch(/below 88.*personalised threshold.*dr-copd: COPD/);
   });
 
@@ -186,6 +205,7 @@ describe('scorer on the real PostgreSQL', () => {
 
   it('HZ-09 a signal oscillating at a threshold for 10 minutes gives at most one alert', async () => {
     const p = await admit({ spo2Scale: 2, thresholds: [{ parameter: 'spo2', below: 88 }] });
+    await batch(vitals(p.id, T0 - MIN, NORMAL), T0 - MIN);
     for (let m = 0; m < 10; m++) {
       await batch(vitals(p.id, T0 + m * MIN, { spo2: m % 2 === 0 ? 87 : 89 }), T0 + m * MIN);
     }
@@ -197,6 +217,7 @@ describe('scorer on the real PostgreSQL', () => {
 
   it('closes an episode only after the condition has been clear long enough, and re-uses it before then', async () => {
     const p = await admit({ spo2Scale: 2, thresholds: [{ parameter: 'spo2', below: 88 }] });
+    await batch(vitals(p.id, T0 - MIN, NORMAL), T0 - MIN);
     await batch(vitals(p.id, T0, { spo2: 86 }), T0);
     for (let m = 1; m <= 20; m++) await batch(vitals(p.id, T0 + m * MIN, { spo2: 90 }), T0 + m * MIN);
     const [closed] = await alerts.listForPatient(sql, p.id);
@@ -206,39 +227,34 @@ describe('scorer on the real PostgreSQL', () => {
     expect((await alerts.listForPatient(sql, p.id)).map((a) => a.state)).toEqual(['resolved', 'open']);
   });
 
-  it('HZ-10 a snooze on one rule does not hide another, and breaks when the band worsens', async () => {
+  it('HZ-10 HZ-18 R3 a snooze on the clinical alert does not hide a fall, and breaks when the band worsens', async () => {
     const p = await admit();
     // NEWS2 5 (medium), no single 3.
     const medium: Vitals = { ...NORMAL, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5 };
     await batch(vitals(p.id, T0, medium), T0);
     const [band] = await alerts.listForPatient(sql, p.id);
-    await alerts.snooze(sql, {
-      alertId: band.id,
-      actor: 'nurse-1',
-      at: new Date(now),
-      until: new Date(T0 + 4 * HOUR),
-    });
+    await act(band.id, { action: 'snooze', minutes: 30 });
     published = [];
 
-    // Same band again: stored, but the snoozed episode stays quiet.
-    await batch(vitals(p.id, T0 + 30 * MIN, { ...medium, heartRate: 96 }), T0 + 30 * MIN);
+    // Same band again: stored, and the snoozed episode says nothing new.
+    await batch(vitals(p.id, T0 + 10 * MIN, medium), T0 + 10 * MIN);
     expect(alertEvents(published)).toEqual([]);
 
-    // A red score (another rule) is not hidden by the band's snooze.
-    await batch(vitals(p.id, T0 + HOUR, { ...NORMAL, respiratoryRate: 7 }), T0 + HOUR);
-    expect(alertEvents(published).map((e) => [e.type, e.alert.ruleId])).toEqual([
-      ['alert.opened', 'news2-red-score'],
-    ]);
+    // A fall (another alert) is not hidden by the snooze.
+    await batch([observation(p.id, 'fall', 1, T0 + 15 * MIN)], T0 + 15 * MIN);
+    expect(alertEvents(published).map((e) => [e.type, e.alert.ruleId])).toEqual([['alert.opened', 'fall']]);
     published = [];
 
     // The band worsens to high: the snooze breaks and the nurse is told.
-    await batch(vitals(p.id, T0 + 2 * HOUR, { ...medium, spo2: 93, heartRate: 112 }), T0 + 2 * HOUR);
-    const bandEvents = alertEvents(published).filter((e) => e.alert.ruleId === 'news2-band');
+    await batch(vitals(p.id, T0 + 20 * MIN, { ...medium, spo2: 93, heartRate: 112 }), T0 + 20 * MIN);
+    const bandEvents = alertEvents(published).filter((e) => e.alert.id === band.id);
     expect(bandEvents.map((e) => [e.type, e.alert.severity, e.alert.snoozedUntil])).toEqual([
       ['alert.updated', 'high', null],
     ]);
     const audit = await alerts.listAudit(sql, band.id);
-    expect(audit.map((a) => a.action)).toEqual(['opened', 'snoozed', 'snooze-broken']);
+    expect(audit.map((a) => a.action)).toEqual(['opened', 'snoozed', 'snooze-broken', 'sent-to-ccc']);
+    // R3: a high alert cannot be snoozed at all.
+    await expect(act(band.id, { action: 'snooze', minutes: 5 })).rejects.toThrow(/cannot be snoozed/);
   });
 
   it('HZ-08 a partial NEWS2 is stored and sent as partial, listing what is missing', async () => {
@@ -254,8 +270,8 @@ describe('scorer on the real PostgreSQL', () => {
       'temperatureC',
     ]);
     const [red] = alertEvents(events);
-    expect(red.alert).toMatchObject({ ruleId: 'news2-red-score', partial: true });
-    expect(red.alert.reason).toMatch(/Partial score/);
+    expect(red.alert).toMatchObject({ ruleId: 'deterioration', partial: true, severity: 'low-medium' });
+    expect(red.alert.reasons.map((r) => r.ruleId)).toEqual(['news2-red-score']);
     const [row] = await sql.query<{ partial: boolean; missing: string[] }>(
       `SELECT partial, missing FROM news2_scores WHERE patient_id = $1`,
       [p.id],
@@ -315,9 +331,7 @@ describe('scorer on the real PostgreSQL', () => {
       `CREATE TRIGGER refuse_audit BEFORE INSERT ON alert_audit FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
     );
     try {
-      await expect(
-        alerts.acknowledge(sql, { alertId: fall.id, actor: 'nurse-1', at: new Date(now) }),
-      ).rejects.toThrow(/audit store unavailable/);
+      await expect(act(fall.id, { action: 'acknowledge' })).rejects.toThrow(/audit store unavailable/);
       expect((await alerts.findById(sql, fall.id))?.state).toBe('open');
 
       const other = await admit();
@@ -332,19 +346,96 @@ describe('scorer on the real PostgreSQL', () => {
     } finally {
       await sql.query(`DROP TRIGGER refuse_audit ON alert_audit`);
     }
-    const acked = await alerts.acknowledge(sql, { alertId: fall.id, actor: 'nurse-1', at: new Date(now) });
+    const acked = await act(fall.id, { action: 'acknowledge' });
     expect(acked.alert).toMatchObject({
       state: 'acknowledged',
       acknowledgedBy: 'nurse-1',
       assignedTo: 'nurse-1',
     });
-    await expect(
-      alerts.resolve(sql, { alertId: fall.id, actor: 'nurse-1', at: new Date(now), note: ' ' }),
-    ).rejects.toThrow(/note/);
+    await expect(act(fall.id, { action: 'resolve', note: ' ' })).rejects.toThrow(/note/);
     const audit = await alerts.listAudit(sql, fall.id);
     expect(audit.map((a) => [a.action, a.fromState, a.toState, a.actor])).toEqual([
       ['opened', null, 'open', null],
+      ['sent-to-ccc', 'open', 'open', null],
       ['acknowledged', 'open', 'acknowledged', 'nurse-1'],
+    ]);
+  });
+
+  it('HZ-16 R1 a late cuff reading from a second device re-evaluates the stored state and opens an alert', async () => {
+    const p = await admit();
+    await batch(vitals(p.id, T0, NORMAL), T0); // NEWS2 0 at 06:00
+    // A fresh instance: the state comes from the database, not from memory.
+    scorer = new ScorerService(sql, async (events) => void published.push(...events), {
+      clock: () => new Date(now),
+    });
+    const seven = T0 + HOUR;
+    const at7 = await batch(vitals(p.id, seven, { spo2: 95, heartRate: 95, respiratoryRate: 21 }), seven);
+    expect(at7.filter((e): e is ScoreEvent => e.type === 'score.updated').map((e) => e.score.total)).toEqual([
+      4,
+    ]);
+    expect(alertEvents(at7)).toEqual([]);
+    const cuff = observation(p.id, 'systolicBp', 98, seven - 5 * MIN);
+    if (cuff.type !== 'observation') throw new Error('unreachable');
+    cuff.observation.deviceId = 'cuff-2';
+    const late = await batch([cuff], seven + MIN);
+    const [score] = late.filter((e): e is ScoreEvent => e.type === 'score.updated');
+    expect(score.score).toMatchObject({
+      total: 6,
+      band: 'medium',
+      retrospective: false,
+      scoredAt: new Date(seven).toISOString(),
+    });
+    expect(alertEvents(late).map((e) => [e.type, e.alert.ruleId, e.alert.severity])).toEqual([
+      ['alert.opened', 'deterioration', 'medium'],
+    ]);
+    const [stored] = await sql.query<{ total: number }>(
+      `SELECT total FROM news2_scores WHERE patient_id = $1 AND scored_at = $2`,
+      [p.id, new Date(seven)],
+    );
+    expect(Number(stored.total)).toBe(6);
+  });
+
+  it('HZ-17 R2 a second fall after the first was acknowledged reopens the fall alert and restarts escalation', async () => {
+    const p = await admit();
+    await batch([observation(p.id, 'fall', 1, T0)], T0);
+    const [fall] = await alerts.listForPatient(sql, p.id);
+    await act(fall.id, { action: 'acknowledge' });
+    const again = await batch([observation(p.id, 'fall', 1, T0 + 20 * MIN)], T0 + 20 * MIN);
+    expect(alertEvents(again).map((e) => [e.type, e.alert.id, e.alert.state])).toEqual([
+      ['alert.updated', fall.id, 'open'],
+    ]);
+    const [reopened] = await alerts.listForPatient(sql, p.id);
+    expect(reopened.attentionSince.getTime()).toBe(T0 + 21 * MIN);
+    // Escalation counts from the second fall: not yet at +25, escalated at +26 (critical: 5 minutes).
+    now = T0 + 25 * MIN;
+    expect(alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === fall.id)).toEqual([]);
+    now = T0 + 26 * MIN;
+    const escalated = alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === fall.id);
+    expect(escalated.map((e) => [e.type, e.alert.state])).toEqual([['alert.escalated', 'escalated']]);
+  });
+
+  it('HZ-21 R5 an acknowledged high alert whose cause persists re-prompts after 30 minutes, then re-escalates', async () => {
+    const p = await admit();
+    const high: Vitals = { ...NORMAL, respiratoryRate: 21, spo2: 93, heartRate: 112, temperature: 38.5 };
+    await batch(vitals(p.id, T0, high), T0);
+    const [alert] = await alerts.listForPatient(sql, p.id);
+    expect(alert.severity).toBe('high');
+    await act(alert.id, { action: 'acknowledge' });
+    now = T0 + 30 * MIN;
+    expect(alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === alert.id)).toEqual([]);
+    now = T0 + 31 * MIN;
+    const reprompt = alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === alert.id);
+    expect(reprompt.map((e) => [e.type, e.alert.state])).toEqual([['alert.updated', 'open']]);
+    now = T0 + 46 * MIN;
+    const escalated = alertEvents(await scorer.runTimers()).filter((e) => e.alert.id === alert.id);
+    expect(escalated.map((e) => [e.type, e.alert.state])).toEqual([['alert.escalated', 'escalated']]);
+    const audit = await alerts.listAudit(sql, alert.id);
+    expect(audit.map((a) => a.action)).toEqual([
+      'opened',
+      'sent-to-ccc',
+      'acknowledged',
+      'reprompted',
+      'escalated-by-timer',
     ]);
   });
 

@@ -1,17 +1,14 @@
-import type { MonitoringSchedule, PersonalThreshold } from '../registry/patient.entity';
+import type {
+  BoundDevice,
+  MonitoringSchedule,
+  OxygenPrescription,
+  PatientContext,
+  PersonalThreshold,
+} from '@vigil/alerting';
 import type { SqlClient } from '../timeseries/sql-client';
 
 /** What the scorer needs to know about a patient, read fresh for every batch (clinicians edit it live). */
-export interface PatientScoringContext {
-  patientId: string;
-  wardId: string;
-  spo2Scale: 1 | 2;
-  pathway: string;
-  thresholds: PersonalThreshold[];
-  monitoring: MonitoringSchedule;
-  admittedAt: Date;
-  dischargedAt: Date | null;
-}
+export type PatientScoringContext = PatientContext;
 
 export interface DeviceStatusUpdate {
   deviceId: string;
@@ -21,15 +18,6 @@ export interface DeviceStatusUpdate {
   firmware: string | null;
 }
 
-/** A device bound now to an admitted patient, with when it was last heard from. */
-export interface BoundDevice {
-  deviceId: string;
-  patientId: string;
-  wardId: string;
-  lastSeenAt: Date | null;
-  boundFrom: Date;
-}
-
 interface PatientRow {
   id: string;
   ward_id: string;
@@ -37,6 +25,7 @@ interface PatientRow {
   pathway: string;
   thresholds: PersonalThreshold[] | null;
   monitoring: MonitoringSchedule | null;
+  oxygen_prescription: OxygenPrescription | null;
   admitted_at: Date;
   discharged_at: Date | null;
 }
@@ -49,6 +38,7 @@ function toContext(r: PatientRow): PatientScoringContext {
     pathway: r.pathway,
     thresholds: Array.isArray(r.thresholds) ? r.thresholds : [],
     monitoring: r.monitoring ?? {},
+    oxygenPrescription: r.oxygen_prescription ?? null,
     admittedAt: new Date(r.admitted_at),
     dischargedAt: r.discharged_at === null ? null : new Date(r.discharged_at),
   };
@@ -56,11 +46,16 @@ function toContext(r: PatientRow): PatientScoringContext {
 
 /** Patients, devices and pipeline heartbeats as the scorer and its timers read and write them. */
 export class ScoringContextRepository {
+  /**
+   * The patients of a batch, share-locked for its transaction: a discharge (which locks the patient, then
+   * its alerts) either commits first and is seen, or waits for the batch and then finds any alert it
+   * opened (R14). Same lock order as the discharge: patients, then alerts.
+   */
   async patients(tx: SqlClient, patientIds: readonly string[]): Promise<Map<string, PatientScoringContext>> {
     if (patientIds.length === 0) return new Map();
     const rows = await tx.query<PatientRow>(
-      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, admitted_at, discharged_at
-       FROM patients WHERE id = ANY($1::uuid[])`,
+      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at
+       FROM patients WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
       [patientIds],
     );
     return new Map(rows.map((r) => [r.id, toContext(r)]));
@@ -69,7 +64,7 @@ export class ScoringContextRepository {
   /** Admitted patients with a monitoring schedule (required parameters and an interval). */
   async scheduledPatients(tx: SqlClient): Promise<PatientScoringContext[]> {
     const rows = await tx.query<PatientRow>(
-      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, admitted_at, discharged_at
+      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at
        FROM patients
        WHERE discharged_at IS NULL AND monitoring ? 'intervalMinutes'
          AND jsonb_array_length(coalesce(monitoring -> 'requiredParameters', '[]'::jsonb)) > 0`,

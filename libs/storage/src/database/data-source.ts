@@ -5,6 +5,9 @@ import { CreateRegistry1764050000000 } from '../migrations/1764050000000-create-
 import { CreateTimeSeries1764060000000 } from '../migrations/1764060000000-create-time-series';
 import { CreateAlerts1764060001000 } from '../migrations/1764060001000-create-alerts';
 import { CreateUsersAndSessions1764070000000 } from '../migrations/1764070000000-create-users-and-sessions';
+import { AddAlertingCore1764080000000 } from '../migrations/1764080000000-add-alerting-core';
+import { AddAlertOutbox1764090000000 } from '../migrations/1764090000000-add-alert-outbox';
+import { BoundDeadLetterRaw1764120000000 } from '../migrations/1764120000000-bound-dead-letter-raw';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -25,6 +28,9 @@ export const MIGRATIONS = [
   CreateTimeSeries1764060000000,
   CreateAlerts1764060001000,
   CreateUsersAndSessions1764070000000,
+  AddAlertingCore1764080000000,
+  AddAlertOutbox1764090000000,
+  BoundDeadLetterRaw1764120000000,
 ];
 
 export interface DatabaseOptions {

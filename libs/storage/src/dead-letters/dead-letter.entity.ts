@@ -23,6 +23,15 @@ export class DeadLetterEntity {
   @Column({ name: 'measurement_index', type: 'integer', nullable: true })
   measurementIndex!: number | null;
 
+  /** The payload, or its first `DEAD_LETTER_RAW_PREFIX_BYTES` bytes. */
   @Column({ type: 'bytea' })
   raw!: Buffer;
+
+  /** Size of the whole payload, bytes. */
+  @Column({ name: 'raw_size', type: 'integer' })
+  rawSize!: number;
+
+  /** SHA-256 of the whole payload (null: refused by the broker before it was read). */
+  @Column({ name: 'raw_sha256', type: 'bytea', nullable: true })
+  rawSha256!: Buffer | null;
 }

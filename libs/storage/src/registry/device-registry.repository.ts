@@ -28,12 +28,30 @@ const KIND_PREFIX: Record<DeviceKind, string> = {
   hub: 'hub',
 };
 
+/** Checks a secret against an argon2 hash (injectable so a test can see what work a sign-in does). */
+export type SecretVerifier = (hashed: string, secret: string) => Promise<boolean>;
+
+/**
+ * A hash of a random secret nobody knows, made with the same parameters as device hashes: an unknown or
+ * disabled device id is verified against it, so every sign-in does the same work (issue 12, D6) and the
+ * answer's timing does not tell which ids exist.
+ */
+let dummyHash: Promise<string> | null = null;
+function unknownDeviceHash(): Promise<string> {
+  dummyHash ??= hash(randomBytes(24).toString('base64url'));
+  return dummyHash;
+}
+
 /** Devices, their credentials and their time-bounded bindings to patients. */
 export class DeviceRegistryRepository {
   private readonly devices: Repository<DeviceEntity>;
   private readonly bindings: Repository<DeviceBindingEntity>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly verifySecretHash: SecretVerifier = verify,
+  ) {
+    void unknownDeviceHash();
     this.devices = dataSource.getRepository(DeviceEntity);
     this.bindings = dataSource.getRepository(DeviceBindingEntity);
   }
@@ -71,9 +89,11 @@ export class DeviceRegistryRepository {
       .addSelect('d.credentialHash')
       .where('d.id = :deviceId', { deviceId })
       .getOne();
-    if (!row || row.status !== 'active') return false;
+    const usable = row !== null && row.status === 'active';
+    const against = usable ? row.credentialHash : await unknownDeviceHash();
     try {
-      return await verify(row.credentialHash, secret);
+      const ok = await this.verifySecretHash(against, secret);
+      return usable && ok;
     } catch {
       return false;
     }

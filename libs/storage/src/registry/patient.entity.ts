@@ -1,24 +1,5 @@
+import type { MonitoringSchedule, OxygenPrescription, PersonalThreshold } from '@vigil/alerting';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-/** A personalised threshold set by a clinician, e.g. SpO2 below 88 for a COPD patient. */
-export interface PersonalThreshold {
-  parameter: string;
-  /** Alert when the value is below `below` or above `above`. */
-  below?: number;
-  above?: number;
-  setBy: string;
-  setAt: string;
-  note?: string;
-}
-
-/** Which parameters a patient must send and how often (overdue-reading rule). */
-export interface MonitoringSchedule {
-  requiredParameters?: string[];
-  intervalMinutes?: number;
-  graceMinutes?: number;
-  /** How long a reading counts as current for scoring. */
-  freshnessMinutes?: number;
-}
 
 @Entity({ name: 'patients' })
 export class PatientEntity {
@@ -52,6 +33,9 @@ export class PatientEntity {
   @Column({ type: 'jsonb' })
   thresholds!: PersonalThreshold[];
 
+  @Column({ name: 'oxygen_prescription', type: 'jsonb', nullable: true })
+  oxygenPrescription!: OxygenPrescription | null;
+
   @Column({ name: 'admitted_at', type: 'timestamptz' })
   admittedAt!: Date;
 
@@ -64,3 +48,5 @@ export class PatientEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+export type { MonitoringSchedule, PersonalThreshold };

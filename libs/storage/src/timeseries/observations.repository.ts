@@ -95,20 +95,21 @@ export class ObservationsRepository {
   }
 
   /**
-   * The newest value of each parameter for each patient, looking back at most `since` (bounded so the
-   * time index and partition pruning apply).
+   * The newest value of each parameter for each patient, looking back to `since` when given (bounded so
+   * the time index and partition pruning apply), else over all history: the scorer's state must hold the
+   * newest value however old, or a late reading would be judged against nothing (R11).
    */
   async latestPerParameter(
     tx: SqlClient,
     patientIds: readonly string[],
-    since: Date,
+    since: Date | null,
   ): Promise<LatestValue[]> {
     if (patientIds.length === 0) return [];
     const rows = await tx.query<LatestRow>(
       `SELECT DISTINCT ON (patient_id, parameter) patient_id, parameter, id, value, value_code, measured_at
        FROM observations
-       WHERE patient_id = ANY($1::uuid[]) AND measured_at >= $2
-       ORDER BY patient_id, parameter, measured_at DESC, id`,
+       WHERE patient_id = ANY($1::uuid[]) AND ($2::timestamptz IS NULL OR measured_at >= $2)
+       ORDER BY patient_id, parameter, measured_at DESC, id DESC`,
       [patientIds, since],
     );
     return rows.map(toLatest);

@@ -26,18 +26,29 @@ interface ScoreRow {
   retrospective: boolean;
   observation_ids: string[];
   stored_at: Date;
+  range_lowest: number | null;
+  range_highest: number | null;
+  oxygen_source: News2Score['oxygenSource'] | null;
 }
 
 /** NEWS2 scores as a time series; one multi-row, idempotent insert per batch. */
 export class ScoresRepository {
   /**
-   * Inserts scores, skipping any already stored for the same patient, event time and scorer version
-   * (a replayed batch). Returns the keys `patientId|scoredAt ISO` of the rows inserted now.
+   * Stores scores. A score for the same patient, event time and scorer version is replaced only when it
+   * was computed from other observations (a late reading from a second device changed the current state
+   * at that time: R1); a replayed batch changes nothing. Returns the keys `patientId|scoredAt ISO` of the
+   * rows inserted or replaced now.
    */
   async insertMany(tx: SqlClient, items: readonly ScoreToStore[]): Promise<Set<string>> {
     if (items.length === 0) return new Set();
+    // One row per key: a statement may not update the same row twice (the last one is the newest decision).
+    const unique = [
+      ...new Map(
+        items.map((i) => [`${i.patientId}|${i.score.scoredAt}|${i.score.scorerVersion}`, i]),
+      ).values(),
+    ];
     const params: unknown[] = [];
-    const tuples = items.map(({ patientId, score: s, observationIds }) => {
+    const tuples = unique.map(({ patientId, score: s, observationIds }) => {
       const base = params.length;
       params.push(
         patientId,
@@ -52,14 +63,23 @@ export class ScoresRepository {
         s.spo2Scale,
         s.retrospective,
         [...observationIds],
+        s.range?.lowest ?? null,
+        s.range?.highest ?? null,
+        s.oxygenSource,
       );
-      return `(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      return `(${Array.from({ length: 15 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     const rows = await tx.query<{ patient_id: string; scored_at: Date }>(
       `INSERT INTO news2_scores (patient_id, scored_at, scorer_version, total, band, partial, missing, red_score,
-         per_parameter, spo2_scale, retrospective, observation_ids)
+         per_parameter, spo2_scale, retrospective, observation_ids, range_lowest, range_highest, oxygen_source)
        VALUES ${tuples.join(', ')}
-       ON CONFLICT DO NOTHING
+       ON CONFLICT (patient_id, scored_at, scorer_version) DO UPDATE SET
+         total = EXCLUDED.total, band = EXCLUDED.band, partial = EXCLUDED.partial, missing = EXCLUDED.missing,
+         red_score = EXCLUDED.red_score, per_parameter = EXCLUDED.per_parameter, spo2_scale = EXCLUDED.spo2_scale,
+         retrospective = EXCLUDED.retrospective, observation_ids = EXCLUDED.observation_ids,
+         range_lowest = EXCLUDED.range_lowest, range_highest = EXCLUDED.range_highest,
+         oxygen_source = EXCLUDED.oxygen_source
+       WHERE news2_scores.observation_ids IS DISTINCT FROM EXCLUDED.observation_ids
        RETURNING patient_id, scored_at`,
       params,
     );
@@ -110,5 +130,10 @@ function toNews2Score(r: ScoreRow): News2Score {
     scoredAt: new Date(r.scored_at).toISOString(),
     retrospective: r.retrospective,
     spo2Scale: Number(r.spo2_scale) === 2 ? 2 : 1,
+    range:
+      r.range_lowest === null || r.range_highest === null
+        ? null
+        : { lowest: Number(r.range_lowest), highest: Number(r.range_highest) },
+    oxygenSource: r.oxygen_source ?? 'unknown',
   };
 }

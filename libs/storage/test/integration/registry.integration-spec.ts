@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { DEAD_LETTER_RAW_PREFIX_BYTES } from '@vigil/contracts';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import {
   DeadLettersRepository,
   DeviceRegistryRepository,
+  InvalidCursorError,
   MIGRATIONS,
   openDatabase,
   PatientsRepository,
@@ -141,11 +144,70 @@ describe('device registry on the real PostgreSQL', () => {
       },
     ]);
     expect(ids).toHaveLength(2);
-    const listed = await dl.list({ deviceId: 'd1' });
+    const listed = (await dl.list({ deviceId: 'd1' })).items;
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ reason: 'implausible-value', measurementIndex: 2 });
     expect(Buffer.compare(listed[0].raw, raw)).toBe(0);
     expect(await dl.count()).toBe(2);
+  });
+
+  it('D1: a dead letter keeps a bounded prefix of a big payload, with its whole size and SHA-256', async () => {
+    const dl = new DeadLettersRepository(ds);
+    const big = Buffer.alloc(10 * 1024 * 1024, 0x61);
+    const [id] = await dl.insertMany([
+      {
+        receivedAt: new Date(),
+        topic: 'vigil/v1/devices/big/readings',
+        deviceId: 'big',
+        reason: 'oversize-payload',
+        detail: 'too big',
+        measurementIndex: null,
+        raw: big,
+      },
+    ]);
+    const [row] = (await dl.list({ deviceId: 'big' })).items;
+    expect(row.id).toBe(id);
+    expect(row.raw.length).toBe(DEAD_LETTER_RAW_PREFIX_BYTES);
+    expect(Buffer.compare(row.raw, big.subarray(0, DEAD_LETTER_RAW_PREFIX_BYTES))).toBe(0);
+    expect(row.rawSize).toBe(big.length);
+    expect(Buffer.from(row.rawSha256!).toString('hex')).toBe(createHash('sha256').update(big).digest('hex'));
+    const [{ n }] = await ds.query(`SELECT octet_length(raw)::int AS n FROM dead_letters WHERE id = $1`, [
+      id,
+    ]);
+    expect(n).toBe(DEAD_LETTER_RAW_PREFIX_BYTES);
+  });
+
+  it('pages dead letters by cursor, newest first, each row exactly once', async () => {
+    const dl = new DeadLettersRepository(ds);
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    // Two rows share a received_at: the id breaks the tie.
+    const times = [0, 1000, 1000, 2000, 3000, 4000, 5000];
+    await dl.insertMany(
+      times.map((t, i) => ({
+        receivedAt: new Date(base + t),
+        topic: 't',
+        deviceId: 'pager',
+        reason: 'malformed-json' as const,
+        detail: `row ${i}`,
+        measurementIndex: null,
+        raw: Buffer.from(`${i}`),
+      })),
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await dl.list({ deviceId: 'pager', limit: 3, cursor });
+      seen.push(...page.items.map((r) => r.detail));
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(times.length);
+    expect(new Set(seen).size).toBe(times.length);
+    expect(seen[0]).toBe('row 6');
+    expect(seen[seen.length - 1]).toBe('row 0');
+    await expect(dl.list({ cursor: 'not-a-cursor' })).rejects.toThrow(InvalidCursorError);
   });
 
   it('remembers seen (device, seq) pairs', async () => {

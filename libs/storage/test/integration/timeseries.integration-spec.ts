@@ -186,6 +186,8 @@ describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertable
       scoredAt: '2026-11-25T10:00:49.000Z',
       retrospective: true,
       spo2Scale: 1 as const,
+      range: null,
+      oxygenSource: 'unknown' as const,
     };
     const first = await sql.transaction((tx) =>
       scores.insertMany(tx, [{ patientId: PATIENT, score, observationIds: ['ox-1:49:0'] }]),

@@ -1,13 +1,18 @@
 import type { Finding, ReadingContext, RuleDefinition } from './rule';
 
-/** A fall: alert at once, highest priority (SPEC §4). Never closes by itself: a person must resolve it. */
+/**
+ * A fall: alert at once, highest priority (SPEC §4). Never closes by itself: a person must resolve it.
+ * Every fall is a new event (R2): a fall while the fall alert is acknowledged, escalated or snoozed
+ * reopens it as unacknowledged and restarts its escalation.
+ */
 export const FALL_RULE: RuleDefinition = {
   id: 'fall',
-  version: 1,
+  version: 2,
   kind: 'clinical',
   title: 'Fall detected',
   source: null,
   autoResolve: false,
+  eachFiringIsNew: true,
 };
 
 export function evaluateFall(ctx: ReadingContext): Finding[] {
@@ -27,7 +32,7 @@ export function evaluateFall(ctx: ReadingContext): Finding[] {
         news2Total: null,
         partial: false,
         triggeringParameters: ['fall' as const],
-        at: ctx.at,
+        at: new Date(r.measuredAt),
       };
     });
 }

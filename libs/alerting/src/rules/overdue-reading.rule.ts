@@ -1,5 +1,5 @@
 import type { Parameter } from '@vigil/contracts';
-import type { PatientScoringContext } from '@vigil/storage';
+import type { PatientContext } from '../patient-context';
 import type { Finding, RuleDefinition } from './rule';
 
 /**
@@ -16,7 +16,7 @@ export const OVERDUE_READING_RULE: RuleDefinition = {
 };
 
 export function evaluateOverdueReading(
-  patient: PatientScoringContext,
+  patient: PatientContext,
   lastMeasured: ReadonlyMap<string, Date>,
   now: Date,
 ): Finding | null {

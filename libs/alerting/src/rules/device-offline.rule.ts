@@ -1,4 +1,4 @@
-import type { BoundDevice } from '@vigil/storage';
+import type { BoundDevice } from '../patient-context';
 import type { Finding, RuleDefinition } from './rule';
 
 /** Device offline: no heartbeat or reading for `offlineMinutes`. A technical alert, one per device. */

@@ -1,13 +1,15 @@
 import type { News2Result } from '@vigil/clinical';
 import {
   type AlertKind,
+  type AlertReason,
   type AlertSeverity,
   type CanonicalObservation,
   PARAMETER_DEFINITIONS,
   type Parameter,
   type RuleId,
 } from '@vigil/contracts';
-import type { PatientScoringContext } from '@vigil/storage';
+import type { ClinicalState, CurrentScore } from '../clinical-state';
+import type { PatientContext } from '../patient-context';
 
 /** A rule as data: which alert it raises, its version (stored on every alert) and where it comes from. */
 export interface RuleDefinition {
@@ -20,6 +22,11 @@ export interface RuleDefinition {
   source: string | null;
   /** Whether an episode may close by itself once the condition has been clear long enough. */
   autoResolve: boolean;
+  /**
+   * Whether every firing is a new event that needs a person (a fall): it reopens an episode that was
+   * acknowledged, escalated or snoozed, and restarts its escalation (R2).
+   */
+  eachFiringIsNew?: boolean;
 }
 
 /** The condition holds: open or update the episode of (patient, rule, subject). */
@@ -29,6 +36,8 @@ export interface ActiveFinding {
   subject: string;
   severity: AlertSeverity;
   reason: string;
+  /** The rules behind it (several for the one clinical alert per patient); default: this rule alone. */
+  reasons?: AlertReason[];
   band: News2Result['band'] | null;
   news2Total: number | null;
   partial: boolean;
@@ -49,12 +58,15 @@ export type Finding = ActiveFinding | ClearFinding;
 
 /** What a clinical rule sees after one event-time group of new (non-retrospective) readings. */
 export interface ReadingContext {
-  patient: PatientScoringContext;
+  patient: PatientContext;
+  /** Event time of the new readings. */
   at: Date;
   /** The new readings at `at`. */
   readings: readonly CanonicalObservation[];
-  /** The NEWS2 at `at` from the latest fresh value of each parameter; null when no NEWS2 parameter arrived. */
-  score: News2Result | null;
+  /** The patient's state after them (event time). */
+  state: ClinicalState;
+  /** The patient's current NEWS2 from that state; null when no NEWS2 parameter is current. */
+  score: CurrentScore | null;
 }
 
 export const RCP_NEWS2_2017 =
@@ -89,4 +101,22 @@ export function partialNote(score: News2Result): string {
     return parameter ? PARAMETER_DEFINITIONS[parameter].display : field;
   });
   return ` Partial score: not recorded ${names.join(', ')}; the true score may be higher.`;
+}
+
+/** N1: how a score's air-or-oxygen was known, for the reason text. */
+export function oxygenNote(score: CurrentScore): string {
+  if (score.lowest) {
+    return ` Air or oxygen unknown: NEWS2 is ${score.lowest.total}–${score.result.total}; alerting uses ${score.result.total}.`;
+  }
+  return score.oxygenSource === 'prescription' ? ' Air or oxygen from the oxygen prescription.' : '';
+}
+
+/** A single-rule finding's one reason. */
+export function reasonOf(
+  rule: RuleDefinition,
+  severity: AlertSeverity,
+  text: string,
+  triggeringParameters: Parameter[],
+): AlertReason {
+  return { ruleId: rule.id, ruleVersion: rule.version, severity, text, triggeringParameters };
 }

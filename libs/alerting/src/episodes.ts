@@ -1,0 +1,244 @@
+import { type AlertEvent, severityRank, type AlertSeverity } from '@vigil/contracts';
+import {
+  type AlertAuditEntry,
+  type AlertChanges,
+  type AlertRecord,
+  alertEvent,
+  isSnoozed,
+  newAlertRecord,
+} from './alert-record';
+import type { AlertingPolicy } from './policy';
+import type { ActiveFinding, Finding } from './rules/rule';
+
+const key = (patientId: string, ruleId: string, subject: string): string =>
+  `${patientId}|${ruleId}|${subject}`;
+
+/** `a` is more urgent than `b`. */
+export const worse = (a: AlertSeverity, b: AlertSeverity): boolean => severityRank(a) < severityRank(b);
+
+/** R6: the reason an alert reaches the CCC the moment it opens (falls and NEWS2 ≥ 7). */
+function cccAtOnceReason(severity: AlertSeverity): string {
+  return severity === 'critical'
+    ? 'Sent to the CCC at once: a fall needs a response now.'
+    : 'Sent to the CCC at once: NEWS2 7 or more needs an emergency response (RCP NEWS2 2017).';
+}
+
+/**
+ * The alert episode state machine for what the rules find (SPEC §4). Holds the unresolved episodes of
+ * some patients, changes them in memory as findings arrive in event-time order, and `changes()` says
+ * what to save, audit and publish — in the caller's one transaction.
+ *
+ * | episode now                      | finding                       | next                                          | event         |
+ * |----------------------------------|-------------------------------|-----------------------------------------------|---------------|
+ * | none                             | active                        | open (CCC at once if critical/high, R6)       | alert.opened  |
+ * | open/acknowledged/escalated      | active, same or better        | same state, reasons updated                   | alert.updated if changed |
+ * | acknowledged                     | active, worse                 | open, attention restarts, snooze broken       | alert.updated |
+ * | escalated                        | active, worse                 | escalated, snooze broken                      | alert.updated |
+ * | acknowledged/escalated/snoozed   | new event (fall, implausible) | open, attention restarts, snooze broken (R2)  | alert.updated |
+ * | open, clear long enough (HZ-09)  | clear                         | resolved by the rule (audited)                | alert.resolved |
+ * | acknowledged/escalated           | clear                         | unchanged: a person resolves what they own     | none          |
+ */
+export class EpisodeBook {
+  private readonly open = new Map<string, AlertRecord>();
+  private readonly touched = new Map<string, AlertRecord>();
+  private readonly order: string[] = [];
+  private readonly events: AlertEvent[] = [];
+  private readonly audits: AlertAuditEntry[] = [];
+
+  constructor(
+    episodes: readonly AlertRecord[],
+    private readonly policy: Pick<AlertingPolicy, 'hysteresis' | 'cccAtOnce'>,
+    private readonly now: Date,
+  ) {
+    for (const e of episodes) this.open.set(key(e.patientId, e.ruleId, e.subject), e);
+  }
+
+  /** The unresolved episode of (patient, rule, subject), as changed so far. */
+  episode(patientId: string, ruleId: string, subject: string): AlertRecord | undefined {
+    return this.open.get(key(patientId, ruleId, subject));
+  }
+
+  apply(patient: { patientId: string; wardId: string }, finding: Finding): void {
+    const k = key(patient.patientId, finding.rule.id, finding.subject);
+    const existing = this.open.get(k);
+    if (finding.active) {
+      if (existing) this.update(k, existing, finding);
+      else this.openEpisode(k, patient, finding);
+    } else if (existing && finding.rule.autoResolve) {
+      this.clear(k, existing, finding.at);
+    }
+  }
+
+  changes(): AlertChanges {
+    // Resolved episodes first: the open-episode unique index must see them closed before a new one opens.
+    const records = this.order.map((id) => this.touched.get(id) as AlertRecord);
+    const save = [
+      ...records.filter((r) => r.state === 'resolved'),
+      ...records.filter((r) => r.state !== 'resolved'),
+    ];
+    return { save, events: this.events, audits: this.audits };
+  }
+
+  private put(k: string, record: AlertRecord): void {
+    if (!this.touched.has(record.id)) this.order.push(record.id);
+    this.touched.set(record.id, record);
+    if (record.state === 'resolved') this.open.delete(k);
+    else this.open.set(k, record);
+  }
+
+  private audit(
+    a: AlertRecord,
+    action: string,
+    from: AlertRecord['state'] | null,
+    detail: Record<string, unknown>,
+  ): void {
+    this.audits.push({
+      alertId: a.id,
+      at: this.now,
+      actor: null,
+      action,
+      fromState: from,
+      toState: a.state,
+      detail,
+    });
+  }
+
+  private withCcc(record: AlertRecord): AlertRecord {
+    if (record.escalatedAt !== null || !this.policy.cccAtOnce.includes(record.severity)) return record;
+    return {
+      ...record,
+      escalatedAt: this.now,
+      escalatedBy: null,
+      escalationReason: cccAtOnceReason(record.severity),
+      escalationDestination: 'ccc',
+    };
+  }
+
+  private openEpisode(k: string, patient: { patientId: string; wardId: string }, f: ActiveFinding): void {
+    const opened = newAlertRecord({
+      patientId: patient.patientId,
+      wardId: patient.wardId,
+      ruleId: f.rule.id,
+      ruleVersion: f.rule.version,
+      subject: f.subject,
+      kind: f.rule.kind,
+      severity: f.severity,
+      reason: f.reason,
+      reasons: reasonsOf(f),
+      band: f.band,
+      news2Total: f.news2Total,
+      partial: f.partial,
+      triggeringParameters: f.triggeringParameters,
+      lastObservationAt: f.at,
+      at: this.now,
+    });
+    const record = this.withCcc(opened);
+    this.put(k, record);
+    this.audit(record, 'opened', null, {
+      ruleVersion: f.rule.version,
+      severity: f.severity,
+      reason: f.reason,
+    });
+    if (record.escalatedAt !== null) {
+      this.audit(record, 'sent-to-ccc', 'open', { reason: record.escalationReason });
+    }
+    this.events.push(alertEvent('alert.opened', record, this.now, null));
+  }
+
+  private update(k: string, e: AlertRecord, f: ActiveFinding): void {
+    const worsened = worse(f.severity, e.severity);
+    const newEvent = f.rule.eachFiringIsNew === true;
+    const needsAttention = worsened || newEvent;
+    const reasons = reasonsOf(f);
+    const changed =
+      f.severity !== e.severity ||
+      f.news2Total !== e.news2Total ||
+      f.partial !== e.partial ||
+      f.reason !== e.reason;
+    let next: AlertRecord = {
+      ...e,
+      severity: f.severity,
+      reason: f.reason,
+      reasons,
+      band: f.band,
+      news2Total: f.news2Total,
+      partial: f.partial,
+      triggeringParameters: f.triggeringParameters,
+      lastObservationAt: e.lastObservationAt && e.lastObservationAt > f.at ? e.lastObservationAt : f.at,
+      conditionActive: true,
+      clearSince: null,
+      clearReadings: 0,
+      updatedAt: this.now,
+    };
+    // An expired snooze is history (its audit row stays): the episode no longer carries it.
+    if (e.snoozedUntil !== null && !isSnoozed(e, this.now)) {
+      next = { ...next, snoozedUntil: null, snoozedBy: null, snoozeSeverity: null };
+    }
+    // R3: a snooze never hides a worsening or a new event.
+    if (needsAttention && isSnoozed(e, this.now)) {
+      next = { ...next, snoozedUntil: null, snoozedBy: null, snoozeSeverity: null };
+      this.audit(next, 'snooze-broken', e.state, { from: e.severity, to: f.severity, newEvent });
+    }
+    // An acknowledgement covers what was seen, not a worse state or a new event (HZ-10, R2): back to
+    // unacknowledged, and its escalation clock starts again.
+    const reopen = (newEvent && e.state !== 'open') || (worsened && e.state === 'acknowledged');
+    if (reopen) {
+      next = { ...next, state: 'open', attentionSince: this.now };
+      this.audit(next, newEvent ? 'reopened-on-new-event' : 'reopened-on-worsening', e.state, {
+        from: e.severity,
+        to: f.severity,
+        reason: f.reason,
+      });
+    }
+    if (worsened) next = this.withCcc(next);
+    if (next.escalatedAt !== null && e.escalatedAt === null) {
+      this.audit(next, 'sent-to-ccc', e.state, { reason: next.escalationReason });
+    }
+    this.put(k, next);
+    if (needsAttention || changed) this.events.push(alertEvent('alert.updated', next, this.now, null));
+  }
+
+  private clear(k: string, e: AlertRecord, at: Date): void {
+    let next: AlertRecord = e.conditionActive
+      ? { ...e, conditionActive: false, clearSince: at, clearReadings: 1 }
+      : { ...e, clearReadings: e.clearReadings + 1 };
+    const clearFor = at.getTime() - (next.clearSince ?? at).getTime();
+    const { clearMinutes, clearReadings } = this.policy.hysteresis;
+    // Only an unacknowledged episode closes itself; once a person owns it, a person resolves it.
+    if (next.state === 'open' && clearFor >= clearMinutes * 60_000 && next.clearReadings >= clearReadings) {
+      next = {
+        ...next,
+        state: 'resolved',
+        resolvedAt: this.now,
+        resolvedBy: null,
+        resolutionNote:
+          `Closed automatically by rule ${e.ruleId}: condition clear for ${Math.round(clearFor / 60_000)} ` +
+          `minutes over ${next.clearReadings} readings.`,
+        updatedAt: this.now,
+      };
+      this.audit(next, 'auto-resolved', e.state, {
+        rule: e.ruleId,
+        clearSince: next.clearSince?.toISOString(),
+        clearReadings: next.clearReadings,
+      });
+      this.put(k, next);
+      this.events.push(alertEvent('alert.resolved', next, this.now, null));
+      return;
+    }
+    this.put(k, next);
+  }
+}
+
+function reasonsOf(f: ActiveFinding) {
+  return (
+    f.reasons ?? [
+      {
+        ruleId: f.rule.id,
+        ruleVersion: f.rule.version,
+        severity: f.severity,
+        text: f.reason,
+        triggeringParameters: f.triggeringParameters,
+      },
+    ]
+  );
+}

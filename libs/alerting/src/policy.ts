@@ -1,0 +1,98 @@
+import type { AlertSeverity } from '@vigil/contracts';
+
+/**
+ * Hysteresis: an episode closes by itself only after its condition has been clear for `clearMinutes`
+ * of event time AND over `clearReadings` consecutive clear findings. A re-raise before then re-uses the
+ * episode silently, so a signal chattering at a cut-off gives one alert, not a storm (HZ-09).
+ */
+export interface HysteresisPolicy {
+  clearMinutes: number;
+  clearReadings: number;
+}
+
+/**
+ * R7: the one freshness window. A value counts towards the patient's current state (and is shown as
+ * current in the console) for this long after it was measured, unless the patient's monitoring plan sets
+ * its own window. 12 hours is the RCP's minimum observation frequency for a NEWS2 of 0 (RCP NEWS2 2017,
+ * chart 3): a reading older than the longest interval any schedule allows is no longer the patient's state.
+ */
+export const DEFAULT_FRESHNESS_MINUTES = 12 * 60;
+
+/** The freshness window of one patient: its plan's, else the default (R7). */
+export function freshnessMinutes(monitoring: { freshnessMinutes?: number } | null | undefined): number {
+  const own = monitoring?.freshnessMinutes;
+  return typeof own === 'number' && own > 0 ? own : DEFAULT_FRESHNESS_MINUTES;
+}
+
+/** Whether a value measured at `measuredAt` is still current at `at` under a window (R7). */
+export function isFresh(measuredAt: Date, at: Date, windowMinutes: number): boolean {
+  const age = at.getTime() - measuredAt.getTime();
+  return age >= 0 && age < windowMinutes * 60_000;
+}
+
+/** Every tunable of alerting, each with a safe default. */
+export interface AlertingPolicy {
+  /** Default freshness window (a patient's plan may set its own). */
+  freshnessMinutes: number;
+  hysteresis: HysteresisPolicy;
+  /**
+   * Minutes an alert may wait for a person (open, not acknowledged) before it escalates to the CCC, per
+   * severity. Overdue-reading (`low`) and technical alerts escalate too (R13).
+   */
+  escalationMinutes: Readonly<Record<AlertSeverity, number>>;
+  /**
+   * R5: minutes after an acknowledgement when an alert whose cause persists asks for attention again
+   * (back to open, announced, and its escalation clock restarts). Severities not listed never re-prompt.
+   */
+  repromptMinutes: Readonly<Partial<Record<AlertSeverity, number>>>;
+  /**
+   * R3: the longest snooze per severity. Severities not listed (falls: critical; NEWS2 ≥ 7: high)
+   * cannot be snoozed.
+   */
+  maxSnoozeMinutes: Readonly<Partial<Record<AlertSeverity, number>>>;
+  /** R6: severities the CCC sees the moment they open (falls and NEWS2 ≥ 7). */
+  cccAtOnce: readonly AlertSeverity[];
+  deviceOfflineMinutes: number;
+  battery: { lowPercent: number; okPercent: number };
+  /** The pipeline counts as stalled when the newest heartbeat is older than this (HZ-01). */
+  pipelineStallSeconds: number;
+}
+
+export const DEFAULT_ALERTING_POLICY: AlertingPolicy = {
+  freshnessMinutes: DEFAULT_FRESHNESS_MINUTES,
+  hysteresis: { clearMinutes: 15, clearReadings: 3 },
+  escalationMinutes: {
+    critical: 5,
+    high: 15,
+    medium: 30,
+    'low-medium': 60,
+    low: 120,
+    technical: 240,
+  },
+  repromptMinutes: { critical: 15, high: 30, medium: 60, 'low-medium': 120 },
+  maxSnoozeMinutes: { medium: 30, 'low-medium': 60, low: 240, technical: 480 },
+  cccAtOnce: ['critical', 'high'],
+  deviceOfflineMinutes: 60,
+  battery: { lowPercent: 20, okPercent: 30 },
+  pipelineStallSeconds: 120,
+};
+
+/** Overrides of some values (configuration, tests); nested maps may be given in part. */
+export type AlertingPolicyOverrides = Partial<
+  Omit<AlertingPolicy, 'escalationMinutes' | 'hysteresis' | 'battery'>
+> & {
+  escalationMinutes?: Partial<Record<AlertSeverity, number>>;
+  hysteresis?: Partial<HysteresisPolicy>;
+  battery?: Partial<AlertingPolicy['battery']>;
+};
+
+/** A policy with some values overridden (configuration), the rest defaults. */
+export function alertingPolicy(over: AlertingPolicyOverrides = {}): AlertingPolicy {
+  return {
+    ...DEFAULT_ALERTING_POLICY,
+    ...over,
+    escalationMinutes: { ...DEFAULT_ALERTING_POLICY.escalationMinutes, ...over.escalationMinutes },
+    hysteresis: { ...DEFAULT_ALERTING_POLICY.hysteresis, ...over.hysteresis },
+    battery: { ...DEFAULT_ALERTING_POLICY.battery, ...over.battery },
+  };
+}
