@@ -94,8 +94,9 @@ describe('apps/api: two instances behind the Redis socket.io adapter', () => {
     const closed = new Promise<string>((resolve) => socket.on('disconnect', resolve));
 
     const [{ id: alertId }] = await one.dataSource.query(
-      `INSERT INTO alerts (patient_id, ward_id, rule_id, rule_version, kind, severity, reason, opened_at, updated_at)
-       VALUES ($1, $2, 'fall', 1, 'clinical', 'critical', 'Fall detected', now(), now()) RETURNING id`,
+      `INSERT INTO alerts (patient_id, ward_id, rule_id, rule_version, kind, severity, reason, opened_at, updated_at,
+                           attention_since)
+       VALUES ($1, $2, 'fall', 1, 'clinical', 'critical', 'Fall detected', now(), now(), now()) RETURNING id`,
       [patientId, wardId],
     );
     await request(two.url)
