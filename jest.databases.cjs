@@ -18,5 +18,6 @@ module.exports = function onBothDatabases(config) {
     ...base,
     setupFiles: [...(base.setupFiles ?? []), path.join(__dirname, 'libs/testing/src/postgres.setup.cjs')],
   };
-  return { coverageReporters, projects: [plain, timescale] };
+  // testTimeout is a global option: inside a project jest ignores it.
+  return { coverageReporters, testTimeout: base.testTimeout, projects: [plain, timescale] };
 };

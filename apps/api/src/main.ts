@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     api: {
       allowedOrigins: allowedOrigins(env, env.PORT),
       cookieSecure: env.COOKIE_SECURE,
+      trustProxy: env.TRUST_PROXY,
       redisUrl: env.REDIS_URL,
       logLevel: env.LOG_LEVEL,
     },

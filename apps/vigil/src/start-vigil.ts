@@ -34,6 +34,8 @@ export interface StartVigilOptions {
   cookieSecure?: boolean | undefined;
   /** Reverse proxies whose X-Forwarded-* headers are believed (`TRUST_PROXY`). */
   trustProxy?: string[] | undefined;
+  /** Days of time series to keep (`TIMESERIES_RETENTION_DAYS`); unset keeps everything. */
+  retentionDays?: number | undefined;
   /** The built console to serve at `/`; null or a folder without index.html = the api only. */
   consoleDir?: string | null;
   /** Seed the demo wards and users. */
@@ -86,6 +88,7 @@ export function vigilOptionsFromEnv(env: VigilEnv, databaseUrl: string): StartVi
     allowedOrigins: env.ALLOWED_ORIGINS,
     cookieSecure: env.COOKIE_SECURE,
     trustProxy: env.TRUST_PROXY,
+    retentionDays: env.TIMESERIES_RETENTION_DAYS,
     consoleDir: env.CONSOLE_DIR,
     // Known demo passwords never go into a real database unless asked for.
     demo: env.DEMO ?? !env.DATABASE_URL,
@@ -103,6 +106,7 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     url: options.databaseUrl,
     poolSize: options.databasePoolSize,
     applicationName: 'vigil',
+    retentionDays: options.retentionDays,
   });
   const stream = createStream({
     kafkaBrokers: options.kafkaBrokers,

@@ -127,7 +127,12 @@ describe('npm start (dist/apps/vigil/src/main.js)', () => {
       await deteriorating.waitFor({ timeout: 120_000 });
       // The ward fills: more of the fleet's scenarios (a fall, other deteriorating patients) arrive live.
       // A locator, not a string predicate: the console's CSP (no 'unsafe-eval') refuses string evaluation.
-      await page.locator('tbody tr').nth(2).waitFor({ timeout: 120_000 });
+      // Counted, not `nth(2).waitFor()`: a row's visibility can flicker while the queue re-renders.
+      const rows = page.locator('main tbody tr');
+      for (let waited = 0; (await rows.count()) < 3 && waited < 120_000; waited += 2_000) {
+        await page.waitForTimeout(2_000);
+      }
+      expect(await rows.count()).toBeGreaterThanOrEqual(3);
     } finally {
       await browser.close();
     }
