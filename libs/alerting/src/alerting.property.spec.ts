@@ -5,7 +5,7 @@ import { type AlertActionInput, AlertActionError, applyAlertAction } from './act
 import type { AlertAuditEntry, AlertChanges, AlertRecord } from './alert-record';
 import { type ClinicalState, currentScore, EMPTY_STATE } from './clinical-state';
 import { decideReadings } from './decide';
-import { DEFAULT_ALERTING_POLICY } from './policy';
+import { DEFAULT_ALERTING_POLICY, DEFAULT_FRESHNESS_MINUTES } from './policy';
 import { evaluateDeterioration } from './rules/deterioration.rule';
 import { patient, reading } from './rules/test-context';
 import { decideTimers } from './timers';
@@ -171,6 +171,7 @@ function demanded(state: ClinicalState) {
     readings: [reading('heartRate', 1)],
     state,
     score,
+    freshnessMinutes: DEFAULT_FRESHNESS_MINUTES,
   });
   return f?.active ? f.severity : null;
 }

@@ -155,10 +155,7 @@ export function scoreAt(
   at: Date,
   defaultFreshnessMinutes?: number,
 ): CurrentScore | null {
-  const window =
-    patient.monitoring.freshnessMinutes !== undefined || defaultFreshnessMinutes === undefined
-      ? freshnessMinutes(patient.monitoring)
-      : defaultFreshnessMinutes;
+  const window = freshnessMinutes(patient.monitoring, defaultFreshnessMinutes);
   const values = freshValues(state, at, window).filter((v) => NEWS2_PARAMETERS.has(v.parameter));
   const input: News2Input = { spo2Scale: patient.spo2Scale };
   const observationIds: string[] = [];

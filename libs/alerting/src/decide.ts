@@ -20,7 +20,7 @@ import {
 } from './clinical-state';
 import { EpisodeBook } from './episodes';
 import type { PatientContext } from './patient-context';
-import type { AlertingPolicy } from './policy';
+import { type AlertingPolicy, freshnessMinutes } from './policy';
 import { evaluateBatteryLow } from './rules/battery-low.rule';
 import { evaluateDeterioration } from './rules/deterioration.rule';
 import { DEVICE_OFFLINE_RULE } from './rules/device-offline.rule';
@@ -159,6 +159,7 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
         readings: current,
         state,
         score,
+        freshnessMinutes: freshnessMinutes(patient.monitoring, policy.freshnessMinutes),
       };
       for (const finding of clinicalFindings(ctx)) book.apply(patient, finding);
     }
@@ -167,8 +168,9 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
   }
 
   const devices = devicesSeen(input.statuses, input.observations);
+  const owners = deviceOwners(input);
   for (const d of devices) {
-    const owner = deviceOwner(d.deviceId, input);
+    const owner = owners.get(d.deviceId);
     const patient = owner ? patients.get(owner) : undefined;
     if (!patient || patient.dischargedAt) continue;
     if (d.battery !== null) {
@@ -200,16 +202,12 @@ function clinicalFindings(ctx: ReadingContext): Finding[] {
   return [...evaluateFall(ctx), ...evaluateImplausibleReadings(ctx), ...evaluateDeterioration(ctx)];
 }
 
-function deviceOwner(deviceId: string, input: ReadingsDecisionInput): string | null {
-  for (let i = input.statuses.length - 1; i >= 0; i--) {
-    const s = input.statuses[i];
-    if (s.deviceId === deviceId && s.patientId) return s.patientId;
-  }
-  for (let i = input.observations.length - 1; i >= 0; i--) {
-    const o = input.observations[i];
-    if (o.deviceId === deviceId) return o.patientId;
-  }
-  return null;
+/** Each device's patient in this batch: its last status naming one, else its last reading's. One pass. */
+function deviceOwners(input: ReadingsDecisionInput): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const o of input.observations) if (o.deviceId) owners.set(o.deviceId, o.patientId);
+  for (const s of input.statuses) if (s.patientId) owners.set(s.deviceId, s.patientId);
+  return owners;
 }
 
 /**

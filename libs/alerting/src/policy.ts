@@ -18,10 +18,13 @@ export interface HysteresisPolicy {
  */
 export const DEFAULT_FRESHNESS_MINUTES = 12 * 60;
 
-/** The freshness window of one patient: its plan's, else the default (R7). */
-export function freshnessMinutes(monitoring: { freshnessMinutes?: number } | null | undefined): number {
+/** The freshness window of one patient: its plan's, else the configured default, else the default (R7). */
+export function freshnessMinutes(
+  monitoring: { freshnessMinutes?: number } | null | undefined,
+  fallback: number = DEFAULT_FRESHNESS_MINUTES,
+): number {
   const own = monitoring?.freshnessMinutes;
-  return typeof own === 'number' && own > 0 ? own : DEFAULT_FRESHNESS_MINUTES;
+  return typeof own === 'number' && own > 0 ? own : fallback;
 }
 
 /** Whether a value measured at `measuredAt` is still current at `at` under a window (R7). */

@@ -9,6 +9,7 @@ import {
   decideTimers,
   earliestTimerMinutes,
   EpisodeBook,
+  freshnessMinutes,
   evaluateDeviceOffline,
   evaluateOverdueReading,
   evaluatePipelineStalled,
@@ -208,7 +209,7 @@ export class ScorerService {
     for (const { patientId, at } of times) {
       const patient = patients.get(patientId);
       if (!patient) continue;
-      const window = (patient.monitoring.freshnessMinutes ?? this.config.freshnessMinutes) * MINUTE;
+      const window = freshnessMinutes(patient.monitoring, this.config.freshnessMinutes) * MINUTE;
       const past = stateOf(await this.observations.stateAt(tx, patientId, at, window));
       const score = scoreAt(past, patient, at, this.config.freshnessMinutes);
       if (score) {

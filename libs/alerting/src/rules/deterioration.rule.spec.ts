@@ -1,6 +1,7 @@
 import { evaluateDeterioration } from './deterioration.rule';
 import { COMPLETE, ctx, patient, reading, readingsOf, stateOf, AT } from './test-context';
 import { currentScore } from '../clinical-state';
+import { DEFAULT_FRESHNESS_MINUTES } from '../policy';
 
 describe('deterioration: one clinical alert per patient (RCP NEWS2 2017)', () => {
   it('fires at 5 (medium) and 7 (high), and is clear at 4 on a complete score', () => {
@@ -82,6 +83,7 @@ describe('deterioration: one clinical alert per patient (RCP NEWS2 2017)', () =>
         readings: [reading('diastolicBp', 80)],
         state,
         score: currentScore(state, patient()),
+        freshnessMinutes: DEFAULT_FRESHNESS_MINUTES,
       }),
     ).toEqual([]);
   });

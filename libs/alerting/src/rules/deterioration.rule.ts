@@ -7,7 +7,7 @@ import {
   severityRank,
 } from '@vigil/contracts';
 import { NEWS2_PARAMETERS } from '../clinical-state';
-import { freshnessMinutes, isFresh } from '../policy';
+import { isFresh } from '../policy';
 import {
   type Finding,
   NEWS2_PARAMETER,
@@ -105,10 +105,9 @@ export function news2RedScoreComponent(ctx: ReadingContext): Component {
  * the alert open.
  */
 export function personalThresholdComponents(ctx: ReadingContext): Component[] {
-  const window = freshnessMinutes(ctx.patient.monitoring);
   return ctx.patient.thresholds.map((t) => {
     const held = ctx.state.get(t.parameter as Parameter);
-    if (!held || !isFresh(held.measuredAt, ctx.at, window)) return CLEAR;
+    if (!held || !isFresh(held.measuredAt, ctx.at, ctx.freshnessMinutes)) return CLEAR;
     const below = typeof t.below === 'number' && held.value < t.below;
     const above = typeof t.above === 'number' && held.value > t.above;
     if (!below && !above) return CLEAR;

@@ -67,6 +67,8 @@ export interface ReadingContext {
   state: ClinicalState;
   /** The patient's current NEWS2 from that state; null when no NEWS2 parameter is current. */
   score: CurrentScore | null;
+  /** The patient's freshness window (R7), the same one the score used. */
+  freshnessMinutes: number;
 }
 
 export const RCP_NEWS2_2017 =

@@ -3,6 +3,7 @@ import type { CanonicalObservation, Parameter } from '@vigil/contracts';
 import { type AlertRecord, newAlertRecord } from '../alert-record';
 import { type ClinicalState, currentScore, EMPTY_STATE, heldValueOf } from '../clinical-state';
 import type { PatientContext } from '../patient-context';
+import { freshnessMinutes } from '../policy';
 import type { ReadingContext } from './rule';
 
 /** Builders for the alerting unit tests. */
@@ -106,6 +107,7 @@ export function ctx(
     readings: over.readings ?? fromInput,
     state,
     score: currentScore(state, p),
+    freshnessMinutes: freshnessMinutes(p.monitoring),
   };
 }
 
