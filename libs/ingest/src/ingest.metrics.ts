@@ -8,6 +8,12 @@ export interface IngestMetricsSource {
   mqtt(): { connected: boolean; connects: number; subscriptionFailures: number } | null;
   /** What the embedded broker refused, by kind (null in the distributed mode). */
   brokerRefusals?(): Readonly<Record<string, number>> | null;
+  /** The in-memory device directory: devices held, hits, loads, invalidations, full reloads. */
+  directory?(): { devices: number; hits: number; loads: number; invalidations: number; reloads: number };
+  /** Dead-letter group commit: flushes and rows. */
+  deadLetterWrites?(): { flushes: number; items: number; failures: number };
+  /** Messages whose PUBACK waits for their durable publish now. */
+  pendingAcks?(): number;
 }
 
 /**
@@ -35,6 +41,42 @@ export function registerIngestMetrics(registry: Registry, source: IngestMetricsS
     'vigil_ingest_duplicates_total',
     'Redelivered messages recognised by (device, seq)',
     () => source.counters.duplicates,
+  );
+  counter(
+    'vigil_ingest_seq_reused_total',
+    'Messages under a (device, seq) seen lately with different content (a counter reset): stored, not dropped',
+    () => source.counters.seqReused,
+  );
+  new Gauge({
+    name: 'vigil_ingest_pending_acks',
+    help: 'MQTT messages in ingest whose PUBACK waits for the durable publish',
+    registers: [registry],
+    collect() {
+      this.set(source.pendingAcks?.() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'vigil_ingest_directory_devices',
+    help: 'Devices held in the in-memory device directory',
+    registers: [registry],
+    collect() {
+      this.set(source.directory?.().devices ?? 0);
+    },
+  });
+  counter(
+    'vigil_ingest_directory_loads_total',
+    'Device directory reads from the database (misses, invalidated devices, unbound checks)',
+    () => source.directory?.().loads ?? 0,
+  );
+  counter(
+    'vigil_ingest_directory_invalidations_total',
+    'Registry change notifications received',
+    () => source.directory?.().invalidations ?? 0,
+  );
+  counter(
+    'vigil_ingest_dead_letter_flushes_total',
+    'Dead-letter group commits (one transaction each)',
+    () => source.deadLetterWrites?.().flushes ?? 0,
   );
   counter('vigil_ingest_statuses_total', 'Device status messages handled', () => source.counters.statuses);
   new Counter({

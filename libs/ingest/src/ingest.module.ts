@@ -3,6 +3,7 @@ import {
   type DynamicModule,
   Inject,
   Injectable,
+  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -13,7 +14,7 @@ import { DeviceRegistryRepository } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 import { type BrokerLimits, type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { IngestService } from './ingest.service';
-import { createIngestStores } from './ingest.stores';
+import { createIngestStores, type IngestStoresHandle } from './ingest.stores';
 import { registerIngestMetrics } from './ingest.metrics';
 import { connectMqttIngest, type MqttIngestClient } from './mqtt-ingest.client';
 import { type PipelineHeartbeat, startPipelineHeartbeat } from './pipeline-heartbeat';
@@ -22,6 +23,8 @@ import { type PipelineHeartbeat, startPipelineHeartbeat } from './pipeline-heart
 export const INGEST_DATABASE = Symbol('INGEST_DATABASE');
 export const INGEST_STREAM = Symbol('INGEST_STREAM');
 export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');
+/** Ingest's stores (device directory, dead-letter writer), started and closed by the runner. */
+export const INGEST_STORES = Symbol('INGEST_STORES');
 
 /** Where ingest's MQTT comes from: the embedded aedes broker, or a subscription to an external broker. */
 export type IngestBrokerOptions =
@@ -64,11 +67,13 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
   private heartbeat: PipelineHeartbeat | null = null;
 
   private connects = 0;
+  private readonly log = new Logger('ingest');
 
   constructor(
     private readonly ingest: IngestService,
     @Inject(INGEST_DATABASE) private readonly dataSource: DataSource,
     @Inject(INGEST_OPTIONS) private readonly options: IngestModuleOptions,
+    @Inject(INGEST_STORES) private readonly stores: IngestStoresHandle,
   ) {
     if (options.metricsRegistry) {
       registerIngestMetrics(options.metricsRegistry, {
@@ -82,6 +87,9 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
               }
             : null,
         brokerRefusals: () => this.broker?.refusalCounts ?? null,
+        directory: () => ({ devices: stores.directory.size, ...stores.directory.stats }),
+        deadLetterWrites: () => stores.deadLetterStats,
+        pendingAcks: () => this.pendingAcks,
       });
     }
   }
@@ -98,7 +106,21 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
     return this.broker;
   }
 
+  /** Messages handed to ingest and not yet answered (their PUBACK waits for the durable publish). */
+  private pendingAcks = 0;
+
+  private async handle(topic: string, payload: Buffer): Promise<void> {
+    this.pendingAcks += 1;
+    try {
+      await this.ingest.handle(topic, payload);
+    } finally {
+      this.pendingAcks -= 1;
+    }
+  }
+
   async onApplicationBootstrap(): Promise<void> {
+    // The device directory is loaded and listening before the first message can arrive.
+    await this.stores.start();
     const broker = this.options.broker;
     if (broker.kind === 'embedded') {
       const registry = new DeviceRegistryRepository(this.dataSource);
@@ -108,9 +130,7 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
         // Nothing outside this process needs a service login to the embedded broker: ingest runs inside it.
         service: { username: 'vigil-service', password: randomBytes(24).toString('base64url') },
         verifyDevice: (id, secret) => registry.verifySecret(id, secret),
-        onDeviceMessage: async (topic, payload) => {
-          await this.ingest.handle(topic, payload);
-        },
+        onDeviceMessage: (topic, payload) => this.handle(topic, payload),
         onRefusal: (refusal) => this.ingest.recordBrokerRefusal(refusal),
         limits: broker.limits,
       });
@@ -122,10 +142,8 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
         clientId: broker.clientId,
         protocolVersion: broker.protocolVersion ?? 5,
         shared: broker.shared ?? false,
-        handle: async (topic, payload) => {
-          await this.ingest.handle(topic, payload);
-        },
-        onError: (error) => console.error(`ingest: MQTT error: ${error.message}`),
+        handle: (topic, payload) => this.handle(topic, payload),
+        onError: (error) => this.log.error(`MQTT error: ${error.message}`),
       });
       this.connects = 1;
       this.client.client.on('connect', () => (this.connects += 1));
@@ -136,7 +154,7 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
         source: this.options.instanceName ?? 'ingest',
         intervalMs: every,
         // The scorer raises the stalled-pipeline alert when beats stop; here we only say why.
-        onError: (error) => console.error(`ingest: pipeline heartbeat failed: ${error.message}`),
+        onError: (error) => this.log.error(`pipeline heartbeat failed: ${error.message}`),
       });
     }
   }
@@ -148,6 +166,7 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
     this.client = null;
     await this.broker?.close();
     this.broker = null;
+    await this.stores.close();
   }
 }
 
@@ -163,14 +182,23 @@ export class IngestModule {
       providers: [
         { provide: INGEST_OPTIONS, useValue: options },
         {
+          provide: INGEST_STORES,
+          inject: [INGEST_DATABASE],
+          useFactory: (dataSource: DataSource) => {
+            const log = new Logger('ingest');
+            return createIngestStores(dataSource, {
+              onError: (error) => log.warn(`registry notifications: ${error.message} (reconnecting)`),
+            });
+          },
+        },
+        {
           provide: IngestService,
-          inject: [INGEST_DATABASE, INGEST_STREAM],
-          useFactory: (dataSource: DataSource, stream: StreamPort) =>
-            new IngestService(createIngestStores(dataSource), stream),
+          inject: [INGEST_STORES, INGEST_STREAM],
+          useFactory: (stores: IngestStoresHandle, stream: StreamPort) => new IngestService(stores, stream),
         },
         IngestRunner,
       ],
-      exports: [IngestService, IngestRunner],
+      exports: [IngestService, IngestRunner, INGEST_STORES],
     };
   }
 }

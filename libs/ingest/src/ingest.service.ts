@@ -15,23 +15,23 @@ import {
   vitalsStreamKey,
 } from '@vigil/contracts';
 import { normaliseReadings } from '@vigil/codecs';
-import { bindingAt, type DeviceBindingEntity, type DeviceEntity, type NewDeadLetter } from '@vigil/storage';
+import type { NewDeadLetter } from '@vigil/storage';
+import { bindingAt, type DirectoryBinding, type DirectoryDevice } from './device-directory';
+import { RecentMessages } from './recent-messages';
 
 /** What ingest needs from the stream: a publish that resolves only when the records are durable. */
 export interface StreamPublisher {
   publish(topic: string, records: { key: string; value: unknown }[]): Promise<void>;
 }
 
-/** The registry and stores ingest reads and writes (implemented by `@vigil/storage` repositories). */
+/**
+ * What ingest reads and writes: the device directory (held in memory, see `DeviceDirectory`: no database
+ * read per message) and the dead-letter store (group-committed). Readings and statuses go only to the
+ * stream, whose publish is the durable point (issue 11): the scorer stores them and a device's last-seen.
+ */
 export interface IngestStores {
-  findDevice(deviceId: string): Promise<DeviceEntity | null>;
-  bindingsBetween(deviceId: string, from: Date, to: Date): Promise<DeviceBindingEntity[]>;
-  recordStatus(
-    deviceId: string,
-    status: { seenAt: Date; battery?: number; signalDbm?: number; firmware?: string },
-  ): Promise<void>;
-  seen(deviceId: string, seq: number): Promise<boolean>;
-  markSeen(deviceId: string, seq: number): Promise<void>;
+  findDevice(deviceId: string): Promise<DirectoryDevice | null>;
+  bindingsBetween(deviceId: string, from: Date, to: Date): Promise<DirectoryBinding[]>;
   insertDeadLetters(records: readonly NewDeadLetter[]): Promise<string[]>;
 }
 
@@ -64,6 +64,8 @@ export interface IngestCounters {
   accepted: number;
   rejected: number;
   duplicates: number;
+  /** A seen seq with different content (a device whose counter reset): stored, never dropped (D3). */
+  seqReused: number;
   statuses: number;
   rejectionsByReason: Partial<Record<RejectionReason, number>>;
 }
@@ -82,15 +84,21 @@ export class IngestService {
     accepted: 0,
     rejected: 0,
     duplicates: 0,
+    seqReused: 0,
     statuses: 0,
     rejectionsByReason: {},
   };
+  /** (device, seq) → digest of the messages published lately: redeliveries are told from reused seqs. */
+  private readonly recent: RecentMessages;
 
   constructor(
     private readonly stores: IngestStores,
     private readonly stream: StreamPublisher,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: { recentMessages?: number } = {},
+  ) {
+    this.recent = new RecentMessages(options.recentMessages ?? 100_000);
+  }
 
   async handle(topic: string, payload: Buffer): Promise<IngestOutcome> {
     this.counters.messages += 1;
@@ -200,11 +208,17 @@ export class IngestService {
     const sentAtProblem = futureSentAt(envelope.data.sentAt, receivedAt);
     if (sentAtProblem) return reject('future-timestamp', sentAtProblem);
 
+    // Dedupe (D3): the same bytes under a seq already published is a redelivery — acknowledged, not
+    // republished; different content under a seen seq (a device whose counter reset) is new and stored.
+    // Redeliveries this instance has not seen (after a restart) are absorbed by the observation store's keys.
     const { seq } = envelope.data;
-    if (await this.stores.seen(deviceId, seq)) {
+    const digest = RecentMessages.digest(payload);
+    const seen = this.recent.check(deviceId, seq, digest);
+    if (seen === 'duplicate') {
       this.counters.duplicates += 1;
       return { accepted: 0, rejected: 0, duplicate: true, rejections: [] };
     }
+    if (seen === 'seq-reused') this.counters.seqReused += 1;
 
     const normalised = normaliseReadings(envelope.data, { receivedAt });
     // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
@@ -244,9 +258,9 @@ export class IngestService {
     if (rejections.length > 0) {
       await this.recordRejections(topic, deviceId, payload, receivedAt, rejections);
     }
-    // Marked only once everything above is durable: a crash before this line means a redelivery and a
+    // Remembered only once everything above is durable: a crash before this line means a redelivery and a
     // republish that the idempotent observation store absorbs, never a lost reading.
-    await this.stores.markSeen(deviceId, seq);
+    this.recent.remember(deviceId, seq, digest);
     this.counters.accepted += events.length;
     return { accepted: events.length, rejected: rejections.length, duplicate: false, rejections };
   }
@@ -275,13 +289,8 @@ export class IngestService {
     const sentAtProblem = futureSentAt(status.data.sentAt, receivedAt);
     if (sentAtProblem) return reject('future-timestamp', sentAtProblem);
 
-    // Liveness is the platform's receipt time: a device clock that is wrong must not keep it "online".
-    await this.stores.recordStatus(deviceId, {
-      seenAt: receivedAt,
-      battery: status.data.battery,
-      signalDbm: status.data.signalDbm,
-      firmware: status.data.firmware,
-    });
+    // Liveness is the platform's receipt time: a device clock that is wrong must not keep it "online". The
+    // scorer stores it (last seen, battery) from this event; the stream publish is the durable point.
     const [binding] = await this.stores.bindingsBetween(deviceId, receivedAt, receivedAt);
     const event: VitalsStreamEvent = {
       type: 'device-status',

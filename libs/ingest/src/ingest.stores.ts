@@ -1,18 +1,83 @@
 import type { DataSource } from 'typeorm';
-import { DeadLettersRepository, DeviceRegistryRepository, SeenMessagesRepository } from '@vigil/storage';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import {
+  DeadLettersRepository,
+  GroupCommit,
+  type NewDeadLetter,
+  RegistryChanges,
+  SqlDatabase,
+} from '@vigil/storage';
+import { DeviceDirectory } from './device-directory';
 import type { IngestStores } from './ingest.service';
 
-/** Wires ingest's stores to the PostgreSQL repositories of `@vigil/storage`. */
-export function createIngestStores(dataSource: DataSource): IngestStores {
-  const registry = new DeviceRegistryRepository(dataSource);
-  const seen = new SeenMessagesRepository(dataSource);
+/** Ingest's stores with their lifecycle: the directory listens for registry changes until `close`. */
+export interface IngestStoresHandle extends IngestStores {
+  readonly directory: DeviceDirectory;
+  /** Starts listening and loads the directory (done on first use if not called). */
+  start(): Promise<void>;
+  /** Stops listening and writes the dead letters still waiting. */
+  close(): Promise<void>;
+  /** Dead-letter flushes and rows, for metrics. */
+  readonly deadLetterStats: { flushes: number; items: number; failures: number };
+}
+
+export interface IngestStoresOptions {
+  /** Reported when the registry notification connection fails (it reconnects by itself). */
+  onError?: (error: Error) => void;
+  /** Dead-letter group commit linger (default 5 ms). */
+  deadLetterLingerMs?: number;
+}
+
+/**
+ * Wires ingest's stores to `@vigil/storage`: the in-memory device directory (no database read per message;
+ * `vigil_registry` notifications keep it current) and dead letters written by group commit.
+ */
+export function createIngestStores(
+  dataSource: DataSource,
+  options: IngestStoresOptions = {},
+): IngestStoresHandle {
+  const url = (dataSource.options as PostgresConnectionOptions).url;
+  if (!url) throw new Error('ingest needs the database URL to listen for registry changes');
+  const changes = new RegistryChanges(url, new SqlDatabase(dataSource));
+  const directory = new DeviceDirectory(changes);
   const deadLetters = new DeadLettersRepository(dataSource);
+  const writes = new GroupCommit<NewDeadLetter, string>({
+    lingerMs: options.deadLetterLingerMs ?? 5,
+    maxItems: 500,
+    flush: (records) => deadLetters.insertMany(records),
+  });
+  let started: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    started ??= changes.listen({
+      onChange: (deviceId) => directory.invalidate(deviceId),
+      // (Re)listening: changes may have been missed, so forget everything and load afresh.
+      onListening: () => {
+        directory.invalidateAll();
+        void directory.reloadAll().catch((error: Error) => options.onError?.(error));
+      },
+      onError: (error) => {
+        directory.invalidateAll();
+        options.onError?.(error);
+      },
+    });
+    return started;
+  };
   return {
-    findDevice: (id) => registry.findDevice(id),
-    bindingsBetween: (id, from, to) => registry.bindingsBetween(id, from, to),
-    recordStatus: (id, status) => registry.recordStatus(id, status),
-    seen: (id, seq) => seen.seen(id, seq),
-    markSeen: (id, seq) => seen.markSeen(id, seq),
-    insertDeadLetters: (records) => deadLetters.insertMany(records),
+    directory,
+    start,
+    async findDevice(id) {
+      await start();
+      return directory.findDevice(id);
+    },
+    async bindingsBetween(id, from, to) {
+      await start();
+      return directory.bindingsBetween(id, from, to);
+    },
+    insertDeadLetters: (records) => writes.add(records),
+    deadLetterStats: writes.stats,
+    async close() {
+      await writes.drain();
+      await changes.close();
+    },
   };
 }

@@ -38,6 +38,18 @@ export {
   type StoredDeadLetter,
 } from './dead-letters/dead-letters.repository';
 export { SqlDatabase, type SqlClient } from './timeseries/sql-client';
+export { GroupCommit, type GroupCommitOptions } from './database/group-commit';
+export {
+  StreamJournalRepository,
+  type JournalRecordRow,
+  type StreamJournalOptions,
+} from './stream/stream-journal.repository';
+export {
+  RegistryChanges,
+  type RegistrySnapshot,
+  type RegistryDeviceRow,
+  type RegistryBindingRow,
+} from './registry/registry-changes';
 export {
   timeSeriesSchemaStatements,
   detectTimeSeriesMode,

@@ -1,4 +1,4 @@
-import { InProcessStream } from './in-process/in-process-stream';
+import { InProcessStream, type StreamJournal } from './in-process/in-process-stream';
 import type { RetryOptions } from './internal/backoff';
 import { KafkaStream, type KafkaStreamOptions } from './kafka/kafka-stream';
 import type { StreamErrorHandler, StreamPort } from './stream.port';
@@ -19,6 +19,8 @@ export interface StreamConfig {
   retry?: RetryOptions;
   /** Reporter for consumer errors (default: a JSON warning on stdout). */
   onError?: StreamErrorHandler;
+  /** In-process only: the durable journal of some topics (call `recover()` on the stream before use). */
+  journal?: StreamJournal;
   /** Further Kafka adapter settings (ssl, sasl, session timeout, …). */
   kafka?: Omit<
     KafkaStreamOptions,
@@ -48,6 +50,7 @@ export function createStream(config: StreamConfig = {}): StreamPort {
     partitionCapacity: config.partitionCapacity,
     retry: config.retry,
     onError: config.onError,
+    journal: config.journal,
   });
 }
 

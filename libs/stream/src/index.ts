@@ -5,6 +5,8 @@ export {
   type InProcessPartitionStats,
   type InProcessStreamOptions,
   type InProcessTopicStats,
+  type JournalRecord,
+  type StreamJournal,
 } from './in-process/in-process-stream';
 export type { RetryOptions } from './internal/backoff';
 export { consoleStreamErrorHandler } from './internal/report';

@@ -105,7 +105,8 @@ export async function runBrokerFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const db = await createTestDatabase('vigil_fuzz');
   const ds = await openDatabase({ url: db.url, poolSize: 8 });
   const stream = new CountingStream();
-  const service = new IngestService(createIngestStores(ds), stream);
+  const stores = createIngestStores(ds);
+  const service = new IngestService(stores, stream);
   const registry = new DeviceRegistryRepository(ds);
   const patients = new PatientsRepository(ds);
   const ward = await patients.createWard('Fuzz ward');
@@ -335,6 +336,7 @@ export async function runBrokerFuzz(options: FuzzOptions): Promise<FuzzResult> {
   } finally {
     for (const c of clients) c.end(true);
     await broker?.close();
+    await stores.close();
     await ds.destroy();
     await db.drop();
     process.off('uncaughtException', onUncaught);

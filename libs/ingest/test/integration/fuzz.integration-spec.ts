@@ -11,6 +11,7 @@ import { createFixture, envelope, type Fixture, NHS_NUMBERS, RecordingStream } f
 describe('HZ-13 fuzzing ingest with mutated payloads (real PostgreSQL)', () => {
   let fx: Fixture;
   let service: IngestService;
+  let stores: ReturnType<typeof createIngestStores>;
   let stream: RecordingStream;
   let deadLetters: DeadLettersRepository;
 
@@ -30,10 +31,12 @@ describe('HZ-13 fuzzing ingest with mutated payloads (real PostgreSQL)', () => {
     });
     stream = new RecordingStream();
     deadLetters = new DeadLettersRepository(fx.ds);
-    service = new IngestService(createIngestStores(fx.ds), stream);
+    stores = createIngestStores(fx.ds);
+    service = new IngestService(stores, stream);
   });
 
   afterAll(async () => {
+    await stores?.close();
     await fx?.close();
   });
 

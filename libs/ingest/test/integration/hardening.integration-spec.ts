@@ -75,6 +75,7 @@ describe('hardening: hostile clients and bad input (issue 12)', () => {
   let fx: Fixture;
   let stream: RecordingStream;
   let service: IngestService;
+  let stores: ReturnType<typeof createIngestStores>;
   let deadLetters: DeadLettersRepository;
   const devices: { id: string; secret: string }[] = [];
   const brokers: EmbeddedBroker[] = [];
@@ -118,10 +119,12 @@ describe('hardening: hostile clients and bad input (issue 12)', () => {
       devices.push({ id: device.id, secret });
     }
     stream = new RecordingStream();
-    service = new IngestService(createIngestStores(fx.ds), stream);
+    stores = createIngestStores(fx.ds);
+    service = new IngestService(stores, stream);
   });
 
   afterAll(async () => {
+    await stores?.close();
     for (const c of open) c.end(true);
     for (const b of brokers) await b.close();
     await fx?.close();

@@ -14,11 +14,14 @@ import {
 
 const SERVICE = { username: 'vigil-ingest', password: 'service-secret-for-tests' };
 
+const atNow = (ms: number) => new Date(Date.now() + ms).toISOString();
+
 describe('ingest in the embedded broker, on the real PostgreSQL', () => {
   let fx: Fixture;
   let broker: EmbeddedBroker;
   let stream: RecordingStream;
   let service: IngestService;
+  let stores: ReturnType<typeof createIngestStores>;
   let deadLetters: DeadLettersRepository;
   const devices: { id: string; secret: string; patientId: string }[] = [];
   const open: MqttClient[] = [];
@@ -42,7 +45,8 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       devices.push({ id: device.id, secret, patientId: patient.id });
     }
     stream = new RecordingStream();
-    service = new IngestService(createIngestStores(fx.ds), stream);
+    stores = createIngestStores(fx.ds);
+    service = new IngestService(stores, stream);
     broker = await startEmbeddedBroker({
       port: 0,
       service: SERVICE,
@@ -55,6 +59,7 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
   });
 
   afterAll(async () => {
+    await stores?.close();
     for (const c of open) c.end(true);
     await broker?.close();
     await fx?.close();
@@ -178,6 +183,64 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
     const times = mine.map((o) => Date.parse(o.measuredAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(service.counters.duplicates).toBeGreaterThanOrEqual(1);
+  });
+
+  it('D3 stores different content under a reused seq (a device whose counter reset) and still drops the same bytes again', async () => {
+    const c = await device(3);
+    const first = envelope('ox-3', 77, [{ type: 'spo2', value: 97, unit: '%', measuredAt: atNow(-600_000) }]);
+    const reused = envelope('ox-3', 77, [{ type: 'spo2', value: 91, unit: '%', measuredAt: atNow(-60_000) }]);
+    const before = { ...service.counters };
+    await c.publishAsync(mqttTopics.readings('ox-3'), first, { qos: 1 });
+    await c.publishAsync(mqttTopics.readings('ox-3'), reused, { qos: 1 });
+    await c.publishAsync(mqttTopics.readings('ox-3'), reused, { qos: 1 });
+    const values = stream
+      .observations()
+      .filter((o) => o.messageId === 'ox-3:77')
+      .map((o) => o.value);
+    expect(values).toEqual([97, 91]);
+    expect(service.counters.seqReused - before.seqReused).toBe(1);
+    expect(service.counters.duplicates - before.duplicates).toBe(1);
+  });
+
+  it('HZ-27 hears a rebinding through PostgreSQL NOTIFY: the next reading goes to the new patient, without a query per message', async () => {
+    const c = await device(4);
+    await c.publishAsync(
+      mqttTopics.readings('ox-4'),
+      envelope('ox-4', 900, [{ type: 'spo2', value: 96, unit: '%', measuredAt: atNow(-1000) }]),
+      { qos: 1 },
+    );
+    expect(stream.observations().find((o) => o.messageId === 'ox-4:900')?.patientId).toBe(
+      devices[4].patientId,
+    );
+    const next = await fx.patients.admit({
+      nhsNumber: '9990000107',
+      givenName: 'Rebound',
+      familyName: 'Test',
+      wardId: fx.wardId,
+    });
+    const seen = stores.directory.stats.invalidations;
+    const switchAt = new Date();
+    await fx.registry.unbind({ deviceId: 'ox-4', at: switchAt });
+    await fx.registry.bind({ deviceId: 'ox-4', patientId: next.id, from: switchAt });
+    for (let i = 0; i < 100 && stores.directory.stats.invalidations < seen + 2; i += 1)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(stores.directory.stats.invalidations).toBeGreaterThanOrEqual(seen + 2);
+    await c.publishAsync(
+      mqttTopics.readings('ox-4'),
+      envelope('ox-4', 901, [{ type: 'spo2', value: 95, unit: '%', measuredAt: atNow(500) }]),
+      { qos: 1 },
+    );
+    expect(stream.observations().find((o) => o.messageId === 'ox-4:901')?.patientId).toBe(next.id);
+    // Ten more readings are answered from memory: the directory reads the database once for the device.
+    const loads = stores.directory.stats.loads;
+    for (let seq = 902; seq < 912; seq += 1) {
+      await c.publishAsync(
+        mqttTopics.readings('ox-4'),
+        envelope('ox-4', seq, [{ type: 'spo2', value: 95, unit: '%', measuredAt: atNow(1000 + seq) }]),
+        { qos: 1 },
+      );
+    }
+    expect(stores.directory.stats.loads - loads).toBe(0);
   });
 
   it("HZ-05 refuses every device publishing on every other device's topic (5×5 matrix) and devices subscribing", async () => {
@@ -327,9 +390,16 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       }),
       { qos: 1 },
     );
-    const d = await fx.registry.findDevice('ox-0');
-    expect(d?.battery).toBe(12);
-    expect(d?.lastSeenAt).not.toBeNull();
-    expect(stream.records.some((r) => (r.value as { type: string }).type === 'device-status')).toBe(true);
+    // Ingest publishes the heartbeat (the durable point); the scorer stores last seen and battery from it.
+    const status = stream.records.find((r) => (r.value as { type: string }).type === 'device-status');
+    expect(status?.value).toMatchObject({
+      type: 'device-status',
+      deviceId: 'ox-0',
+      battery: 12,
+      firmware: '2.1.0',
+    });
+    expect(Date.parse((status?.value as { receivedAt: string }).receivedAt)).toBeGreaterThan(
+      Date.now() - 60_000,
+    );
   });
 });

@@ -19,6 +19,7 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
   let mosquitto: MosquittoInstance;
   let stream: RecordingStream;
   let service: IngestService;
+  let stores: ReturnType<typeof createIngestStores>;
   const devices: { id: string; secret: string; patientId: string }[] = [];
   const clients: (MqttClient | MqttIngestClient)[] = [];
 
@@ -44,10 +45,12 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
       ...devices.map((d) => ({ username: d.id, password: d.secret })),
     ]);
     stream = new RecordingStream();
-    service = new IngestService(createIngestStores(fx.ds), stream);
+    stores = createIngestStores(fx.ds);
+    service = new IngestService(stores, stream);
   });
 
   afterAll(async () => {
+    await stores?.close();
     for (const c of clients) await ('client' in c ? c.close() : c.endAsync(true));
     await mosquitto?.stop();
     await fx?.close();

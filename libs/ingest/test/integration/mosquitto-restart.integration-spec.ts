@@ -21,6 +21,7 @@ describe('ingest across broker and ingest restarts (persistent Mosquitto)', () =
   let mosquitto: MosquittoInstance;
   let stream: RecordingStream;
   let service: IngestService;
+  let stores: ReturnType<typeof createIngestStores>;
   let device: { id: string; secret: string };
   const clients: (MqttClient | MqttIngestClient)[] = [];
 
@@ -76,10 +77,12 @@ describe('ingest across broker and ingest restarts (persistent Mosquitto)', () =
       persistence: true,
     });
     stream = new RecordingStream();
-    service = new IngestService(createIngestStores(fx.ds), stream);
+    stores = createIngestStores(fx.ds);
+    service = new IngestService(stores, stream);
   });
 
   afterAll(async () => {
+    await stores?.close();
     for (const c of clients) await ('client' in c ? c.close() : c.endAsync(true)).catch(() => undefined);
     await mosquitto?.stop();
     await fx?.close();

@@ -29,6 +29,35 @@ export interface InProcessStreamOptions {
   retry?: RetryOptions;
   /** Reporter for consumer errors (default: a JSON warning on stdout). */
   onError?: StreamErrorHandler;
+  /**
+   * A durable journal for some topics (issue 11). A publish to a journaled topic resolves once the journal
+   * committed it (and it is in its partition), not when the consumers have committed it: the device's PUBACK
+   * no longer waits for the scorer. What the journal still holds at start is replayed by {@link recover}.
+   */
+  journal?: StreamJournal;
+}
+
+/** One published record as the journal keeps it: its key, its value as JSON text, its headers. */
+export interface JournalRecord {
+  key: string;
+  json: string;
+  headers: StreamHeaders;
+}
+
+/**
+ * Where the in-process stream makes publishes durable (implemented over PostgreSQL by `@vigil/storage`'s
+ * `StreamJournalRepository`, with group commit). Holds each publish call until every consumer group has
+ * committed all its records, then the stream releases it.
+ */
+export interface StreamJournal {
+  /** The topics journaled; publishes to other topics keep the commit-wait behaviour. */
+  readonly topics: readonly string[];
+  /** Appends one publish call durably; resolves with its journal id once committed. */
+  append(topic: string, records: readonly JournalRecord[]): Promise<string>;
+  /** Every group committed the publish `id`: it may be forgotten (batched by the journal). */
+  release(id: string): void;
+  /** The publishes still held, oldest first: replayed at start. */
+  pending(): Promise<{ id: string; topic: string; records: JournalRecord[] }[]>;
 }
 
 /** A snapshot of one partition, for health pages and tests. */
@@ -63,20 +92,33 @@ export interface InProcessTopicStats {
 }
 
 interface Ticket {
+  /** Records not yet committed by every group. */
   remaining: number;
   settled: boolean;
   done: Deferred<void>;
+  /** Set when the topic is journaled: the publish resolves when durable and appended. */
+  journal?: JournalTicket;
+}
+
+interface JournalTicket {
+  id: string | null;
+  durable: boolean;
+  /** Records still waiting for space in their partition. */
+  unappended: number;
+  released: boolean;
 }
 
 interface Entry {
   offset: number;
+  /** When it entered its partition (for the age of the oldest record not yet committed). */
+  appendedAt: number;
   key: string;
   json: string;
   headers: StreamHeaders;
   ticket: Ticket;
 }
 
-type PendingAppend = Omit<Entry, 'offset'>;
+type PendingAppend = Omit<Entry, 'offset' | 'appendedAt'>;
 
 /** FIFO with O(1) shift (Array#shift is O(n) and the waiting line can be long). */
 class Fifo<T> {
@@ -181,8 +223,10 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  * The stream inside one Node process, for the embedded mode. Kafka-like on purpose, so that the services behave
  * the same in both modes: topics split into partitions by Kafka's key hash, consumer groups, per-(group,
  * partition) sequential batches, commit after `handle`, redelivery with backoff. Unlike Kafka it keeps nothing
- * once every group has committed, so `publish` resolves only then (that commit is what makes a record durable
- * here), and its memory is bounded by `partitionCapacity`.
+ * once every group has committed. Without a journal, `publish` resolves only then (that commit is what makes a
+ * record durable here); with a {@link StreamJournal} for the topic (the embedded runtime journals the vitals
+ * topic in PostgreSQL), it resolves once the journal committed it, and the journal is what makes it durable.
+ * Its memory is bounded by `partitionCapacity`.
  *
  * A group starts from what the topic still retains if it is the topic's first group (records published before
  * anyone subscribed), otherwise from the end. A group lives as long as the stream: when its last subscriber
@@ -195,6 +239,7 @@ export class InProcessStream implements StreamPort {
   private readonly onError: StreamErrorHandler;
   private readonly topics = new Map<string, TopicState>();
   private readonly members = new Set<Member>();
+  private readonly journal: StreamJournal | null;
   private closing: Promise<void> | null = null;
 
   constructor(options: InProcessStreamOptions = {}) {
@@ -202,6 +247,32 @@ export class InProcessStream implements StreamPort {
     this.capacity = positiveInteger('partitionCapacity', options.partitionCapacity ?? DEFAULT_CAPACITY);
     this.retry = resolveRetry(options.retry);
     this.onError = options.onError ?? consoleStreamErrorHandler;
+    this.journal = options.journal ?? null;
+  }
+
+  /**
+   * Replays what the journal still holds (publishes some group had not committed when the process stopped)
+   * into their partitions, before anything subscribes: the first group of each topic receives them. Call
+   * once at start. Returns the number of records replayed.
+   */
+  async recover(): Promise<number> {
+    if (!this.journal) return 0;
+    let count = 0;
+    for (const held of await this.journal.pending()) {
+      const topic = this.topic(held.topic);
+      const ticket: Ticket = {
+        remaining: held.records.length,
+        settled: true,
+        done: deferred<void>(),
+        journal: { id: held.id, durable: true, unappended: held.records.length, released: false },
+      };
+      for (const record of held.records) {
+        const item = { key: record.key, json: record.json, headers: { ...record.headers }, ticket };
+        this.offer(topic, topic.partitions[partitionFor(item.key, this.partitionCount)], item);
+        count += 1;
+      }
+    }
+    return count;
   }
 
   publish(topicName: string, records: StreamRecord[]): Promise<void> {
@@ -220,10 +291,45 @@ export class InProcessStream implements StreamPort {
     }
     if (pending.length === 0) return Promise.resolve();
     const topic = this.topic(topicName);
-    // Synchronous appends (no await in between) keep the order of consecutive publish calls per key.
+    const journal = this.journal?.topics.includes(topicName) ? this.journal : null;
+    if (journal) ticket.journal = { id: null, durable: false, unappended: pending.length, released: false };
+    // Synchronous appends (no await in between) keep the order of consecutive publish calls per key. A
+    // journaled record may be delivered before its journal commit: consumers are idempotent, and the publish
+    // (hence the PUBACK) still waits for the commit.
     for (const item of pending)
       this.offer(topic, topic.partitions[partitionFor(item.key, this.partitionCount)], item);
+    if (journal) {
+      const records = pending.map((p) => ({ key: p.key, json: p.json, headers: p.headers }));
+      journal.append(topicName, records).then(
+        (id) => {
+          const j = ticket.journal as JournalTicket;
+          j.id = id;
+          j.durable = true;
+          this.settleJournaled(ticket);
+          this.releaseIfCommitted(ticket);
+        },
+        (error: unknown) => {
+          if (ticket.settled) return;
+          ticket.settled = true;
+          ticket.done.reject(error);
+        },
+      );
+    }
     return ticket.done.promise;
+  }
+
+  private settleJournaled(ticket: Ticket): void {
+    const j = ticket.journal;
+    if (!j || ticket.settled || !j.durable || j.unappended > 0) return;
+    ticket.settled = true;
+    ticket.done.resolve();
+  }
+
+  private releaseIfCommitted(ticket: Ticket): void {
+    const j = ticket.journal;
+    if (!j || j.released || j.id === null || ticket.remaining > 0) return;
+    j.released = true;
+    this.journal?.release(j.id);
   }
 
   subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
@@ -299,16 +405,26 @@ export class InProcessStream implements StreamPort {
     return {
       adapter: 'in-process',
       ok: true,
-      consumers: [...this.members].map((m) => ({
-        topic: m.group.topic.name,
-        groupId: m.group.id,
-        state: m.closing ? 'closed' : 'running',
-        deadLettered: 0,
-        // In-process, publish waits for every group's commit: nothing is ever left behind unseen.
-        lag: 0,
-        oldestPendingAgeMs: 0,
-        lastBatchSize: 0,
-      })),
+      consumers: [...this.members].map((m) => {
+        const topic = m.group.topic;
+        let lag = 0;
+        let oldest = Number.POSITIVE_INFINITY;
+        for (const p of topic.partitions) {
+          const cursor = m.group.cursors[p.index];
+          lag += p.nextOffset - cursor + p.waiting.size;
+          const first = p.log.find((e) => e.offset >= cursor);
+          if (first) oldest = Math.min(oldest, first.appendedAt);
+        }
+        return {
+          topic: topic.name,
+          groupId: m.group.id,
+          state: m.closing ? ('closed' as const) : ('running' as const),
+          deadLettered: 0,
+          lag,
+          oldestPendingAgeMs: Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0,
+          lastBatchSize: 0,
+        };
+      }),
     };
   }
 
@@ -414,9 +530,14 @@ export class InProcessStream implements StreamPort {
   }
 
   private append(partition: PartitionState, item: PendingAppend): void {
-    partition.log.push({ ...item, offset: partition.nextOffset });
+    partition.log.push({ ...item, offset: partition.nextOffset, appendedAt: Date.now() });
     partition.nextOffset += 1;
     partition.highWater = Math.max(partition.highWater, partition.log.length);
+    const j = item.ticket.journal;
+    if (j) {
+      j.unappended -= 1;
+      this.settleJournaled(item.ticket);
+    }
   }
 
   private pumpPartition(topic: TopicState, partition: number): void {
@@ -511,7 +632,9 @@ export class InProcessStream implements StreamPort {
     for (const entry of partition.log.splice(0, count)) {
       const ticket = entry.ticket;
       ticket.remaining -= 1;
-      if (ticket.remaining === 0 && !ticket.settled) {
+      if (ticket.remaining > 0) continue;
+      if (ticket.journal) this.releaseIfCommitted(ticket);
+      else if (!ticket.settled) {
         ticket.settled = true;
         ticket.done.resolve();
       }

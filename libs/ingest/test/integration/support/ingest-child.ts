@@ -53,7 +53,9 @@ async function main(): Promise<void> {
     handle: async () => undefined,
   });
 
-  const service = new IngestService(createIngestStores(ds), stream);
+  const stores = createIngestStores(ds);
+  await stores.start();
+  const service = new IngestService(stores, stream);
   const ingest = await connectMqttIngest({
     url: env('MQTT_URL'),
     username: env('MQTT_USERNAME'),
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       await ingest.close();
       await sink.close();
       await deadLetters.close();
+      await stores.close();
       await stream.close();
       await ds.destroy();
       process.exit(0);

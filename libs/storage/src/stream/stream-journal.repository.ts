@@ -1,0 +1,131 @@
+import { GroupCommit } from '../database/group-commit';
+import type { SqlDatabase } from '../timeseries/sql-client';
+
+/** One published record as the journal keeps it (the shape `@vigil/stream`'s `StreamJournal` uses). */
+export interface JournalRecordRow {
+  key: string;
+  /** The value as JSON text. */
+  json: string;
+  headers: Record<string, string>;
+}
+
+export interface StreamJournalOptions {
+  /** Topics journaled (the embedded runtime journals the vitals topic). */
+  topics: readonly string[];
+  /** Group commit: how long a publish may wait for company (default 5 ms), and the most per flush. */
+  lingerMs?: number;
+  maxPublishes?: number;
+  /** How often released publishes are deleted when nothing is being appended (default 1 s). */
+  releaseEveryMs?: number;
+}
+
+/**
+ * The in-process stream's durable journal over PostgreSQL (issue 11): the embedded mode's durable point.
+ * Publish calls are group-committed — many devices' messages in one transaction, one row per call with its
+ * records — and each publish resolves after that commit, so ingest PUBACKs once its readings are on disk,
+ * without waiting for the scorer. Rows are deleted once every consumer group committed their records
+ * (released ids are deleted in the next append transaction, or by a timer when idle). At start, what is
+ * still held is replayed into the stream. Plain SQL, one statement per flush.
+ */
+export class StreamJournalRepository {
+  readonly topics: readonly string[];
+  private readonly appends: GroupCommit<{ topic: string; text: string }, string>;
+  private released: string[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    options: StreamJournalOptions,
+  ) {
+    this.topics = [...options.topics];
+    this.appends = new GroupCommit({
+      lingerMs: options.lingerMs ?? 5,
+      maxItems: options.maxPublishes ?? 2000,
+      flush: (items) => this.flush(items),
+    });
+    this.timer = setInterval(() => {
+      if (this.released.length > 0 && this.appends.pending === 0) void this.deleteReleased().catch(() => {});
+    }, options.releaseEveryMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Flushes, rows written and failed flushes, for metrics and benchmarks. */
+  get stats(): { flushes: number; items: number; failures: number } {
+    return this.appends.stats;
+  }
+
+  append(topic: string, records: readonly JournalRecordRow[]): Promise<string> {
+    // The records as one JSON array, their values spliced in as they are (already JSON text: no re-encoding).
+    const text = `[${records
+      .map((r) => `{"key":${JSON.stringify(r.key)},"value":${r.json},"headers":${JSON.stringify(r.headers)}}`)
+      .join(',')}]`;
+    return this.appends.add([{ topic, text }]).then(([id]) => id);
+  }
+
+  release(id: string): void {
+    this.released.push(id);
+  }
+
+  async pending(): Promise<{ id: string; topic: string; records: JournalRecordRow[] }[]> {
+    const rows = await this.db.query<{ id: string; topic: string; records: string }>(
+      `SELECT id::text AS id, topic, records FROM stream_journal ORDER BY id`,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      topic: row.topic,
+      records: (
+        JSON.parse(row.records) as { key: string; value: unknown; headers: Record<string, string> }[]
+      ).map((r) => ({ key: r.key, json: JSON.stringify(r.value), headers: r.headers ?? {} })),
+    }));
+  }
+
+  /** Rows held (not yet released and deleted). */
+  async count(): Promise<number> {
+    const [row] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM stream_journal`);
+    return Number(row.n);
+  }
+
+  /** Writes what waits and deletes what was released; stops the idle timer. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.appends.drain();
+    if (this.released.length > 0) await this.deleteReleased();
+  }
+
+  private async flush(items: readonly { topic: string; text: string }[]): Promise<string[]> {
+    const release = this.takeReleased();
+    try {
+      return await this.db.transaction(async (tx) => {
+        if (release.length > 0)
+          await tx.query(`DELETE FROM stream_journal WHERE id = ANY($1::bigint[])`, [release]);
+        const rows = await tx.query<{ id: string }>(
+          `INSERT INTO stream_journal (topic, records)
+           SELECT t, r FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, r, n) ORDER BY n
+           RETURNING id::text AS id`,
+          [items.map((i) => i.topic), items.map((i) => i.text)],
+        );
+        // Ids come from the sequence in insertion order, which is the array order.
+        return rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      });
+    } catch (error) {
+      this.released.push(...release);
+      throw error;
+    }
+  }
+
+  private takeReleased(): string[] {
+    const out = this.released;
+    this.released = [];
+    return out;
+  }
+
+  private async deleteReleased(): Promise<void> {
+    const release = this.takeReleased();
+    try {
+      await this.db.query(`DELETE FROM stream_journal WHERE id = ANY($1::bigint[])`, [release]);
+    } catch (error) {
+      this.released.push(...release);
+      throw error;
+    }
+  }
+}
