@@ -8,8 +8,8 @@ import { streamTopics } from '@vigil/contracts';
 import { type ApiModuleOptions, configureApiApp } from '@vigil/api';
 import { allowedOrigins, type VigilEnv } from '@vigil/config';
 import { type IngestBrokerOptions, IngestRunner } from '@vigil/ingest';
-import { openDatabase } from '@vigil/storage';
-import { createStream, type StreamPort } from '@vigil/stream';
+import { openDatabase, SqlDatabase, StreamJournalRepository } from '@vigil/storage';
+import { createStream, InProcessStream, type StreamPort } from '@vigil/stream';
 import { serveConsole } from './console/serve-console';
 import { type DemoSeed, seedDemo } from './demo/demo-seed';
 import { VigilModule } from './vigil.module';
@@ -108,21 +108,30 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     applicationName: 'vigil',
     retentionDays: options.retentionDays,
   });
+  // Embedded mode: the vitals topic is journaled in PostgreSQL (issue 11). Ingest's readings are durable —
+  // and PUBACKed — once the journal's group commit has them; the scorer consumes them from the stream.
+  const journal = options.kafkaBrokers?.length
+    ? null
+    : new StreamJournalRepository(new SqlDatabase(dataSource), { topics: [streamTopics.observations] });
   const stream = createStream({
     kafkaBrokers: options.kafkaBrokers,
     clientId: options.kafkaClientId,
     partitions: options.streamPartitions,
+    journal: journal ?? undefined,
   });
   let app: NestExpressApplication | null = null;
   const closeAll = async () => {
     // Nest first (broker, scorer subscription, sockets), so nothing uses the stream or the pool after they close.
     await app?.close().catch((error: unknown) => console.error('vigil: error while stopping the app', error));
     await stream.close().catch(() => undefined);
+    await journal?.close().catch(() => undefined);
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
   };
 
   try {
     await stream.ensureTopics([streamTopics.observations, streamTopics.alerts, streamTopics.deadLetters]);
+    // What was acknowledged but not yet scored when the process last stopped goes to the scorer first.
+    if (stream instanceof InProcessStream) await stream.recover();
     if (!options.kafkaBrokers?.length) await drainDeadLetters(stream);
     const demo = options.demo ? await seedDemo(dataSource) : null;
     const host = options.httpHost ?? '127.0.0.1';

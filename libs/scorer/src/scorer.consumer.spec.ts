@@ -1,4 +1,4 @@
-import { isInfrastructureError } from './scorer.consumer';
+import { crossPartitionBatcher, isInfrastructureError } from './scorer.consumer';
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -23,5 +23,71 @@ describe('isInfrastructureError (what the scorer waits out instead of dead-lette
     ['not an Error', 'boom'],
   ])('%s is the record’s own problem', (_name, error) => {
     expect(isInfrastructureError(error)).toBe(false);
+  });
+});
+
+describe('crossPartitionBatcher (issue 11: one transaction for the batches of many partitions)', () => {
+  const event = (patientId: string, n: number) =>
+    ({
+      type: 'pipeline-heartbeat',
+      heartbeatId: `${patientId}:${n}`,
+      emittedAt: '2026-12-05T00:00:00Z',
+      source: patientId,
+    }) as const;
+
+  it('decides the batches that arrive together in one handleBatch, and acknowledges each after it', async () => {
+    const calls: string[][] = [];
+    const batcher = crossPartitionBatcher(
+      {
+        handleBatch: async (events) => {
+          calls.push(events.map((e) => (e as { heartbeatId: string }).heartbeatId));
+          return [];
+        },
+      },
+      { lingerMs: 5 },
+    );
+    await Promise.all([batcher.submit([event('a', 1), event('a', 2)]), batcher.submit([event('b', 1)])]);
+    expect(calls).toEqual([['a:1', 'a:2', 'b:1']]);
+  });
+
+  it("retries each partition's batch alone when the combined one fails for a record's own reason", async () => {
+    const calls: number[] = [];
+    const batcher = crossPartitionBatcher(
+      {
+        handleBatch: async (events) => {
+          calls.push(events.length);
+          if (events.some((e) => (e as { source: string }).source === 'bad'))
+            throw new Error('a bug in one record');
+          return [];
+        },
+      },
+      { lingerMs: 5 },
+    );
+    const outcomes = await Promise.allSettled([
+      batcher.submit([event('good', 1), event('good', 2)]),
+      batcher.submit([event('bad', 1)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect(calls).toEqual([3, 2, 1]);
+  });
+
+  it('fails every partition batch together when the database is away (retried, never dead-lettered alone)', async () => {
+    const down = Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+    let calls = 0;
+    const batcher = crossPartitionBatcher(
+      {
+        handleBatch: async () => {
+          calls += 1;
+          throw down;
+        },
+      },
+      { lingerMs: 5 },
+    );
+    const outcomes = await Promise.allSettled([
+      batcher.submit([event('a', 1)]),
+      batcher.submit([event('b', 1)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { streamTopics, vitalsStreamEventSchema, type VitalsStreamEvent } from '@vigil/contracts';
+import { GroupCommit } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import type { AlertsPublisher, ScorerService } from './scorer.service';
 
@@ -46,9 +47,61 @@ export function streamAlertsPublisher(stream: StreamPort): AlertsPublisher {
   };
 }
 
+/** How the scorer gathers the batches of its partitions into one transaction (issue 11). */
+export interface ScorerBatching {
+  /** How long the first waiting partition batch waits for others (default 20 ms). */
+  lingerMs?: number;
+  /** Partition batches per transaction at most (default 32). */
+  maxPartitionBatches?: number;
+}
+
+/**
+ * Group commit across partitions: the batches the stream hands over concurrently (one per partition) are
+ * decided and stored in one `handleBatch` — one transaction — and each partition's batch is acknowledged
+ * after it. A patient's records stay in order (one partition, whose next batch comes only after this one is
+ * acknowledged). If the combined batch fails for a reason of its own (not the database or the stream), each
+ * partition's batch is retried alone, so that one bad record never fails — and is never dead-lettered with —
+ * another partition's readings.
+ */
+export function crossPartitionBatcher(
+  scorer: Pick<ScorerService, 'handleBatch'>,
+  options: ScorerBatching = {},
+): { submit(events: VitalsStreamEvent[]): Promise<void>; stats: GroupCommit<unknown, unknown>['stats'] } {
+  const commits = new GroupCommit<VitalsStreamEvent[], Error | null>({
+    lingerMs: options.lingerMs ?? 20,
+    maxItems: options.maxPartitionBatches ?? 32,
+    flush: async (parts) => {
+      try {
+        await scorer.handleBatch(parts.flat());
+        return parts.map(() => null);
+      } catch (error) {
+        if (parts.length === 1 || isInfrastructureError(error)) throw error;
+        const outcomes: (Error | null)[] = [];
+        for (const part of parts) {
+          try {
+            await scorer.handleBatch(part);
+            outcomes.push(null);
+          } catch (alone) {
+            outcomes.push(alone instanceof Error ? alone : new Error(String(alone)));
+          }
+        }
+        return outcomes;
+      }
+    },
+  });
+  return {
+    stats: commits.stats,
+    async submit(events) {
+      const [failure] = await commits.add([events]);
+      if (failure) throw failure;
+    },
+  };
+}
+
 /**
  * Consumes `vitals.observations`: the batch is acknowledged only after `handleBatch` resolved, i.e.
- * after the database commit and the publish of its alert events.
+ * after the database commit and the publish of its alert events. Partition batches arriving together
+ * share one transaction ({@link crossPartitionBatcher}).
  */
 export function subscribeScorer(
   stream: StreamPort,
@@ -57,7 +110,9 @@ export function subscribeScorer(
     invalidLogger.error(
       `skipped an invalid vitals event at offset ${offset}: ${error instanceof Error ? error.message : String(error)}`,
     ),
+  batching: ScorerBatching = {},
 ): Promise<Subscription> {
+  const batcher = crossPartitionBatcher(scorer, batching);
   return stream.subscribe<unknown>({
     topic: streamTopics.observations,
     groupId: SCORER_GROUP_ID,
@@ -77,7 +132,7 @@ export function subscribeScorer(
         if (parsed.success) events.push(parsed.data);
         else onInvalid(parsed.error, record.offset);
       }
-      await scorer.handleBatch(events);
+      await batcher.submit(events);
     },
   });
 }

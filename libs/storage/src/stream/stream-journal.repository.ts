@@ -68,7 +68,7 @@ export class StreamJournalRepository {
 
   async pending(): Promise<{ id: string; topic: string; records: JournalRecordRow[] }[]> {
     const rows = await this.db.query<{ id: string; topic: string; records: string }>(
-      `SELECT id::text AS id, topic, records FROM stream_journal ORDER BY id`,
+      `SELECT id::text AS id, topic, records FROM stream_journal ORDER BY stream_journal.id`,
     );
     return rows.map((row) => ({
       id: row.id,
