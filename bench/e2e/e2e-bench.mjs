@@ -45,6 +45,7 @@ const {
   UsersRepository,
   AlertsRepository,
 } = require('@vigil/storage');
+const { applyAlertAction, alertingPolicy } = require('@vigil/alerting');
 const { normalVitals, abnormalVitals, seededRandom, toEnvelope } = require(
   path.join(here, '../../devices/loadgen/src/plan/load-plan.ts'),
 );
@@ -732,13 +733,21 @@ async function main() {
     /** Resolves every open episode (audited, as a nurse would), so the next step's crossings page anew. */
     async function resolveOpen() {
       const open = await sql.query(`SELECT id FROM alerts WHERE state <> 'resolved'`);
+      const actor = { userId: nurses[0].id, role: 'nurse' };
       for (const { id } of open) {
-        await alertsRepo
-          .resolve(sql, {
-            alertId: id,
-            actor: nurses[0].id,
-            at: new Date(),
-            note: 'bench: resolved between steps',
+        await sql
+          .transaction(async (tx) => {
+            const record = await alertsRepo.lockById(tx, id);
+            if (!record || record.state === 'resolved') return;
+            const done = applyAlertAction(
+              record,
+              { action: 'resolve', note: 'bench: resolved between steps' },
+              actor,
+              new Date(),
+              alertingPolicy(),
+            );
+            await alertsRepo.save(tx, [done.record]);
+            await alertsRepo.audit(tx, [done.audit]);
           })
           .catch(() => undefined);
       }

@@ -15,6 +15,11 @@ export interface BrokerLimits {
   connectBytes?: number;
   /** Open connections at most (default 2000); more are closed at once. */
   connections?: number;
+  /**
+   * Open connections per client address at most (default 500; loopback is exempt, since the simulator and a
+   * local gateway connect from there). One address cannot take every connection slot.
+   */
+  connectionsPerAddress?: number;
   /** A connection that has not completed CONNECT in this time is closed (default 10 s). */
   connectTimeoutMs?: number;
   /** Failed sign-ins per device id before that id is refused for `loginBlockSeconds` (default 10). */
@@ -69,6 +74,7 @@ export type RefusalKind =
   | 'subscribe'
   | 'oversize-packet'
   | 'connection-limit'
+  | 'address-connection-limit'
   | 'connect-timeout';
 
 type Role = { kind: 'service' } | { kind: 'device'; deviceId: string };
@@ -145,6 +151,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     subscribe: 0,
     'oversize-packet': 0,
     'connection-limit': 0,
+    'address-connection-limit': 0,
     'connect-timeout': 0,
   };
   const addresses = new WeakMap<Client, string>();
@@ -275,7 +282,24 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
 
   const packetBytes = limits.packetBytes ?? MAX_PACKET_BYTES;
   const connectBytes = limits.connectBytes ?? 4096;
+  const perAddress = limits.connectionsPerAddress ?? 500;
+  const openPerAddress = new Map<string, number>();
   const server = createServer((socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (!isLoopback(address)) {
+      const open = openPerAddress.get(address) ?? 0;
+      if (open >= perAddress) {
+        refuse(null, 'address-connection-limit', null);
+        socket.destroy();
+        return;
+      }
+      openPerAddress.set(address, open + 1);
+      socket.once('close', () => {
+        const left = (openPerAddress.get(address) ?? 1) - 1;
+        if (left <= 0) openPerAddress.delete(address);
+        else openPerAddress.set(address, left);
+      });
+    }
     let client: Client | null = null;
     const guard = new MqttFrameGuard({ firstPacketBytes: connectBytes, packetBytes });
     const connection = new GuardedConnection(socket, guard, (violation) => {
@@ -292,7 +316,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       }
     });
     client = aedes.handle(connection);
-    addresses.set(client, socket.remoteAddress ?? 'unknown');
+    addresses.set(client, address);
   });
   server.maxConnections = limits.connections ?? 2000;
   server.on('drop', () => refuse(null, 'connection-limit', null));
@@ -339,4 +363,8 @@ function listen(server: Server, port: number, host: string): Promise<boolean> {
     server.once('listening', onListening);
     server.listen(port, host);
   });
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

@@ -28,7 +28,6 @@ export {
   type PatientAuditInput,
   type PatientAuditEntry,
 } from './registry/patients.repository';
-export { SeenMessagesRepository } from './registry/seen-messages.repository';
 export { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 export {
   type DeadLetterPage,

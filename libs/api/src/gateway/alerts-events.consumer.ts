@@ -16,6 +16,7 @@ import {
 import type { StreamPort, Subscription } from '@vigil/stream';
 import { API_OPTIONS, API_STREAM, type ApiModuleOptions } from '../api.options';
 import { MetricsService } from '../metrics/metrics.service';
+import { PerKeyThrottle } from './score-throttle';
 import { SocketHub } from './socket-hub.service';
 
 /** Which rooms an event goes to. Patient events: their ward and admins; escalated alerts also the CCC. */
@@ -39,6 +40,11 @@ export function apiGroupId(options: ApiModuleOptions): string {
 export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('alerts-events');
   private subscription: Subscription | null = null;
+  /** Score updates: at most one per patient per second on the sockets, always ending on the newest. */
+  private readonly scores = new PerKeyThrottle<Extract<AlertsStreamEvent, { type: 'score.updated' }>>(
+    1000,
+    (event) => this.emit(event),
+  );
 
   constructor(
     @Inject(API_STREAM) private readonly stream: StreamPort,
@@ -71,11 +77,17 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     await this.subscription?.close();
+    this.scores.close();
   }
 
   push(event: AlertsStreamEvent): void {
-    const rooms = roomsForEvent(event);
     this.metrics.streamEvents.inc({ type: event.type });
+    if (event.type === 'score.updated') this.scores.offer(event.patientId, event);
+    else this.emit(event);
+  }
+
+  private emit(event: AlertsStreamEvent): void {
+    const rooms = roomsForEvent(event);
     try {
       if (event.type === 'pipeline.status') this.hub.broadcast(socketEvents.pipeline, event);
       else if (event.type === 'score.updated') this.hub.emit(rooms as string[], socketEvents.score, event);

@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { connect as connectTcp, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { MAX_PAYLOAD_BYTES, mqttTopics, streamTopics } from '@vigil/contracts';
@@ -27,9 +28,9 @@ function closed(socket: Socket): Promise<void> {
   return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 }
 
-function rawSocket(port: number): Promise<Socket> {
+function rawSocket(port: number, host = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connectTcp({ host: '127.0.0.1', port }, () => resolve(socket));
+    const socket = connectTcp({ host, port }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
@@ -235,6 +236,45 @@ describe('hardening: hostile clients and bad input (issue 12)', () => {
     expect(b.refusalCounts['connection-limit']).toBe(1);
     first.destroy();
     second.destroy();
+  });
+
+  it('D2: one client address cannot take every connection slot (loopback, where the simulator runs, is exempt)', async () => {
+    // A non-loopback address of this machine, so the broker sees a remote client.
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (!external) throw new Error('this test needs a non-loopback IPv4 address on the machine');
+    const b = await startEmbeddedBroker({
+      host: '0.0.0.0',
+      port: 0,
+      service: SERVICE,
+      verifyDevice: async () => false,
+      onDeviceMessage: async () => undefined,
+      limits: { connectionsPerAddress: 2, connectTimeoutMs: 60_000 },
+    });
+    brokers.push(b);
+    const first = await rawSocket(b.port, external);
+    const second = await rawSocket(b.port, external);
+    const third = await rawSocket(b.port, external);
+    await closed(third);
+    expect(first.destroyed).toBe(false);
+    expect(second.destroyed).toBe(false);
+    expect(b.refusalCounts['address-connection-limit']).toBe(1);
+    const local = await Promise.all([1, 2, 3].map(() => rawSocket(b.port)));
+    expect(local.every((socket) => !socket.destroyed)).toBe(true);
+    // A slot freed is a slot again.
+    first.destroy();
+    await waitFor(async () => {
+      const again = await rawSocket(b.port, external);
+      const ok = await Promise.race([
+        closed(again).then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), 200)),
+      ]);
+      again.destroy();
+      return ok;
+    }, 'a freed slot');
+    second.destroy();
+    for (const socket of local) socket.destroy();
   });
 
   it('D2: a connection that never completes CONNECT is closed after the CONNECT timeout', async () => {

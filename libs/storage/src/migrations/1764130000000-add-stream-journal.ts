@@ -6,7 +6,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the in-process stream; rows go once every consumer group committed them, and what is left at start is
  * replayed. (2) Registry change notifications: ingest holds devices and bindings in memory and drops a
  * device's entry when `vigil_registry` names it (PostgreSQL LISTEN/NOTIFY, seen by every instance). Device
- * heartbeats (last seen, battery) do not notify: they change nothing ingest decides on.
+ * heartbeats (last seen, battery) do not notify: they change nothing ingest decides on. (3) The seen-message
+ * table goes: ingest tells redeliveries from reused seqs in memory (D3), and the observation store's unique
+ * keys absorb what it has not seen.
  */
 export class AddStreamJournal1764130000000 implements MigrationInterface {
   name = 'AddStreamJournal1764130000000';
@@ -37,9 +39,16 @@ export class AddStreamJournal1764130000000 implements MigrationInterface {
     await q.query(`CREATE TRIGGER tr_device_bindings_registry_notify
       AFTER INSERT OR DELETE OR UPDATE ON device_bindings
       FOR EACH ROW EXECUTE FUNCTION vigil_registry_notify()`);
+    await q.query(`DROP TABLE ingest_seen_messages`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE ingest_seen_messages (
+      device_id text NOT NULL,
+      seq bigint NOT NULL,
+      received_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT pk_ingest_seen_messages PRIMARY KEY (device_id, seq)
+    )`);
     await q.query(`DROP TRIGGER tr_device_bindings_registry_notify ON device_bindings`);
     await q.query(`DROP TRIGGER tr_devices_registry_notify ON devices`);
     await q.query(`DROP FUNCTION vigil_registry_notify()`);

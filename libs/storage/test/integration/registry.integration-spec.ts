@@ -10,7 +10,6 @@ import {
   openDatabase,
   PatientsRepository,
   RegistryError,
-  SeenMessagesRepository,
 } from '../../src/index';
 
 describe('device registry on the real PostgreSQL', () => {
@@ -208,13 +207,5 @@ describe('device registry on the real PostgreSQL', () => {
     expect(seen[0]).toBe('row 6');
     expect(seen[seen.length - 1]).toBe('row 0');
     await expect(dl.list({ cursor: 'not-a-cursor' })).rejects.toThrow(InvalidCursorError);
-  });
-
-  it('remembers seen (device, seq) pairs', async () => {
-    const seen = new SeenMessagesRepository(ds);
-    expect(await seen.seen('d1', 5)).toBe(false);
-    await seen.markSeen('d1', 5);
-    await seen.markSeen('d1', 5);
-    expect(await seen.seen('d1', 5)).toBe(true);
   });
 });
