@@ -118,7 +118,6 @@ const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-
 /** Runs fn over items with at most `limit` at once (argon2 hashing is CPU-bound; two cores). */
 async function pool(items, limit, fn) {
   const out = new Array(items.length);
