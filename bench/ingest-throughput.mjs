@@ -328,10 +328,22 @@ async function main() {
                 + pg_total_relation_size('observations') AS bytes,
               (SELECT count(*) FROM observations) AS rows`,
     );
+    // Where the bytes go: the heap (rows) and each index, summed over the partitions.
+    const parts = await sql.query(
+      `SELECT 'heap' AS name, sum(pg_relation_size(c.oid))::bigint AS bytes
+         FROM pg_class c WHERE c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'observations'::regclass)
+       UNION ALL
+       SELECT substring(pg_get_indexdef(i.oid) from 'USING (.*)$') AS name,
+              sum(pg_relation_size(i.oid))::bigint
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'observations'::regclass)
+        GROUP BY 1`,
+    );
     results.storage = {
       rows: Number(size.rows),
       bytes: Number(size.bytes),
       bytesPerObservation: Number(size.bytes) / Number(size.rows),
+      perRow: Object.fromEntries(parts.map((p) => [p.name, Math.round(Number(p.bytes) / Number(size.rows))])),
     };
 
     const [{ server_version: pgVersion }] = await sql.query(`SHOW server_version`);
@@ -383,7 +395,11 @@ async function main() {
         'storage: observations table + indexes per row',
         f(results.storage.bytesPerObservation),
         'bytes/observation',
-        `${f(results.storage.rows)} rows, ${f(results.storage.bytes / 2 ** 20, 1)} MiB`,
+        `${f(results.storage.rows)} rows, ${f(results.storage.bytes / 2 ** 20, 1)} MiB; per row ${Object.entries(
+          results.storage.perRow,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
       ],
     ];
     const widths = [0, 1, 2, 3].map((i) =>
