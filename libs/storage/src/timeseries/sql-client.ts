@@ -1,53 +1,92 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 /**
  * The one thing the time-series and alert repositories need from a database: run a statement, get
- * its rows. A TypeORM transaction and a migration's query runner both fit behind it.
+ * its rows. A transaction on a pooled connection fits behind it, as does anything with such a `query`.
  * `UPDATE … RETURNING` is written as a CTE where rows matter, so every driver returns plain rows.
  */
 export interface SqlClient {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
-function fromQueryRunner(runner: QueryRunner): SqlClient {
-  return {
-    async query<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-      const result = await runner.query(sql, params ? [...params] : undefined, true);
-      return (result.records ?? []) as T[];
-    },
-  };
+/** The pg pool under a TypeORM DataSource (TypeORM's postgres driver keeps it as `master`). */
+interface PgPool {
+  connect(): Promise<PgPoolClient>;
+}
+
+interface PgPoolClient {
+  query(sql: string, params?: unknown[]): Promise<PgResult | PgResult[]>;
+  release(error?: Error | boolean): void;
+}
+
+interface PgResult {
+  rows: unknown[];
+}
+
+/** The rows of a statement (of the last one, when a text holds several). */
+function rowsOf<T>(result: PgResult | PgResult[]): T[] {
+  return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as T[];
+}
+
+function poolOf(dataSource: DataSource): PgPool {
+  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  if (!pool) throw new Error('SqlDatabase needs an initialised PostgreSQL DataSource');
+  return pool;
 }
 
 /**
- * A TypeORM DataSource seen as a {@link SqlClient}, plus transactions. A transaction is one
+ * A DataSource's PostgreSQL pool seen as a {@link SqlClient}, plus transactions. A transaction is one
  * connection: everything `work` does through the client it is given commits or rolls back together.
+ * Statements go straight to node-postgres on the DataSource's pool — TypeORM's query runners stay off the
+ * hot path (issue 11); results are the same plain rows.
  */
 export class SqlDatabase implements SqlClient {
   constructor(private readonly dataSource: DataSource) {}
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    const runner = this.dataSource.createQueryRunner();
+    const client = await poolOf(this.dataSource).connect();
+    let broken: Error | undefined;
     try {
-      return await fromQueryRunner(runner).query<T>(sql, params);
+      return rowsOf<T>(await client.query(sql, params ? [...params] : undefined));
+    } catch (error) {
+      broken = connectionLost(error);
+      throw error;
     } finally {
-      await runner.release();
+      client.release(broken);
     }
   }
 
   /** Runs `work` in one transaction; it commits only if `work` resolves. */
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
+    const client = await poolOf(this.dataSource).connect();
+    const tx: SqlClient = {
+      async query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+        return rowsOf<R>(await client.query(sql, params ? [...params] : undefined));
+      },
+    };
+    let broken: Error | undefined;
     try {
-      const result = await work(fromQueryRunner(runner));
-      await runner.commitTransaction();
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      broken = connectionLost(error);
+      if (!broken) await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
-      await runner.release();
+      // A connection that failed is discarded, not returned to the pool.
+      client.release(broken);
     }
   }
+}
+
+/** The error when the connection itself failed (then it must not go back to the pool), else undefined. */
+function connectionLost(error: unknown): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const lost =
+    (typeof code === 'string' && (/^(08|57P)/.test(code) || /^E(CONN|PIPE)/.test(code))) ||
+    /Connection terminated|connection error|Client has encountered a connection error/i.test(error.message);
+  return lost ? error : undefined;
 }
