@@ -116,6 +116,26 @@ async function startPrivateKafka() {
   };
 }
 
+/**
+ * The topics, by the operator command (`vigil kafka-topics`, one broker: RF 1, min ISR 1), before the apps
+ * start. On a broker started seconds ago it can fail right after creating them ("This server does not host
+ * this topic-partition": kafkajs retries only LEADER_NOT_AVAILABLE while it waits for leaders); run again, it
+ * finds them. A service creating its own topics there exits on the same error.
+ */
+async function createKafkaTopics(brokers, partitions) {
+  const args = [path.join(ROOT, 'dist/apps/vigil/src/cli.js'), 'kafka-topics', '--brokers', brokers];
+  args.push('--partitions', String(partitions), '--replication-factor', '1', '--min-insync-replicas', '1');
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'pipe' });
+      return attempt;
+    } catch (error) {
+      if (attempt >= 5) throw new Error(`vigil kafka-topics failed 5 times: ${error.stderr ?? error.message}`);
+      await sleep(1000);
+    }
+  }
+}
+
 /** One built app (`dist/apps/<app>/src/main.js`) as a child process; resolves once it printed its ready line. */
 function startApp(name, app, env, ready) {
   const child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${app}/src/main.js`)], {
@@ -168,6 +188,7 @@ function startDistributedVigil({ databaseUrl, httpPort, mqttUrl, kafkaBrokers, c
   const common = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers, STREAM_PARTITIONS: '8' };
   const apps = [];
   const ready = (async () => {
+    await createKafkaTopics(kafkaBrokers, 8);
     const scorer = startApp('scorer', 'scorer', { ...common, OPS_PORT: '0' }, /"opsPort":(\d+)/);
     apps.push(scorer);
     await scorer.started;
