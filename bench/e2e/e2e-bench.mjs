@@ -63,7 +63,6 @@ const {
   PatientsRepository,
   DeviceRegistryRepository,
   UsersRepository,
-  AlertsRepository,
 } = require('@vigil/storage');
 const { normalVitals, abnormalVitals, seededRandom, toEnvelope } = require(
   path.join(here, '../../devices/loadgen/src/plan/load-plan.ts'),
@@ -493,7 +492,6 @@ async function main() {
     const patientsRepo = new PatientsRepository(ds);
     const registry = new DeviceRegistryRepository(ds);
     const users = new UsersRepository(ds);
-    const alertsRepo = new AlertsRepository();
     const ward = await patientsRepo.createWard('E2E bench ward');
     const nhs = nhsNumbers();
     const numbers = Array.from({ length: o.patients }, () => nhs.next().value);
@@ -791,17 +789,19 @@ async function main() {
       return n;
     }
 
-    /** Resolves every open episode (audited, as a nurse would), so the next step's crossings page anew. */
+    /**
+     * Resolves every open episode through the api as a nurse (`POST /api/alerts/:id/resolve`: the alerting core,
+     * audited), so the next step's crossings page anew. (AlertsRepository no longer has a `resolve` of its own.)
+     */
     async function resolveOpen() {
       const open = await sql.query(`SELECT id FROM alerts WHERE state <> 'resolved'`);
       for (const { id } of open) {
-        await alertsRepo
-          .resolve(sql, {
-            alertId: id,
-            actor: nurses[0].id,
-            at: new Date(),
-            note: 'bench: resolved between steps',
-          })
+        await fetch(`${httpUrl}/api/alerts/${id}/resolve`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: cookies[0], origin: httpUrl },
+          body: JSON.stringify({ note: 'bench: resolved between steps' }),
+        })
+          .then((r) => r.arrayBuffer())
           .catch(() => undefined);
       }
       openEpisodes = new Set();
