@@ -813,7 +813,24 @@ async function main() {
      * before the baseline, so one-off growth (argon2's working memory in each libuv thread on the embedded
      * broker's sign-ins, socket buffers) is not counted per device; the rest are the measured ones.
      */
+    /** Waits (up to 90 s) until the stored count has not moved for 3 s: a failed step's backlog has drained. */
+    async function writesStopped() {
+      let quietSince = now();
+      let lastStored = await storedCount();
+      const quietDeadline = now() + 90_000;
+      while (now() - quietSince < 3000 && now() < quietDeadline) {
+        await sleep(500);
+        const n = await storedCount();
+        if (n !== lastStored) {
+          lastStored = n;
+          quietSince = now();
+        }
+      }
+    }
+
     async function idleDeviceMemory() {
+      // A failed step's backlog still draining would move Vigil's RSS during the measurement.
+      await writesStopped();
       const n = o.idleDevices;
       const warm = Math.min(256, Math.floor(n / 10));
       log(`memory: connecting ${n} idle devices to ${mqttUrl}`);
@@ -904,6 +921,7 @@ async function main() {
       const [{ bytes: compressed }] = await sql.query(
         `SELECT hypertable_size('observations')::bigint AS bytes`,
       );
+      const [{ rows: rowsAfter }] = await sql.query(`SELECT count(*)::bigint AS rows FROM observations`);
       const [stats] = await sql.query(
         `SELECT before_compression_total_bytes::bigint AS before, after_compression_total_bytes::bigint AS after
            FROM hypertable_compression_stats('observations')`,
@@ -911,6 +929,7 @@ async function main() {
       return {
         storage: 'timescaledb-hypertable',
         rows: n,
+        rowsAfterCompression: Number(rowsAfter),
         chunksCompressed: chunks,
         bytesPerRow: Number(uncompressed) / n,
         bytesPerRowCompressed: Number(compressed) / n,
@@ -1011,7 +1030,10 @@ async function main() {
       `SELECT pg_database_size(current_database())::bigint AS bytes`,
     );
     const stored = await storedCount();
-    log('storage: bytes per observation row');
+    // An undrained overload step is still being written: let it finish first (bounded), so compression does not
+    // race the scorer's inserts (on TimescaleDB they then decompress and can deadlock) and every row is counted.
+    log('storage: waiting for the writes to stop, then bytes per observation row');
+    await writesStopped();
     results.observationRows = await observationRowBytes().catch((error) => ({ error: String(error) }));
     results.memory = {
       vigilPid,

@@ -92,11 +92,17 @@ async function startPrivateMosquitto() {
 
 /** A private single-node Kafka broker (infra/kafka/kafka.sh), stopped and removed by `stop()`. */
 async function startPrivateKafka() {
+  // Below the ephemeral range (32768+ here): a port the kernel hands out to client sockets meanwhile (10,000
+  // idle devices just closed) could take the controller's port between this check and the broker's bind.
   let port = 0;
-  for (let i = 0; i < 50; i += 1) {
-    port = await freePort();
-    if (port < 65000 && !(await listening(port + 1))) break;
+  for (let i = 0; i < 200; i += 1) {
+    const candidate = 20000 + 2 * Math.floor(Math.random() * 6000);
+    if (!(await listening(candidate)) && !(await listening(candidate + 1))) {
+      port = candidate;
+      break;
+    }
   }
+  if (!port) throw new Error('no free port pair for a private Kafka between 20000 and 32000');
   const state = mkdtempSync(path.join(tmpdir(), 'vigil-bench-kafka-'));
   const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_STATE_DIR: state };
   const script = path.join(ROOT, 'infra/kafka/kafka.sh');
@@ -130,7 +136,8 @@ async function createKafkaTopics(brokers, partitions) {
       execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'pipe' });
       return attempt;
     } catch (error) {
-      if (attempt >= 5) throw new Error(`vigil kafka-topics failed 5 times: ${error.stderr ?? error.message}`);
+      if (attempt >= 5)
+        throw new Error(`vigil kafka-topics failed 5 times: ${error.stderr ?? error.message}`);
       await sleep(1000);
     }
   }
