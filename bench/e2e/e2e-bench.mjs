@@ -2,11 +2,18 @@
 // End-to-end benchmark (issue 7, items 1 and 3): devices → MQTT → Vigil (ingest, scorer, PostgreSQL, api)
 // → socket.io → nurses' consoles, on this one machine. See docs/performance.md for the method and results.
 //
-//   npm run bench -- [--quick] [--broker aedes|mosquitto] [--patients N] [--nurses 50] [--step-seconds S]
-//                    [--rates 100,200,…] [--seed N] [--json out.json] [--soak <minutes> [--soak-rate R]]
+//   npm run bench -- [--quick] [--broker aedes|mosquitto] [--stream inprocess|kafka]
+//                    [--database <postgres URL>|timescaledb] [--idle-devices 10000] [--patients N]
+//                    [--nurses 50] [--step-seconds S] [--rates 100,200,…] [--seed N] [--json out.json]
+//                    [--soak <minutes> [--soak-rate R]]
 //   npm run bench -- ingest [options of bench/ingest-throughput.mjs]    (the earlier hot-path benchmark)
 //
-// Measures; asserts nothing. Creates its own database on BENCH_DATABASE_URL's server and drops it.
+// Measures; asserts nothing. Creates its own database on BENCH_DATABASE_URL's server (or --database's) and
+// drops it. `--database timescaledb` starts the shared TimescaleDB cluster (../shared/timescaledb) and uses it.
+// `--broker mosquitto` runs a private Mosquitto on a free port (BENCH_MOSQUITTO_URL: use that one instead).
+// `--stream kafka` runs Vigil in its distributed form — the built ingest, scorer and api as three processes on
+// a private Kafka broker (KAFKA_BROKERS: use that one) — with Mosquitto; the default is the embedded runtime
+// (one process, in-process stream).
 import { createRequire } from 'node:module';
 import { fork, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +40,19 @@ if (process.argv[2] === 'ingest') {
 }
 
 require('../../tools/register-ts.cjs');
+const engines = require('./engines.cjs');
+// --database before bench-database.cjs reads BENCH_DATABASE_URL.
+{
+  const at = process.argv.indexOf('--database');
+  const value = at > 0 ? process.argv[at + 1] : undefined;
+  if (at > 0 && !value) throw new Error('--database needs a PostgreSQL URL or "timescaledb"');
+  if (value === 'timescaledb') process.env.BENCH_DATABASE_URL = engines.timescaleUrl();
+  else if (value) {
+    if (!/^postgres(ql)?:\/\//.test(value))
+      throw new Error(`--database: "${value}" is neither a postgres:// URL nor "timescaledb"`);
+    process.env.BENCH_DATABASE_URL = value;
+  }
+}
 const mqtt = require('mqtt');
 const { io } = require('socket.io-client');
 const { Client } = require('pg');
@@ -43,9 +63,7 @@ const {
   PatientsRepository,
   DeviceRegistryRepository,
   UsersRepository,
-  AlertsRepository,
 } = require('@vigil/storage');
-const { applyAlertAction, alertingPolicy } = require('@vigil/alerting');
 const { normalVitals, abnormalVitals, seededRandom, toEnvelope } = require(
   path.join(here, '../../devices/loadgen/src/plan/load-plan.ts'),
 );
@@ -57,7 +75,10 @@ const { latencySummary, stepFailures, growthPerHour, median, percentile } = requ
 function parseArgs(argv) {
   const o = {
     quick: false,
-    broker: 'aedes',
+    broker: null,
+    stream: 'inprocess',
+    database: null,
+    idleDevices: 10000,
     patients: null,
     nurses: 50,
     stepSeconds: null,
@@ -86,6 +107,7 @@ function parseArgs(argv) {
     'drainSeconds',
     'repeats',
     'fixedSeconds',
+    'idleDevices',
   ]);
   for (let i = 0; i < argv.length; i += 1) {
     const name = argv[i].replace(/^--/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
@@ -100,6 +122,11 @@ function parseArgs(argv) {
     else if (numeric.has(name)) o[name] = Number(value);
     else o[name] = value;
   }
+  if (!['inprocess', 'kafka'].includes(o.stream)) throw new Error('--stream is inprocess or kafka');
+  // The distributed apps take readings from an external broker only.
+  if (o.stream === 'kafka' && o.broker === 'aedes')
+    throw new Error('--stream kafka runs the distributed ingest, which needs --broker mosquitto');
+  o.broker ??= o.stream === 'kafka' ? 'mosquitto' : 'aedes';
   if (!['aedes', 'mosquitto'].includes(o.broker)) throw new Error('--broker is aedes or mosquitto');
   o.patients ??= o.quick ? 200 : 1000;
   o.stepSeconds ??= o.quick ? 4 : 15;
@@ -113,7 +140,8 @@ function parseArgs(argv) {
 }
 
 const { SERVER_URL, admin, databaseUrl, nhsNumbers } = require('../bench-database.cjs');
-const MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883';
+let MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? null;
+let privateMosquittoPid = null;
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -154,6 +182,7 @@ function rssOfPid(pid) {
 }
 
 function mosquittoPid() {
+  if (privateMosquittoPid) return privateMosquittoPid;
   try {
     return Number(readFileSync('/run/mosquitto/mosquitto.pid', 'utf8').trim()) || null;
   } catch {
@@ -364,8 +393,15 @@ async function main() {
   });
   const cleanup = [];
   const random = seededRandom(o.seed);
-  const results = { options: o };
+  const results = { options: o, databaseServer: SERVER_URL.replace(/\/\/[^@/]*@/, '//') };
   try {
+    if (o.broker === 'mosquitto' && !MOSQUITTO_URL) {
+      const private_ = await engines.startPrivateMosquitto();
+      cleanup.push(() => private_.stop());
+      MOSQUITTO_URL = private_.url;
+      privateMosquittoPid = private_.pid;
+      log(`private Mosquitto on ${MOSQUITTO_URL}`);
+    }
     // 1. The broker's own knee.
     log(`raw MQTT QoS 1 knee of ${o.broker}`);
     if (o.broker === 'aedes') {
@@ -383,7 +419,9 @@ async function main() {
       logLevel: 'warn',
       mqtt:
         o.broker === 'aedes'
-          ? { kind: 'embedded', port: 0 }
+          ? // The embedded broker refuses more than 2,000 connections by default (HZ-25); the idle-device
+            // memory measurement needs room for them.
+            { kind: 'embedded', port: 0, limits: { connections: o.patients + o.idleDevices + 500 } }
           : {
               kind: 'external',
               url: MOSQUITTO_URL,
@@ -410,8 +448,31 @@ async function main() {
         await c.endAsync();
       });
     }
-    log('starting Vigil');
-    const vigil = startVigilProcess(vigilOptions, o.cpuProf);
+    let vigil;
+    if (o.stream === 'kafka') {
+      log('building the apps (node tools/build.mjs)');
+      spawnSync(process.execPath, [path.join(here, '../../tools/build.mjs'), '--quiet'], {
+        stdio: 'inherit',
+      });
+      let kafkaBrokers = process.env.KAFKA_BROKERS;
+      if (!kafkaBrokers) {
+        const kafka = await engines.startPrivateKafka();
+        cleanup.push(() => kafka.stop());
+        kafkaBrokers = kafka.brokers;
+        log(`private Kafka on ${kafkaBrokers}`);
+      }
+      log('starting Vigil, distributed: scorer, ingest, api on Kafka');
+      vigil = engines.startDistributedVigil({
+        databaseUrl: vigilOptions.databaseUrl,
+        httpPort: vigilOptions.httpPort,
+        mqttUrl: MOSQUITTO_URL,
+        kafkaBrokers,
+        clientId: vigilOptions.mqtt.clientId,
+      });
+    } else {
+      log('starting Vigil');
+      vigil = startVigilProcess(vigilOptions, o.cpuProf);
+    }
     cleanup.push(() => vigil.stop());
     const { httpUrl, mqttUrl, pid: vigilPid } = await vigil.ready;
     const brokerRss = () => (o.broker === 'mosquitto' ? (rssOfPid(mosquittoPid()) ?? 0) : 0);
@@ -431,7 +492,6 @@ async function main() {
     const patientsRepo = new PatientsRepository(ds);
     const registry = new DeviceRegistryRepository(ds);
     const users = new UsersRepository(ds);
-    const alertsRepo = new AlertsRepository();
     const ward = await patientsRepo.createWard('E2E bench ward');
     const nhs = nhsNumbers();
     const numbers = Array.from({ length: o.patients }, () => nhs.next().value);
@@ -729,28 +789,154 @@ async function main() {
       return n;
     }
 
-    /** Resolves every open episode (audited, as a nurse would), so the next step's crossings page anew. */
+    /**
+     * Resolves every open episode through the api as a nurse (`POST /api/alerts/:id/resolve`: the alerting core,
+     * audited), so the next step's crossings page anew. (AlertsRepository no longer has a `resolve` of its own.)
+     */
     async function resolveOpen() {
       const open = await sql.query(`SELECT id FROM alerts WHERE state <> 'resolved'`);
-      const actor = { userId: nurses[0].id, role: 'nurse' };
       for (const { id } of open) {
-        await sql
-          .transaction(async (tx) => {
-            const record = await alertsRepo.lockById(tx, id);
-            if (!record || record.state === 'resolved') return;
-            const done = applyAlertAction(
-              record,
-              { action: 'resolve', note: 'bench: resolved between steps' },
-              actor,
-              new Date(),
-              alertingPolicy(),
-            );
-            await alertsRepo.save(tx, [done.record]);
-            await alertsRepo.audit(tx, [done.audit]);
-          })
+        await fetch(`${httpUrl}/api/alerts/${id}/resolve`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: cookies[0], origin: httpUrl },
+          body: JSON.stringify({ note: 'bench: resolved between steps' }),
+        })
+          .then((r) => r.arrayBuffer())
           .catch(() => undefined);
       }
       openEpisodes = new Set();
+    }
+
+    /**
+     * RSS of Vigil (+ Mosquitto when it is the broker: the devices' connections live there) before and
+     * after `o.idleDevices` devices connect and stay idle, after a forced GC each time. The first 256 connect
+     * before the baseline, so one-off growth (argon2's working memory in each libuv thread on the embedded
+     * broker's sign-ins, socket buffers) is not counted per device; the rest are the measured ones.
+     */
+    /** Waits (up to 90 s) until the stored count has not moved for 3 s: a failed step's backlog has drained. */
+    async function writesStopped() {
+      let quietSince = now();
+      let lastStored = await storedCount();
+      const quietDeadline = now() + 90_000;
+      while (now() - quietSince < 3000 && now() < quietDeadline) {
+        await sleep(500);
+        const n = await storedCount();
+        if (n !== lastStored) {
+          lastStored = n;
+          quietSince = now();
+        }
+      }
+    }
+
+    async function idleDeviceMemory() {
+      // A failed step's backlog still draining would move Vigil's RSS during the measurement.
+      await writesStopped();
+      const n = o.idleDevices;
+      const warm = Math.min(256, Math.floor(n / 10));
+      log(`memory: connecting ${n} idle devices to ${mqttUrl}`);
+      let secret = 'anonymous-broker';
+      if (o.broker === 'aedes') {
+        // One secret for all (one argon2 hash, a bulk insert); each sign-in still verifies it, as a real one does.
+        secret = randomBytes(24).toString('base64url');
+        const credentialHash = await require('@node-rs/argon2').hash(secret);
+        await sql.query(
+          `INSERT INTO devices (id, kind, credential_hash) SELECT 'idle-' || i, 'hub', $1 FROM generate_series(1, $2::int) i`,
+          [credentialHash, n],
+        );
+      }
+      const sample = async () => {
+        await sleep(1500);
+        const s = await vigil.stats(true);
+        return { vigil: s.memory.rss, broker: brokerRss() };
+      };
+      const clients = [];
+      const connect = (from, to) =>
+        pool(
+          Array.from({ length: to - from }, (_, k) => from + k),
+          64,
+          async (i) => {
+            clients[i] = await connectDevice(mqttUrl, { id: `idle-${i + 1}`, secret });
+            clients[i].on('error', () => undefined);
+          },
+        );
+      await connect(0, warm);
+      const before = await sample();
+      const t0 = now();
+      await connect(warm, n);
+      const connectSeconds = (now() - t0) / 1000;
+      const after = await sample();
+      await pool(clients, 256, (c) => c.endAsync(true));
+      const mb = (b) => b / 2 ** 20;
+      const measured = n - warm;
+      const idle = {
+        devices: n,
+        measuredDevices: measured,
+        connectSeconds,
+        vigilRssBeforeMb: mb(before.vigil),
+        vigilRssAfterMb: mb(after.vigil),
+        brokerRssBeforeMb: mb(before.broker),
+        brokerRssAfterMb: mb(after.broker),
+        vigilMbPer1000: (mb(after.vigil - before.vigil) / measured) * 1000,
+        brokerMbPer1000: (mb(after.broker - before.broker) / measured) * 1000,
+        mbPer1000: (mb(after.vigil + after.broker - before.vigil - before.broker) / measured) * 1000,
+      };
+      log(
+        `memory: ${n} idle devices connected in ${connectSeconds.toFixed(0)} s; ${idle.mbPer1000.toFixed(2)} MB per 1,000 (Vigil ${idle.vigilMbPer1000.toFixed(2)}, broker ${idle.brokerMbPer1000.toFixed(2)})`,
+      );
+      return idle;
+    }
+
+    /**
+     * Bytes per observation row, table + indexes: plain PostgreSQL (the partitions), or a TimescaleDB
+     * hypertable before and after compressing every chunk (compress_chunk; production compresses chunks
+     * older than the policy's age, the benchmark's are minutes old).
+     */
+    async function observationRowBytes() {
+      const [{ rows }] = await sql.query(`SELECT count(*)::bigint AS rows FROM observations`);
+      const n = Number(rows);
+      if (n === 0) return null;
+      const [{ installed }] = await sql.query(
+        `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed`,
+      );
+      const hyper =
+        installed &&
+        (
+          await sql.query(
+            `SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'observations'`,
+          )
+        ).length > 0;
+      if (!hyper) {
+        const [{ bytes }] = await sql.query(
+          `SELECT (pg_total_relation_size('observations') + coalesce((SELECT sum(pg_total_relation_size(inhrelid))
+              FROM pg_inherits WHERE inhparent = 'observations'::regclass), 0))::bigint AS bytes`,
+        );
+        return { storage: 'postgresql-partitioned', rows: n, bytesPerRow: Number(bytes) / n };
+      }
+      const [{ bytes: uncompressed }] = await sql.query(
+        `SELECT hypertable_size('observations')::bigint AS bytes`,
+      );
+      const [{ chunks }] = await sql.query(
+        `SELECT count(compress_chunk(c, if_not_compressed => true))::int AS chunks FROM show_chunks('observations') c`,
+      );
+      const [{ bytes: compressed }] = await sql.query(
+        `SELECT hypertable_size('observations')::bigint AS bytes`,
+      );
+      const [{ rows: rowsAfter }] = await sql.query(`SELECT count(*)::bigint AS rows FROM observations`);
+      const [stats] = await sql.query(
+        `SELECT before_compression_total_bytes::bigint AS before, after_compression_total_bytes::bigint AS after
+           FROM hypertable_compression_stats('observations')`,
+      );
+      return {
+        storage: 'timescaledb-hypertable',
+        rows: n,
+        rowsAfterCompression: Number(rowsAfter),
+        chunksCompressed: chunks,
+        bytesPerRow: Number(uncompressed) / n,
+        bytesPerRowCompressed: Number(compressed) / n,
+        compressionStatsBytesPerRow: stats
+          ? { before: Number(stats.before) / n, after: Number(stats.after) / n }
+          : null,
+      };
     }
 
     const [{ bytes: dbBytesBeforeLoad }] = await sql.query(
@@ -830,6 +1016,9 @@ async function main() {
         const done = steps.find((s) => s.offeredPerSecond === rate);
         fixed[rate] = done ?? (await runStep(rate, `fixed`, o.fixedSeconds, 0));
       }
+      // Memory per 1,000 connected idle devices, last (after the fixed rates' backlog has drained): on the
+      // embedded broker 10,000 sign-ins keep Vigil busy for minutes, which no step should run into.
+      if (o.idleDevices > 0) results.idle = await idleDeviceMemory();
       results.steps = steps;
       results.fixed = fixed;
       results.sustained = sustained;
@@ -842,6 +1031,11 @@ async function main() {
       `SELECT pg_database_size(current_database())::bigint AS bytes`,
     );
     const stored = await storedCount();
+    // An undrained overload step is still being written: let it finish first (bounded), so compression does not
+    // race the scorer's inserts (on TimescaleDB they then decompress and can deadlock) and every row is counted.
+    log('storage: waiting for the writes to stop, then bytes per observation row');
+    await writesStopped();
+    results.observationRows = await observationRowBytes().catch((error) => ({ error: String(error) }));
     results.memory = {
       vigilPid,
       rssAtZeroPatientsMb: rssAtZero / 2 ** 20,
@@ -896,16 +1090,24 @@ async function main() {
       spuriousAlerts: sumOf('spuriousAlerts'),
       duplicatedAlerts: sumOf('duplicatedAlerts'),
       undrainedSteps: every.filter((x) => !x.drained).map((x) => `${x.label} ${x.offeredPerSecond}/s`),
-      // P connected and idle minus P = 0 (the issue's definition, scaled from this P).
-      memoryMbPer1000Patients: ((rssConnected - rssAtZero) / 2 ** 20 / o.patients) * 1000,
-      // The same after the stepped load (caches, buffers, JIT, heap the traffic left behind).
-      // The JS heap alone, which the allocator's residue from argon2 (logins, device connects) does not blur.
+      stream: o.stream,
+      database: results.observationRows?.storage ?? null,
+      // RSS per 1,000 connected idle devices, measured with --idle-devices (10,000) of them: Vigil, plus
+      // Mosquitto when it is the broker (the connections are its). Replaces memoryMbPer1000Patients, which
+      // subtracted two RSS samples around 200 device sign-ins and came out negative (allocator noise).
+      memoryMbPer1000IdleDevices: results.idle?.mbPer1000 ?? null,
+      idleDevicesMeasured: results.idle?.devices ?? 0,
+      // The JS heap alone (in-process form only; the distributed processes' heaps are not visible).
       heapMbPer1000Patients:
-        ((connected.memory.heapUsed - atZero.memory.heapUsed) / 2 ** 20 / o.patients) * 1000,
+        connected.memory.heapUsed === null
+          ? null
+          : ((connected.memory.heapUsed - atZero.memory.heapUsed) / 2 ** 20 / o.patients) * 1000,
       memoryMbPer1000PatientsAfterLoad: ((rssWithPatients - rssAtZero) / 2 ** 20 / o.patients) * 1000,
       cpuMicrosecondsPerReading: s?.cpuMicrosecondsPerReading ?? null,
       transactionsPerReading: s?.transactionsPerReading ?? null,
       storageBytesPerReading: stored ? (Number(dbBytesEnd) - Number(dbBytesBeforeLoad)) / stored : null,
+      observationRowBytes: results.observationRows?.bytesPerRow ?? null,
+      observationRowBytesCompressed: results.observationRows?.bytesPerRowCompressed ?? null,
       soak: results.soak
         ? {
             rssGrowthMbPerHour: results.soak.rssGrowthMbPerHour,
@@ -959,7 +1161,7 @@ function printTable(report) {
   );
   console.log(`command: ${report.command}\n`);
   const rows = [
-    ['broker', s.broker],
+    ['broker / stream / storage', `${s.broker} / ${s.stream} / ${s.database}`],
     ['patients (MQTT connections) / nurse sockets', `${s.patients} / ${s.nurseSockets}`],
     ['mqttKneePerSecond', f(s.mqttKneePerSecond)],
     ['sustainedReadingsPerSecond', f(s.sustainedReadingsPerSecond)],
@@ -975,12 +1177,20 @@ function printTable(report) {
     ],
     ['steps cut off by the drain bound (excluded above)', s.undrainedSteps.join(', ') || 'none'],
     [
-      'memoryMbPer1000Patients (connected idle; after load)',
-      `${f(s.memoryMbPer1000Patients, 1)}; ${f(s.memoryMbPer1000PatientsAfterLoad, 1)}`,
+      `memoryMbPer1000IdleDevices (measured with ${f(s.idleDevicesMeasured)})`,
+      f(s.memoryMbPer1000IdleDevices, 2),
+    ],
+    [
+      'memoryMbPer1000PatientsAfterLoad (P connected, after the steps)',
+      f(s.memoryMbPer1000PatientsAfterLoad, 1),
     ],
     ['cpuMicrosecondsPerReading (Vigil process)', f(s.cpuMicrosecondsPerReading)],
     ['PostgreSQL transactions per reading (sustained)', f(s.transactionsPerReading, 2)],
     ['storageBytesPerReading', f(s.storageBytesPerReading)],
+    [
+      'observation row bytes (table + indexes; compressed)',
+      `${f(s.observationRowBytes)}; ${f(s.observationRowBytesCompressed)}`,
+    ],
   ];
   if (s.soak) {
     rows.push(

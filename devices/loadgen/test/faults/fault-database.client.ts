@@ -123,6 +123,15 @@ export class FaultDatabase {
     return Number(row.n);
   }
 
+  /** Distinct readings (device, seq) stored per device. */
+  async storedCountsByDevice(deviceIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.query<{ device_id: string; n: string }>(
+      `SELECT device_id, count(DISTINCT seq) AS n FROM observations WHERE device_id = ANY($1) GROUP BY device_id`,
+      [deviceIds],
+    );
+    return new Map(rows.map((r) => [r.device_id, Number(r.n)]));
+  }
+
   async deadLetters(deviceIds: string[]): Promise<DeadLetterRow[]> {
     const rows = await this.query<{ device_id: string; reason: string; raw: Buffer }>(
       `SELECT device_id, reason, raw FROM dead_letters WHERE device_id = ANY($1)`,

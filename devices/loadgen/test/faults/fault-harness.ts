@@ -5,8 +5,10 @@ import { DeviceFleet, type FleetDevice } from '../../src/device/device-fleet.cli
 import { HistoryRecorder } from '../../src/history/history-recorder';
 import { judge, type OracleDevice, type OracleVerdict } from '../../src/oracle/oracle';
 import { buildLoadPlan, type LoadPlanOptions } from '../../src/plan/load-plan';
+import { DistributedSystem } from './distributed-system';
 import { FaultDatabase } from './fault-database.client';
 import { type MosquittoProcess, startMosquitto } from './mosquitto-process';
+import { ProgressMonitor, type RoundTiming } from './progress-monitor';
 import { VigilApiClient } from './vigil-api.client';
 import { REPO_ROOT, VigilProcess } from './vigil-process';
 import { waitFor } from './wait';
@@ -52,9 +54,17 @@ export const SCALE: Scale = SHORT
 const INGEST = { username: 'vigil-ingest', password: randomBytes(18).toString('base64url') };
 const ADMIN = { username: 'faults.admin', password: randomBytes(18).toString('base64url') };
 
+/** The Vigil under test: the embedded runtime as one process, or the distributed mode's services. */
+export interface SystemUnderTest {
+  /** Where the suite's REST calls go. */
+  readonly httpUrl: string;
+  recentOutput(): string;
+  stop(): Promise<void>;
+}
+
 /** What a fault script gets: the running system, the round's recorder and its time window. */
-export interface FaultContext {
-  env: FaultEnvironment;
+export interface FaultContext<S extends SystemUnderTest = VigilProcess> {
+  env: FaultEnvironment<S>;
   history: HistoryRecorder;
   /** The load's start (epoch ms) and its length. */
   loadStartMs: number;
@@ -73,29 +83,36 @@ export interface RoundResult {
   duplicatesAcknowledged: number;
   /** Whatever the fault script returned (its visibility evidence). */
   evidence: unknown;
+  /** With `measure`: what the fault did to the flow of readings and alerts. */
+  timing: RoundTiming | null;
 }
 
-export interface RoundSpec {
+export interface RoundSpec<S extends SystemUnderTest = VigilProcess> {
   name: string;
   seed: number;
   duplicateShare?: number;
   reorderShare?: number;
   clockSkewsMs?: number[];
-  fault?: (ctx: FaultContext) => Promise<unknown>;
+  fault?: (ctx: FaultContext<S>) => Promise<unknown>;
+  /**
+   * Measure the delays as the round runs (polls the database directly every 250 ms; not for rounds that cut
+   * the database itself off).
+   */
+  measure?: boolean;
 }
 
-/** Our own database, Mosquitto and Vigil process, shared by the rounds of the suite. */
-export class FaultEnvironment {
-  readonly scale: Scale = SCALE;
+/** Our own database, Mosquitto and Vigil (one process, or the distributed mode's services) for a round. */
+export class FaultEnvironment<S extends SystemUnderTest = VigilProcess> {
   private roundNo = 0;
   private patientNo = 0;
 
   private constructor(
     readonly db: FaultDatabase,
     readonly mosquitto: MosquittoProcess,
-    readonly vigil: VigilProcess,
+    readonly system: S,
     readonly api: VigilApiClient,
     readonly wardId: string,
+    readonly scale: Scale = SCALE,
   ) {}
 
   /**
@@ -111,7 +128,7 @@ export class FaultEnvironment {
   }
 
   /** A fresh database, Mosquitto and Vigil process: each round gets its own, so one fault cannot leak into the next. */
-  static async start(): Promise<FaultEnvironment> {
+  static async start(): Promise<FaultEnvironment<VigilProcess>> {
     const db = await FaultDatabase.create();
     const mosquitto = await startMosquitto([INGEST]);
     const vigil = new VigilProcess({
@@ -125,7 +142,7 @@ export class FaultEnvironment {
       const { wardId } = await db.seedAdmin(ADMIN.username, ADMIN.password, 'Fault suite virtual ward');
       const api = new VigilApiClient(() => vigil.httpUrl);
       await api.login(ADMIN.username, ADMIN.password);
-      return new FaultEnvironment(db, mosquitto, vigil, api, wardId);
+      return new FaultEnvironment<VigilProcess>(db, mosquitto, vigil, api, wardId);
     } catch (error) {
       await vigil.stop();
       await mosquitto.stop();
@@ -134,8 +151,39 @@ export class FaultEnvironment {
     }
   }
 
+  /**
+   * The distributed mode (docs/operations.md): 2 ingest, 2 scorer and 2 api processes on a private Kafka
+   * broker, our Mosquitto and a fresh database reached through a TCP proxy the suite can cut.
+   */
+  static async startDistributed(scale: Scale = SCALE): Promise<FaultEnvironment<DistributedSystem>> {
+    const db = await FaultDatabase.create();
+    let mosquitto: MosquittoProcess | null = null;
+    let system: DistributedSystem | null = null;
+    try {
+      mosquitto = await startMosquitto([INGEST]);
+      system = await DistributedSystem.start({
+        databaseUrl: db.url,
+        mqttUrl: mosquitto.url,
+        mqttUsername: INGEST.username,
+        mqttPassword: INGEST.password,
+        redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+        tag: db.name,
+      });
+      const { wardId } = await db.seedAdmin(ADMIN.username, ADMIN.password, 'Distributed fault suite ward');
+      const running = system;
+      const api = new VigilApiClient(() => running.httpUrl);
+      await api.login(ADMIN.username, ADMIN.password);
+      return new FaultEnvironment<DistributedSystem>(db, mosquitto, system, api, wardId, scale);
+    } catch (error) {
+      await system?.stop();
+      await mosquitto?.stop();
+      await db.drop();
+      throw error;
+    }
+  }
+
   async stop(): Promise<void> {
-    await this.vigil.stop();
+    await this.system.stop();
     await this.mosquitto.stop();
     if (!process.env['FAULTS_KEEP_DATABASE']) await this.db.drop();
   }
@@ -150,14 +198,14 @@ export class FaultEnvironment {
     let lastChange = Date.now();
     await waitFor(
       'every acknowledged reading to be stored',
-      SCALE.settleMs,
+      this.scale.settleMs,
       async () => {
         const stored = await this.db.storedMessageCount(deviceIds);
         if (stored !== last) {
           last = stored;
           lastChange = Date.now();
         }
-        return stored >= expected || Date.now() - lastChange > SCALE.stallMs;
+        return stored >= expected || Date.now() - lastChange > this.scale.stallMs;
       },
       250,
     ).catch(() => undefined);
@@ -172,13 +220,13 @@ export class FaultEnvironment {
    * One round: fresh patients and devices, the planned load at a steady rate with the fault injected
    * part-way, then (after everything acknowledged had time to land) the oracle over the database.
    */
-  async runRound(spec: RoundSpec): Promise<RoundResult> {
+  async runRound(spec: RoundSpec<S>): Promise<RoundResult> {
     this.roundNo += 1;
     const planOptions: LoadPlanOptions = {
       seed: spec.seed,
-      devices: SCALE.devices,
-      messagesPerDevice: SCALE.messagesPerDevice,
-      intervalMs: SCALE.intervalMs,
+      devices: this.scale.devices,
+      messagesPerDevice: this.scale.messagesPerDevice,
+      intervalMs: this.scale.intervalMs,
       crossingShare: 0.3,
       duplicateShare: spec.duplicateShare ?? 0,
       reorderShare: spec.reorderShare ?? 0,
@@ -211,17 +259,18 @@ export class FaultEnvironment {
     const fleet = new DeviceFleet({
       mqttUrl: this.mosquitto.url,
       devices: fleetDevices,
-      intervalMs: SCALE.intervalMs,
+      intervalMs: this.scale.intervalMs,
       history,
     });
     let evidence: unknown = null;
     let unacknowledged = 0;
+    const monitor = spec.measure ? new ProgressMonitor(this.db, oracleDevices) : null;
     try {
       // The password file reload is asynchronous: a device refused just before it is retried by mqtt.js.
       await fleet.connect(20_000);
       const loadStartMs = Date.now() + 200;
-      const loadMs = SCALE.messagesPerDevice * SCALE.intervalMs;
-      const ctx: FaultContext = {
+      const loadMs = this.scale.messagesPerDevice * this.scale.intervalMs;
+      const ctx: FaultContext<S> = {
         env: this,
         history,
         loadStartMs,
@@ -229,12 +278,13 @@ export class FaultEnvironment {
         at: (fraction) =>
           new Promise((r) => setTimeout(r, Math.max(0, loadStartMs + fraction * loadMs - Date.now()))),
       };
+      monitor?.start();
       const [, faultEvidence] = await Promise.all([
         fleet.run(loadStartMs),
         spec.fault ? spec.fault(ctx) : null,
       ]);
       evidence = faultEvidence;
-      unacknowledged = await fleet.settle(SCALE.settleMs);
+      unacknowledged = await fleet.settle(this.scale.settleMs);
 
       const deviceIds = fleetDevices.map((d) => d.deviceId);
       const acknowledged = history.acknowledged();
@@ -244,6 +294,8 @@ export class FaultEnvironment {
       // Everything acknowledged must eventually be stored; stop waiting at the deadline and let the
       // oracle name what is missing.
       await this.waitForStorage(deviceIds, validAcked);
+      await monitor?.stop();
+      const timing = monitor ? monitor.timing(history.toJSON(), faultWindow(history.toJSON())) : null;
       const stored = await this.db.storedRows(deviceIds);
       const deadLetters = await this.db.deadLetters(deviceIds);
       const alerts = await this.db.clinicalAlerts(oracleDevices.map((d) => d.patientId));
@@ -257,7 +309,8 @@ export class FaultEnvironment {
         unacknowledged,
         fleetReconnects: fleet.reconnects(),
         evidence,
-        vigilOutput: this.vigil.recentOutput(),
+        timing,
+        vigilOutput: this.system.recentOutput(),
       });
       const historyFile = await history.write(ARTIFACTS_DIR);
       return {
@@ -267,15 +320,29 @@ export class FaultEnvironment {
         fleetReconnects: fleet.reconnects(),
         duplicatesAcknowledged: history.count('duplicate-acked'),
         evidence,
+        timing,
       };
     } catch (error) {
-      history.setOutcome({ error: String(error), vigilOutput: this.vigil.recentOutput() });
+      history.setOutcome({ error: String(error), vigilOutput: this.system.recentOutput() });
       await history.write(ARTIFACTS_DIR);
       throw error;
     } finally {
+      await monitor?.stop();
       await fleet.close();
     }
   }
+}
+
+/** The span from the round's first fault start to its last fault end (epoch ms), or null without a fault. */
+function faultWindow(
+  history: ReturnType<HistoryRecorder['toJSON']>,
+): { startMs: number; endMs: number } | null {
+  if (history.faults.length === 0) return null;
+  const origin = Date.parse(history.startedAt);
+  return {
+    startMs: origin + Math.min(...history.faults.map((f) => f.t)),
+    endMs: origin + Math.max(...history.faults.map((f) => f.t)),
+  };
 }
 
 /** The parts of a verdict that must all be empty, with the history file named for the replay. */

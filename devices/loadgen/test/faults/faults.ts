@@ -20,11 +20,11 @@ export async function killVigil(ctx: FaultContext, fraction: number): Promise<Fa
   const { env, history } = ctx;
   const before = (await env.api.metrics()).get(PROCESS_START) ?? null;
   await ctx.at(fraction);
-  history.fault('vigil-sigkill', 'start', `pid ${env.vigil.pid}`);
-  await env.vigil.kill();
+  history.fault('vigil-sigkill', 'start', `pid ${env.system.pid}`);
+  await env.system.kill();
   await sleep(env.scale.downMs);
-  await env.vigil.start();
-  history.fault('vigil-sigkill', 'end', `restarted as pid ${env.vigil.pid}`);
+  await env.system.start();
+  history.fault('vigil-sigkill', 'end', `restarted as pid ${env.system.pid}`);
   const after = (await env.api.metrics()).get(PROCESS_START) ?? null;
   const restarted = before !== null && after !== null && after > before;
   return {
