@@ -48,7 +48,7 @@ const SCALE: Scale = {
 };
 
 /**
- * About 10 minutes here (five rounds, each with its own Kafka broker and six services on a loaded 2-core
+ * 7–10 minutes here (five rounds, each with its own Kafka broker and six services on a loaded 2-core
  * machine): part of the full suite (`npm run test:faults`), not of the short one CI runs, unless
  * FAULTS_DISTRIBUTED=1 asks for it.
  */
