@@ -1,3 +1,4 @@
+import { createTopicsAndWait } from './create-topics';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -334,10 +335,9 @@ export class KafkaStream implements StreamPort {
         // Looked up first: kafkajs logs an error for a topic that exists, which is the usual case at boot.
         if ((await admin.listTopics()).includes(topic)) return;
         // Resolves false when the topic was created meanwhile: its partitions are then left as they are.
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor }],
-        });
+        await createTopicsAndWait(admin, [
+          { topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor },
+        ]);
       });
       this.topics.set(topic, created);
       created.catch(() => this.topics.delete(topic));

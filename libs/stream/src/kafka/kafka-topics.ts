@@ -1,3 +1,4 @@
+import { createTopicsAndWait } from './create-topics';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 
 /** How one topic should be (production: RF 3 with min.insync.replicas 2 on 3 brokers; docs/operations.md). */
@@ -57,17 +58,14 @@ export async function applyKafkaTopics(options: ApplyKafkaTopicsOptions): Promis
       }
       if (!existing.has(spec.topic)) {
         if (!options.dryRun && problems.length === 0) {
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: [
-              {
-                topic: spec.topic,
-                numPartitions: spec.partitions,
-                replicationFactor: spec.replicationFactor,
-                configEntries: [{ name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) }],
-              },
-            ],
-          });
+          await createTopicsAndWait(admin, [
+            {
+              topic: spec.topic,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor,
+              configEntries: [{ name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) }],
+            },
+          ]);
         }
         reports.push({
           topic: spec.topic,
