@@ -17,6 +17,8 @@ export const RULE_IDS = [
   'device-offline',
   'battery-low',
   'pipeline-stalled',
+  // Issue 13: a heart-failure patient's weight gain over a window (a trend NEWS2 has no notion of).
+  'weight-gain',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

@@ -463,6 +463,7 @@ export const DEVICE_KIND_PARAMETERS: Readonly<Record<DeviceKindValue, readonly P
     'diastolicBp',
     'meanArterialPressure',
     'fall',
+    'bodyWeight',
   ],
 };
 
