@@ -1,7 +1,8 @@
 import type { AlertEventType, AlertState, UserRole } from '@vigil/contracts';
 import { type AlertAuditEntry, type AlertRecord, alertEvent, changedFields } from './alert-record';
 import type { AlertingPolicy } from './policy';
-import type { AlertEvent } from '@vigil/contracts';
+import type { AlertEvent, AlertOutcome, EscalationTier } from '@vigil/contracts';
+import { ESCALATION_TIERS, TIER_LABELS } from '@vigil/pathways';
 
 /** What a person can do to an alert. */
 export const ALERT_ACTIONS = ['acknowledge', 'assign', 'escalate', 'resolve', 'snooze'] as const;
@@ -29,7 +30,7 @@ export type AlertActionInput =
   | { action: 'acknowledge' }
   | { action: 'assign'; assignee: string | null }
   | { action: 'escalate'; reason: string; destination?: string }
-  | { action: 'resolve'; note: string }
+  | { action: 'resolve'; note: string; outcome?: AlertOutcome }
   | { action: 'snooze'; minutes: number };
 
 export interface Actor {
@@ -134,6 +135,13 @@ function next(
       return { ...a, assignedTo: input.assignee };
     case 'escalate':
       if (!input.reason.trim()) throw new AlertActionError('invalid', 'an escalation needs a reason');
+      if (a.ladder && a.tier)
+        return {
+          ...a,
+          ...escalateTier(a, input.destination, at),
+          escalatedBy: actor.userId,
+          escalationReason: input.reason,
+        };
       return {
         ...a,
         state: 'escalated',
@@ -150,6 +158,7 @@ function next(
         resolvedAt: at,
         resolvedBy: actor.userId,
         resolutionNote: input.note,
+        outcome: input.outcome ?? null,
       };
     case 'snooze': {
       const max = maxSnoozeMinutes(a, policy);
@@ -170,4 +179,34 @@ function next(
       };
     }
   }
+}
+
+/**
+ * Issue 13: a person escalates an alert under a ladder to a higher tier (the next one unless they name
+ * one); the new tier's response-time target starts now.
+ */
+function escalateTier(a: AlertRecord, destination: string | undefined, at: Date): Partial<AlertRecord> {
+  const ladder = a.ladder ?? [];
+  const current = ESCALATION_TIERS.indexOf(a.tier as EscalationTier);
+  const higher = ladder.filter((t) => ESCALATION_TIERS.indexOf(t.tier) > current);
+  const target =
+    destination === undefined || destination === 'next'
+      ? higher[0]
+      : higher.find((t) => t.tier === destination);
+  if (!target) {
+    const names = higher.map((t) => t.tier).join(', ');
+    throw new AlertActionError(
+      'invalid',
+      names
+        ? `escalate to one of the higher tiers of this plan: ${names}`
+        : `${TIER_LABELS[a.tier as EscalationTier]} is the highest tier of this plan`,
+    );
+  }
+  return {
+    state: 'escalated',
+    tier: target.tier,
+    tierSince: at,
+    escalatedAt: at,
+    escalationDestination: target.tier,
+  };
 }

@@ -10,6 +10,8 @@ import type {
   RuleId,
 } from '@vigil/contracts';
 
+import type { AlertOutcome, EscalationTier, TierTarget } from '@vigil/pathways';
+
 type Band = NonNullable<AlertSummary['band']>;
 
 /** An alert episode: the contract's summary plus the bookkeeping hysteresis, snooze and timers need. */
@@ -54,6 +56,14 @@ export interface AlertRecord {
   snoozedBy: string | null;
   /** Severity when snoozed: a worse one breaks the snooze. */
   snoozeSeverity: AlertSeverity | null;
+  /** Tiered escalation (issue 13): the tier that must act now; null for alerts without a plan's ladder. */
+  tier: EscalationTier | null;
+  /** When the current tier was asked to act; its response-time target counts from here. */
+  tierSince: Date | null;
+  /** The plan's ladder when the alert opened (a later plan change applies to new alerts). */
+  ladder: TierTarget[] | null;
+  /** What came of it, recorded when a person resolves it. */
+  outcome: AlertOutcome | null;
 }
 
 /** One row of the audit trail: who did what to an alert, when, from which state to which. */
@@ -119,6 +129,10 @@ export function newAlertRecord(fields: NewAlertFields): AlertRecord {
     snoozedUntil: null,
     snoozedBy: null,
     snoozeSeverity: null,
+    tier: null,
+    tierSince: null,
+    ladder: null,
+    outcome: null,
   };
 }
 
@@ -153,6 +167,11 @@ export function toAlertSummary(a: AlertRecord): AlertSummary {
     resolvedAt: iso(a.resolvedAt),
     resolutionNote: a.resolutionNote,
     snoozedUntil: iso(a.snoozedUntil),
+    tier: a.tier,
+    tierSince: iso(a.tierSince),
+    tierTargetMinutes:
+      a.tier && a.ladder ? (a.ladder.find((t) => t.tier === a.tier)?.responseMinutes ?? null) : null,
+    outcome: a.outcome,
   };
 }
 

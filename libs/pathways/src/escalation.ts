@@ -6,8 +6,9 @@
  * infection" (virtual wards run from a care coordination centre) and RCP NEWS2 2017 chart 2 (urgent and
  * emergency responses). Targets are defaults a ward's clinical lead reviews (docs/pathways.md).
  */
-export const ESCALATION_TIERS = ['ward-nurse', 'ward-clinician', 'ccc', 'urgent-response'] as const;
-export type EscalationTier = (typeof ESCALATION_TIERS)[number];
+import { ESCALATION_TIERS, type EscalationTier } from '@vigil/contracts';
+
+export { ESCALATION_TIERS, type EscalationTier };
 
 export const TIER_LABELS: Readonly<Record<EscalationTier, string>> = {
   'ward-nurse': 'Virtual-ward nurse',

@@ -1,13 +1,7 @@
-/** What came of an alert, recorded whenever a person resolves one (issue 13). */
-export const ALERT_OUTCOMES = [
-  'advice-given',
-  'medication-change',
-  'clinician-visit',
-  'urgent-community-response',
-  'ambulance-or-ed',
-  'no-action',
-] as const;
-export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+import { ALERT_OUTCOMES, type AlertOutcome } from '@vigil/contracts';
+
+/** What came of an alert, recorded whenever a person resolves one (single-sourced in contracts). */
+export { ALERT_OUTCOMES, type AlertOutcome };
 
 export const ALERT_OUTCOME_LABELS: Readonly<Record<AlertOutcome, string>> = {
   'advice-given': 'Advice given',
