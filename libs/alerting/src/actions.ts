@@ -148,7 +148,8 @@ function next(
         escalatedAt: at,
         escalatedBy: actor.userId,
         escalationReason: input.reason,
-        escalationDestination: input.destination ?? 'ccc',
+        // Without a plan's ladder there is one destination: the CCC.
+        escalationDestination: 'ccc',
       };
     case 'resolve':
       if (!input.note.trim()) throw new AlertActionError('invalid', 'resolving an alert needs a note');
