@@ -126,7 +126,9 @@ describe('FHIR discharge summary (document Bundle)', () => {
   });
 
   it('has the four sections, the stay as Encounter and EpisodeOfCare, and the alert outcome in words', () => {
-    const composition = bundle.entry[0].resource as { section: { title: string; text: { div: string } }[] };
+    const composition = bundle.entry[0].resource as unknown as {
+      section: { title: string; text: { div: string } }[];
+    };
     expect(composition.section.map((s) => s.title)).toEqual([
       'Monitoring period',
       'NEWS2 trend',
