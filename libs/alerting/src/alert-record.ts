@@ -171,8 +171,15 @@ export function toAlertSummary(a: AlertRecord): AlertSummary {
     tierSince: iso(a.tierSince),
     tierTargetMinutes:
       a.tier && a.ladder ? (a.ladder.find((t) => t.tier === a.tier)?.responseMinutes ?? null) : null,
+    nextTier: nextTierOf(a),
     outcome: a.outcome,
   };
+}
+
+function nextTierOf(a: AlertRecord): EscalationTier | null {
+  if (!a.tier || !a.ladder) return null;
+  const i = a.ladder.findIndex((t) => t.tier === a.tier);
+  return i >= 0 && i + 1 < a.ladder.length ? a.ladder[i + 1].tier : null;
 }
 
 /** The `alerts.events` message for a change to an episode. */

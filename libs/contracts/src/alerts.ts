@@ -108,6 +108,8 @@ export const alertSummarySchema = z.object({
   tier: z.enum(ESCALATION_TIERS).nullable().default(null),
   tierSince: isoInstant.nullable().default(null),
   tierTargetMinutes: z.number().int().nullable().default(null),
+  /** The tier above on the alert's ladder (null at the top, or without a ladder). */
+  nextTier: z.enum(ESCALATION_TIERS).nullable().default(null),
   outcome: z.enum(ALERT_OUTCOMES).nullable().default(null),
 });
 export type AlertSummary = z.infer<typeof alertSummarySchema>;
