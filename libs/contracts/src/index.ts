@@ -34,6 +34,7 @@ export {
   bloodPressureMeasurementSchema,
   gattMeasurementSchema,
   fallMeasurementSchema,
+  bodyWeightMeasurementSchema,
   deviceStatusSchema,
   type ReadingsEnvelope,
   type Measurement,
