@@ -61,16 +61,30 @@ export function maxSnoozeMinutes(
 
 /** The actions this person may take on this alert now (the console shows only these). */
 export function allowedActions(
-  a: Pick<AlertRecord, 'state' | 'severity'>,
+  a: Pick<AlertRecord, 'state' | 'severity'> & Partial<Pick<AlertRecord, 'tier' | 'ladder'>>,
   role: UserRole,
   policy: Pick<AlertingPolicy, 'maxSnoozeMinutes'>,
 ): AlertAction[] {
   return ALERT_ACTIONS.filter(
     (action) =>
       ROLES_FOR_ACTION[action].includes(role) &&
-      FROM_STATES[action].includes(a.state) &&
+      canStart(action, a) &&
       (action !== 'snooze' || maxSnoozeMinutes(a, policy) !== null),
   );
+}
+
+/**
+ * Whether an action may start from the alert's state. Issue 13: an alert escalated to a tier below the top
+ * of its ladder may be escalated again, to a higher tier.
+ */
+function canStart(
+  action: AlertAction,
+  a: Pick<AlertRecord, 'state'> & Partial<Pick<AlertRecord, 'tier' | 'ladder'>>,
+): boolean {
+  if (FROM_STATES[action].includes(a.state)) return true;
+  if (action !== 'escalate' || a.state !== 'escalated' || !a.ladder || !a.tier) return false;
+  const rank = ESCALATION_TIERS.indexOf(a.tier);
+  return a.ladder.some((t) => ESCALATION_TIERS.indexOf(t.tier) > rank);
 }
 
 const EVENT: Readonly<Record<AlertAction, AlertEventType>> = {
@@ -96,7 +110,7 @@ export function applyAlertAction(
   if (!ROLES_FOR_ACTION[action].includes(actor.role)) {
     throw new AlertActionError('forbidden', `a ${actor.role} cannot ${action} alerts`);
   }
-  if (!FROM_STATES[action].includes(a.state)) {
+  if (!canStart(action, a)) {
     throw new AlertActionError('invalid-transition', `cannot ${action} an alert that is ${a.state}`);
   }
   const after = { ...next(a, input, actor, at, policy), updatedAt: at };

@@ -180,3 +180,44 @@ describe('heart-failure weight rule through the decision (fake clock)', () => {
     ]);
   });
 });
+
+describe('escalating again from a lower tier', () => {
+  it('HZ-33: an alert escalated to the clinician may go on to the CCC; at the top of the ladder it may not', () => {
+    const clinician = { userId: 'c1', role: 'clinician' as const };
+    const atClinician = alertRecord({
+      ladder,
+      tier: 'ward-clinician',
+      tierSince: AT,
+      state: 'escalated',
+      escalatedAt: AT,
+    });
+    const up = applyAlertAction(
+      atClinician,
+      { action: 'escalate', reason: 'CCC review', destination: 'ccc' },
+      clinician,
+      at(1),
+      DEFAULT_ALERTING_POLICY,
+    );
+    expect(up.record).toMatchObject({ tier: 'ccc', state: 'escalated', tierSince: at(1) });
+    const top = alertRecord({
+      ladder,
+      tier: 'urgent-response',
+      tierSince: AT,
+      state: 'escalated',
+      escalatedAt: AT,
+    });
+    expect(() =>
+      applyAlertAction(top, { action: 'escalate', reason: 'x' }, clinician, at(1), DEFAULT_ALERTING_POLICY),
+    ).toThrow(AlertActionError);
+    const legacy = alertRecord({ state: 'escalated', escalatedAt: AT });
+    expect(() =>
+      applyAlertAction(
+        legacy,
+        { action: 'escalate', reason: 'x' },
+        clinician,
+        at(1),
+        DEFAULT_ALERTING_POLICY,
+      ),
+    ).toThrow(/cannot escalate an alert that is escalated/);
+  });
+});
