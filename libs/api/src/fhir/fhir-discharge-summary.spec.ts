@@ -115,7 +115,7 @@ type Entry = { fullUrl: string; resource: { resourceType: string; [k: string]: u
 describe('FHIR discharge summary (document Bundle)', () => {
   const bundle = buildDischargeSummaryBundle(input(), { bundleId: 'b1' }) as { type: string; entry: Entry[] };
 
-  it('is a document Bundle whose first entry is a Composition naming the Encounter, and validates (Medplum, R4)', () => {
+  it('HZ-38 is a document Bundle whose first entry is a Composition naming the Encounter, and validates (Medplum, R4)', () => {
     expect(bundle.type).toBe('document');
     const [first] = bundle.entry;
     expect(first.resource.resourceType).toBe('Composition');
