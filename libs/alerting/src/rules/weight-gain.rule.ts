@@ -62,7 +62,8 @@ export function evaluateWeightGain(ctx: ReadingContext): Finding[] {
   for (const rule of rules) {
     const trend = weightGainKg(points, rule.windowHours);
     if (trend && trend.gain >= rule.gainKg) {
-      const hours = Math.round((trend.to.measuredAt.getTime() - trend.from.measuredAt.getTime()) / 3_600_000);
+      const minutes = Math.round((trend.to.measuredAt.getTime() - trend.from.measuredAt.getTime()) / 60_000);
+      const span = minutes < 120 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
       return [
         {
           active: true,
@@ -70,7 +71,7 @@ export function evaluateWeightGain(ctx: ReadingContext): Finding[] {
           subject: '',
           severity: 'medium',
           reason:
-            `Weight up ${trend.gain.toFixed(1)} kg in ${hours} hours (${trend.from.value} → ${trend.to.value} kg): ` +
+            `Weight up ${trend.gain.toFixed(1)} kg in ${span} (${trend.from.value} → ${trend.to.value} kg): ` +
             `this plan alerts at ${rule.gainKg} kg within ${rule.windowHours} hours — contact the heart-failure team ` +
             `(ESC heart-failure guidance).`,
           band: null,
