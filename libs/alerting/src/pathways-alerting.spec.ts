@@ -44,6 +44,9 @@ describe('schedule-driven overdue readings (fake clock)', () => {
     expect(f?.active && f.reason).toMatch(/tightened: NEWS2 5 or more/);
     const better = { ...admitted, latestNews2: { total: 2, redScore: false, at: at(70) } };
     expect(evaluateOverdueReading(better, last, at(76))).toMatchObject({ active: false });
+    // A score older than the freshness window (12 h) tightens nothing.
+    const stale = { ...admitted, latestNews2: { total: 6, redScore: false, at: at(-13 * 60) } };
+    expect(evaluateOverdueReading(stale, last, at(76))).toMatchObject({ active: false });
   });
 
   it('HZ-30: an overdue-reading alert under a ladder escalates to the clinician when the nurse does not act', () => {

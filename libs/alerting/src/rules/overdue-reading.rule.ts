@@ -1,6 +1,7 @@
 import type { Parameter } from '@vigil/contracts';
 import { effectiveSchedules, overdueParameters, readingSchedule } from '@vigil/pathways';
 import type { PatientContext } from '../patient-context';
+import { freshnessMinutes, isFresh } from '../policy';
 import type { Finding, RuleDefinition } from './rule';
 
 /**
@@ -48,7 +49,10 @@ function planOverdue(
   lastMeasured: ReadonlyMap<string, Date>,
   now: Date,
 ): Finding {
-  const schedules = effectiveSchedules(plan, patient.monitoring.tightening, patient.latestNews2 ?? null);
+  // A score older than the freshness window is no longer the patient's state (R7): it tightens nothing.
+  const news2 = patient.latestNews2 ?? null;
+  const fresh = news2 && isFresh(news2.at, now, freshnessMinutes(patient.monitoring)) ? news2 : null;
+  const schedules = effectiveSchedules(plan, patient.monitoring.tightening, fresh);
   const rows = readingSchedule(schedules, lastMeasured, patient.admittedAt, now);
   const overdue = overdueParameters(rows);
   if (overdue.length === 0) return { active: false, rule: OVERDUE_READING_RULE, subject: '', at: now };
