@@ -113,7 +113,10 @@ export function applyAlertAction(
   if (!canStart(action, a)) {
     throw new AlertActionError('invalid-transition', `cannot ${action} an alert that is ${a.state}`);
   }
-  const after = { ...next(a, input, actor, at, policy), updatedAt: at };
+  const decided = next(a, input, actor, at, policy);
+  // Issue 13: acknowledging, taking ownership or escalating is the current tier acting: its clock stops.
+  const acted = a.ladder && (action === 'acknowledge' || action === 'assign') ? { tierActedAt: at } : {};
+  const after = { ...decided, ...acted, updatedAt: at };
   return {
     record: after,
     audit: {

@@ -60,6 +60,8 @@ export interface AlertRecord {
   tier: EscalationTier | null;
   /** When the current tier was asked to act; its response-time target counts from here. */
   tierSince: Date | null;
+  /** When a person last acted at a tier (acknowledged, took ownership, escalated); stops that tier's clock. */
+  tierActedAt: Date | null;
   /** The plan's ladder when the alert opened (a later plan change applies to new alerts). */
   ladder: TierTarget[] | null;
   /** What came of it, recorded when a person resolves it. */
@@ -131,6 +133,7 @@ export function newAlertRecord(fields: NewAlertFields): AlertRecord {
     snoozeSeverity: null,
     tier: null,
     tierSince: null,
+    tierActedAt: null,
     ladder: null,
     outcome: null,
   };

@@ -224,3 +224,22 @@ describe('escalating again from a lower tier', () => {
     ).toThrow(/cannot escalate an alert that is escalated/);
   });
 });
+
+describe('a tier acting stops its clock', () => {
+  it('HZ-33: a coordinator taking ownership at the CCC tier stops its clock (no recommendation for 999 while owned)', () => {
+    const coordinator = { userId: 'ccc-1', role: 'coordinator' as const };
+    const atCcc = alertRecord({ ladder, tier: 'ccc', tierSince: AT, state: 'escalated', escalatedAt: AT });
+    const owned = applyAlertAction(
+      atCcc,
+      { action: 'assign', assignee: 'ccc-1' },
+      coordinator,
+      at(5),
+      DEFAULT_ALERTING_POLICY,
+    );
+    expect(owned.record.tierActedAt).toEqual(at(5));
+    expect(decideTimers([owned.record], at(60), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+    expect(decideTimers([atCcc], at(60), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+      tier: 'urgent-response',
+    });
+  });
+});

@@ -79,10 +79,17 @@ function escalation(
   };
 }
 
-/** Whether the current tier acted: someone acknowledged the alert since the tier was asked. */
-export function tierActed(a: Pick<AlertRecord, 'acknowledgedAt' | 'tierSince' | 'state'>): boolean {
+/**
+ * Whether the current tier acted: someone acknowledged the alert, took ownership of it or escalated it
+ * since the tier was asked (a coordinator taking ownership is the CCC acting).
+ */
+export function tierActed(
+  a: Pick<AlertRecord, 'acknowledgedAt' | 'tierSince' | 'state'> & Partial<Pick<AlertRecord, 'tierActedAt'>>,
+): boolean {
   if (a.state === 'acknowledged' || a.state === 'resolved') return true;
-  return a.acknowledgedAt !== null && a.tierSince !== null && a.acknowledgedAt >= a.tierSince;
+  if (a.tierSince === null) return false;
+  const since = a.tierSince;
+  return [a.acknowledgedAt, a.tierActedAt ?? null].some((t) => t !== null && t >= since);
 }
 
 function tierEscalation(a: AlertRecord, now: Date): TimerChange | null {

@@ -40,6 +40,7 @@ export const ALERT_COLUMNS: readonly (readonly [keyof AlertRecord, string, strin
   ['snoozeSeverity', 'snooze_severity', 'text'],
   ['tier', 'tier', 'text'],
   ['tierSince', 'tier_since', 'timestamptz'],
+  ['tierActedAt', 'tier_acted_at', 'timestamptz'],
   ['ladder', 'ladder', 'jsonb'],
   ['outcome', 'outcome', 'text'],
 ];

@@ -6,7 +6,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   `patient_audit`). The alerting-relevant projection of the plan stays in `patients.monitoring`, which the
  *   scorer already reads.
  * - `patients.treatment_ceiling`: the ReSPECT treatment-escalation ceiling, shown where escalation is decided.
- * - `alerts.tier`, `tier_since`, `ladder`, `outcome`: tiered escalation and what came of each alert.
+ * - `alerts.tier`, `tier_since`, `tier_acted_at`, `ladder`, `outcome`: tiered escalation and what came of each alert.
  * - `discharges`: the outcome, the device-return step and the FHIR discharge summary of each stay.
  */
 export class AddPathways1764200000000 implements MigrationInterface {
@@ -30,6 +30,7 @@ export class AddPathways1764200000000 implements MigrationInterface {
     await q.query(`ALTER TABLE patients ADD COLUMN treatment_ceiling jsonb`);
     await q.query(`ALTER TABLE alerts ADD COLUMN tier text`);
     await q.query(`ALTER TABLE alerts ADD COLUMN tier_since timestamptz`);
+    await q.query(`ALTER TABLE alerts ADD COLUMN tier_acted_at timestamptz`);
     await q.query(`ALTER TABLE alerts ADD COLUMN ladder jsonb`);
     await q.query(`ALTER TABLE alerts ADD COLUMN outcome text`);
     await q.query(
@@ -65,6 +66,7 @@ export class AddPathways1764200000000 implements MigrationInterface {
     await q.query(`ALTER TABLE alerts DROP CONSTRAINT ck_alerts_tier`);
     await q.query(`ALTER TABLE alerts DROP COLUMN outcome`);
     await q.query(`ALTER TABLE alerts DROP COLUMN ladder`);
+    await q.query(`ALTER TABLE alerts DROP COLUMN tier_acted_at`);
     await q.query(`ALTER TABLE alerts DROP COLUMN tier_since`);
     await q.query(`ALTER TABLE alerts DROP COLUMN tier`);
     await q.query(`ALTER TABLE patients DROP COLUMN treatment_ceiling`);
