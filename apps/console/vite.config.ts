@@ -44,6 +44,7 @@ export default defineConfig({
       '@vigil/contracts': path.join(root, 'libs/contracts/src/index.ts'),
       '@vigil/clinical': path.join(root, 'libs/clinical/src/index.ts'),
       '@vigil/alerting': path.join(root, 'libs/alerting/src/index.ts'),
+      '@vigil/pathways': path.join(root, 'libs/pathways/src/index.ts'),
     },
   },
   build: {

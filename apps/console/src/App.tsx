@@ -28,6 +28,12 @@ const UsersAdminPage = lazy(() =>
   import('./admin/UsersAdminPage').then((m) => ({ default: m.UsersAdminPage })),
 );
 const WardsPage = lazy(() => import('./admin/WardsPage').then((m) => ({ default: m.WardsPage })));
+const WardSchedulePage = lazy(() =>
+  import('./pathways/WardSchedulePage').then((m) => ({ default: m.WardSchedulePage })),
+);
+const DischargePage = lazy(() =>
+  import('./pathways/DischargePage').then((m) => ({ default: m.DischargePage })),
+);
 const PatientPage = lazy(() => import('./patient/PatientPage').then((m) => ({ default: m.PatientPage })));
 
 function Forbidden() {
@@ -88,6 +94,11 @@ export function App() {
           <Route
             path="/patients/:patientId"
             element={only(['nurse', 'clinician', 'coordinator', 'admin'], <PatientPage />)}
+          />
+          <Route path="/schedule" element={only(['nurse', 'clinician', 'admin'], <WardSchedulePage />)} />
+          <Route
+            path="/patients/:patientId/discharge"
+            element={only(['clinician', 'admin'], <DischargePage />)}
           />
           <Route path="/ccc" element={only(['coordinator', 'admin'], <CccQueuePage />)} />
           <Route

@@ -1,7 +1,8 @@
 import type { AlertEventType, AlertState, UserRole } from '@vigil/contracts';
 import { type AlertAuditEntry, type AlertRecord, alertEvent, changedFields } from './alert-record';
 import type { AlertingPolicy } from './policy';
-import type { AlertEvent } from '@vigil/contracts';
+import type { AlertEvent, AlertOutcome, EscalationTier } from '@vigil/contracts';
+import { ESCALATION_TIERS, TIER_LABELS } from '@vigil/pathways';
 
 /** What a person can do to an alert. */
 export const ALERT_ACTIONS = ['acknowledge', 'assign', 'escalate', 'resolve', 'snooze'] as const;
@@ -29,7 +30,7 @@ export type AlertActionInput =
   | { action: 'acknowledge' }
   | { action: 'assign'; assignee: string | null }
   | { action: 'escalate'; reason: string; destination?: string }
-  | { action: 'resolve'; note: string }
+  | { action: 'resolve'; note: string; outcome?: AlertOutcome }
   | { action: 'snooze'; minutes: number };
 
 export interface Actor {
@@ -60,16 +61,30 @@ export function maxSnoozeMinutes(
 
 /** The actions this person may take on this alert now (the console shows only these). */
 export function allowedActions(
-  a: Pick<AlertRecord, 'state' | 'severity'>,
+  a: Pick<AlertRecord, 'state' | 'severity'> & Partial<Pick<AlertRecord, 'tier' | 'ladder'>>,
   role: UserRole,
   policy: Pick<AlertingPolicy, 'maxSnoozeMinutes'>,
 ): AlertAction[] {
   return ALERT_ACTIONS.filter(
     (action) =>
       ROLES_FOR_ACTION[action].includes(role) &&
-      FROM_STATES[action].includes(a.state) &&
+      canStart(action, a) &&
       (action !== 'snooze' || maxSnoozeMinutes(a, policy) !== null),
   );
+}
+
+/**
+ * Whether an action may start from the alert's state. Issue 13: an alert escalated to a tier below the top
+ * of its ladder may be escalated again, to a higher tier.
+ */
+function canStart(
+  action: AlertAction,
+  a: Pick<AlertRecord, 'state'> & Partial<Pick<AlertRecord, 'tier' | 'ladder'>>,
+): boolean {
+  if (FROM_STATES[action].includes(a.state)) return true;
+  if (action !== 'escalate' || a.state !== 'escalated' || !a.ladder || !a.tier) return false;
+  const rank = ESCALATION_TIERS.indexOf(a.tier);
+  return a.ladder.some((t) => ESCALATION_TIERS.indexOf(t.tier) > rank);
 }
 
 const EVENT: Readonly<Record<AlertAction, AlertEventType>> = {
@@ -95,10 +110,13 @@ export function applyAlertAction(
   if (!ROLES_FOR_ACTION[action].includes(actor.role)) {
     throw new AlertActionError('forbidden', `a ${actor.role} cannot ${action} alerts`);
   }
-  if (!FROM_STATES[action].includes(a.state)) {
+  if (!canStart(action, a)) {
     throw new AlertActionError('invalid-transition', `cannot ${action} an alert that is ${a.state}`);
   }
-  const after = { ...next(a, input, actor, at, policy), updatedAt: at };
+  const decided = next(a, input, actor, at, policy);
+  // Issue 13: acknowledging, taking ownership or escalating is the current tier acting: its clock stops.
+  const acted = a.ladder && (action === 'acknowledge' || action === 'assign') ? { tierActedAt: at } : {};
+  const after = { ...decided, ...acted, updatedAt: at };
   return {
     record: after,
     audit: {
@@ -134,13 +152,21 @@ function next(
       return { ...a, assignedTo: input.assignee };
     case 'escalate':
       if (!input.reason.trim()) throw new AlertActionError('invalid', 'an escalation needs a reason');
+      if (a.ladder && a.tier)
+        return {
+          ...a,
+          ...escalateTier(a, input.destination, at),
+          escalatedBy: actor.userId,
+          escalationReason: input.reason,
+        };
       return {
         ...a,
         state: 'escalated',
         escalatedAt: at,
         escalatedBy: actor.userId,
         escalationReason: input.reason,
-        escalationDestination: input.destination ?? 'ccc',
+        // Without a plan's ladder there is one destination: the CCC.
+        escalationDestination: 'ccc',
       };
     case 'resolve':
       if (!input.note.trim()) throw new AlertActionError('invalid', 'resolving an alert needs a note');
@@ -150,6 +176,7 @@ function next(
         resolvedAt: at,
         resolvedBy: actor.userId,
         resolutionNote: input.note,
+        outcome: input.outcome ?? null,
       };
     case 'snooze': {
       const max = maxSnoozeMinutes(a, policy);
@@ -170,4 +197,34 @@ function next(
       };
     }
   }
+}
+
+/**
+ * Issue 13: a person escalates an alert under a ladder to a higher tier (the next one unless they name
+ * one); the new tier's response-time target starts now.
+ */
+function escalateTier(a: AlertRecord, destination: string | undefined, at: Date): Partial<AlertRecord> {
+  const ladder = a.ladder ?? [];
+  const current = ESCALATION_TIERS.indexOf(a.tier as EscalationTier);
+  const higher = ladder.filter((t) => ESCALATION_TIERS.indexOf(t.tier) > current);
+  const target =
+    destination === undefined || destination === 'next'
+      ? higher[0]
+      : higher.find((t) => t.tier === destination);
+  if (!target) {
+    const names = higher.map((t) => t.tier).join(', ');
+    throw new AlertActionError(
+      'invalid',
+      names
+        ? `escalate to one of the higher tiers of this plan: ${names}`
+        : `${TIER_LABELS[a.tier as EscalationTier]} is the highest tier of this plan`,
+    );
+  }
+  return {
+    state: 'escalated',
+    tier: target.tier,
+    tierSince: at,
+    escalatedAt: at,
+    escalationDestination: target.tier,
+  };
 }

@@ -10,6 +10,8 @@ import type {
   RuleId,
 } from '@vigil/contracts';
 
+import type { AlertOutcome, EscalationTier, TierTarget } from '@vigil/pathways';
+
 type Band = NonNullable<AlertSummary['band']>;
 
 /** An alert episode: the contract's summary plus the bookkeeping hysteresis, snooze and timers need. */
@@ -54,6 +56,16 @@ export interface AlertRecord {
   snoozedBy: string | null;
   /** Severity when snoozed: a worse one breaks the snooze. */
   snoozeSeverity: AlertSeverity | null;
+  /** Tiered escalation (issue 13): the tier that must act now; null for alerts without a plan's ladder. */
+  tier: EscalationTier | null;
+  /** When the current tier was asked to act; its response-time target counts from here. */
+  tierSince: Date | null;
+  /** When a person last acted at a tier (acknowledged, took ownership, escalated); stops that tier's clock. */
+  tierActedAt: Date | null;
+  /** The plan's ladder when the alert opened (a later plan change applies to new alerts). */
+  ladder: TierTarget[] | null;
+  /** What came of it, recorded when a person resolves it. */
+  outcome: AlertOutcome | null;
 }
 
 /** One row of the audit trail: who did what to an alert, when, from which state to which. */
@@ -119,6 +131,11 @@ export function newAlertRecord(fields: NewAlertFields): AlertRecord {
     snoozedUntil: null,
     snoozedBy: null,
     snoozeSeverity: null,
+    tier: null,
+    tierSince: null,
+    tierActedAt: null,
+    ladder: null,
+    outcome: null,
   };
 }
 
@@ -153,7 +170,19 @@ export function toAlertSummary(a: AlertRecord): AlertSummary {
     resolvedAt: iso(a.resolvedAt),
     resolutionNote: a.resolutionNote,
     snoozedUntil: iso(a.snoozedUntil),
+    tier: a.tier,
+    tierSince: iso(a.tierSince),
+    tierTargetMinutes:
+      a.tier && a.ladder ? (a.ladder.find((t) => t.tier === a.tier)?.responseMinutes ?? null) : null,
+    nextTier: nextTierOf(a),
+    outcome: a.outcome,
   };
+}
+
+function nextTierOf(a: AlertRecord): EscalationTier | null {
+  if (!a.tier || !a.ladder) return null;
+  const i = a.ladder.findIndex((t) => t.tier === a.tier);
+  return i >= 0 && i + 1 < a.ladder.length ? a.ladder[i + 1].tier : null;
 }
 
 /** The `alerts.events` message for a change to an episode. */

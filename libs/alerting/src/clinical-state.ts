@@ -186,6 +186,7 @@ export function scoreAt(
       case 'diastolicBp':
       case 'meanArterialPressure':
       case 'fall':
+      case 'bodyWeight':
         continue;
     }
     observationIds.push(v.observationId);

@@ -27,6 +27,7 @@ import { DEVICE_OFFLINE_RULE } from './rules/device-offline.rule';
 import { evaluateFall } from './rules/fall.rule';
 import { evaluateImplausibleReadings } from './rules/implausible-reading.rule';
 import type { Finding, ReadingContext } from './rules/rule';
+import { evaluateWeightGain } from './rules/weight-gain.rule';
 
 /** One batch of `vitals.observations`, split by kind; observations deduplicated by id, in arrival order. */
 export interface VitalsBatch {
@@ -199,7 +200,12 @@ export function scoreEvents(
 }
 
 function clinicalFindings(ctx: ReadingContext): Finding[] {
-  return [...evaluateFall(ctx), ...evaluateImplausibleReadings(ctx), ...evaluateDeterioration(ctx)];
+  return [
+    ...evaluateFall(ctx),
+    ...evaluateImplausibleReadings(ctx),
+    ...evaluateDeterioration(ctx),
+    ...evaluateWeightGain(ctx),
+  ];
 }
 
 /** Each device's patient in this batch: its last status naming one, else its last reading's. One pass. */

@@ -8,10 +8,15 @@ import {
   newAlertRecord,
 } from './alert-record';
 import type { AlertingPolicy } from './policy';
+import type { MonitoringSchedule } from './patient-context';
+import { startingTier, TIER_LABELS } from '@vigil/pathways';
 import type { ActiveFinding, Finding } from './rules/rule';
 
 const key = (patientId: string, ruleId: string, subject: string): string =>
   `${patientId}|${ruleId}|${subject}`;
+
+/** The patient an episode belongs to; with a plan, its monitoring carries the escalation ladder. */
+export type EpisodePatient = { patientId: string; wardId: string; monitoring?: MonitoringSchedule };
 
 /** `a` is more urgent than `b`. */
 export const worse = (a: AlertSeverity, b: AlertSeverity): boolean => severityRank(a) < severityRank(b);
@@ -58,7 +63,7 @@ export class EpisodeBook {
     return this.open.get(key(patientId, ruleId, subject));
   }
 
-  apply(patient: { patientId: string; wardId: string }, finding: Finding): void {
+  apply(patient: EpisodePatient, finding: Finding): void {
     const k = key(patient.patientId, finding.rule.id, finding.subject);
     const existing = this.open.get(k);
     if (finding.active) {
@@ -114,7 +119,32 @@ export class EpisodeBook {
     };
   }
 
-  private openEpisode(k: string, patient: { patientId: string; wardId: string }, f: ActiveFinding): void {
+  /**
+   * Issue 13: an alert of a patient with a plan's ladder carries a copy of it and starts at its first tier
+   * — or, for NEWS2 ≥ 7 and falls, at the CCC with the clinician told too (escalated at once).
+   */
+  private withTier(record: AlertRecord, ladder: MonitoringSchedule['escalation']): AlertRecord {
+    if (!ladder || ladder.length === 0 || record.kind !== 'clinical') return record;
+    const start = startingTier(ladder, record.severity);
+    const tiered: AlertRecord = {
+      ...record,
+      ladder: ladder.map((t) => ({ ...t })),
+      tier: start.tier,
+      tierSince: this.now,
+    };
+    if (start.tier === 'ward-nurse' || record.escalatedAt !== null) return tiered;
+    const told = [...start.alsoNotified, start.tier].map((t) => TIER_LABELS[t]).join(' and ');
+    return {
+      ...tiered,
+      state: 'escalated',
+      escalatedAt: this.now,
+      escalatedBy: null,
+      escalationReason: `Sent at once to the ${told}.`,
+      escalationDestination: start.tier,
+    };
+  }
+
+  private openEpisode(k: string, patient: EpisodePatient, f: ActiveFinding): void {
     const opened = newAlertRecord({
       patientId: patient.patientId,
       wardId: patient.wardId,
@@ -132,12 +162,13 @@ export class EpisodeBook {
       lastObservationAt: f.at,
       at: this.now,
     });
-    const record = this.withCcc(opened);
+    const record = this.withTier(this.withCcc(opened), patient.monitoring?.escalation);
     this.put(k, record);
     this.audit(record, 'opened', null, {
       ruleVersion: f.rule.version,
       severity: f.severity,
       reason: f.reason,
+      ...(record.tier ? { tier: record.tier } : {}),
     });
     if (record.escalatedAt !== null) {
       this.audit(record, 'sent-to-ccc', 'open', { reason: record.escalationReason });

@@ -42,7 +42,7 @@ export {
   type HeldValue,
   type OxygenSource,
 } from './clinical-state';
-export { EpisodeBook, worse } from './episodes';
+export { EpisodeBook, worse, type EpisodePatient } from './episodes';
 export {
   ALERT_ACTIONS,
   ROLES_FOR_ACTION,
@@ -54,7 +54,13 @@ export {
   type AlertActionInput,
   type Actor,
 } from './actions';
-export { decideTimers, earliestTimerMinutes } from './timers';
+export { decideTimers, earliestTimerMinutes, tierActed } from './timers';
+export {
+  WEIGHT_GAIN_RULE,
+  evaluateWeightGain,
+  weightGainKg,
+  type WeightPoint,
+} from './rules/weight-gain.rule';
 export {
   decideReadings,
   devicesSeen,

@@ -1,3 +1,5 @@
+import type { LatestNews2, ScheduleEntry, TierTarget, TighteningRule } from '@vigil/pathways';
+
 /** A personalised threshold set by a clinician, e.g. SpO2 below 88 for a COPD patient. */
 export interface PersonalThreshold {
   parameter: string;
@@ -9,13 +11,25 @@ export interface PersonalThreshold {
   note?: string;
 }
 
-/** Which parameters a patient must send and how often (overdue-reading rule), and their freshness window. */
+/**
+ * Which parameters a patient must send and how often (overdue-reading rule), and their freshness window.
+ * A monitoring plan (libs/pathways, issue 13) adds per-parameter schedules, NEWS2 tightening, trend rules
+ * and an escalation ladder; without them the one-interval fields apply as before.
+ */
 export interface MonitoringSchedule {
   requiredParameters?: string[];
   intervalMinutes?: number;
   graceMinutes?: number;
   /** How long a reading counts as current for scoring and display (R7; default in `policy.ts`). */
   freshnessMinutes?: number;
+  /** Per-parameter schedules of the patient's plan; when present they replace the one interval. */
+  parameterSchedules?: ScheduleEntry[];
+  /** RCP NEWS2: at least hourly when NEWS2 reaches the threshold; relaxes when it falls back. */
+  tightening?: TighteningRule | null;
+  /** Heart failure: alert on a weight gain of `gainKg` or more within `windowHours`. */
+  weightGain?: { gainKg: number; windowHours: number }[];
+  /** The plan's escalation ladder; alerts opened under it carry a copy (tiered escalation). */
+  escalation?: TierTarget[];
 }
 
 /**
@@ -41,6 +55,10 @@ export interface PatientContext {
   oxygenPrescription: OxygenPrescription | null;
   admittedAt: Date;
   dischargedAt: Date | null;
+  /** The latest NEWS2 (for schedule tightening); loaded by the timers, absent elsewhere. */
+  latestNews2?: LatestNews2 | null;
+  /** Body weights of the trend window before this batch, oldest first; loaded when a plan has a weight rule. */
+  weightHistory?: { value: number; measuredAt: Date }[];
 }
 
 /** A device bound now to an admitted patient, with when it was last heard from (platform receipt time, R4). */

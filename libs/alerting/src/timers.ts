@@ -6,6 +6,7 @@ import {
   isSnoozed,
 } from './alert-record';
 import type { AlertingPolicy } from './policy';
+import { reEscalation, TIER_LABELS } from '@vigil/pathways';
 
 const MINUTE = 60_000;
 
@@ -14,6 +15,9 @@ const MINUTE = 60_000;
  * - an open alert nobody has acknowledged escalates to the CCC once it has waited its severity's limit
  *   since it last asked for attention — clinical, overdue-reading and technical alike (R13); a snooze
  *   pauses this, but never for a new event or a worsening, which break the snooze (R3);
+ * - issue 13: an alert opened under a plan's escalation ladder moves up a tier when its tier has not acted
+ *   (acknowledged) within the tier's response-time target — nurse → clinician → CCC → urgent response —
+ *   instead of the one per-severity escalation to the CCC;
  * - R5: an acknowledged alert whose cause persists asks again (back to open, announced) once its
  *   severity's re-prompt interval has passed since the acknowledgement, and escalates again if no one
  *   answers.
@@ -25,7 +29,9 @@ export function decideTimers(
 ): AlertChanges {
   const out: AlertChanges = { save: [], audits: [], events: [] };
   for (const a of episodes) {
-    const change = escalation(a, now, policy) ?? reprompt(a, now, policy);
+    const change = a.ladder
+      ? (tierEscalation(a, now) ?? reprompt(a, now, policy))
+      : (escalation(a, now, policy) ?? reprompt(a, now, policy));
     if (!change) continue;
     out.save.push(change.record);
     out.audits.push(change.audit);
@@ -73,6 +79,55 @@ function escalation(
   };
 }
 
+/**
+ * Whether the current tier acted: someone acknowledged the alert, took ownership of it or escalated it
+ * since the tier was asked (a coordinator taking ownership is the CCC acting).
+ */
+export function tierActed(
+  a: Pick<AlertRecord, 'acknowledgedAt' | 'tierSince' | 'state'> & Partial<Pick<AlertRecord, 'tierActedAt'>>,
+): boolean {
+  if (a.state === 'acknowledged' || a.state === 'resolved') return true;
+  if (a.tierSince === null) return false;
+  const since = a.tierSince;
+  return [a.acknowledgedAt, a.tierActedAt ?? null].some((t) => t !== null && t >= since);
+}
+
+function tierEscalation(a: AlertRecord, now: Date): TimerChange | null {
+  if (!a.ladder || !a.tier || !a.tierSince) return null;
+  if ((a.state !== 'open' && a.state !== 'escalated') || isSnoozed(a, now)) return null;
+  const next = reEscalation(a.ladder, a.tier, a.tierSince, tierActed(a), now);
+  if (!next) return null;
+  const minutes = a.ladder.find((t) => t.tier === a.tier)?.responseMinutes ?? 0;
+  const reason =
+    `${TIER_LABELS[a.tier]} did not act within the ${minutes}-minute response target: ` +
+    `re-escalated to ${TIER_LABELS[next.tier]}.`;
+  const record: AlertRecord = {
+    ...a,
+    state: 'escalated',
+    tier: next.tier,
+    tierSince: now,
+    attentionSince: now,
+    updatedAt: now,
+    escalatedAt: a.escalatedAt ?? now,
+    escalatedBy: null,
+    escalationReason: reason,
+    escalationDestination: next.tier,
+  };
+  return {
+    record,
+    audit: {
+      alertId: a.id,
+      at: now,
+      actor: null,
+      action: 're-escalated',
+      fromState: a.state,
+      toState: 'escalated',
+      detail: { reason, fromTier: a.tier, toTier: next.tier, targetMinutes: minutes },
+    },
+    event: 'alert.escalated',
+  };
+}
+
 function reprompt(
   a: AlertRecord,
   now: Date,
@@ -83,7 +138,14 @@ function reprompt(
   if (minutes === undefined) return null;
   const since = a.acknowledgedAt ?? a.attentionSince;
   if (now.getTime() - since.getTime() < minutes * MINUTE) return null;
-  const record: AlertRecord = { ...a, state: 'open', attentionSince: now, updatedAt: now };
+  const record: AlertRecord = {
+    ...a,
+    state: 'open',
+    attentionSince: now,
+    updatedAt: now,
+    // The tier that acknowledged must act again, on its own target.
+    tierSince: a.ladder ? now : a.tierSince,
+  };
   return {
     record,
     audit: {
@@ -103,5 +165,6 @@ function reprompt(
 export function earliestTimerMinutes(
   policy: Pick<AlertingPolicy, 'escalationMinutes' | 'repromptMinutes'>,
 ): number {
+  // Ladders allow 1-minute targets; alerts under one are taken as candidates whatever their age (storage).
   return Math.min(...Object.values(policy.escalationMinutes), ...Object.values(policy.repromptMinutes));
 }

@@ -7,6 +7,7 @@ import {
   DeviceRegistryRepository,
   ObservationsRepository,
   OutboxRepository,
+  PathwaysRepository,
   PatientsRepository,
   ScoresRepository,
   ScoringContextRepository,
@@ -39,6 +40,8 @@ import { HealthController } from './health/health.controller';
 import { loggerParams } from './logging/logger.options';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { PathwaysController } from './pathways/pathways.controller';
+import { PathwaysService } from './pathways/pathways.service';
 import { PatientsController } from './patients/patients.controller';
 import { PatientsService } from './patients/patients.service';
 import { ConsoleReadsRepository } from './read-model/console-reads.repository';
@@ -80,6 +83,7 @@ const repositories = [
   { provide: ScoresRepository, useValue: new ScoresRepository() },
   { provide: ScoringContextRepository, useValue: new ScoringContextRepository() },
   { provide: ConsoleReadsRepository, useValue: new ConsoleReadsRepository() },
+  { provide: PathwaysRepository, useValue: new PathwaysRepository() },
 ];
 
 /**
@@ -97,6 +101,7 @@ export class ApiModule {
         AuthController,
         WardsController,
         PatientsController,
+        PathwaysController,
         AlertsController,
         CccController,
         DevicesController,
@@ -120,6 +125,7 @@ export class ApiModule {
         LoginThrottleService,
         AccessService,
         PatientsService,
+        PathwaysService,
         AlertsService,
         MetricsService,
         SocketHub,

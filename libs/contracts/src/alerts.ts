@@ -17,6 +17,8 @@ export const RULE_IDS = [
   'device-offline',
   'battery-low',
   'pipeline-stalled',
+  // Issue 13: a heart-failure patient's weight gain over a window (a trend NEWS2 has no notion of).
+  'weight-gain',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -35,6 +37,24 @@ export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 export function severityRank(severity: AlertSeverity): number {
   return ALERT_SEVERITIES.indexOf(severity);
 }
+
+/**
+ * Tiered escalation (issue 13): virtual-ward nurse → virtual-ward clinician → care coordination centre →
+ * a recommendation for an urgent community response or 999. The rules live in libs/pathways.
+ */
+export const ESCALATION_TIERS = ['ward-nurse', 'ward-clinician', 'ccc', 'urgent-response'] as const;
+export type EscalationTier = (typeof ESCALATION_TIERS)[number];
+
+/** What came of an alert, recorded whenever a person resolves one (issue 13). */
+export const ALERT_OUTCOMES = [
+  'advice-given',
+  'medication-change',
+  'clinician-visit',
+  'urgent-community-response',
+  'ambulance-or-ed',
+  'no-action',
+] as const;
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
 export const NEWS2_BANDS = ['low', 'low-medium', 'medium', 'high'] as const;
 export const news2BandSchema = z.enum(NEWS2_BANDS);
@@ -84,6 +104,13 @@ export const alertSummarySchema = z.object({
   resolvedAt: isoInstant.nullable(),
   resolutionNote: z.string().nullable(),
   snoozedUntil: isoInstant.nullable(),
+  /** Tiered escalation: who must act now, since when, and their response-time target (null: no plan ladder). */
+  tier: z.enum(ESCALATION_TIERS).nullable().default(null),
+  tierSince: isoInstant.nullable().default(null),
+  tierTargetMinutes: z.number().int().nullable().default(null),
+  /** The tier above on the alert's ladder (null at the top, or without a ladder). */
+  nextTier: z.enum(ESCALATION_TIERS).nullable().default(null),
+  outcome: z.enum(ALERT_OUTCOMES).nullable().default(null),
 });
 export type AlertSummary = z.infer<typeof alertSummarySchema>;
 

@@ -32,9 +32,13 @@ describe('api request schemas', () => {
     expect(admitPatientRequestSchema.safeParse({ ...admit, nhsNumber: ' 9434765919' }).success).toBe(false);
   });
 
-  it('resolve needs a non-blank note; escalate needs a reason and goes to the CCC', () => {
-    expect(resolveAlertRequestSchema.safeParse({ note: '  ' }).success).toBe(false);
-    expect(resolveAlertRequestSchema.parse({ note: ' done ' })).toEqual({ note: 'done' });
+  it('resolve needs a non-blank note and an outcome (HZ-37); escalate needs a reason and goes to the CCC', () => {
+    expect(resolveAlertRequestSchema.safeParse({ note: '  ', outcome: 'no-action' }).success).toBe(false);
+    expect(resolveAlertRequestSchema.safeParse({ note: 'done' }).success).toBe(false);
+    expect(resolveAlertRequestSchema.parse({ note: ' done ', outcome: 'advice-given' })).toEqual({
+      note: 'done',
+      outcome: 'advice-given',
+    });
     expect(escalateAlertRequestSchema.parse({ reason: 'worse' })).toEqual({
       reason: 'worse',
       destination: 'ccc',

@@ -5,7 +5,7 @@
 import { isValidNhsNumber } from '@vigil/clinical';
 import { z } from 'zod';
 import type { AlertSummary, News2Score } from './alerts';
-import { ALERT_KINDS, ALERT_STATES } from './alerts';
+import { ALERT_KINDS, ALERT_OUTCOMES, ALERT_STATES, ESCALATION_TIERS, type EscalationTier } from './alerts';
 import {
   ACVPU_CODES,
   INSPIRED_OXYGEN_CODES,
@@ -100,6 +100,15 @@ export interface Ward {
 
 export const spo2ScaleSchema = z.union([z.literal(1), z.literal(2)]);
 
+/** Pathway templates (issue 13; the templates themselves live in libs/pathways). */
+export const PATHWAY_TEMPLATE_IDS = [
+  'ari',
+  'frailty',
+  'heart-failure',
+  'copd',
+  'smi-physical-health',
+] as const;
+
 export const admitPatientRequestSchema = z.object({
   nhsNumber: z
     .string()
@@ -120,6 +129,12 @@ export const admitPatientRequestSchema = z.object({
   wardId: z.uuid('wardId must be a ward id'),
   spo2Scale: spo2ScaleSchema.optional(),
   pathway: z.string().trim().min(1).max(100).optional(),
+  /** Issue 13: admit on a pathway template; its plan is applied in the same request (audited). */
+  templateId: z
+    .enum(PATHWAY_TEMPLATE_IDS, {
+      error: 'templateId must be one of ari, frailty, heart-failure, copd, smi-physical-health',
+    })
+    .optional(),
 });
 export type AdmitPatientRequest = z.infer<typeof admitPatientRequestSchema>;
 
@@ -413,11 +428,19 @@ export const assignAlertRequestSchema = z.object({ userId: z.uuid('userId must b
 export type AssignAlertRequest = z.infer<typeof assignAlertRequestSchema>;
 export const escalateAlertRequestSchema = z.object({
   reason: z.string().trim().min(1, 'an escalation needs a reason').max(2000),
-  destination: z.literal('ccc').default('ccc'),
+  /**
+   * `ccc` for an alert without a plan's ladder; under a ladder, `next` (the default for the console) or a
+   * higher tier by name (issue 13). `ccc` under a ladder means the CCC tier.
+   */
+  destination: z.enum(['ccc', 'next', 'ward-clinician', 'urgent-response']).default('ccc'),
 });
 export type EscalateAlertRequest = z.infer<typeof escalateAlertRequestSchema>;
 export const resolveAlertRequestSchema = z.object({
   note: z.string().trim().min(1, 'resolving an alert needs a note').max(5000),
+  /** Issue 13: every resolution by a person records what came of the alert. */
+  outcome: z.enum(ALERT_OUTCOMES, {
+    error: `outcome must be one of ${ALERT_OUTCOMES.join(', ')}`,
+  }),
 });
 export type ResolveAlertRequest = z.infer<typeof resolveAlertRequestSchema>;
 export const snoozeAlertRequestSchema = z.object({
@@ -463,6 +486,7 @@ export const DEVICE_KIND_PARAMETERS: Readonly<Record<DeviceKindValue, readonly P
     'diastolicBp',
     'meanArterialPressure',
     'fall',
+    'bodyWeight',
   ],
 };
 
@@ -536,4 +560,189 @@ export interface ApiErrorBody {
     /** For validation errors: the failing fields (dotted paths) and why. */
     fields?: { path: string; message: string }[];
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pathways (issue 13): monitoring plans, schedules, ceilings, discharge
+
+export const applyPlanRequestSchema = z.object({
+  templateId: z.enum(PATHWAY_TEMPLATE_IDS, {
+    error: `templateId must be one of ${PATHWAY_TEMPLATE_IDS.join(', ')}`,
+  }),
+});
+export type ApplyPlanRequest = z.infer<typeof applyPlanRequestSchema>;
+
+const scheduleSchema = z.object({
+  parameter: z.enum(PARAMETERS),
+  everyMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(14 * 24 * 60),
+  graceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(14 * 24 * 60),
+  source: z.string().max(500).default('Tailored by a clinician'),
+});
+const tierTargetSchema = z.object({
+  tier: z.enum(ESCALATION_TIERS),
+  responseMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+
+/** Tailoring a plan: any of its parts, with a reason (audited). */
+export const tailorPlanRequestSchema = z.object({
+  reason: z.string().trim().min(1, 'tailoring a plan needs a reason').max(2000),
+  schedules: z.array(scheduleSchema).max(PARAMETERS.length).optional(),
+  thresholds: z
+    .array(
+      z.object({
+        parameter: z.enum(PARAMETERS),
+        below: z.number().finite().optional(),
+        above: z.number().finite().optional(),
+        note: z.string().max(500).default(''),
+      }),
+    )
+    .max(50)
+    .optional(),
+  weightGain: z
+    .object({
+      gainKg: z.number().positive().max(20),
+      windowHours: z
+        .number()
+        .int()
+        .min(24)
+        .max(14 * 24),
+    })
+    .nullable()
+    .optional(),
+  escalation: z.array(tierTargetSchema).min(1).max(ESCALATION_TIERS.length).optional(),
+  dischargeHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(14 * 24)
+    .optional(),
+});
+export type TailorPlanRequest = z.infer<typeof tailorPlanRequestSchema>;
+
+export const CEILING_FOCUS_VALUES = ['full-escalation', 'selective-treatment', 'comfort-care'] as const;
+export const ceilingRequestSchema = z.object({
+  focus: z.enum(CEILING_FOCUS_VALUES),
+  cprAttempt: z.boolean(),
+  note: z.string().trim().max(2000).default(''),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'recording a ceiling needs a reason (e.g. ReSPECT form of <date>)')
+    .max(2000),
+});
+export type CeilingRequest = z.infer<typeof ceilingRequestSchema>;
+
+export const DISCHARGE_OUTCOME_VALUES = [
+  'recovered-at-home',
+  'admitted-to-hospital',
+  'died',
+  'transferred',
+] as const;
+export const DEVICE_RETURN_VALUES = ['returned', 'collection-booked', 'not-applicable'] as const;
+
+/** Discharge from a pathway: outcome, device return, a note; the R14 handover note as before. */
+export const pathwayDischargeRequestSchema = z.object({
+  outcome: z.enum(DISCHARGE_OUTCOME_VALUES, {
+    error: `outcome must be one of ${DISCHARGE_OUTCOME_VALUES.join(', ')}`,
+  }),
+  deviceReturn: z.enum(DEVICE_RETURN_VALUES, {
+    error: `deviceReturn must be one of ${DEVICE_RETURN_VALUES.join(', ')}`,
+  }),
+  note: z.string().trim().max(5000).default(''),
+  handoverNote: z.string().trim().min(1, 'a handover note cannot be blank').max(5000).optional(),
+});
+export type PathwayDischargeRequest = z.infer<typeof pathwayDischargeRequestSchema>;
+
+export const wardScheduleQuerySchema = z.object({ wardId: z.uuid().optional() });
+
+/** One scheduled reading of a patient (the patient page and the ward view). */
+export interface ScheduledReadingView {
+  parameter: string;
+  everyMinutes: number;
+  graceMinutes: number;
+  tightened: boolean;
+  lastAt: string | null;
+  dueAt: string;
+  overdueAt: string;
+  status: 'done' | 'due' | 'overdue';
+}
+
+export interface TreatmentCeilingView {
+  focus: (typeof CEILING_FOCUS_VALUES)[number];
+  cprAttempt: boolean;
+  note: string;
+  recordedBy: string;
+  recordedAt: string;
+  advice: string;
+}
+
+export interface PlanView {
+  patientId: string;
+  templateId: string;
+  templateVersion: number;
+  title: string;
+  spo2Scale: 1 | 2;
+  schedules: { parameter: string; everyMinutes: number; graceMinutes: number; source: string }[];
+  thresholds: { parameter: string; below?: number; above?: number; note: string }[];
+  trendRules: { kind: 'weight-gain'; gainKg: number; windowHours: number; source: string }[];
+  tightening: { news2AtLeast: number; onRedScore: boolean; everyMinutes: number; source: string } | null;
+  escalation: { tier: EscalationTier; responseMinutes: number }[];
+  firstContact: string;
+  discharge: { hoursWithoutMediumNews2: number; text: string; source: string };
+  /** Tightened now (latest NEWS2 ≥ 5 or a red score). */
+  tightened: boolean;
+  latestNews2: { total: number; redScore: boolean; at: string } | null;
+  schedule: ScheduledReadingView[];
+  ceiling: TreatmentCeilingView | null;
+  dischargeReadiness: { met: boolean; checks: { text: string; met: boolean }[] };
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface WardScheduleRow {
+  patientId: string;
+  wardId: string;
+  givenName: string;
+  familyName: string;
+  nhsNumber: string;
+  pathway: string;
+  tightened: boolean;
+  readings: ScheduledReadingView[];
+}
+
+export interface PathwayTemplateView {
+  id: string;
+  version: number;
+  title: string;
+  summary: string;
+  spo2Scale: 1 | 2;
+  needsOxygenPrescription: boolean;
+  schedules: { parameter: string; everyMinutes: number; graceMinutes: number; source: string }[];
+  thresholds: { parameter: string; below?: number; above?: number; note: string }[];
+  trendRules: { kind: 'weight-gain'; gainKg: number; windowHours: number; source: string }[];
+  escalation: { tier: EscalationTier; responseMinutes: number }[];
+  firstContact: string;
+  discharge: { hoursWithoutMediumNews2: number; text: string; source: string };
+}
+
+export interface DischargeResult {
+  patientId: string;
+  encounterId: string;
+  outcome: (typeof DISCHARGE_OUTCOME_VALUES)[number];
+  deviceReturn: (typeof DEVICE_RETURN_VALUES)[number];
+  dischargedAt: string;
+  /** The FHIR R4 document Bundle (discharge summary) for the GP and the shared care record. */
+  summary: Record<string, unknown>;
 }

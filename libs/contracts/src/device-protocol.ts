@@ -95,6 +95,13 @@ export const gattMeasurementSchema = z.object({
   /** The characteristic value, base64. */
   data: z.base64(),
 });
+/** Body weight from a connected scale (heart-failure and SMI pathways, issue 13); kg only. */
+export const bodyWeightMeasurementSchema = z.object({
+  ...base,
+  type: z.literal('bodyWeight'),
+  value: z.number(),
+  unit: z.literal('kg'),
+});
 /** A fall from a falls sensor or pendant; `measuredAt` is the detection time. */
 export const fallMeasurementSchema = z.object({
   ...base,
@@ -111,6 +118,7 @@ export const measurementSchema = z.discriminatedUnion('type', [
   bloodPressureMeasurementSchema,
   gattMeasurementSchema,
   fallMeasurementSchema,
+  bodyWeightMeasurementSchema,
 ]);
 export type Measurement = z.infer<typeof measurementSchema>;
 export type GattMeasurement = z.infer<typeof gattMeasurementSchema>;

@@ -14,6 +14,7 @@ export const PARAMETERS = [
   'consciousness',
   'inspiredOxygen',
   'fall',
+  'bodyWeight',
 ] as const;
 
 export type Parameter = (typeof PARAMETERS)[number];
@@ -154,6 +155,18 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     unit: '1',
     plausible: { min: 0, max: 1 },
     possible: { min: 0, max: 1 },
+  },
+  // Heart-failure and SMI pathways (issue 13): a daily morning weight; its trend rule lives in libs/alerting.
+  bodyWeight: {
+    parameter: 'bodyWeight',
+    display: 'Body weight',
+    loinc: '29463-7',
+    loincAlso: [],
+    snomed: '27113001',
+    mdc: 'MDC_MASS_BODY_ACTUAL',
+    unit: 'kg',
+    plausible: { min: 20, max: 300 },
+    possible: { min: 1, max: 650 },
   },
 };
 

@@ -88,3 +88,9 @@ export {
   type ActiveSession,
   type SessionLimits,
 } from './users/sessions.repository';
+export {
+  PathwaysRepository,
+  type StoredPlan,
+  type StoredDischarge,
+  type ScheduledPatientRow,
+} from './pathways/pathways.repository';

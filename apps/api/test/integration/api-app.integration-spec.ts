@@ -107,7 +107,7 @@ describe('apps/api: two instances behind the Redis socket.io adapter', () => {
     await request(two.url)
       .post(`/api/alerts/${alertId}/resolve`)
       .set('Cookie', cookie)
-      .send({ note: 'false alarm' })
+      .send({ note: 'false alarm', outcome: 'no-action' })
       .expect(200);
     await request(two.url).post('/api/auth/logout').set('Cookie', cookie).expect(204);
     expect(await closed).toBe('io server disconnect');

@@ -7,6 +7,8 @@ import { keys } from '../api/queries';
 import { ErrorSummary, type FieldError } from '../common/ErrorSummary';
 import { Field } from '../common/Field';
 import { validateAdmission, type AdmitInput } from './admit-patient';
+import { SelectField } from '../common/SelectField';
+import { useTemplates } from '../pathways/pathway-queries';
 
 const FIELD_IDS: Record<string, string> = {
   nhsNumber: 'admit-nhs',
@@ -33,7 +35,9 @@ export function AdmitPatientForm({ wards }: { wards: Ward[] }) {
     dateOfBirth: '',
     wardId: wards[0]?.id ?? '',
     spo2Scale: '1',
+    templateId: '',
   };
+  const templates = useTemplates();
   const [input, setInput] = useState<AdmitInput>(empty);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const admit = useMutation({
@@ -116,6 +120,20 @@ export function AdmitPatientForm({ wards }: { wards: Ward[] }) {
           </select>
         )}
       </Field>
+      <SelectField
+        id="admit-template"
+        label="Pathway"
+        hint="The monitoring plan to start from: its schedule, thresholds and escalation. A clinician can tailor it."
+        value={input.templateId ?? ''}
+        choices={(templates.data ?? []).map((t) => ({ value: t.id, label: t.title }))}
+        onChange={(v) => {
+          set('templateId')(v);
+          // A template on SpO2 scale 2 (COPD) sets the scale too; a clinician records the oxygen prescription.
+          const t = templates.data?.find((x) => x.id === v);
+          if (t) set('spo2Scale')(String(t.spo2Scale));
+        }}
+        placeholder="No pathway (general monitoring)"
+      />
       <Button type="submit" disabled={admit.isPending}>
         Admit patient
       </Button>

@@ -8,6 +8,8 @@ export interface AdmitInput {
   dateOfBirth: string;
   wardId: string;
   spo2Scale: '1' | '2';
+  /** Issue 13: a pathway template, or '' for none. */
+  templateId?: string;
 }
 
 export interface FormCheck<T> {
@@ -38,6 +40,9 @@ export function validateAdmission(input: AdmitInput): FormCheck<AdmitPatientRequ
       ...(dob ? { dateOfBirth: dob } : {}),
       wardId: input.wardId,
       spo2Scale: input.spo2Scale === '2' ? 2 : 1,
+      ...(input.templateId
+        ? { templateId: input.templateId as NonNullable<AdmitPatientRequest['templateId']> }
+        : {}),
     },
   };
 }

@@ -5,6 +5,8 @@ import { ApiErrorMessage } from '../common/ApiErrorMessage';
 import { validateEscalationReason, validateResolveNote } from './alert-forms';
 import { actionsFor, snoozeChoices } from './alert-permissions';
 import { TextAreaForm } from './TextAreaForm';
+import { ResolveForm } from './ResolveForm';
+import { TIER_LABELS } from '@vigil/pathways';
 import { useAlertAction, type AlertAction } from './useAlertAction';
 
 export function AlertActions({ alert, user }: { alert: AlertView; user: User }) {
@@ -31,6 +33,8 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
     (user.role === 'coordinator' || user.role === 'admin') &&
     alert.assignedTo !== user.id;
   const canSnooze = allowed.has('snooze') && choices.length > 0;
+  // Issue 13: under a plan's ladder a person escalates to the next tier up, not straight to the CCC.
+  const tierNext = alert.nextTier ?? null;
 
   return (
     <section aria-labelledby="actions-heading">
@@ -60,7 +64,24 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
           </Button>
         </div>
       )}
-      {allowed.has('escalate') && (
+      {allowed.has('escalate') && tierNext && (
+        <div className="nhsuk-card nhsuk-u-margin-bottom-4">
+          <div className="nhsuk-card__content">
+            <h3 className="nhsuk-card__heading">Escalate to the {TIER_LABELS[tierNext]}</h3>
+            <TextAreaForm
+              id="escalation-reason"
+              label="Reason for escalation"
+              hint="Say what you have seen and what you need from the next tier."
+              submitLabel={`Escalate to ${TIER_LABELS[tierNext]}`}
+              validate={validateEscalationReason}
+              onSubmit={(reason) => run({ kind: 'escalate', reason, destination: 'next' })}
+              pending={action.isPending}
+              serverError={errorFor('escalate')}
+            />
+          </div>
+        </div>
+      )}
+      {allowed.has('escalate') && !alert.tier && (
         <div className="nhsuk-card nhsuk-u-margin-bottom-4">
           <div className="nhsuk-card__content">
             <h3 className="nhsuk-card__heading">Escalate to the Clinical Coordination Centre (CCC)</h3>
@@ -119,13 +140,9 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
         <div className="nhsuk-card">
           <div className="nhsuk-card__content">
             <h3 className="nhsuk-card__heading">Resolve</h3>
-            <TextAreaForm
-              id="resolution-note"
-              label="Resolution note"
-              hint="Say what was done. A note is required."
-              submitLabel="Resolve alert"
-              validate={validateResolveNote}
-              onSubmit={(note) => run({ kind: 'resolve', note })}
+            <ResolveForm
+              validateNote={validateResolveNote}
+              onSubmit={(note, outcome) => run({ kind: 'resolve', note, outcome })}
               pending={action.isPending}
               serverError={errorFor('resolve')}
             />

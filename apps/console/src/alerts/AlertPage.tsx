@@ -9,6 +9,7 @@ import { useNow } from '../common/useNow';
 import { AlertStatus, severityLabel } from '../triage/AlertStatus';
 import { AlertActions } from './AlertActions';
 import { reasonLines } from './alert-permissions';
+import { EscalationRows } from '../pathways/EscalationSummary';
 
 export function AlertPage() {
   const { alertId = '' } = useParams();
@@ -80,6 +81,7 @@ export function AlertPage() {
                 {a.resolutionNote && <div>Resolution note: {a.resolutionNote}</div>}
               </dd>
             </div>
+            <EscalationRows alert={a} now={now} />
           </dl>
           {user && <AlertActions alert={a} user={user} />}
           <h2>Audit trail</h2>

@@ -28,6 +28,11 @@ const base: AlertSummary = {
   resolvedAt: null,
   resolutionNote: null,
   snoozedUntil: null,
+  tier: null,
+  tierSince: null,
+  tierTargetMinutes: null,
+  nextTier: null,
+  outcome: null,
 };
 
 describe('actionsFor', () => {

@@ -46,6 +46,16 @@ export function alertRecordOf(a: AlertSummary): AlertRecord {
     resolvedAt: date(a.resolvedAt),
     resolutionNote: a.resolutionNote,
     snoozedUntil: date(a.snoozedUntil),
+    // Issue 13: enough of the ladder for the permission check (is there a tier above this one?).
+    tier: a.tier,
+    tierSince: date(a.tierSince),
+    ladder: a.tier
+      ? [
+          { tier: a.tier, responseMinutes: a.tierTargetMinutes ?? 1 },
+          ...(a.nextTier ? [{ tier: a.nextTier, responseMinutes: 1 }] : []),
+        ]
+      : null,
+    outcome: a.outcome,
   };
 }
 

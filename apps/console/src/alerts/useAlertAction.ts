@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { AlertView } from '@vigil/contracts';
+import type { AlertOutcome, AlertView } from '@vigil/contracts';
 import { api } from '../api/http.client';
 import { keys } from '../api/queries';
 
 export type AlertAction =
   | { kind: 'acknowledge' }
   | { kind: 'assign'; userId: string }
-  | { kind: 'escalate'; reason: string }
-  | { kind: 'resolve'; note: string }
+  | { kind: 'escalate'; reason: string; destination?: 'ccc' | 'next' }
+  | { kind: 'resolve'; note: string; outcome: AlertOutcome }
   | { kind: 'snooze'; minutes: number };
 
 function send(alertId: string, action: AlertAction): Promise<AlertView> {
@@ -18,9 +18,9 @@ function send(alertId: string, action: AlertAction): Promise<AlertView> {
     case 'assign':
       return api.post<AlertView>(path, { userId: action.userId });
     case 'escalate':
-      return api.post<AlertView>(path, { reason: action.reason, destination: 'ccc' });
+      return api.post<AlertView>(path, { reason: action.reason, destination: action.destination ?? 'ccc' });
     case 'resolve':
-      return api.post<AlertView>(path, { note: action.note });
+      return api.post<AlertView>(path, { note: action.note, outcome: action.outcome });
     case 'snooze':
       return api.post<AlertView>(path, { minutes: action.minutes });
   }
@@ -36,6 +36,7 @@ export function useAlertAction(alertId: string, patientId: string) {
         queryClient.invalidateQueries({ queryKey: keys.alerts }),
         queryClient.invalidateQueries({ queryKey: keys.ccc }),
         queryClient.invalidateQueries({ queryKey: keys.patient(patientId) }),
+        queryClient.invalidateQueries({ queryKey: ['patients', 'plan', patientId] }),
       ]);
     },
   });

@@ -11,11 +11,13 @@ export function navFor(role: UserRole): NavItem[] {
     case 'nurse':
       return [
         { to: '/', label: 'Triage queue' },
+        { to: '/schedule', label: 'Readings due' },
         { to: '/status', label: 'Status' },
       ];
     case 'clinician':
       return [
         { to: '/', label: 'Triage queue' },
+        { to: '/schedule', label: 'Readings due' },
         { to: '/admin/patients', label: 'Patients' },
         { to: '/status', label: 'Status' },
       ];
@@ -28,6 +30,7 @@ export function navFor(role: UserRole): NavItem[] {
       return [
         { to: '/', label: 'Triage queue' },
         { to: '/ccc', label: 'CCC queue' },
+        { to: '/schedule', label: 'Readings due' },
         { to: '/admin/wards', label: 'Wards' },
         { to: '/admin/patients', label: 'Patients' },
         { to: '/admin/devices', label: 'Devices' },

@@ -14,12 +14,16 @@ import { ObservationChart } from './ObservationChart';
 import { PatientBanner } from './PatientBanner';
 import { TREND_PARAMETERS } from './trend-series';
 import { TrendChart } from './TrendChart';
+import { Link } from 'react-router-dom';
+import { PlanPanel } from '../pathways/PlanPanel';
+import { usePlan } from '../pathways/pathway-queries';
 
 export function PatientPage() {
   const { patientId = '' } = useParams();
   const { connected } = useLive();
   const user = useCurrentUser();
   const patient = usePatient(patientId, !connected);
+  const plan = usePlan(patientId);
   const observations = useObservations(patientId);
   const wards = useWards();
   const now = useNow();
@@ -31,6 +35,12 @@ export function PatientPage() {
       {(p) => (
         <>
           <PatientBanner patient={p} ward={wards.data?.find((w) => w.id === p.wardId)} now={now} />
+          {plan.data && <PlanPanel plan={plan.data} user={user ?? null} />}
+          {(user?.role === 'clinician' || user?.role === 'admin') && !p.dischargedAt && plan.data && (
+            <p className="nhsuk-body">
+              <Link to={`/patients/${p.id}/discharge`}>Discharge from the virtual ward</Link>
+            </p>
+          )}
           <h2>NEWS2 observation chart</h2>
           <PageState query={observations}>
             {(list) => <ObservationChart observations={list} scale={p.spo2Scale} />}

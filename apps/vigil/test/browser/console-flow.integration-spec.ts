@@ -344,6 +344,8 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     await page
       .getByLabel('Resolution note')
       .fill('Phoned patient; probe reseated, repeat SpO2 95%. Plan agreed.');
+    // Issue 13: every resolution records an outcome.
+    await page.getByLabel('Outcome').selectOption('advice-given');
     await page.getByRole('button', { name: 'Resolve alert' }).click();
     await page.getByText('This alert is resolved.').waitFor();
     await scan('alert resolved');

@@ -1,3 +1,4 @@
+import { PATHWAY_TEMPLATE_IDS } from '@vigil/contracts';
 import type { PatientSummary, Ward } from '@vigil/contracts';
 import { ApiError, type VigilApiClient } from '../api/vigil-api.client';
 import { deriveSeed } from '../scenarios/random';
@@ -142,6 +143,10 @@ async function admitOrReuse(
       wardId: ward.id,
       spo2Scale: member.profile.spo2Scale,
       pathway: member.pathway,
+      // Issue 13: each demo patient starts from their pathway's template (monitoring plan, schedule, ladder).
+      ...((PATHWAY_TEMPLATE_IDS as readonly string[]).includes(member.pathway)
+        ? { templateId: member.pathway as (typeof PATHWAY_TEMPLATE_IDS)[number] }
+        : {}),
     });
     byNhs.set(admitted.nhsNumber, admitted);
     summary.admitted += 1;

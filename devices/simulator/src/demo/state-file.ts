@@ -27,7 +27,7 @@ export const simulatorStateSchema = z.object({
     z.object({
       id: z.string().min(1),
       kind: z.enum(DEVICE_KIND_VALUES),
-      style: z.enum(['json', 'gatt-hub', 'batch-hub', 'falls']),
+      style: z.enum(['json', 'gatt-hub', 'batch-hub', 'falls', 'scale']),
       secret: z.string().min(1),
       patientIndex: z.number().int().nonnegative(),
       patientId: z.string().min(1),

@@ -93,6 +93,11 @@ export function measurementsFor(
     measuredAt: at,
   };
   if (style === 'falls') return [];
+  if (style === 'scale') {
+    return vitals.weightKg === undefined
+      ? []
+      : [{ type: 'bodyWeight', value: vitals.weightKg, unit: 'kg', measuredAt: at }];
+  }
   if (style === 'gatt-hub') {
     const bp = encodeBloodPressureMeasurement({
       systolic: vitals.systolic,

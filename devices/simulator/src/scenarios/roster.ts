@@ -9,7 +9,7 @@ export type DeviceKind = (typeof DEVICE_KIND_VALUES)[number];
  * How a device reports: plain JSON measurements, Bluetooth GATT bytes passed through by a hub, a
  * store-and-forward hub that uploads a held-back batch late, or a falls sensor.
  */
-export type DeviceStyle = 'json' | 'gatt-hub' | 'batch-hub' | 'falls';
+export type DeviceStyle = 'json' | 'gatt-hub' | 'batch-hub' | 'falls' | 'scale';
 
 export interface DevicePlan {
   kind: DeviceKind;
@@ -73,9 +73,9 @@ const FIRST_SCENARIOS: readonly ScenarioKind[] = [
   'gatt',
   'backlog',
   'offline',
-  'stable',
+  'heart-failure',
   'deteriorating',
-  'stable',
+  'smi',
   'stable',
 ];
 const REPEATING_SCENARIOS: readonly ScenarioKind[] = [
@@ -111,6 +111,14 @@ export function devicesFor(scenario: ScenarioKind): DevicePlan[] {
       return [{ kind: 'hub', style: 'batch-hub' }];
     case 'fall':
       return [...HOME_KIT, { kind: 'falls-sensor', style: 'falls' }];
+    // A connected scale forwarded by a hub (the platform's hub kind measures body weight).
+    case 'heart-failure':
+      return [...HOME_KIT, { kind: 'hub', style: 'scale' }];
+    case 'smi':
+      return [
+        { kind: 'blood-pressure', style: 'json' },
+        { kind: 'hub', style: 'scale' },
+      ];
     case 'stable':
     case 'deteriorating':
     case 'copd':
@@ -119,10 +127,24 @@ export function devicesFor(scenario: ScenarioKind): DevicePlan[] {
   }
 }
 
+/** The pathway template each scenario is admitted on (issue 13; templates in libs/pathways). */
 function pathwayFor(scenario: ScenarioKind): string {
-  if (scenario === 'copd') return 'copd';
-  if (scenario === 'fall') return 'frailty';
-  return 'acute-respiratory-infection';
+  switch (scenario) {
+    case 'copd':
+      return 'copd';
+    case 'fall':
+      return 'frailty';
+    case 'heart-failure':
+      return 'heart-failure';
+    case 'smi':
+      return 'smi-physical-health';
+    case 'stable':
+    case 'deteriorating':
+    case 'offline':
+    case 'backlog':
+    case 'gatt':
+      return 'ari';
+  }
 }
 
 /** The demo patients for a seed: same seed, same patients, NHS numbers unique within the roster. */

@@ -13,6 +13,9 @@ export const SCENARIO_KINDS = [
   'offline',
   'backlog',
   'gatt',
+  // Issue 13: a heart-failure patient whose weight rises, and a person with SMI on physical-health checks.
+  'heart-failure',
+  'smi',
 ] as const;
 export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
 
@@ -24,6 +27,8 @@ export interface Vitals {
   temperatureC: number;
   systolic: number;
   diastolic: number;
+  /** Body weight from a connected scale (heart-failure and SMI pathways), kg. */
+  weightKg?: number;
 }
 
 export interface PatientProfile {
@@ -78,6 +83,21 @@ export function createProfile(scenario: ScenarioKind, rng: Rng): PatientProfile 
           diastolic: rng.between(72, 86),
         },
       };
+    case 'heart-failure':
+    case 'smi':
+      return {
+        scenario,
+        spo2Scale: 1,
+        baseline: {
+          heartRate: rng.between(66, 82),
+          respiratoryRate: rng.between(14, 17),
+          spo2: rng.between(96, 98),
+          temperatureC: rng.between(36.5, 37.1),
+          systolic: rng.between(118, 138),
+          diastolic: rng.between(70, 84),
+          weightKg: Math.round(rng.between(72, 92) * 10) / 10,
+        },
+      };
     case 'stable':
     case 'fall':
     case 'offline':
@@ -101,6 +121,21 @@ export function createProfile(scenario: ScenarioKind, rng: Rng): PatientProfile 
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 
+/**
+ * Demo time for fluid retention: the heart-failure patient's weight rises 2.5 kg over this many seconds, so
+ * the weight-gain rule (≥ 2 kg within 3 days, ESC) fires within the first few minutes of `npm start`.
+ */
+export const WEIGHT_GAIN_SECONDS = 180;
+export const WEIGHT_GAIN_KG = 2.5;
+
+/** The scale's reading at `elapsedSeconds`: rising for the heart-failure patient, steady otherwise. */
+export function weightAt(profile: PatientProfile, elapsedSeconds: number): number | undefined {
+  const base = profile.baseline.weightKg;
+  if (base === undefined) return undefined;
+  if (profile.scenario !== 'heart-failure') return base;
+  return round1(base + WEIGHT_GAIN_KG * clamp(elapsedSeconds / WEIGHT_GAIN_SECONDS, 0, 1));
+}
+
 /** How far along the deterioration is at `elapsedSeconds`, 0…1. */
 export function deteriorationProgress(profile: PatientProfile, elapsedSeconds: number): number {
   if (profile.scenario !== 'deteriorating') return 0;
@@ -114,7 +149,8 @@ export function deteriorationProgress(profile: PatientProfile, elapsedSeconds: n
 export function vitalsAt(profile: PatientProfile, elapsedSeconds: number, rng: Rng): Vitals {
   const p = deteriorationProgress(profile, elapsedSeconds);
   const b = profile.baseline;
-  const toward = (key: keyof Vitals): number => b[key] + (SEPSIS_TARGET[key] - b[key]) * p;
+  const toward = (key: Exclude<keyof Vitals, 'weightKg'>): number =>
+    b[key] + (SEPSIS_TARGET[key] - b[key]) * p;
   const noise = (amplitude: number): number => rng.between(-amplitude, amplitude);
   const spo2Ceiling = profile.scenario === 'copd' ? 92 : 100;
   const spo2Floor = profile.scenario === 'copd' ? 88 : 50;
@@ -125,6 +161,7 @@ export function vitalsAt(profile: PatientProfile, elapsedSeconds: number, rng: R
     temperatureC: round1(toward('temperatureC') + noise(0.15)),
     systolic: Math.round(toward('systolic') + noise(4)),
     diastolic: Math.round(toward('diastolic') + noise(3)),
+    ...(b.weightKg !== undefined ? { weightKg: weightAt(profile, elapsedSeconds) } : {}),
   };
 }
 

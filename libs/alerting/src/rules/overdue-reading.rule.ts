@@ -1,17 +1,21 @@
 import type { Parameter } from '@vigil/contracts';
+import { effectiveSchedules, overdueParameters, readingSchedule } from '@vigil/pathways';
 import type { PatientContext } from '../patient-context';
+import { freshnessMinutes, isFresh } from '../policy';
 import type { Finding, RuleDefinition } from './rule';
 
 /**
- * Overdue reading: a required parameter of the patient's monitoring schedule has no reading within
- * `intervalMinutes + graceMinutes` (from admission when there was never one). Run by a timer.
+ * Overdue reading: a required parameter of the patient's monitoring schedule has no reading within its
+ * interval plus grace (from admission when there was never one). Run by a timer. With a monitoring plan
+ * (issue 13) each parameter has its own schedule, and NEWS2 parameters tighten to at least hourly while
+ * the latest NEWS2 is 5 or more (RCP NEWS2 2017, chart 2), relaxing when it falls back.
  */
 export const OVERDUE_READING_RULE: RuleDefinition = {
   id: 'overdue-reading',
-  version: 1,
+  version: 2,
   kind: 'clinical',
   title: 'Scheduled reading overdue',
-  source: null,
+  source: 'RCP NEWS2 2017, chart 2 (minimum observation frequency); the patient’s monitoring plan',
   autoResolve: true,
 };
 
@@ -20,6 +24,8 @@ export function evaluateOverdueReading(
   lastMeasured: ReadonlyMap<string, Date>,
   now: Date,
 ): Finding | null {
+  const plan = patient.monitoring.parameterSchedules;
+  if (plan && plan.length > 0) return planOverdue(patient, plan, lastMeasured, now);
   const required = patient.monitoring.requiredParameters ?? [];
   const interval = patient.monitoring.intervalMinutes;
   if (required.length === 0 || interval === undefined) return null;
@@ -29,18 +35,48 @@ export function evaluateOverdueReading(
     return now.getTime() - last.getTime() > limitMs;
   });
   if (overdue.length === 0) return { active: false, rule: OVERDUE_READING_RULE, subject: '', at: now };
+  return active(
+    overdue as Parameter[],
+    `No ${overdue.join(', ')} reading for more than ${interval} minutes plus ` +
+      `${patient.monitoring.graceMinutes ?? 0} minutes' grace (monitoring schedule).`,
+    now,
+  );
+}
+
+function planOverdue(
+  patient: PatientContext,
+  plan: NonNullable<PatientContext['monitoring']['parameterSchedules']>,
+  lastMeasured: ReadonlyMap<string, Date>,
+  now: Date,
+): Finding {
+  // A score older than the freshness window is no longer the patient's state (R7): it tightens nothing.
+  const news2 = patient.latestNews2 ?? null;
+  const fresh = news2 && isFresh(news2.at, now, freshnessMinutes(patient.monitoring)) ? news2 : null;
+  const schedules = effectiveSchedules(plan, patient.monitoring.tightening, fresh);
+  const rows = readingSchedule(schedules, lastMeasured, patient.admittedAt, now);
+  const overdue = overdueParameters(rows);
+  if (overdue.length === 0) return { active: false, rule: OVERDUE_READING_RULE, subject: '', at: now };
+  const parts = rows
+    .filter((r) => r.status === 'overdue')
+    .map(
+      (r) =>
+        `${r.parameter} (every ${r.everyMinutes} min${r.tightened ? ', tightened: NEWS2 5 or more' : ''}` +
+        `, ${r.lastAt ? `last ${r.lastAt.toISOString()}` : 'none since admission'})`,
+    );
+  return active(overdue, `Overdue per the monitoring plan: ${parts.join('; ')}.`, now);
+}
+
+function active(overdue: Parameter[], reason: string, now: Date): Finding {
   return {
     active: true,
     rule: OVERDUE_READING_RULE,
     subject: '',
     severity: 'low',
-    reason:
-      `No ${overdue.join(', ')} reading for more than ${interval} minutes plus ` +
-      `${patient.monitoring.graceMinutes ?? 0} minutes' grace (monitoring schedule).`,
+    reason,
     band: null,
     news2Total: null,
     partial: false,
-    triggeringParameters: overdue as Parameter[],
+    triggeringParameters: overdue,
     at: now,
   };
 }

@@ -86,7 +86,7 @@ export class AlertsController {
     @Param('id', AlertId) id: string,
     @Body(new ZodPipe(resolveAlertRequestSchema)) body: ResolveAlertRequest,
   ): Promise<AlertView> {
-    return this.alerts.resolve(me, id, body.note);
+    return this.alerts.resolve(me, id, body.note, body.outcome);
   }
 
   @Post(':id/snooze')

@@ -1,3 +1,4 @@
+import type { AlertOutcome } from '@vigil/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ALERT_STATES,
@@ -157,12 +158,12 @@ export class AlertsService {
     return this.act(p, id, { action: 'assign', assignee: userId });
   }
 
-  escalate(p: Principal, id: string, body: { reason: string; destination: 'ccc' }): Promise<AlertView> {
+  escalate(p: Principal, id: string, body: { reason: string; destination: string }): Promise<AlertView> {
     return this.act(p, id, { action: 'escalate', reason: body.reason, destination: body.destination });
   }
 
-  resolve(p: Principal, id: string, note: string): Promise<AlertView> {
-    return this.act(p, id, { action: 'resolve', note });
+  resolve(p: Principal, id: string, note: string, outcome: AlertOutcome): Promise<AlertView> {
+    return this.act(p, id, { action: 'resolve', note, outcome });
   }
 
   /** R3: bounded per severity; falls, NEWS2 ≥ 7 and implausible readings cannot be snoozed. */

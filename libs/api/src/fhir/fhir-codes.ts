@@ -32,6 +32,20 @@ export const VIGIL_SYSTEMS = {
 export const UK_CORE_PATIENT_PROFILE = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient';
 export const UK_CORE_OBSERVATION_PROFILE = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation';
 
+/**
+ * UK Core vital-signs profiles (UK Core STU; each derives from UKCore-Observation and the FHIR R4
+ * vital-signs profile): a vital-sign Observation claims its own beside UKCore-Observation (issue 13).
+ */
+const UK_CORE = 'https://fhir.hl7.org.uk/StructureDefinition/';
+export const UK_CORE_VITAL_SIGN_PROFILES: Readonly<Partial<Record<string, string>>> = {
+  heartRate: `${UK_CORE}UKCore-Observation-HeartRate`,
+  spo2: `${UK_CORE}UKCore-Observation-OxygenSaturation`,
+  respiratoryRate: `${UK_CORE}UKCore-Observation-RespiratoryRate`,
+  temperature: `${UK_CORE}UKCore-Observation-BodyTemperature`,
+  bloodPressure: `${UK_CORE}UKCore-Observation-BloodPressure`,
+  bodyWeight: `${UK_CORE}UKCore-Observation-BodyWeight`,
+};
+
 /** LOINC blood pressure panel (SPEC §5). */
 export const BP_PANEL_LOINC = { code: '85354-9', display: 'Blood pressure panel with all children optional' };
 
@@ -46,6 +60,7 @@ export const MDC_NUMERIC_CODES: Readonly<Record<string, string>> = {
   MDC_PULS_OXIM_SAT_O2: '150456',
   MDC_RESP_RATE: '151562',
   MDC_TEMP_BODY: '150364',
+  MDC_MASS_BODY_ACTUAL: '188736',
   MDC_PRESS_BLD_NONINV: '150020',
   MDC_PRESS_BLD_NONINV_SYS: '150021',
   MDC_PRESS_BLD_NONINV_DIA: '150022',

@@ -14,6 +14,7 @@ import {
   MDC_NUMERIC_CODES,
   SYSTEMS,
   UK_CORE_OBSERVATION_PROFILE,
+  UK_CORE_VITAL_SIGN_PROFILES,
   VIGIL_SYSTEMS,
 } from './fhir-codes';
 import type { FhirObservationInput } from './fhir-export';
@@ -105,7 +106,7 @@ function readingBase(
 ): Omit<Observation, 'code'> {
   return {
     resourceType: 'Observation',
-    meta: { profile: [UK_CORE_OBSERVATION_PROFILE] },
+    meta: { profile: profilesOf(BP_PARAMETERS.has(o.parameter) ? 'bloodPressure' : o.parameter) },
     identifier: [{ system: VIGIL_SYSTEMS.observationId, value: o.id }],
     status: 'final',
     category: [VITAL_SIGNS],
@@ -120,6 +121,12 @@ function readingBase(
 }
 
 const BP_PARAMETERS: ReadonlySet<Parameter> = new Set(['systolicBp', 'diastolicBp', 'meanArterialPressure']);
+
+/** UKCore-Observation, plus the UK Core vital-signs profile of the parameter where there is one. */
+function profilesOf(parameter: string): string[] {
+  const own = UK_CORE_VITAL_SIGN_PROFILES[parameter];
+  return own ? [UK_CORE_OBSERVATION_PROFILE, own] : [UK_CORE_OBSERVATION_PROFILE];
+}
 
 export function addVitalSigns(
   book: EntryBook,
@@ -177,6 +184,7 @@ function toReading(o: NormalisedObservation, book: EntryBook, subject: Reference
     case 'systolicBp':
     case 'diastolicBp':
     case 'meanArterialPressure':
+    case 'bodyWeight':
       return { ...base, code: parameterCode(def, o.mdc ?? def.mdc), valueQuantity: quantity(def, o.value) };
   }
 }

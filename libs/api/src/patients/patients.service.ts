@@ -20,6 +20,7 @@ import {
 import {
   DeviceRegistryRepository,
   ObservationsRepository,
+  PathwaysRepository,
   type PatientEntity,
   PatientsRepository,
   ScoresRepository,
@@ -32,6 +33,8 @@ import { AccessService } from '../auth/access.service';
 import { hasWard, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ConsoleReadsRepository } from '../read-model/console-reads.repository';
+import { PathwaysService } from '../pathways/pathways.service';
+import { templateOf } from '@vigil/pathways';
 import { manualObservationEvents } from './manual-observation';
 
 /** How far back "latest" looks for the summary: older values are not current by any pathway. */
@@ -70,6 +73,8 @@ export class PatientsService {
     private readonly reads: ConsoleReadsRepository,
     private readonly access: AccessService,
     private readonly alerts: AlertsService,
+    private readonly pathways: PathwaysService,
+    private readonly pathwayPlans: PathwaysRepository,
     @Inject(API_STREAM) private readonly stream: StreamPort,
   ) {}
 
@@ -117,7 +122,13 @@ export class PatientsService {
     if (!wards.some((w) => w.id === body.wardId))
       throw ApiError.invalid('unknown ward', [{ path: 'wardId', message: 'no such ward' }]);
     this.access.requireWard(p, body.wardId);
-    const patient = await this.patients.admit(body);
+    const template = body.templateId ? templateOf(body.templateId) : null;
+    const patient = await this.patients.admit({
+      ...body,
+      ...(template ? { pathway: template.id, spo2Scale: body.spo2Scale ?? template.spo2Scale } : {}),
+    });
+    // Issue 13: admission on a template applies its plan (audited) right away.
+    if (template) await this.pathways.applyTemplate(p, patient.id, template.id);
     return this.detail(p, patient.id);
   }
 
@@ -164,6 +175,7 @@ export class PatientsService {
 
   async setThresholds(p: Principal, id: string, body: ThresholdsRequest): Promise<PatientDetail> {
     await this.requireAdmitted(p, id);
+    await this.refuseWithPlan(id, 'thresholds');
     const setAt = new Date().toISOString();
     await this.patients.setThresholds(
       id,
@@ -174,6 +186,7 @@ export class PatientsService {
 
   async setMonitoring(p: Principal, id: string, body: MonitoringRequest): Promise<PatientDetail> {
     await this.requireAdmitted(p, id);
+    await this.refuseWithPlan(id, 'schedule');
     await this.patients.setMonitoring(id, body);
     return this.detail(p, id);
   }
@@ -246,6 +259,15 @@ export class PatientsService {
       events.map((e) => ({ key: id, value: e })),
     );
     return { messageId, observationIds: events.map((e) => e.observation.id) };
+  }
+
+  /** Issue 13: a patient on a pathway plan has one source of schedule and thresholds: the plan (audited). */
+  private async refuseWithPlan(id: string, what: string): Promise<void> {
+    if (await this.pathwayPlans.planOf(this.db, id)) {
+      throw ApiError.conflict(
+        `this patient's ${what} come from their monitoring plan: tailor the plan (PUT /api/patients/${id}/plan)`,
+      );
+    }
   }
 
   private async requireAdmitted(p: Principal, id: string): Promise<PatientEntity> {

@@ -49,7 +49,7 @@ describe('alert flow over REST', () => {
     await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', nurse)
-      .send({ note: 'test done' })
+      .send({ note: 'test done', outcome: 'no-action' })
       .expect(200);
   });
 
@@ -88,7 +88,7 @@ describe('alert flow over REST', () => {
       await request(h.url)
         .post(`/api/alerts/${a.id}/resolve`)
         .set('Cookie', nurse)
-        .send({ note: 'test done' })
+        .send({ note: 'test done', outcome: 'no-action' })
         .expect(200);
     }
   });
@@ -134,7 +134,7 @@ describe('alert flow over REST', () => {
     const noNote = await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', coordinator)
-      .send({ note: '   ' })
+      .send({ note: '   ', outcome: 'no-action' })
       .expect(400);
     expect(noNote.body.error.code).toBe('validation-failed');
     expect(noNote.body.error.fields[0].path).toBe('note');
@@ -142,7 +142,7 @@ describe('alert flow over REST', () => {
     const resolved = await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', coordinator)
-      .send({ note: 'Reviewed by CCC; oxygen titrated.' })
+      .send({ note: 'Reviewed by CCC; oxygen titrated.', outcome: 'advice-given' })
       .expect(200);
     expect(resolved.body).toMatchObject({
       state: 'resolved',

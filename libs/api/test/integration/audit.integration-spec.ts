@@ -24,7 +24,7 @@ describe('HZ-15 alert actions and their audit rows', () => {
       { path: 'snooze', body: { minutes: 30 }, action: 'snoozed' },
       { path: 'assign', body: { userId: h.users.clinicianA.id }, action: 'assigned' },
       { path: 'escalate', body: { reason: 'worsening', destination: 'ccc' }, action: 'escalated' },
-      { path: 'resolve', body: { note: 'seen by GP' }, action: 'resolved' },
+      { path: 'resolve', body: { note: 'seen by GP', outcome: 'clinician-visit' }, action: 'resolved' },
     ];
     const alert = await h.openAlert(h.patientA, h.wardA);
     for (const [i, a] of actions.entries()) {
@@ -55,7 +55,7 @@ describe('HZ-15 alert actions and their audit rows', () => {
       for (const [path, body] of [
         ['acknowledge', {}],
         ['escalate', { reason: 'worse', destination: 'ccc' }],
-        ['resolve', { note: 'fine' }],
+        ['resolve', { note: 'fine', outcome: 'no-action' }],
         ['snooze', { minutes: 15 }],
         ['assign', { userId: h.users.nurseA.id }],
       ] as const) {

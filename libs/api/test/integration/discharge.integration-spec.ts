@@ -177,7 +177,7 @@ describe('discharge with unresolved alerts (R14)', () => {
     await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', nurse)
-      .send({ note: 'Reviewed, stable' })
+      .send({ note: 'Reviewed, stable', outcome: 'no-action' })
       .expect(200);
     await request(h.url).post(`/api/patients/${id}/discharge`).set('Cookie', clinician).expect(204);
     expect(await dischargedAt(id)).not.toBeNull();

@@ -225,7 +225,7 @@ describe('HZ-11 security matrix: every REST route × every kind of caller', () =
       setup: async () => ({
         method: 'post',
         path: `/api/alerts/${await freshAlert()}/resolve`,
-        body: { note: 'ok' },
+        body: { note: 'ok', outcome: 'no-action' },
       }),
       expected: cells(401, 200, 404, 404, 200, 200),
     },

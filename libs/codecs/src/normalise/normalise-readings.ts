@@ -152,6 +152,7 @@ function plan(m: Measurement, index: number): Plan | { rejection: Rejection } {
     case 'respiratoryRate':
     case 'spo2':
     case 'temperature':
+    case 'bodyWeight':
       return json([single(m.type, 'value', m.value, m.unit)]);
     case 'bloodPressure': {
       const bp = (

@@ -38,13 +38,21 @@ export const ALERT_COLUMNS: readonly (readonly [keyof AlertRecord, string, strin
   ['snoozedUntil', 'snoozed_until', 'timestamptz'],
   ['snoozedBy', 'snoozed_by', 'text'],
   ['snoozeSeverity', 'snooze_severity', 'text'],
+  ['tier', 'tier', 'text'],
+  ['tierSince', 'tier_since', 'timestamptz'],
+  ['tierActedAt', 'tier_acted_at', 'timestamptz'],
+  ['ladder', 'ladder', 'jsonb'],
+  ['outcome', 'outcome', 'text'],
 ];
 
 const DATE_FIELDS = new Set(ALERT_COLUMNS.filter(([, , t]) => t === 'timestamptz').map(([k]) => k));
 
 /** A query parameter for one field of a record, as its column's SQL type takes it. */
 export function alertParam(record: AlertRecord, key: keyof AlertRecord, type: string): unknown {
-  return type === 'jsonb' ? JSON.stringify(record[key]) : record[key];
+  const v = record[key];
+  // A missing field (a record built before issue 13's fields) is stored as NULL, never the text "undefined".
+  if (v === undefined) return null;
+  return type === 'jsonb' ? (v === null ? null : JSON.stringify(v)) : v;
 }
 
 export function alertFromRow(row: Record<string, unknown>): AlertRecord {

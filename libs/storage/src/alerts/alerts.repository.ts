@@ -129,8 +129,10 @@ export class AlertsRepository {
   ): Promise<AlertRecord[]> {
     const rows = await tx.query(
       `SELECT ${COLUMN_LIST} FROM alerts
-       WHERE state IN ('open', 'acknowledged')
-         AND GREATEST(attention_since, coalesce(acknowledged_at, attention_since)) + make_interval(mins => $2) <= $1
+       WHERE (state IN ('open', 'acknowledged')
+           AND GREATEST(attention_since, coalesce(acknowledged_at, attention_since)) + make_interval(mins => $2) <= $1)
+          -- Tiered alerts (issue 13): each tier has its own target, some shorter than any policy timer.
+          OR (ladder IS NOT NULL AND state IN ('open', 'escalated'))
        ORDER BY attention_since LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [now, minMinutes, limit],
     );

@@ -28,6 +28,9 @@ interface PatientRow {
   oxygen_prescription: OxygenPrescription | null;
   admitted_at: Date;
   discharged_at: Date | null;
+  news2_total?: number | null;
+  news2_red?: boolean | null;
+  news2_at?: Date | null;
 }
 
 function toContext(r: PatientRow): PatientScoringContext {
@@ -41,6 +44,15 @@ function toContext(r: PatientRow): PatientScoringContext {
     oxygenPrescription: r.oxygen_prescription ?? null,
     admittedAt: new Date(r.admitted_at),
     dischargedAt: r.discharged_at === null ? null : new Date(r.discharged_at),
+    ...(r.news2_at
+      ? {
+          latestNews2: {
+            total: Number(r.news2_total),
+            redScore: r.news2_red === true,
+            at: new Date(r.news2_at),
+          },
+        }
+      : {}),
   };
 }
 
@@ -58,14 +70,48 @@ export class ScoringContextRepository {
        FROM patients WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
       [patientIds],
     );
-    return new Map(rows.map((r) => [r.id, toContext(r)]));
+    const out = new Map(rows.map((r) => [r.id, toContext(r)]));
+    await this.addWeightHistory(tx, [...out.values()]);
+    return out;
+  }
+
+  /**
+   * Issue 13: the body weights within the window of each patient whose plan has a weight-gain rule (one
+   * query, and none when no patient of the batch has such a rule), for the weight-gain rule.
+   */
+  private async addWeightHistory(tx: SqlClient, patients: PatientScoringContext[]): Promise<void> {
+    const weighed = patients.filter((p) => (p.monitoring.weightGain ?? []).length > 0);
+    if (weighed.length === 0) return;
+    const hours = Math.max(
+      ...weighed.flatMap((p) => (p.monitoring.weightGain ?? []).map((r) => r.windowHours)),
+    );
+    const rows = await tx.query<{ patient_id: string; value: number; measured_at: Date }>(
+      // Since admission (less one window: a weight from just before admission is a baseline), in event time.
+      `SELECT o.patient_id, o.value, o.measured_at FROM observations o JOIN patients p ON p.id = o.patient_id
+       WHERE o.patient_id = ANY($1::uuid[]) AND o.parameter = 'bodyWeight'
+         AND o.measured_at >= p.admitted_at - make_interval(hours => $2::int)
+       ORDER BY o.measured_at`,
+      [weighed.map((p) => p.patientId), Math.ceil(hours)],
+    );
+    for (const p of weighed) {
+      p.weightHistory = rows
+        .filter((r) => r.patient_id === p.patientId)
+        .map((r) => ({ value: Number(r.value), measuredAt: new Date(r.measured_at) }));
+    }
   }
 
   /** Admitted patients with a monitoring schedule (required parameters and an interval). */
   async scheduledPatients(tx: SqlClient): Promise<PatientScoringContext[]> {
+    // Issue 13: with each patient's latest current NEWS2, which tightens a plan's schedule (RCP: ≥ 5 → hourly).
     const rows = await tx.query<PatientRow>(
-      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at
-       FROM patients
+      `SELECT p.id, p.ward_id, p.spo2_scale, p.pathway, p.thresholds, p.monitoring, p.oxygen_prescription,
+              p.admitted_at, p.discharged_at, s.total AS news2_total, s.red_score AS news2_red, s.scored_at AS news2_at
+       FROM patients p
+       LEFT JOIN LATERAL (
+         SELECT total, red_score, scored_at FROM news2_scores
+         WHERE patient_id = p.id AND NOT retrospective AND p.monitoring ? 'tightening'
+         ORDER BY scored_at DESC LIMIT 1
+       ) s ON true
        WHERE discharged_at IS NULL AND monitoring ? 'intervalMinutes'
          AND jsonb_array_length(coalesce(monitoring -> 'requiredParameters', '[]'::jsonb)) > 0`,
     );

@@ -9,6 +9,7 @@ import { AddAlertingCore1764080000000 } from '../migrations/1764080000000-add-al
 import { AddAlertOutbox1764090000000 } from '../migrations/1764090000000-add-alert-outbox';
 import { BoundDeadLetterRaw1764120000000 } from '../migrations/1764120000000-bound-dead-letter-raw';
 import { AddStreamJournal1764130000000 } from '../migrations/1764130000000-add-stream-journal';
+import { AddPathways1764200000000 } from '../migrations/1764200000000-add-pathways';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   AddAlertOutbox1764090000000,
   BoundDeadLetterRaw1764120000000,
   AddStreamJournal1764130000000,
+  AddPathways1764200000000,
 ];
 
 export interface DatabaseOptions {

@@ -1,0 +1,245 @@
+import { applyTemplate, monitoringOf, PATHWAY_TEMPLATES } from '@vigil/pathways';
+import { applyAlertAction, AlertActionError } from './actions';
+import { decideReadings } from './decide';
+import { EpisodeBook } from './episodes';
+import { DEFAULT_ALERTING_POLICY } from './policy';
+import { evaluateOverdueReading } from './rules/overdue-reading.rule';
+import { alertRecord, AT, patient, reading } from './rules/test-context';
+import { decideTimers } from './timers';
+
+/** Fake clock: minutes after AT. */
+const at = (m: number) => new Date(AT.getTime() + m * 60_000);
+const hfPlan = monitoringOf(applyTemplate(PATHWAY_TEMPLATES['heart-failure']));
+const ariPlan = monitoringOf(applyTemplate(PATHWAY_TEMPLATES.ari));
+const ladder = [
+  { tier: 'ward-nurse' as const, responseMinutes: 30 },
+  { tier: 'ward-clinician' as const, responseMinutes: 30 },
+  { tier: 'ccc' as const, responseMinutes: 15 },
+  { tier: 'urgent-response' as const, responseMinutes: 15 },
+];
+
+describe('schedule-driven overdue readings (fake clock)', () => {
+  const admitted = patient({ monitoring: ariPlan, admittedAt: AT });
+  const last = new Map(
+    ['spo2', 'heartRate', 'respiratoryRate', 'temperature', 'systolicBp'].map((p) => [p, AT]),
+  );
+
+  it('HZ-30: a plan’s reading overdue past interval plus grace alerts; before that it is clear', () => {
+    expect(evaluateOverdueReading(admitted, last, at(270))).toMatchObject({ active: false });
+    const f = evaluateOverdueReading(admitted, last, at(271));
+    expect(f).toMatchObject({ active: true, severity: 'low' });
+    expect(f?.active && f.triggeringParameters).toEqual([
+      'spo2',
+      'heartRate',
+      'respiratoryRate',
+      'temperature',
+      'systolicBp',
+    ]);
+  });
+
+  it('HZ-31: with NEWS2 ≥ 5 the same readings are overdue after 75 minutes; a score back under 5 relaxes it', () => {
+    const sick = { ...admitted, latestNews2: { total: 5, redScore: false, at: AT } };
+    expect(evaluateOverdueReading(sick, last, at(74))).toMatchObject({ active: false });
+    const f = evaluateOverdueReading(sick, last, at(76));
+    expect(f?.active && f.reason).toMatch(/tightened: NEWS2 5 or more/);
+    const better = { ...admitted, latestNews2: { total: 2, redScore: false, at: at(70) } };
+    expect(evaluateOverdueReading(better, last, at(76))).toMatchObject({ active: false });
+    // A score older than the freshness window (12 h) tightens nothing.
+    const stale = { ...admitted, latestNews2: { total: 6, redScore: false, at: at(-13 * 60) } };
+    expect(evaluateOverdueReading(stale, last, at(76))).toMatchObject({ active: false });
+  });
+
+  it('HZ-30: an overdue-reading alert under a ladder escalates to the clinician when the nurse does not act', () => {
+    const p = patient({ monitoring: ariPlan, admittedAt: AT });
+    const book = new EpisodeBook([], DEFAULT_ALERTING_POLICY, at(271));
+    book.apply(p, evaluateOverdueReading(p, last, at(271))!);
+    const [opened] = book.changes().save;
+    expect(opened).toMatchObject({ tier: 'ward-nurse', ruleId: 'overdue-reading' });
+    const t = decideTimers([opened], at(271 + 30), DEFAULT_ALERTING_POLICY);
+    expect(t.save[0]).toMatchObject({ state: 'escalated', tier: 'ward-clinician' });
+  });
+});
+
+describe('tiered escalation in the alert timers (fake clock)', () => {
+  const tiered = (over = {}) =>
+    alertRecord({ ladder, tier: 'ward-nurse', tierSince: AT, attentionSince: AT, ...over });
+
+  it('HZ-33: nurse → clinician → CCC → urgent response, each when the tier misses its target', () => {
+    let a = tiered();
+    expect(decideTimers([a], at(29), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+    const steps: string[] = [];
+    let now = 0;
+    for (const wait of [30, 30, 15]) {
+      now += wait;
+      const t = decideTimers([a], at(now), DEFAULT_ALERTING_POLICY);
+      expect(t.audits[0]).toMatchObject({ action: 're-escalated', actor: null });
+      expect(t.events[0].type).toBe('alert.escalated');
+      a = t.save[0];
+      steps.push(a.tier!);
+    }
+    expect(steps).toEqual(['ward-clinician', 'ccc', 'urgent-response']);
+    expect(a.escalationReason).toMatch(
+      /Care coordination centre did not act within the 15-minute response target/,
+    );
+    expect(decideTimers([a], at(now + 500), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+  });
+
+  it('HZ-33: a tier that acknowledged in time stops the clock (no re-escalation), and a medium alert with a ladder never takes the old 30-minute CCC path', () => {
+    const acked = tiered({ state: 'acknowledged', acknowledgedAt: at(5), acknowledgedBy: 'n1' });
+    const t = decideTimers([acked], at(31), DEFAULT_ALERTING_POLICY);
+    expect(t.save).toEqual([]);
+    const legacy = alertRecord({ attentionSince: AT });
+    expect(decideTimers([legacy], at(30), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+      state: 'escalated',
+      tier: null,
+      escalationDestination: 'ccc',
+    });
+  });
+
+  it('HZ-33: NEWS2 ≥ 7 opens at the CCC tier, with the clinician told too', () => {
+    const p = patient({ monitoring: { escalation: ladder } });
+    const out = decideReadings({
+      now: AT,
+      policy: DEFAULT_ALERTING_POLICY,
+      patients: new Map([[p.patientId, p]]),
+      states: new Map(),
+      episodes: [],
+      observations: [
+        reading('respiratoryRate', 26),
+        reading('spo2', 90),
+        reading('inspiredOxygen', 0, null, { valueCode: 'air' }),
+        reading('systolicBp', 120),
+        reading('heartRate', 115),
+        reading('consciousness', 0, null, { valueCode: 'A' }),
+        reading('temperature', 37),
+      ],
+      statuses: [],
+    });
+    const [opened] = out.alerts.save;
+    expect(opened).toMatchObject({ severity: 'high', tier: 'ccc' });
+    expect(opened.escalatedAt).toEqual(AT);
+  });
+
+  it('a person escalates to the next tier (or a named higher one) and resolves with an outcome', () => {
+    const nurse = { userId: 'n1', role: 'nurse' as const };
+    const up = applyAlertAction(
+      tiered(),
+      { action: 'escalate', reason: 'Breathless on the phone' },
+      nurse,
+      at(3),
+      DEFAULT_ALERTING_POLICY,
+    );
+    expect(up.record).toMatchObject({
+      state: 'escalated',
+      tier: 'ward-clinician',
+      tierSince: at(3),
+      escalatedBy: 'n1',
+    });
+    expect(() =>
+      applyAlertAction(
+        up.record,
+        { action: 'escalate', reason: 'x', destination: 'ward-nurse' },
+        nurse,
+        at(4),
+        DEFAULT_ALERTING_POLICY,
+      ),
+    ).toThrow(AlertActionError);
+    const done = applyAlertAction(
+      up.record,
+      { action: 'resolve', note: 'Furosemide increased', outcome: 'medication-change' },
+      nurse,
+      at(9),
+      DEFAULT_ALERTING_POLICY,
+    );
+    expect(done.record).toMatchObject({ state: 'resolved', outcome: 'medication-change' });
+    expect(done.event.alert).toMatchObject({
+      outcome: 'medication-change',
+      tier: 'ward-clinician',
+      tierTargetMinutes: 30,
+    });
+  });
+});
+
+describe('heart-failure weight rule through the decision (fake clock)', () => {
+  it('HZ-35: a heart-failure patient’s rising weight opens a weight-gain alert at the nurse tier', () => {
+    const p = patient({
+      monitoring: hfPlan,
+      weightHistory: [
+        { value: 80, measuredAt: at(-48 * 60) },
+        { value: 81, measuredAt: at(-24 * 60) },
+      ],
+    });
+    const out = decideReadings({
+      now: AT,
+      policy: DEFAULT_ALERTING_POLICY,
+      patients: new Map([[p.patientId, p]]),
+      states: new Map(),
+      episodes: [],
+      observations: [reading('bodyWeight', 82.2)],
+      statuses: [],
+    });
+    expect(out.alerts.save).toEqual([
+      expect.objectContaining({ ruleId: 'weight-gain', tier: 'ward-nurse', severity: 'medium' }),
+    ]);
+  });
+});
+
+describe('escalating again from a lower tier', () => {
+  it('HZ-33: an alert escalated to the clinician may go on to the CCC; at the top of the ladder it may not', () => {
+    const clinician = { userId: 'c1', role: 'clinician' as const };
+    const atClinician = alertRecord({
+      ladder,
+      tier: 'ward-clinician',
+      tierSince: AT,
+      state: 'escalated',
+      escalatedAt: AT,
+    });
+    const up = applyAlertAction(
+      atClinician,
+      { action: 'escalate', reason: 'CCC review', destination: 'ccc' },
+      clinician,
+      at(1),
+      DEFAULT_ALERTING_POLICY,
+    );
+    expect(up.record).toMatchObject({ tier: 'ccc', state: 'escalated', tierSince: at(1) });
+    const top = alertRecord({
+      ladder,
+      tier: 'urgent-response',
+      tierSince: AT,
+      state: 'escalated',
+      escalatedAt: AT,
+    });
+    expect(() =>
+      applyAlertAction(top, { action: 'escalate', reason: 'x' }, clinician, at(1), DEFAULT_ALERTING_POLICY),
+    ).toThrow(AlertActionError);
+    const legacy = alertRecord({ state: 'escalated', escalatedAt: AT });
+    expect(() =>
+      applyAlertAction(
+        legacy,
+        { action: 'escalate', reason: 'x' },
+        clinician,
+        at(1),
+        DEFAULT_ALERTING_POLICY,
+      ),
+    ).toThrow(/cannot escalate an alert that is escalated/);
+  });
+});
+
+describe('a tier acting stops its clock', () => {
+  it('HZ-33: a coordinator taking ownership at the CCC tier stops its clock (no recommendation for 999 while owned)', () => {
+    const coordinator = { userId: 'ccc-1', role: 'coordinator' as const };
+    const atCcc = alertRecord({ ladder, tier: 'ccc', tierSince: AT, state: 'escalated', escalatedAt: AT });
+    const owned = applyAlertAction(
+      atCcc,
+      { action: 'assign', assignee: 'ccc-1' },
+      coordinator,
+      at(5),
+      DEFAULT_ALERTING_POLICY,
+    );
+    expect(owned.record.tierActedAt).toEqual(at(5));
+    expect(decideTimers([owned.record], at(60), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+    expect(decideTimers([atCcc], at(60), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+      tier: 'urgent-response',
+    });
+  });
+});
