@@ -799,7 +799,7 @@ async function main() {
         await fetch(`${httpUrl}/api/alerts/${id}/resolve`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie: cookies[0], origin: httpUrl },
-          body: JSON.stringify({ note: 'bench: resolved between steps' }),
+          body: JSON.stringify({ note: 'bench: resolved between steps', outcome: 'no-action' }),
         })
           .then((r) => r.arrayBuffer())
           .catch(() => undefined);
