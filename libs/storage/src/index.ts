@@ -77,3 +77,15 @@ export {
   type ActiveSession,
   type SessionLimits,
 } from './users/sessions.repository';
+export {
+  PatientAccessRepository,
+  hashAccessCode,
+  type AccessCodeRecord,
+  type PatientSessionRecord,
+  type PatientSessionLimits,
+} from './patient-reporting/patient-access.repository';
+export {
+  ReportedAnswersRepository,
+  type ReportedAnswersToStore,
+  type StoredReportedAnswers,
+} from './patient-reporting/reported-answers.repository';

@@ -8,6 +8,8 @@ import { CreateUsersAndSessions1764070000000 } from '../migrations/1764070000000
 import { AddAlertingCore1764080000000 } from '../migrations/1764080000000-add-alerting-core';
 import { AddAlertOutbox1764090000000 } from '../migrations/1764090000000-add-alert-outbox';
 import { BoundDeadLetterRaw1764120000000 } from '../migrations/1764120000000-bound-dead-letter-raw';
+import { AddPatientReporting1764300000000 } from '../migrations/1764300000000-add-patient-reporting';
+import { AddCareHomes1764300001000 } from '../migrations/1764300001000-add-care-homes';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -31,6 +33,8 @@ export const MIGRATIONS = [
   AddAlertingCore1764080000000,
   AddAlertOutbox1764090000000,
   BoundDeadLetterRaw1764120000000,
+  AddPatientReporting1764300000000,
+  AddCareHomes1764300001000,
 ];
 
 export interface DatabaseOptions {
