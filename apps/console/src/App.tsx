@@ -74,8 +74,8 @@ export function App() {
           <Route
             path="/"
             element={
-              user?.role === 'coordinator' ? (
-                <Navigate to="/ccc" replace />
+              user?.role === 'coordinator' || user?.role === 'care-home' ? (
+                <Navigate to={homeFor(user.role)} replace />
               ) : (
                 only(['nurse', 'clinician', 'admin'], <TriagePage />)
               )

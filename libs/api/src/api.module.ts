@@ -39,6 +39,9 @@ import { HealthController } from './health/health.controller';
 import { loggerParams } from './logging/logger.options';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { PatientEntryController } from './patient-reporting/patient-entry.controller';
+import { PatientReportingController } from './patient-reporting/patient-reporting.controller';
+import { PatientReportingService } from './patient-reporting/patient-reporting.service';
 import { PatientsController } from './patients/patients.controller';
 import { PatientsService } from './patients/patients.service';
 import { ConsoleReadsRepository } from './read-model/console-reads.repository';
@@ -107,6 +110,8 @@ export class ApiModule {
         FhirController,
         HealthController,
         MetricsController,
+        PatientReportingController,
+        PatientEntryController,
       ],
       providers: [
         { provide: API_OPTIONS, useValue: options },
@@ -120,6 +125,7 @@ export class ApiModule {
         LoginThrottleService,
         AccessService,
         PatientsService,
+        PatientReportingService,
         AlertsService,
         MetricsService,
         SocketHub,

@@ -175,3 +175,13 @@ export {
   type PipelineStatus,
   type ApiErrorBody,
 } from './api';
+export {
+  issueAccessCodeRequestSchema,
+  phoneReportRequestSchema,
+  QUESTIONNAIRE_KINDS,
+  type AccessCodeView,
+  type IssueAccessCodeRequest,
+  type IssuedAccessCode,
+  type PhoneReportRequest,
+  type ReportedAnswersView,
+} from './patient-reporting';

@@ -1,7 +1,7 @@
 /** Patients live in England: every date and time they read is in Europe/London, GMT or BST as it falls. */
 export const PATIENT_TIME_ZONE = 'Europe/London';
 
-const dateTime = new Intl.DateTimeFormat('en-GB', {
+const DATE_TIME_OPTIONS: Intl.DateTimeFormatOptions = {
   timeZone: PATIENT_TIME_ZONE,
   weekday: 'long',
   day: 'numeric',
@@ -10,7 +10,8 @@ const dateTime = new Intl.DateTimeFormat('en-GB', {
   hour: 'numeric',
   minute: '2-digit',
   hour12: true,
-});
+};
+const dateTime = new Intl.DateTimeFormat('en-GB', DATE_TIME_OPTIONS);
 
 const dateOnly = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
@@ -21,10 +22,7 @@ const dateOnly = new Intl.DateTimeFormat('en-GB', {
 
 /** "Sunday 29 March 2026 at 2:05am" (NHS style: 12-hour clock, "am"/"pm", no leading zero). */
 export function formatDateTime(at: Date, locale = 'en-GB'): string {
-  const f =
-    locale === 'en-GB'
-      ? dateTime
-      : new Intl.DateTimeFormat(locale, { ...dateTime.resolvedOptions(), timeZone: PATIENT_TIME_ZONE });
+  const f = locale === 'en-GB' ? dateTime : new Intl.DateTimeFormat(locale, DATE_TIME_OPTIONS);
   const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
   const period = String(parts.dayPeriod ?? '')
     .toLowerCase()

@@ -35,10 +35,13 @@ export function navFor(role: UserRole): NavItem[] {
         { to: '/admin/dead-letters', label: 'Dead letters' },
         { to: '/status', label: 'Status' },
       ];
+    case 'care-home':
+      return [{ to: '/care-home', label: 'Falls' }];
   }
 }
 
 /** Where a role lands after sign-in. */
 export function homeFor(role: UserRole): string {
+  if (role === 'care-home') return '/care-home';
   return role === 'coordinator' ? '/ccc' : '/';
 }
