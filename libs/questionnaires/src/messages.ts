@@ -52,6 +52,7 @@ export const EN_GB = {
   'form.optional': '(optional)',
   'form.send': 'Send to the care team',
   'form.answerMissing': 'Select an answer',
+  'form.errorFor': '{question}: {error}',
   'form.numberInvalid': 'Enter a number, like {example}',
   'form.numberRange': 'Enter a number between {min} and {max}. If you are not sure, leave it empty.',
   'form.readingsTitle': 'Readings',

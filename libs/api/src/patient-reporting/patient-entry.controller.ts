@@ -249,6 +249,9 @@ export class PatientEntryController {
 
   private html(res: Response, html: string, status = 200): void {
     res.status(status).type('html').setHeader('Cache-Control', 'no-store');
+    // Plain form posts carry `Origin: null` under `no-referrer`, and the Origin check refuses them: these pages
+    // send their origin to themselves only (never a referrer elsewhere: the sign-in link holds a code).
+    res.setHeader('Referrer-Policy', 'same-origin');
     res.send(html);
   }
 }

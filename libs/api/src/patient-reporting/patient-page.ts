@@ -232,9 +232,19 @@ ${q.readings
 </div>`;
   })
   .join('\n')}`;
+  // The summary names each question, so a screen reader user hears what to fix without moving around.
+  const labelOf = (id: string): string => {
+    const question = q.questions.find((x) => x.id === id);
+    if (question) return format(ctx.m[question.text], { name: opts.name });
+    const reading = q.readings.find((x) => x.id === id);
+    return reading ? format(ctx.m[reading.label]) : id;
+  };
   const summary = errorSummary(
     ctx,
-    [...errors.entries()].map(([id, text]) => ({ href: `#${id}`, text })),
+    [...errors.entries()].map(([id, text]) => ({
+      href: `#${id}`,
+      text: format(ctx.m['form.errorFor'], { question: labelOf(id), error: text }),
+    })),
   );
   const body = `${summary}
 <h1 class="nhsuk-heading-l">${esc(title)}</h1>
