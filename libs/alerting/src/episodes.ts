@@ -10,6 +10,19 @@ import {
 import type { AlertingPolicy } from './policy';
 import type { ActiveFinding, Finding } from './rules/rule';
 
+/** Issue 14: `escalationDestination` of a care-home resident's fall while it waits for the home's staff. */
+export const CARE_HOME_DESTINATION = 'care-home';
+/** Where such a fall goes when the home does not acknowledge it in time. */
+export const VIRTUAL_WARD_DESTINATION = 'virtual-ward';
+const FALL_RULE_ID = 'fall';
+
+/** The patient an episode belongs to (a `PatientContext` fits). */
+export interface EpisodePatient {
+  patientId: string;
+  wardId: string;
+  careHomeId?: string | null;
+}
+
 const key = (patientId: string, ruleId: string, subject: string): string =>
   `${patientId}|${ruleId}|${subject}`;
 
@@ -58,7 +71,7 @@ export class EpisodeBook {
     return this.open.get(key(patientId, ruleId, subject));
   }
 
-  apply(patient: { patientId: string; wardId: string }, finding: Finding): void {
+  apply(patient: EpisodePatient, finding: Finding): void {
     const k = key(patient.patientId, finding.rule.id, finding.subject);
     const existing = this.open.get(k);
     if (finding.active) {
@@ -114,7 +127,7 @@ export class EpisodeBook {
     };
   }
 
-  private openEpisode(k: string, patient: { patientId: string; wardId: string }, f: ActiveFinding): void {
+  private openEpisode(k: string, patient: EpisodePatient, f: ActiveFinding): void {
     const opened = newAlertRecord({
       patientId: patient.patientId,
       wardId: patient.wardId,
@@ -132,13 +145,19 @@ export class EpisodeBook {
       lastObservationAt: f.at,
       at: this.now,
     });
-    const record = this.withCcc(opened);
+    // Issue 14: a care-home resident's fall goes to the home's staff first, not to the CCC at once; the
+    // timers send it on to the virtual ward if the home does not acknowledge it in time.
+    const toCareHome = Boolean(patient.careHomeId) && f.rule.id === FALL_RULE_ID;
+    const record = toCareHome
+      ? { ...opened, escalationDestination: CARE_HOME_DESTINATION }
+      : this.withCcc(opened);
     this.put(k, record);
     this.audit(record, 'opened', null, {
       ruleVersion: f.rule.version,
       severity: f.severity,
       reason: f.reason,
     });
+    if (toCareHome) this.audit(record, 'sent-to-care-home', 'open', { careHomeId: patient.careHomeId });
     if (record.escalatedAt !== null) {
       this.audit(record, 'sent-to-ccc', 'open', { reason: record.escalationReason });
     }
@@ -190,7 +209,7 @@ export class EpisodeBook {
         reason: f.reason,
       });
     }
-    if (worsened) next = this.withCcc(next);
+    if (worsened && next.escalationDestination !== CARE_HOME_DESTINATION) next = this.withCcc(next);
     if (next.escalatedAt !== null && e.escalatedAt === null) {
       this.audit(next, 'sent-to-ccc', e.state, { reason: next.escalationReason });
     }

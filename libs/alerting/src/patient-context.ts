@@ -41,6 +41,8 @@ export interface PatientContext {
   oxygenPrescription: OxygenPrescription | null;
   admittedAt: Date;
   dischargedAt: Date | null;
+  /** Issue 14: the care home the patient lives in, whose staff see their falls first; absent or null: none. */
+  careHomeId?: string | null;
 }
 
 /** A device bound now to an admitted patient, with when it was last heard from (platform receipt time, R4). */

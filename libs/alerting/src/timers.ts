@@ -5,7 +5,11 @@ import {
   alertEvent,
   isSnoozed,
 } from './alert-record';
+import { CARE_HOME_DESTINATION, VIRTUAL_WARD_DESTINATION } from './episodes';
 import type { AlertingPolicy } from './policy';
+
+type TimerPolicy = Pick<AlertingPolicy, 'escalationMinutes' | 'repromptMinutes'> &
+  Partial<Pick<AlertingPolicy, 'careHomeAcknowledgeMinutes'>>;
 
 const MINUTE = 60_000;
 
@@ -16,16 +20,18 @@ const MINUTE = 60_000;
  *   pauses this, but never for a new event or a worsening, which break the snooze (R3);
  * - R5: an acknowledged alert whose cause persists asks again (back to open, announced) once its
  *   severity's re-prompt interval has passed since the acknowledgement, and escalates again if no one
- *   answers.
+ *   answers;
+ * - issue 14: a care-home resident's fall waits for the home's staff; unacknowledged after
+ *   `careHomeAcknowledgeMinutes` it goes to the virtual ward (open, its attention clock restarted), and from
+ *   there escalates like any alert.
  */
-export function decideTimers(
-  episodes: readonly AlertRecord[],
-  now: Date,
-  policy: Pick<AlertingPolicy, 'escalationMinutes' | 'repromptMinutes'>,
-): AlertChanges {
+export function decideTimers(episodes: readonly AlertRecord[], now: Date, policy: TimerPolicy): AlertChanges {
   const out: AlertChanges = { save: [], audits: [], events: [] };
   for (const a of episodes) {
-    const change = escalation(a, now, policy) ?? reprompt(a, now, policy);
+    const change =
+      a.escalationDestination === CARE_HOME_DESTINATION && a.state === 'open'
+        ? careHomeTimeout(a, now, policy)
+        : (escalation(a, now, policy) ?? reprompt(a, now, policy));
     if (!change) continue;
     out.save.push(change.record);
     out.audits.push(change.audit);
@@ -73,6 +79,35 @@ function escalation(
   };
 }
 
+function careHomeTimeout(a: AlertRecord, now: Date, policy: TimerPolicy): TimerChange | null {
+  if (isSnoozed(a, now)) return null;
+  const limit = policy.careHomeAcknowledgeMinutes ?? DEFAULT_CARE_HOME_MINUTES;
+  if (now.getTime() - a.attentionSince.getTime() < limit * MINUTE) return null;
+  const reason = `Not acknowledged by the care home within ${limit} minutes: sent to the virtual ward.`;
+  const record: AlertRecord = {
+    ...a,
+    attentionSince: now,
+    updatedAt: now,
+    escalationReason: reason,
+    escalationDestination: VIRTUAL_WARD_DESTINATION,
+  };
+  return {
+    record,
+    audit: {
+      alertId: a.id,
+      at: now,
+      actor: null,
+      action: 'escalated-to-virtual-ward',
+      fromState: 'open',
+      toState: 'open',
+      detail: { reason },
+    },
+    event: 'alert.updated',
+  };
+}
+
+const DEFAULT_CARE_HOME_MINUTES = 10;
+
 function reprompt(
   a: AlertRecord,
   now: Date,
@@ -100,8 +135,10 @@ function reprompt(
 }
 
 /** The shortest wait of any timer: episodes that changed less recently than this cannot be due. */
-export function earliestTimerMinutes(
-  policy: Pick<AlertingPolicy, 'escalationMinutes' | 'repromptMinutes'>,
-): number {
-  return Math.min(...Object.values(policy.escalationMinutes), ...Object.values(policy.repromptMinutes));
+export function earliestTimerMinutes(policy: TimerPolicy): number {
+  return Math.min(
+    ...Object.values(policy.escalationMinutes),
+    ...Object.values(policy.repromptMinutes),
+    policy.careHomeAcknowledgeMinutes ?? DEFAULT_CARE_HOME_MINUTES,
+  );
 }

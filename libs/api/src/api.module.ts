@@ -27,6 +27,8 @@ import { AUTH_PROVIDER } from './auth/auth-provider';
 import { LocalAuthProvider } from './auth/local-auth.provider';
 import { SessionGuard } from './auth/session.guard';
 import { SessionsService } from './auth/sessions.service';
+import { CareHomesController } from './care-homes/care-homes.controller';
+import { CareHomesService } from './care-homes/care-homes.service';
 import { CccController } from './ccc/ccc.controller';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
@@ -112,6 +114,7 @@ export class ApiModule {
         MetricsController,
         PatientReportingController,
         PatientEntryController,
+        CareHomesController,
       ],
       providers: [
         { provide: API_OPTIONS, useValue: options },
@@ -126,6 +129,7 @@ export class ApiModule {
         AccessService,
         PatientsService,
         PatientReportingService,
+        CareHomesService,
         AlertsService,
         MetricsService,
         SocketHub,

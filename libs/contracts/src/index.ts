@@ -185,3 +185,19 @@ export {
   type PhoneReportRequest,
   type ReportedAnswersView,
 } from './patient-reporting';
+export {
+  addCareHomeDeviceRequestSchema,
+  addCareHomeStaffRequestSchema,
+  addResidentRequestSchema,
+  CARE_HOME_DEVICE_KINDS,
+  createCareHomeRequestSchema,
+  fallsPreventionRequestSchema,
+  resolveFallRequestSchema,
+  type AddCareHomeDeviceRequest,
+  type AddResidentRequest,
+  type CareHomeDeviceView,
+  type CareHomeFallView,
+  type CareHomeView,
+  type CreateCareHomeRequest,
+  type ResidentView,
+} from './care-homes';

@@ -89,3 +89,15 @@ export {
   type ReportedAnswersToStore,
   type StoredReportedAnswers,
 } from './patient-reporting/reported-answers.repository';
+export {
+  CareHomesRepository,
+  type CareHomeRecord,
+  type CareHomeDeviceRecord,
+  type ResidentFall,
+  type ResidentRecord,
+} from './care-homes/care-homes.repository';
+export {
+  SmiPlansRepository,
+  type MissedCheckInRecord,
+  type SmiPlanRecord,
+} from './care-homes/smi-plans.repository';

@@ -28,6 +28,7 @@ interface PatientRow {
   oxygen_prescription: OxygenPrescription | null;
   admitted_at: Date;
   discharged_at: Date | null;
+  care_home_id?: string | null;
 }
 
 function toContext(r: PatientRow): PatientScoringContext {
@@ -41,6 +42,7 @@ function toContext(r: PatientRow): PatientScoringContext {
     oxygenPrescription: r.oxygen_prescription ?? null,
     admittedAt: new Date(r.admitted_at),
     dischargedAt: r.discharged_at === null ? null : new Date(r.discharged_at),
+    careHomeId: r.care_home_id ?? null,
   };
 }
 
@@ -54,7 +56,8 @@ export class ScoringContextRepository {
   async patients(tx: SqlClient, patientIds: readonly string[]): Promise<Map<string, PatientScoringContext>> {
     if (patientIds.length === 0) return new Map();
     const rows = await tx.query<PatientRow>(
-      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at
+      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at,
+              (SELECT r.care_home_id FROM care_home_residents r WHERE r.patient_id = patients.id) AS care_home_id
        FROM patients WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
       [patientIds],
     );

@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Issue 14: care homes, their residents, staff and devices; the SMI light plan.
  *
- * - `care_homes`: each escalates unacknowledged falls to one virtual ward after `acknowledge_minutes`.
+ * - `care_homes`: each escalates its residents' unacknowledged falls to one virtual ward (after the alerting
+ *   policy's `careHomeAcknowledgeMinutes`).
  * - `care_home_residents`: a patient living in a home (one home at a time), and whether they are enrolled in
  *   falls prevention. A resident is a patient row (devices bind to patients), but needs no virtual-ward plan.
  * - `care_home_staff`: user accounts of the new role `care-home` and the homes they work in.
@@ -24,12 +25,10 @@ export class AddCareHomes1764300001000 implements MigrationInterface {
         id uuid NOT NULL DEFAULT gen_random_uuid(),
         name text NOT NULL,
         escalation_ward_id uuid NOT NULL,
-        acknowledge_minutes integer NOT NULL DEFAULT 10,
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT pk_care_homes PRIMARY KEY (id),
         CONSTRAINT uq_care_homes_name UNIQUE (name),
-        CONSTRAINT fk_care_homes_ward FOREIGN KEY (escalation_ward_id) REFERENCES wards (id),
-        CONSTRAINT ck_care_homes_acknowledge CHECK (acknowledge_minutes BETWEEN 1 AND 60)
+        CONSTRAINT fk_care_homes_ward FOREIGN KEY (escalation_ward_id) REFERENCES wards (id)
       )`);
     await q.query(`
       CREATE TABLE care_home_residents (
