@@ -15,6 +15,9 @@ import { TriagePage } from './triage/TriagePage';
 import { useDocumentTitle } from './layout/useDocumentTitle';
 
 // Admin screens and the patient view (with uPlot) load on first use, keeping the triage queue's first load small.
+const CareHomePage = lazy(() =>
+  import('./care-home/CareHomePage').then((m) => ({ default: m.CareHomePage })),
+);
 const DeadLettersPage = lazy(() =>
   import('./admin/DeadLettersPage').then((m) => ({ default: m.DeadLettersPage })),
 );
@@ -94,6 +97,7 @@ export function App() {
             path="/status"
             element={only(['nurse', 'clinician', 'coordinator', 'admin'], <StatusPage />)}
           />
+          <Route path="/care-home" element={only(['care-home'], <CareHomePage />)} />
           <Route path="/admin/wards" element={only(['admin'], <WardsPage />)} />
           <Route path="/admin/patients" element={only(['clinician', 'admin'], <PatientsAdminPage />)} />
           <Route path="/admin/devices" element={only(['admin'], <DevicesAdminPage />)} />

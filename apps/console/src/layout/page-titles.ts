@@ -9,12 +9,14 @@ export function pageTitle(pathname: string): string {
           ? 'CCC queue'
           : pathname === '/status'
             ? 'Status'
-            : pathname.startsWith('/alerts/')
-              ? 'Alert'
-              : pathname.startsWith('/patients/')
-                ? 'Patient'
-                : pathname.startsWith('/admin/')
-                  ? `Admin: ${pathname.slice('/admin/'.length).replace('-', ' ')}`
-                  : 'Page not found';
+            : pathname === '/care-home'
+              ? 'Care-home falls'
+              : pathname.startsWith('/alerts/')
+                ? 'Alert'
+                : pathname.startsWith('/patients/')
+                  ? 'Patient'
+                  : pathname.startsWith('/admin/')
+                    ? `Admin: ${pathname.slice('/admin/'.length).replace('-', ' ')}`
+                    : 'Page not found';
   return `${section} – Vigil virtual ward`;
 }

@@ -31,7 +31,8 @@ describe('patient and carer page in a browser (issue 14, HZ-40, HZ-41, HZ-42, WC
   let nurseCookie: string;
   const scripts: { url: string; bytes: number }[] = [];
 
-  const api = async (method: string, url: string, body?: unknown) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on below
+  const api = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const res = await fetch(`${vigil.httpUrl}${url}`, {
       method,
       headers: { cookie: nurseCookie, 'content-type': 'application/json' },
