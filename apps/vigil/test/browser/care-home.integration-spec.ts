@@ -25,6 +25,8 @@ import {
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
 const PASSWORD = 'correct horse battery staple';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on in the tests
+type Json = any;
 
 jest.setTimeout(300_000);
 
@@ -38,13 +40,12 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
   const residents: Record<'edith' | 'frank', { id: string; device: string; secret: string }> = {} as never;
   const cookies: Record<string, string> = {};
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on below
   const api = async (
     who: string,
     method: string,
     url: string,
     body?: unknown,
-  ): Promise<{ status: number; body: any }> => {
+  ): Promise<{ status: number; body: Json }> => {
     const res = await fetch(`${vigil.httpUrl}${url}`, {
       method,
       headers: { cookie: cookies[who], 'content-type': 'application/json', origin: vigil.httpUrl },

@@ -18,6 +18,8 @@ import { axeViolations, CHROMIUM, freePort, launchChromium, REPO_ROOT } from './
 // Screenshots go to artifacts/ (the copies in docs/images are taken from a run).
 const IMAGES = path.join(REPO_ROOT, 'artifacts/screenshots');
 const PASSWORD = 'correct horse battery staple';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on in the tests
+type Json = any;
 
 jest.setTimeout(240_000);
 
@@ -31,8 +33,11 @@ describe('patient and carer page in a browser (issue 14, HZ-40, HZ-41, HZ-42, WC
   let nurseCookie: string;
   const scripts: { url: string; bytes: number }[] = [];
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on below
-  const api = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  const api = async (
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Json }> => {
     const res = await fetch(`${vigil.httpUrl}${url}`, {
       method,
       headers: { cookie: nurseCookie, 'content-type': 'application/json' },
