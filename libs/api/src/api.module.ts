@@ -47,6 +47,8 @@ import { PatientReportingService } from './patient-reporting/patient-reporting.s
 import { PatientsController } from './patients/patients.controller';
 import { PatientsService } from './patients/patients.service';
 import { ConsoleReadsRepository } from './read-model/console-reads.repository';
+import { SmiController } from './smi/smi.controller';
+import { SmiService } from './smi/smi.service';
 import { StatusController } from './status/status.controller';
 import { UsersController } from './users/users.controller';
 import { WardsController } from './wards/wards.controller';
@@ -115,6 +117,7 @@ export class ApiModule {
         PatientReportingController,
         PatientEntryController,
         CareHomesController,
+        SmiController,
       ],
       providers: [
         { provide: API_OPTIONS, useValue: options },
@@ -130,6 +133,7 @@ export class ApiModule {
         PatientsService,
         PatientReportingService,
         CareHomesService,
+        SmiService,
         AlertsService,
         MetricsService,
         SocketHub,

@@ -74,3 +74,37 @@ export interface CareHomeDeviceView {
   location: string | null;
   boundPatientId: string | null;
 }
+
+/** Issue 14 §3: the SMI physical-health plan, with the named care coordinator missed check-ins go to. */
+export const smiPlanRequestSchema = z.object({
+  coordinatorName: z.string().trim().min(1, 'name the care coordinator').max(120),
+  coordinatorContact: z.string().trim().min(1, 'how to reach the care coordinator').max(200),
+  /** A Vigil account of the coordinator, when they have one: they then see the missed check-ins. */
+  coordinatorUserId: z.uuid().optional(),
+  intervalDays: z.number().int().min(1).max(31).default(7),
+  graceHours: z.number().int().min(0).max(168).default(48),
+});
+export type SmiPlanRequest = z.infer<typeof smiPlanRequestSchema>;
+
+export interface SmiPlanView {
+  patientId: string;
+  coordinatorName: string;
+  coordinatorContact: string;
+  coordinatorUserId: string | null;
+  intervalDays: number;
+  graceHours: number;
+  startedAt: string;
+  lastCheckInAt: string | null;
+  nextDueAt: string;
+  state: 'done' | 'due' | 'missed';
+}
+
+export interface MissedCheckInView {
+  id: string;
+  patientId: string;
+  givenName: string;
+  familyName: string;
+  dueAt: string;
+  escalatedAt: string;
+  coordinatorName: string;
+}
