@@ -184,7 +184,7 @@ describe('patient and carer reporting (issue 14)', () => {
     ]);
   });
 
-  it('wrong codes are rate-limited per address: past the limit even the right code waits', async () => {
+  it('HZ-41 wrong codes are rate-limited per address: past the limit even the right code waits', async () => {
     const { body: issued } = await issue(nurseA);
     // Earlier tests spent one wrong try from this address: at most 10 in all before the limit.
     const statuses: number[] = [];

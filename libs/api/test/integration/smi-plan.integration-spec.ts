@@ -41,7 +41,7 @@ describe('SMI physical-health plan (issue 14 §3)', () => {
     });
   });
 
-  it('a missed weekly check-in goes to the care coordinator once, never to the acute tiers', async () => {
+  it('HZ-44 a missed weekly check-in goes to the care coordinator once, never to the acute tiers', async () => {
     const smi = h.app.get(SmiService);
     const alertsBefore = await h.db.query<{ n: string }>(`SELECT count(*) AS n FROM alerts`);
     expect(await smi.checkMissed(new Date(Date.now() + 8 * 86_400_000))).toBe(0);
