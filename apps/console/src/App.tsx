@@ -15,6 +15,9 @@ import { TriagePage } from './triage/TriagePage';
 import { useDocumentTitle } from './layout/useDocumentTitle';
 
 // Admin screens and the patient view (with uPlot) load on first use, keeping the triage queue's first load small.
+const CareHomesAdminPage = lazy(() =>
+  import('./admin/CareHomesAdminPage').then((m) => ({ default: m.CareHomesAdminPage })),
+);
 const CareHomePage = lazy(() =>
   import('./care-home/CareHomePage').then((m) => ({ default: m.CareHomePage })),
 );
@@ -99,6 +102,7 @@ export function App() {
           />
           <Route path="/care-home" element={only(['care-home'], <CareHomePage />)} />
           <Route path="/admin/wards" element={only(['admin'], <WardsPage />)} />
+          <Route path="/admin/care-homes" element={only(['admin'], <CareHomesAdminPage />)} />
           <Route path="/admin/patients" element={only(['clinician', 'admin'], <PatientsAdminPage />)} />
           <Route path="/admin/devices" element={only(['admin'], <DevicesAdminPage />)} />
           <Route path="/admin/users" element={only(['admin'], <UsersAdminPage />)} />

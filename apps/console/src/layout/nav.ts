@@ -29,6 +29,7 @@ export function navFor(role: UserRole): NavItem[] {
         { to: '/', label: 'Triage queue' },
         { to: '/ccc', label: 'CCC queue' },
         { to: '/admin/wards', label: 'Wards' },
+        { to: '/admin/care-homes', label: 'Care homes' },
         { to: '/admin/patients', label: 'Patients' },
         { to: '/admin/devices', label: 'Devices' },
         { to: '/admin/users', label: 'Users' },

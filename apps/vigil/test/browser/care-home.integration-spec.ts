@@ -296,4 +296,24 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
     await triage.waitFor({ timeout: 30_000 });
     expect(await axeViolations(page)).toEqual([]);
   });
+  it('an admin sets up care homes in the console: the home, its residents and staff (axe)', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('admin');
+    await page.getByRole('link', { name: 'Care homes', exact: true }).click();
+    await page.getByRole('heading', { name: 'Care homes', level: 1 }).waitFor();
+    const oaks = page.getByRole('region', { name: 'The Oaks' });
+    await oaks.getByRole('cell', { name: /Edith Oak/ }).waitFor();
+    await expect(oaks.getByRole('row').filter({ hasText: 'Frank Oak' }).textContent()).resolves.toContain(
+      'Enrolled',
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    // A second home, escalating to the same virtual ward.
+    await page.getByLabel('Name of the care home').fill('The Elms');
+    await page
+      .getByLabel('Virtual ward for unacknowledged falls')
+      .selectOption({ label: 'Frailty and care homes virtual ward' });
+    await page.getByRole('button', { name: 'Add care home' }).click();
+    await page.getByRole('heading', { name: 'The Elms', level: 2 }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
 });
