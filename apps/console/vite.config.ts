@@ -44,6 +44,7 @@ export default defineConfig({
       '@vigil/contracts': path.join(root, 'libs/contracts/src/index.ts'),
       '@vigil/clinical': path.join(root, 'libs/clinical/src/index.ts'),
       '@vigil/alerting': path.join(root, 'libs/alerting/src/index.ts'),
+      '@vigil/questionnaires': path.join(root, 'libs/questionnaires/src/index.ts'),
     },
   },
   build: {

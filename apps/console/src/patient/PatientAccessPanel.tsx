@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { api } from '../api/http.client';
 import { ApiErrorMessage } from '../common/ApiErrorMessage';
 import { formatDateTime } from '../common/format';
+import { PhoneReportForm } from './PhoneReportForm';
 
 const SOURCE_TEXT: Record<ReportedAnswersView['source'], string> = {
   'patient-reported': 'The patient',
@@ -21,7 +22,17 @@ const ADVICE_TEXT: Record<ReportedAnswersView['advice'], string> = {
  * Issue 14: codes a patient or carer signs in with on the patient page (`/p`), shown once when issued, and
  * what they reported. Revoking a code ends every page it has open (HZ-41).
  */
-export function PatientAccessPanel({ patientId, canIssue }: { patientId: string; canIssue: boolean }) {
+export function PatientAccessPanel({
+  patientId,
+  canIssue,
+  pathway,
+  givenName,
+}: {
+  patientId: string;
+  canIssue: boolean;
+  pathway: string;
+  givenName: string;
+}) {
   const client = useQueryClient();
   const codesKey = ['patients', 'access-codes', patientId];
   const answersKey = ['patients', 'reported-answers', patientId];
@@ -139,6 +150,7 @@ export function PatientAccessPanel({ patientId, canIssue }: { patientId: string;
           )}
         </>
       )}
+      {canIssue && <PhoneReportForm patientId={patientId} pathway={pathway} givenName={givenName} />}
       <h3>Reported by the patient or a carer</h3>
       {answers.isError && <ApiErrorMessage error={answers.error} />}
       {answers.data && answers.data.length === 0 && <p className="nhsuk-body">Nothing reported yet.</p>}

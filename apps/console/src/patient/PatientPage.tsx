@@ -56,7 +56,12 @@ export function PatientPage() {
           <MonitoringPanel patient={p} />
           {canRecord && <ManualObservationForm patientId={p.id} />}
           <h2>Patient and carer reporting</h2>
-          <PatientAccessPanel patientId={p.id} canIssue={canRecord && !p.dischargedAt} />
+          <PatientAccessPanel
+            patientId={p.id}
+            canIssue={canRecord && !p.dischargedAt}
+            pathway={p.pathway}
+            givenName={p.givenName}
+          />
           {canPrescribe && !p.dischargedAt && (
             <>
               <h2>Oxygen and SpO2 scale</h2>

@@ -296,6 +296,37 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
     await triage.waitFor({ timeout: 30_000 });
     expect(await axeViolations(page)).toEqual([]);
   });
+  it('HZ-40 a virtual-ward nurse records answers given by phone and issues a code, on the patient page (axe)', async () => {
+    await page.goto(`${vigil.httpUrl}/patients/${residents.frank.id}`);
+    await page.getByRole('heading', { name: 'Patient and carer reporting' }).waitFor();
+    const form = page.getByRole('group', { name: 'Answers taken by phone' });
+    // Missing answers are named per question.
+    await page.getByRole('button', { name: 'Record answers taken by phone' }).click();
+    await form.getByText('Select an answer').first().waitFor();
+    for (const question of [
+      'Is Frank more confused than usual, or confused in a new way?',
+      'Is Frank more out of breath than usual?',
+      'Does Frank have pain or tightness in their chest now?',
+      'Is Frank using oxygen from a machine or a cylinder right now?',
+    ]) {
+      await form.getByRole('group', { name: question }).getByLabel('No', { exact: true }).check();
+    }
+    await page.getByRole('button', { name: 'Record answers taken by phone' }).click();
+    await page.getByRole('status').filter({ hasText: 'Answers recorded as reported by phone.' }).waitFor();
+    await page.getByTestId('reported-answers').getByText('A nurse, by phone').waitFor();
+    await page.getByRole('button', { name: 'Issue a code' }).click();
+    await page
+      .getByTestId('issued-code')
+      .getByText(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}$/)
+      .waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    const [row] = await vigil.dataSource.query(
+      `SELECT source, entered_by FROM reported_answers WHERE patient_id = $1`,
+      [residents.frank.id],
+    );
+    expect(row.source).toBe('nurse-reported-by-phone');
+  });
+
   it('an admin sets up care homes in the console: the home, its residents and staff (axe)', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn('admin');

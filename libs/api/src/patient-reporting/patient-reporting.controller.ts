@@ -8,6 +8,7 @@ import {
   phoneReportRequestSchema,
   type ReportedAnswersView,
 } from '@vigil/contracts';
+import { EN_GB, format } from '@vigil/questionnaires';
 import type { AccessCodeRecord, StoredReportedAnswers } from '@vigil/storage';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -99,7 +100,10 @@ export class PatientReportingController {
     if (!result.ok) {
       throw ApiError.invalid(
         'some answers are missing or not valid',
-        result.errors.map((e) => ({ path: `answers.${e.questionId}`, message: e.message })),
+        result.errors.map((e) => ({
+          path: `answers.${e.questionId}`,
+          message: format(EN_GB[e.message], e.params),
+        })),
       );
     }
     return answersView(result.stored);
