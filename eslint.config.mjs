@@ -49,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/contracts/**/*.ts', 'libs/clinical/**/*.ts', 'libs/codecs/**/*.ts', 'libs/alerting/**/*.ts', 'libs/pathways/**/*.ts'],
+    files: ['libs/contracts/**/*.ts', 'libs/clinical/**/*.ts', 'libs/codecs/**/*.ts', 'libs/alerting/**/*.ts', 'libs/pathways/**/*.ts', 'libs/questionnaires/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

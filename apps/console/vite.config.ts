@@ -45,6 +45,7 @@ export default defineConfig({
       '@vigil/clinical': path.join(root, 'libs/clinical/src/index.ts'),
       '@vigil/alerting': path.join(root, 'libs/alerting/src/index.ts'),
       '@vigil/pathways': path.join(root, 'libs/pathways/src/index.ts'),
+      '@vigil/questionnaires': path.join(root, 'libs/questionnaires/src/index.ts'),
     },
   },
   build: {

@@ -15,6 +15,12 @@ import { TriagePage } from './triage/TriagePage';
 import { useDocumentTitle } from './layout/useDocumentTitle';
 
 // Admin screens and the patient view (with uPlot) load on first use, keeping the triage queue's first load small.
+const CareHomesAdminPage = lazy(() =>
+  import('./admin/CareHomesAdminPage').then((m) => ({ default: m.CareHomesAdminPage })),
+);
+const CareHomePage = lazy(() =>
+  import('./care-home/CareHomePage').then((m) => ({ default: m.CareHomePage })),
+);
 const DeadLettersPage = lazy(() =>
   import('./admin/DeadLettersPage').then((m) => ({ default: m.DeadLettersPage })),
 );
@@ -80,8 +86,8 @@ export function App() {
           <Route
             path="/"
             element={
-              user?.role === 'coordinator' ? (
-                <Navigate to="/ccc" replace />
+              user?.role === 'coordinator' || user?.role === 'care-home' ? (
+                <Navigate to={homeFor(user.role)} replace />
               ) : (
                 only(['nurse', 'clinician', 'admin'], <TriagePage />)
               )
@@ -105,7 +111,9 @@ export function App() {
             path="/status"
             element={only(['nurse', 'clinician', 'coordinator', 'admin'], <StatusPage />)}
           />
+          <Route path="/care-home" element={only(['care-home'], <CareHomePage />)} />
           <Route path="/admin/wards" element={only(['admin'], <WardsPage />)} />
+          <Route path="/admin/care-homes" element={only(['admin'], <CareHomesAdminPage />)} />
           <Route path="/admin/patients" element={only(['clinician', 'admin'], <PatientsAdminPage />)} />
           <Route path="/admin/devices" element={only(['admin'], <DevicesAdminPage />)} />
           <Route path="/admin/users" element={only(['admin'], <UsersAdminPage />)} />

@@ -8,12 +8,15 @@ import { ESCALATION_TIERS, TIER_LABELS } from '@vigil/pathways';
 export const ALERT_ACTIONS = ['acknowledge', 'assign', 'escalate', 'resolve', 'snooze'] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
-/** Which roles may take each action (every route also checks the alert's ward or CCC scope). */
+/**
+ * Which roles may take each action (every route also checks the alert's ward or CCC scope; care-home staff
+ * act only on their own residents' falls, through the care-home routes).
+ */
 export const ROLES_FOR_ACTION: Readonly<Record<AlertAction, readonly UserRole[]>> = {
-  acknowledge: ['nurse', 'clinician', 'coordinator', 'admin'],
+  acknowledge: ['nurse', 'clinician', 'coordinator', 'admin', 'care-home'],
   assign: ['nurse', 'clinician', 'coordinator', 'admin'],
   escalate: ['nurse', 'clinician', 'admin'],
-  resolve: ['nurse', 'clinician', 'coordinator', 'admin'],
+  resolve: ['nurse', 'clinician', 'coordinator', 'admin', 'care-home'],
   snooze: ['nurse', 'clinician'],
 };
 

@@ -12,11 +12,26 @@ import type { MonitoringSchedule } from './patient-context';
 import { startingTier, TIER_LABELS } from '@vigil/pathways';
 import type { ActiveFinding, Finding } from './rules/rule';
 
+/** Issue 14: `escalationDestination` of a care-home resident's fall while it waits for the home's staff. */
+export const CARE_HOME_DESTINATION = 'care-home';
+/** Where such a fall goes when the home does not acknowledge it in time. */
+export const VIRTUAL_WARD_DESTINATION = 'virtual-ward';
+const FALL_RULE_ID = 'fall';
+
+
 const key = (patientId: string, ruleId: string, subject: string): string =>
   `${patientId}|${ruleId}|${subject}`;
 
-/** The patient an episode belongs to; with a plan, its monitoring carries the escalation ladder. */
-export type EpisodePatient = { patientId: string; wardId: string; monitoring?: MonitoringSchedule };
+/**
+ * The patient an episode belongs to (a `PatientContext` fits): with a plan, its monitoring carries the
+ * escalation ladder (issue 13); a care-home resident's falls go to the home first (issue 14).
+ */
+export type EpisodePatient = {
+  patientId: string;
+  wardId: string;
+  monitoring?: MonitoringSchedule;
+  careHomeId?: string | null;
+};
 
 /** `a` is more urgent than `b`. */
 export const worse = (a: AlertSeverity, b: AlertSeverity): boolean => severityRank(a) < severityRank(b);
@@ -162,7 +177,13 @@ export class EpisodeBook {
       lastObservationAt: f.at,
       at: this.now,
     });
-    const record = this.withTier(this.withCcc(opened), patient.monitoring?.escalation);
+    // Issue 14: a care-home resident's fall goes to the home's staff first, not to the CCC at once; the
+    // timers send it on to the virtual ward if the home does not acknowledge it in time (and from there it
+    // escalates by severity). Otherwise, issue 13: the plan's ladder decides the first tier.
+    const toCareHome = Boolean(patient.careHomeId) && f.rule.id === FALL_RULE_ID;
+    const record = toCareHome
+      ? { ...opened, escalationDestination: CARE_HOME_DESTINATION }
+      : this.withTier(this.withCcc(opened), patient.monitoring?.escalation);
     this.put(k, record);
     this.audit(record, 'opened', null, {
       ruleVersion: f.rule.version,
@@ -170,6 +191,7 @@ export class EpisodeBook {
       reason: f.reason,
       ...(record.tier ? { tier: record.tier } : {}),
     });
+    if (toCareHome) this.audit(record, 'sent-to-care-home', 'open', { careHomeId: patient.careHomeId });
     if (record.escalatedAt !== null) {
       this.audit(record, 'sent-to-ccc', 'open', { reason: record.escalationReason });
     }
@@ -221,7 +243,7 @@ export class EpisodeBook {
         reason: f.reason,
       });
     }
-    if (worsened) next = this.withCcc(next);
+    if (worsened && next.escalationDestination !== CARE_HOME_DESTINATION) next = this.withCcc(next);
     if (next.escalatedAt !== null && e.escalatedAt === null) {
       this.audit(next, 'sent-to-ccc', e.state, { reason: next.escalationReason });
     }

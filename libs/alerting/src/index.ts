@@ -42,7 +42,13 @@ export {
   type HeldValue,
   type OxygenSource,
 } from './clinical-state';
-export { EpisodeBook, worse, type EpisodePatient } from './episodes';
+export {
+  CARE_HOME_DESTINATION,
+  EpisodeBook,
+  VIRTUAL_WARD_DESTINATION,
+  worse,
+  type EpisodePatient,
+} from './episodes';
 export {
   ALERT_ACTIONS,
   ROLES_FOR_ACTION,

@@ -59,6 +59,8 @@ export interface PatientContext {
   latestNews2?: LatestNews2 | null;
   /** Body weights of the trend window before this batch, oldest first; loaded when a plan has a weight rule. */
   weightHistory?: { value: number; measuredAt: Date }[];
+  /** Issue 14: the care home the patient lives in, whose staff see their falls first; absent or null: none. */
+  careHomeId?: string | null;
 }
 
 /** A device bound now to an admitted patient, with when it was last heard from (platform receipt time, R4). */

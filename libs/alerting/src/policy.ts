@@ -55,6 +55,11 @@ export interface AlertingPolicy {
   maxSnoozeMinutes: Readonly<Partial<Record<AlertSeverity, number>>>;
   /** R6: severities the CCC sees the moment they open (falls and NEWS2 ≥ 7). */
   cccAtOnce: readonly AlertSeverity[];
+  /**
+   * Issue 14: a care-home resident's fall goes to the home's staff first (they are in the room); if none of
+   * them acknowledges it within this many minutes it goes to the virtual ward, whose own escalation then runs.
+   */
+  careHomeAcknowledgeMinutes: number;
   deviceOfflineMinutes: number;
   battery: { lowPercent: number; okPercent: number };
   /** The pipeline counts as stalled when the newest heartbeat is older than this (HZ-01). */
@@ -75,6 +80,7 @@ export const DEFAULT_ALERTING_POLICY: AlertingPolicy = {
   repromptMinutes: { critical: 15, high: 30, medium: 60, 'low-medium': 120 },
   maxSnoozeMinutes: { medium: 30, 'low-medium': 60, low: 240, technical: 480 },
   cccAtOnce: ['critical', 'high'],
+  careHomeAcknowledgeMinutes: 10,
   deviceOfflineMinutes: 60,
   battery: { lowPercent: 20, okPercent: 30 },
   pipelineStallSeconds: 120,

@@ -5,8 +5,12 @@ import {
   alertEvent,
   isSnoozed,
 } from './alert-record';
+import { CARE_HOME_DESTINATION, VIRTUAL_WARD_DESTINATION } from './episodes';
 import type { AlertingPolicy } from './policy';
 import { reEscalation, TIER_LABELS } from '@vigil/pathways';
+
+type TimerPolicy = Pick<AlertingPolicy, 'escalationMinutes' | 'repromptMinutes'> &
+  Partial<Pick<AlertingPolicy, 'careHomeAcknowledgeMinutes'>>;
 
 const MINUTE = 60_000;
 
@@ -20,18 +24,20 @@ const MINUTE = 60_000;
  *   instead of the one per-severity escalation to the CCC;
  * - R5: an acknowledged alert whose cause persists asks again (back to open, announced) once its
  *   severity's re-prompt interval has passed since the acknowledgement, and escalates again if no one
- *   answers.
+ *   answers;
+ * - issue 14: a care-home resident's fall waits for the home's staff; unacknowledged after
+ *   `careHomeAcknowledgeMinutes` it goes to the virtual ward (open, its attention clock restarted), and from
+ *   there escalates like any alert.
  */
-export function decideTimers(
-  episodes: readonly AlertRecord[],
-  now: Date,
-  policy: Pick<AlertingPolicy, 'escalationMinutes' | 'repromptMinutes'>,
-): AlertChanges {
+export function decideTimers(episodes: readonly AlertRecord[], now: Date, policy: TimerPolicy): AlertChanges {
   const out: AlertChanges = { save: [], audits: [], events: [] };
   for (const a of episodes) {
-    const change = a.ladder
-      ? (tierEscalation(a, now) ?? reprompt(a, now, policy))
-      : (escalation(a, now, policy) ?? reprompt(a, now, policy));
+    const change =
+      a.escalationDestination === CARE_HOME_DESTINATION && a.state === 'open'
+        ? careHomeTimeout(a, now, policy)
+        : a.ladder
+          ? (tierEscalation(a, now) ?? reprompt(a, now, policy))
+          : (escalation(a, now, policy) ?? reprompt(a, now, policy));
     if (!change) continue;
     out.save.push(change.record);
     out.audits.push(change.audit);
@@ -128,6 +134,37 @@ function tierEscalation(a: AlertRecord, now: Date): TimerChange | null {
   };
 }
 
+function careHomeTimeout(a: AlertRecord, now: Date, policy: TimerPolicy): TimerChange | null {
+  if (isSnoozed(a, now)) return null;
+  const limit = policy.careHomeAcknowledgeMinutes ?? DEFAULT_CARE_HOME_MINUTES;
+  if (now.getTime() - a.attentionSince.getTime() < limit * MINUTE) return null;
+  const reason = `Not acknowledged by the care home within ${limit} minutes: sent to the virtual ward.`;
+  const record: AlertRecord = {
+    ...a,
+    attentionSince: now,
+    updatedAt: now,
+    escalationReason: reason,
+    escalationDestination: VIRTUAL_WARD_DESTINATION,
+    // Under a plan's ladder, the virtual ward's first tier is asked now, on its own target.
+    tierSince: a.ladder ? now : a.tierSince,
+  };
+  return {
+    record,
+    audit: {
+      alertId: a.id,
+      at: now,
+      actor: null,
+      action: 'escalated-to-virtual-ward',
+      fromState: 'open',
+      toState: 'open',
+      detail: { reason },
+    },
+    event: 'alert.updated',
+  };
+}
+
+const DEFAULT_CARE_HOME_MINUTES = 10;
+
 function reprompt(
   a: AlertRecord,
   now: Date,
@@ -162,9 +199,11 @@ function reprompt(
 }
 
 /** The shortest wait of any timer: episodes that changed less recently than this cannot be due. */
-export function earliestTimerMinutes(
-  policy: Pick<AlertingPolicy, 'escalationMinutes' | 'repromptMinutes'>,
-): number {
+export function earliestTimerMinutes(policy: TimerPolicy): number {
   // Ladders allow 1-minute targets; alerts under one are taken as candidates whatever their age (storage).
-  return Math.min(...Object.values(policy.escalationMinutes), ...Object.values(policy.repromptMinutes));
+  return Math.min(
+    ...Object.values(policy.escalationMinutes),
+    ...Object.values(policy.repromptMinutes),
+    policy.careHomeAcknowledgeMinutes ?? DEFAULT_CARE_HOME_MINUTES,
+  );
 }

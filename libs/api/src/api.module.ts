@@ -28,6 +28,8 @@ import { AUTH_PROVIDER } from './auth/auth-provider';
 import { LocalAuthProvider } from './auth/local-auth.provider';
 import { SessionGuard } from './auth/session.guard';
 import { SessionsService } from './auth/sessions.service';
+import { CareHomesController } from './care-homes/care-homes.controller';
+import { CareHomesService } from './care-homes/care-homes.service';
 import { CccController } from './ccc/ccc.controller';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
@@ -42,9 +44,14 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PathwaysController } from './pathways/pathways.controller';
 import { PathwaysService } from './pathways/pathways.service';
+import { PatientEntryController } from './patient-reporting/patient-entry.controller';
+import { PatientReportingController } from './patient-reporting/patient-reporting.controller';
+import { PatientReportingService } from './patient-reporting/patient-reporting.service';
 import { PatientsController } from './patients/patients.controller';
 import { PatientsService } from './patients/patients.service';
 import { ConsoleReadsRepository } from './read-model/console-reads.repository';
+import { SmiController } from './smi/smi.controller';
+import { SmiService } from './smi/smi.service';
 import { StatusController } from './status/status.controller';
 import { UsersController } from './users/users.controller';
 import { WardsController } from './wards/wards.controller';
@@ -112,6 +119,10 @@ export class ApiModule {
         FhirController,
         HealthController,
         MetricsController,
+        PatientReportingController,
+        PatientEntryController,
+        CareHomesController,
+        SmiController,
       ],
       providers: [
         { provide: API_OPTIONS, useValue: options },
@@ -126,6 +137,9 @@ export class ApiModule {
         AccessService,
         PatientsService,
         PathwaysService,
+        PatientReportingService,
+        CareHomesService,
+        SmiService,
         AlertsService,
         MetricsService,
         SocketHub,

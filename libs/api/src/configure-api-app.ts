@@ -22,7 +22,14 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export async function configureApiApp(app: NestExpressApplication, options: ApiModuleOptions): Promise<void> {
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  // `/p`: the patient and carer page (issue 14), server-rendered outside the api prefix.
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'metrics', method: RequestMethod.GET },
+      { path: 'p', method: RequestMethod.ALL },
+      { path: 'p/{*rest}', method: RequestMethod.ALL },
+    ],
+  });
   // X-Forwarded-For/-Proto/-Host count only from a configured proxy (D9, D10): otherwise any client could
   // claim another address (and escape the sign-in limit) or another scheme.
   app.set('trust proxy', options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false);

@@ -21,7 +21,8 @@ const isoInstant = z.iso.datetime({ offset: true });
 // ---------------------------------------------------------------------------------------------
 // Users and auth
 
-export const USER_ROLES = ['nurse', 'coordinator', 'clinician', 'admin'] as const;
+/** `care-home`: staff of a care home (issue 14), who see and acknowledge their residents' falls only. */
+export const USER_ROLES = ['nurse', 'coordinator', 'clinician', 'admin', 'care-home'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** The name of the session cookie (httpOnly, SameSite=Strict; see docs/decisions/0001-session-cookies.md). */

@@ -199,3 +199,33 @@ export {
   type PipelineStatus,
   type ApiErrorBody,
 } from './api';
+export {
+  issueAccessCodeRequestSchema,
+  phoneReportRequestSchema,
+  QUESTIONNAIRE_KINDS,
+  type AccessCodeView,
+  type IssueAccessCodeRequest,
+  type IssuedAccessCode,
+  type PhoneReportRequest,
+  type ReportedAnswersView,
+} from './patient-reporting';
+export {
+  addCareHomeDeviceRequestSchema,
+  addCareHomeStaffRequestSchema,
+  addResidentRequestSchema,
+  CARE_HOME_DEVICE_KINDS,
+  createCareHomeRequestSchema,
+  fallsPreventionRequestSchema,
+  resolveFallRequestSchema,
+  smiPlanRequestSchema,
+  type MissedCheckInView,
+  type SmiPlanRequest,
+  type SmiPlanView,
+  type AddCareHomeDeviceRequest,
+  type AddResidentRequest,
+  type CareHomeDeviceView,
+  type CareHomeFallView,
+  type CareHomeView,
+  type CreateCareHomeRequest,
+  type ResidentView,
+} from './care-homes';

@@ -9,6 +9,10 @@ export const OBSERVATION_SOURCES = [
   'gatt-2a1c',
   'fall-sensor',
   'manual',
+  // Issue 14: answers and readings reported by the patient, a carer, or a nurse on the phone for them.
+  'patient-reported',
+  'carer-reported',
+  'nurse-reported-by-phone',
 ] as const;
 export type ObservationSource = (typeof OBSERVATION_SOURCES)[number];
 
@@ -43,7 +47,7 @@ export const canonicalObservationSchema = z.object({
   seq: z.number().int().nonnegative().nullable(),
   /** Format-specific extras: fall location, Bluetooth measurement-status flags. */
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullable(),
-  /** User id of the nurse for manual observations. */
+  /** User id of the nurse for manual observations; `access-code:{id}` for patient- and carer-reported ones. */
   enteredBy: z.string().nullable(),
 });
 export type CanonicalObservation = z.infer<typeof canonicalObservationSchema>;

@@ -94,3 +94,26 @@ export {
   type StoredDischarge,
   type ScheduledPatientRow,
 } from './pathways/pathways.repository';
+  PatientAccessRepository,
+  hashAccessCode,
+  type AccessCodeRecord,
+  type PatientSessionRecord,
+  type PatientSessionLimits,
+} from './patient-reporting/patient-access.repository';
+export {
+  ReportedAnswersRepository,
+  type ReportedAnswersToStore,
+  type StoredReportedAnswers,
+} from './patient-reporting/reported-answers.repository';
+export {
+  CareHomesRepository,
+  type CareHomeRecord,
+  type CareHomeDeviceRecord,
+  type ResidentFall,
+  type ResidentRecord,
+} from './care-homes/care-homes.repository';
+export {
+  SmiPlansRepository,
+  type MissedCheckInRecord,
+  type SmiPlanRecord,
+} from './care-homes/smi-plans.repository';

@@ -32,16 +32,20 @@ export function navFor(role: UserRole): NavItem[] {
         { to: '/ccc', label: 'CCC queue' },
         { to: '/schedule', label: 'Readings due' },
         { to: '/admin/wards', label: 'Wards' },
+        { to: '/admin/care-homes', label: 'Care homes' },
         { to: '/admin/patients', label: 'Patients' },
         { to: '/admin/devices', label: 'Devices' },
         { to: '/admin/users', label: 'Users' },
         { to: '/admin/dead-letters', label: 'Dead letters' },
         { to: '/status', label: 'Status' },
       ];
+    case 'care-home':
+      return [{ to: '/care-home', label: 'Falls' }];
   }
 }
 
 /** Where a role lands after sign-in. */
 export function homeFor(role: UserRole): string {
+  if (role === 'care-home') return '/care-home';
   return role === 'coordinator' ? '/ccc' : '/';
 }

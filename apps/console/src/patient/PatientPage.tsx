@@ -11,6 +11,7 @@ import { LatestObservations } from './LatestObservations';
 import { ManualObservationForm } from './ManualObservationForm';
 import { MonitoringPanel } from './MonitoringPanel';
 import { ObservationChart } from './ObservationChart';
+import { PatientAccessPanel } from './PatientAccessPanel';
 import { PatientBanner } from './PatientBanner';
 import { TREND_PARAMETERS } from './trend-series';
 import { TrendChart } from './TrendChart';
@@ -64,6 +65,13 @@ export function PatientPage() {
           <h2>Monitoring and thresholds</h2>
           <MonitoringPanel patient={p} />
           {canRecord && <ManualObservationForm patientId={p.id} />}
+          <h2>Patient and carer reporting</h2>
+          <PatientAccessPanel
+            patientId={p.id}
+            canIssue={canRecord && !p.dischargedAt}
+            pathway={p.pathway}
+            givenName={p.givenName}
+          />
           {canPrescribe && !p.dischargedAt && (
             <>
               <h2>Oxygen and SpO2 scale</h2>

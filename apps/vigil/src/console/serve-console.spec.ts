@@ -14,6 +14,8 @@ describe('the console SPA fallback', () => {
       '/api/health',
       '/socket.io/',
       '/metrics',
+      '/p',
+      '/p/check-in',
       '/assets/app-123.js',
       '/favicon.ico',
     ]) {
@@ -26,5 +28,6 @@ describe('the console SPA fallback', () => {
     expect(isBackendPath('/api/patients')).toBe(true);
     expect(isBackendPath('/apiary')).toBe(false);
     expect(isBackendPath('/metrics-dashboard')).toBe(false);
+    expect(isBackendPath('/patients/1')).toBe(false);
   });
 });

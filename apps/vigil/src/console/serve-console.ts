@@ -3,8 +3,11 @@ import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
-/** Paths the console never answers: the api, the socket and the metrics stay the backend's (404s included). */
-const BACKEND_PREFIXES = ['/api', '/socket.io', '/metrics'];
+/**
+ * Paths the console never answers: the api, the socket, the metrics and the patient page (`/p`, issue 14) stay
+ * the backend's (404s included).
+ */
+const BACKEND_PREFIXES = ['/api', '/socket.io', '/metrics', '/p'];
 
 export function isBackendPath(urlPath: string): boolean {
   return BACKEND_PREFIXES.some((prefix) => urlPath === prefix || urlPath.startsWith(`${prefix}/`));

@@ -1,5 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { PatientsRepository, type UserRoleValue, UsersRepository } from '@vigil/storage';
+import {
+  CareHomesRepository,
+  PatientsRepository,
+  SqlDatabase,
+  type UserRoleValue,
+  UsersRepository,
+} from '@vigil/storage';
 
 /** A demo sign-in, printed at start when the demo is on. Never used outside the demo. */
 export interface DemoAccount {
@@ -42,7 +48,17 @@ const ACCOUNTS: readonly (DemoAccount & { wards: 'all' | 'none' | number })[] = 
     role: 'nurse',
     wards: 1,
   },
+  {
+    username: 'carer.oaks',
+    password: 'vigil-demo-carer',
+    displayName: 'Demo Carer (The Oaks)',
+    role: 'care-home',
+    wards: 'none',
+  },
 ];
+
+/** Issue 14: a demo care home whose unacknowledged falls go to the frailty virtual ward; `carer.oaks` works there. */
+export const DEMO_CARE_HOME = 'The Oaks care home';
 
 export interface DemoSeed {
   accounts: DemoAccount[];
@@ -74,6 +90,13 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoSeed> {
       wardIds: account.wards === 'all' ? wardIds : account.wards === 'none' ? [] : [wardIds[account.wards]],
     });
   }
+  const sql = new SqlDatabase(dataSource);
+  const homes = new CareHomesRepository();
+  const home =
+    (await homes.list(sql, 'all')).find((h) => h.name === DEMO_CARE_HOME) ??
+    (await homes.create(sql, { name: DEMO_CARE_HOME, escalationWardId: wardIds[1] }));
+  const carer = await users.findByUsername('carer.oaks');
+  if (carer) await homes.addStaff(sql, home.id, carer.id);
   const accounts = ACCOUNTS.map(({ username, password, displayName, role }) => ({
     username,
     password,

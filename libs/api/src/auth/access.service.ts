@@ -23,7 +23,7 @@ export class AccessService {
   /** The wards whose patients and alerts the caller may read in full. Coordinators: none (CCC only). */
   wardScope(p: Principal): WardScope {
     if (p.role === 'admin') return 'all';
-    if (p.role === 'coordinator') return [];
+    if (p.role === 'coordinator' || p.role === 'care-home') return [];
     return p.wardIds;
   }
 

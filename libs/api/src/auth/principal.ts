@@ -22,10 +22,11 @@ export function toUser(p: Principal): User {
 
 /**
  * Ward scope for patient data. Nurses and clinicians: their own wards. Admins: all. Coordinators see
- * patients only through escalated alerts (checked separately), never a whole ward.
+ * patients only through escalated alerts (checked separately), never a whole ward. Care-home staff: no ward,
+ * only their own homes' residents' falls (issue 14, `care-homes`).
  */
 export function hasWard(p: Principal, wardId: string): boolean {
   if (p.role === 'admin') return true;
-  if (p.role === 'coordinator') return false;
+  if (p.role === 'coordinator' || p.role === 'care-home') return false;
   return p.wardIds.includes(wardId);
 }

@@ -34,6 +34,9 @@ export function roomsFor(p: Principal): string[] {
     case 'clinician':
       rooms.push(...p.wardIds.map(socketRooms.ward));
       break;
+    case 'care-home':
+      // Care-home staff see their residents' falls only (issue 14): no ward room; their screen polls.
+      break;
   }
   return rooms;
 }

@@ -31,6 +31,7 @@ interface PatientRow {
   news2_total?: number | null;
   news2_red?: boolean | null;
   news2_at?: Date | null;
+  care_home_id?: string | null;
 }
 
 function toContext(r: PatientRow): PatientScoringContext {
@@ -53,6 +54,7 @@ function toContext(r: PatientRow): PatientScoringContext {
           },
         }
       : {}),
+    careHomeId: r.care_home_id ?? null,
   };
 }
 
@@ -66,7 +68,8 @@ export class ScoringContextRepository {
   async patients(tx: SqlClient, patientIds: readonly string[]): Promise<Map<string, PatientScoringContext>> {
     if (patientIds.length === 0) return new Map();
     const rows = await tx.query<PatientRow>(
-      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at
+      `SELECT id, ward_id, spo2_scale, pathway, thresholds, monitoring, oxygen_prescription, admitted_at, discharged_at,
+              (SELECT r.care_home_id FROM care_home_residents r WHERE r.patient_id = patients.id) AS care_home_id
        FROM patients WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
       [patientIds],
     );

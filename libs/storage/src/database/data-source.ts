@@ -10,6 +10,8 @@ import { AddAlertOutbox1764090000000 } from '../migrations/1764090000000-add-ale
 import { BoundDeadLetterRaw1764120000000 } from '../migrations/1764120000000-bound-dead-letter-raw';
 import { AddStreamJournal1764130000000 } from '../migrations/1764130000000-add-stream-journal';
 import { AddPathways1764200000000 } from '../migrations/1764200000000-add-pathways';
+import { AddPatientReporting1764300000000 } from '../migrations/1764300000000-add-patient-reporting';
+import { AddCareHomes1764300001000 } from '../migrations/1764300001000-add-care-homes';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -35,6 +37,8 @@ export const MIGRATIONS = [
   BoundDeadLetterRaw1764120000000,
   AddStreamJournal1764130000000,
   AddPathways1764200000000,
+  AddPatientReporting1764300000000,
+  AddCareHomes1764300001000,
 ];
 
 export interface DatabaseOptions {

@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { DataSource } from 'typeorm';
 import { RegistryError } from '../registry/device-registry.repository';
 
-export const USER_ROLE_VALUES = ['nurse', 'coordinator', 'clinician', 'admin'] as const;
+export const USER_ROLE_VALUES = ['nurse', 'coordinator', 'clinician', 'admin', 'care-home'] as const;
 export type UserRoleValue = (typeof USER_ROLE_VALUES)[number];
 
 /** A user account as stored, without its password hash. */

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import {
+  type MissedCheckInView,
+  type SmiPlanRequest,
+  smiPlanRequestSchema,
+  type SmiPlanView,
+} from '@vigil/contracts';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { UuidPipe, ZodPipe } from '../common/zod.pipe';
+import { SmiService } from './smi.service';
+
+const PatientId = new UuidPipe('patient');
+const MissedId = new UuidPipe('missed check-in');
+
+/** The SMI light plan (issue 14 §3) and its missed check-ins for the named care coordinator. */
+@Controller()
+export class SmiController {
+  constructor(private readonly smi: SmiService) {}
+
+  @Put('patients/:id/smi-plan')
+  @Roles('clinician', 'admin')
+  setPlan(
+    @CurrentUser() me: Principal,
+    @Param('id', PatientId) id: string,
+    @Body(new ZodPipe(smiPlanRequestSchema)) body: SmiPlanRequest,
+  ): Promise<SmiPlanView> {
+    return this.smi.setPlan(me, id, body);
+  }
+
+  @Get('patients/:id/smi-plan')
+  @Roles('nurse', 'clinician', 'admin')
+  plan(@CurrentUser() me: Principal, @Param('id', PatientId) id: string): Promise<SmiPlanView> {
+    return this.smi.plan(me, id);
+  }
+
+  @Get('smi/missed-check-ins')
+  @Roles('nurse', 'clinician', 'admin')
+  missed(@CurrentUser() me: Principal): Promise<MissedCheckInView[]> {
+    return this.smi.missed(me);
+  }
+
+  @Post('smi/missed-check-ins/:id/acknowledge')
+  @HttpCode(204)
+  @Roles('nurse', 'clinician', 'admin')
+  async acknowledge(@CurrentUser() me: Principal, @Param('id', MissedId) id: string): Promise<void> {
+    await this.smi.acknowledge(me, id);
+  }
+}

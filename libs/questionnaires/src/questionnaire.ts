@@ -1,0 +1,174 @@
+import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETER_DEFINITIONS, type Parameter } from '@vigil/contracts';
+import type { MessageKey } from './messages';
+
+/** What the answers tell the person to do now, least urgent first. */
+export const ADVICE_LEVELS = ['none', 'call-ward', 'call-999'] as const;
+export type Advice = (typeof ADVICE_LEVELS)[number];
+
+export type YesNoAnswer = 'yes' | 'no' | 'not-sure';
+
+/**
+ * A yes/no question. `observation` turns an answer into a coded observation that scoring reads (new
+ * confusion → ACVPU C; "using oxygen now" → air or oxygen); "not sure" never becomes one, so a guess never
+ * completes a NEWS2 (hazard HZ-42, misunderstood question). `flag` gives the advice a worrying answer needs.
+ */
+export interface YesNoQuestion {
+  id: string;
+  kind: 'yes-no';
+  text: MessageKey;
+  hint?: MessageKey;
+  /** Offer "Not sure" beside yes and no (recommended where a guess would mislead). */
+  notSure: boolean;
+  required: boolean;
+  observation?: {
+    parameter: 'consciousness' | 'inspiredOxygen';
+    yes: string;
+    no: string;
+  };
+  flag?: { answer: 'yes' | 'no'; advice: Exclude<Advice, 'none'> };
+}
+
+/**
+ * A reading typed by the patient or carer where there is no connected device. `parameter` is the canonical
+ * parameter it becomes; one this build of Vigil does not know yet (body weight before the pathways work
+ * lands) is kept with the answers but not sent for scoring.
+ */
+export interface ReadingQuestion {
+  id: string;
+  kind: 'reading';
+  parameter: string;
+  label: MessageKey;
+  example: MessageKey;
+  min: number;
+  max: number;
+  /** Decimal places accepted (0 for whole numbers). */
+  decimals: number;
+}
+
+export type Question = YesNoQuestion | ReadingQuestion;
+
+export interface Questionnaire {
+  /** Stable id, recorded with every answer. */
+  id: string;
+  version: number;
+  /** Shown as the page's title (`home.title` for check-ins, `fall.title` after a fall). */
+  title: MessageKey;
+  lead: MessageKey;
+  questions: readonly YesNoQuestion[];
+  readings: readonly ReadingQuestion[];
+}
+
+/** A validated answer. */
+export type Answer =
+  | { questionId: string; kind: 'yes-no'; answer: YesNoAnswer }
+  | { questionId: string; kind: 'reading'; value: number };
+
+/** What an answer becomes for scoring: the canonical parameter, its number and its code. */
+export interface ReportedValue {
+  parameter: Parameter;
+  value: number;
+  valueCode: string | null;
+  questionId: string;
+}
+
+export interface AnswerError {
+  questionId: string;
+  message: MessageKey;
+  params?: Record<string, string | number>;
+}
+
+const yesNo = (
+  id: string,
+  text: MessageKey,
+  extra: Partial<Omit<YesNoQuestion, 'id' | 'kind' | 'text'>> = {},
+): YesNoQuestion => ({ id, kind: 'yes-no', text, notSure: false, required: true, ...extra });
+
+/** The plausible range of a canonical parameter (manual entries must fall inside it, like a nurse's). */
+function rangeOf(parameter: Parameter): { min: number; max: number } {
+  const plausible = PARAMETER_DEFINITIONS[parameter].plausible;
+  if (!plausible) throw new Error(`no plausible range for ${parameter}`);
+  return plausible;
+}
+
+const reading = (
+  parameter: Parameter | 'bodyWeight',
+  decimals: number,
+  range?: { min: number; max: number },
+): ReadingQuestion => {
+  const { min, max } = range ?? rangeOf(parameter as Parameter);
+  return {
+    id: `reading-${parameter}`,
+    kind: 'reading',
+    parameter,
+    label: `reading.${parameter}` as MessageKey,
+    example: `reading.${parameter}.example` as MessageKey,
+    min,
+    max,
+    decimals,
+  };
+};
+
+// The questions, each once; questionnaires pick from them.
+export const QUESTIONS = {
+  newConfusion: yesNo('new-confusion', 'q.newConfusion', {
+    hint: 'q.newConfusion.hint',
+    notSure: true,
+    // ACVPU: new confusion is C (NEWS2 3). V, P and U score the same 3, so a carer who answers yes for a
+    // very sleepy person never under-scores them; "no" is Alert.
+    observation: { parameter: 'consciousness', yes: 'C', no: 'A' },
+    flag: { answer: 'yes', advice: 'call-ward' },
+  }),
+  breathless: yesNo('breathless', 'q.breathless', { hint: 'q.breathless.hint' }),
+  breathlessAtRest: yesNo('breathless-at-rest', 'q.breathlessAtRest', {
+    flag: { answer: 'yes', advice: 'call-999' },
+  }),
+  chestPain: yesNo('chest-pain', 'q.chestPain', {
+    hint: 'q.chestPain.hint',
+    flag: { answer: 'yes', advice: 'call-999' },
+  }),
+  onOxygen: yesNo('on-oxygen', 'q.onOxygen', {
+    hint: 'q.onOxygen.hint',
+    notSure: true,
+    observation: { parameter: 'inspiredOxygen', yes: 'oxygen', no: 'air' },
+  }),
+  cough: yesNo('cough', 'q.cough'),
+  fever: yesNo('fever', 'q.fever'),
+  eatingDrinking: yesNo('eating-drinking', 'q.eatingDrinking'),
+  mobility: yesNo('mobility', 'q.mobility'),
+  ankleSwelling: yesNo('ankle-swelling', 'q.ankleSwelling'),
+  sleepFlat: yesNo('sleep-flat', 'q.sleepFlat'),
+  inhaler: yesNo('inhaler', 'q.inhaler'),
+  mood: yesNo('mood', 'q.mood'),
+  medicines: yesNo('medicines', 'q.medicines'),
+  selfHarm: yesNo('self-harm', 'q.selfHarm', {
+    hint: 'q.selfHarm.hint',
+    flag: { answer: 'yes', advice: 'call-ward' },
+  }),
+  fallHeadInjury: yesNo('fall-head-injury', 'q.fall.headInjury', {
+    notSure: true,
+    flag: { answer: 'yes', advice: 'call-ward' },
+  }),
+  fallBloodThinners: yesNo('fall-blood-thinners', 'q.fall.bloodThinners', { notSure: true }),
+  fallPain: yesNo('fall-pain', 'q.fall.pain', { flag: { answer: 'yes', advice: 'call-999' } }),
+  fallGetUp: yesNo('fall-get-up', 'q.fall.getUp', { flag: { answer: 'no', advice: 'call-ward' } }),
+  fallLongLie: yesNo('fall-long-lie', 'q.fall.longLie', {
+    notSure: true,
+    flag: { answer: 'yes', advice: 'call-ward' },
+  }),
+  fallSince: yesNo('fall-confusion-since', 'q.fall.since', {
+    notSure: true,
+    observation: { parameter: 'consciousness', yes: 'C', no: 'A' },
+    flag: { answer: 'yes', advice: 'call-999' },
+  }),
+} as const;
+
+export const READINGS = {
+  temperature: reading('temperature', 1),
+  heartRate: reading('heartRate', 0),
+  spo2: reading('spo2', 0),
+  systolicBp: reading('systolicBp', 0),
+  diastolicBp: reading('diastolicBp', 0),
+  bodyWeight: reading('bodyWeight', 1, { min: 20, max: 300 }),
+} as const;
+
+export { ACVPU_CODES, INSPIRED_OXYGEN_CODES };
