@@ -3,7 +3,8 @@ import { type Questionnaire, QUESTIONS as Q, READINGS as R } from './questionnai
 /**
  * The check-in questionnaire of each pathway, keyed by pathway id (the ids the pathways work uses for its
  * templates; aliases below). Patients without a plan, or on a pathway with none of its own, get
- * {@link DEFAULT_QUESTIONNAIRE}. Wiring these to monitoring plans is the pathways issue's (13).
+ * {@link DEFAULT_QUESTIONNAIRE}. Applying a pathway template stores its id as the patient's pathway, so the plan
+ * chooses the questionnaire (pathway-templates.spec.ts checks every template has its own).
  */
 export const DEFAULT_QUESTIONNAIRE: Questionnaire = {
   id: 'general',
