@@ -94,7 +94,6 @@ export {
   type StoredDischarge,
   type ScheduledPatientRow,
 } from './pathways/pathways.repository';
-export {
   PatientAccessRepository,
   hashAccessCode,
   type AccessCodeRecord,
