@@ -94,6 +94,7 @@ export {
   type StoredDischarge,
   type ScheduledPatientRow,
 } from './pathways/pathways.repository';
+export {
   PatientAccessRepository,
   hashAccessCode,
   type AccessCodeRecord,
