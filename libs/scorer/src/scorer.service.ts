@@ -82,12 +82,6 @@ export class ScorerService {
   private pipelineHealthy: boolean | null = null;
   /** A publish failed since the last relay: events wait in the outbox. */
   private outboxBacklog = false;
-  /**
-   * Outbox rows published but not yet marked: marked in the next transaction (a batch's, or the timers'),
-   * not in one of their own — one transaction per batch. A crash before then makes the relay send them
-   * again after the grace period: at least once, as before.
-   */
-  private publishedUnmarked: string[] = [];
   private partitionsCheckedAt = 0;
 
   constructor(
@@ -106,30 +100,23 @@ export class ScorerService {
   async handleBatch(events: readonly VitalsStreamEvent[]): Promise<AlertsStreamEvent[]> {
     const now = this.clock();
     const batch = splitBatch(events);
-    const marks = this.takePublishedUnmarked();
-    const { decision, published, outboxIds } = await this.db
-      .transaction(async (tx) => {
-        await this.outbox.markPublished(tx, marks, now);
-        const loaded = await this.load(tx, batch);
-        const late = retrospectiveIds(loaded.states, batch.observations);
-        const inserted = await this.observations.insertMany(
-          tx,
-          batch.observations.map((observation) => ({ observation, retrospective: late.has(observation.id) })),
-        );
-        const decision = decideReadings({
-          ...loaded,
-          now,
-          policy: this.config,
-          observations: batch.observations.filter((o) => inserted.has(o.id)),
-          statuses: batch.statuses,
-        });
-        const published = await this.save(tx, batch, loaded, decision, now);
-        return { decision, published, outboxIds: await this.outbox.add(tx, published, now) };
-      })
-      .catch((error: unknown) => {
-        this.publishedUnmarked.push(...marks);
-        throw error;
+    const { decision, published, outboxIds } = await this.db.transaction(async (tx) => {
+      const loaded = await this.load(tx, batch);
+      const late = retrospectiveIds(loaded.states, batch.observations);
+      const inserted = await this.observations.insertMany(
+        tx,
+        batch.observations.map((observation) => ({ observation, retrospective: late.has(observation.id) })),
+      );
+      const decision = decideReadings({
+        ...loaded,
+        now,
+        policy: this.config,
+        observations: batch.observations.filter((o) => inserted.has(o.id)),
+        statuses: batch.statuses,
       });
+      const published = await this.save(tx, batch, loaded, decision, now);
+      return { decision, published, outboxIds: await this.outbox.add(tx, published, now) };
+    });
     // Committed: only now does the in-memory state move on (a rolled-back batch leaves it as it was).
     for (const [patientId, s] of decision.states) this.state.set(patientId, s);
     if (batch.heartbeats.length > 0) this.pipelineHealthy = true;
@@ -148,16 +135,10 @@ export class ScorerService {
     if (events.length === 0) return;
     try {
       await this.publish(events);
-      this.publishedUnmarked.push(...outboxIds);
+      await this.outbox.markPublished(this.db, outboxIds, this.clock());
     } catch {
       this.outboxBacklog = true;
     }
-  }
-
-  private takePublishedUnmarked(): string[] {
-    const marks = this.publishedUnmarked;
-    this.publishedUnmarked = [];
-    return marks;
   }
 
   /**
@@ -167,24 +148,17 @@ export class ScorerService {
    */
   async relayOutbox(): Promise<number> {
     const now = this.clock();
-    const marks = this.takePublishedUnmarked();
-    const sent = await this.db
-      .transaction(async (tx) => {
-        await this.outbox.markPublished(tx, marks, now);
-        const entries = await this.outbox.lockUnpublished(tx, new Date(now.getTime() - OUTBOX_GRACE_MS));
-        if (entries.length === 0) return 0;
-        await this.publish(entries.map((e) => e.event));
-        await this.outbox.markPublished(
-          tx,
-          entries.map((e) => e.id),
-          now,
-        );
-        return entries.length;
-      })
-      .catch((error: unknown) => {
-        this.publishedUnmarked.push(...marks);
-        throw error;
-      });
+    const sent = await this.db.transaction(async (tx) => {
+      const entries = await this.outbox.lockUnpublished(tx, new Date(now.getTime() - OUTBOX_GRACE_MS));
+      if (entries.length === 0) return 0;
+      await this.publish(entries.map((e) => e.event));
+      await this.outbox.markPublished(
+        tx,
+        entries.map((e) => e.id),
+        now,
+      );
+      return entries.length;
+    });
     this.outboxBacklog = false;
     await this.outbox.purgePublished(this.db, new Date(now.getTime() - 24 * 60 * MINUTE));
     return sent;
