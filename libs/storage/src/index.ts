@@ -19,7 +19,6 @@ export {
   DeviceRegistryRepository,
   type SecretVerifier,
   RegistryError,
-  bindingAt,
   type ProvisionedDevice,
 } from './registry/device-registry.repository';
 export {

@@ -201,12 +201,3 @@ export class DeviceRegistryRepository {
     );
   }
 }
-
-/** Picks the binding in force at `at` from a list returned by `bindingsBetween`. */
-export function bindingAt(bindings: readonly DeviceBindingEntity[], at: Date): DeviceBindingEntity | null {
-  const t = at.getTime();
-  return (
-    bindings.find((b) => b.validFrom.getTime() <= t && (b.validTo === null || b.validTo.getTime() > t)) ??
-    null
-  );
-}
