@@ -194,7 +194,8 @@ export class IngestModule {
         {
           provide: IngestService,
           inject: [INGEST_STORES, INGEST_STREAM],
-          useFactory: (stores: IngestStoresHandle, stream: StreamPort) => new IngestService(stores, stream),
+          useFactory: (stores: IngestStoresHandle, stream: StreamPort) =>
+            new IngestService(stores, stream, undefined, { clockOffsets: stores.clockOffsets }),
         },
         IngestRunner,
       ],

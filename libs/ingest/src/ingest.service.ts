@@ -7,6 +7,7 @@ import {
   MAX_CLOCK_CORRECTION_MS,
   MAX_PAYLOAD_BYTES,
   parseDeviceTopic,
+  type ReadingsEnvelope,
   readingsEnvelopeSchema,
   type Rejection,
   type RejectionReason,
@@ -17,6 +18,7 @@ import {
 import { normaliseReadings } from '@vigil/codecs';
 import type { NewDeadLetter } from '@vigil/storage';
 import { bindingAt, type DirectoryBinding, type DirectoryDevice } from './device-directory';
+import { ClockOffsets } from './clock-offsets';
 import { RecentMessages } from './recent-messages';
 
 /** What ingest needs from the stream: a publish that resolves only when the records are durable. */
@@ -90,15 +92,21 @@ export class IngestService {
   };
   /** (device, seq) → digest of the messages published lately: redeliveries are told from reused seqs. */
   private readonly recent: RecentMessages;
+  /** Messages being published now, by (device, seq, digest). */
+  private readonly inFlight = new Map<string, Promise<IngestOutcome>>();
 
   constructor(
     private readonly stores: IngestStores,
     private readonly stream: StreamPublisher,
     private readonly clock: () => Date = () => new Date(),
-    options: { recentMessages?: number } = {},
+    options: { recentMessages?: number; clockOffsets?: ClockOffsets } = {},
   ) {
     this.recent = new RecentMessages(options.recentMessages ?? 100_000);
+    this.clockOffsets = options.clockOffsets ?? new ClockOffsets();
   }
+
+  /** Each device's clock offset, learned over its messages (R12; saved and reloaded by the stores). */
+  readonly clockOffsets: ClockOffsets;
 
   async handle(topic: string, payload: Buffer): Promise<IngestOutcome> {
     this.counters.messages += 1;
@@ -211,16 +219,54 @@ export class IngestService {
     // Dedupe (D3): the same bytes under a seq already published is a redelivery — acknowledged, not
     // republished; different content under a seen seq (a device whose counter reset) is new and stored.
     // Redeliveries this instance has not seen (after a restart) are absorbed by the observation store's keys.
+    // A redelivery that arrives while the first copy is still being published (ingest handles many messages
+    // at once) waits for it: acknowledged as a duplicate once that one is durable, handled afresh if it failed.
     const { seq } = envelope.data;
     const digest = RecentMessages.digest(payload);
+    const flightKey = `${deviceId}\u0000${seq}\u0000${digest}`;
+    const earlier = this.inFlight.get(flightKey);
+    if (
+      earlier &&
+      (await earlier.then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      this.counters.duplicates += 1;
+      return { accepted: 0, rejected: 0, duplicate: true, rejections: [] };
+    }
     const seen = this.recent.check(deviceId, seq, digest);
     if (seen === 'duplicate') {
       this.counters.duplicates += 1;
       return { accepted: 0, rejected: 0, duplicate: true, rejections: [] };
     }
     if (seen === 'seq-reused') this.counters.seqReused += 1;
+    const work = this.publishReadings(topic, deviceId, device, envelope.data, payload, receivedAt, digest);
+    this.inFlight.set(flightKey, work);
+    try {
+      return await work;
+    } finally {
+      if (this.inFlight.get(flightKey) === work) this.inFlight.delete(flightKey);
+    }
+  }
 
-    const normalised = normaliseReadings(envelope.data, { receivedAt });
+  private async publishReadings(
+    topic: string,
+    deviceId: string,
+    device: DirectoryDevice,
+    envelope: ReadingsEnvelope,
+    payload: Buffer,
+    receivedAt: Date,
+    digest: string,
+  ): Promise<IngestOutcome> {
+    const { seq } = envelope;
+
+    const clockOffsetMs = this.clockOffsets.offset(
+      deviceId,
+      Date.parse(envelope.sentAt),
+      receivedAt.getTime(),
+    );
+    const normalised = normaliseReadings(envelope, { receivedAt, clockOffsetMs });
     // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
     normalised.observations.sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt));
     const rejections: Rejection[] = [...normalised.rejections];

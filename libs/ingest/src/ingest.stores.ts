@@ -2,17 +2,21 @@ import type { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import {
   DeadLettersRepository,
+  DeviceClockOffsetsRepository,
   GroupCommit,
   type NewDeadLetter,
   RegistryChanges,
   SqlDatabase,
 } from '@vigil/storage';
+import { ClockOffsets } from './clock-offsets';
 import { DeviceDirectory } from './device-directory';
 import type { IngestStores } from './ingest.service';
 
 /** Ingest's stores with their lifecycle: the directory listens for registry changes until `close`. */
 export interface IngestStoresHandle extends IngestStores {
   readonly directory: DeviceDirectory;
+  /** Device clock offsets (R12): loaded at start, saved every few seconds when they change, and at close. */
+  readonly clockOffsets: ClockOffsets;
   /** Starts listening and loads the directory (done on first use if not called). */
   start(): Promise<void>;
   /** Stops listening and writes the dead letters still waiting. */
@@ -26,6 +30,8 @@ export interface IngestStoresOptions {
   onError?: (error: Error) => void;
   /** Dead-letter group commit linger (default 5 ms). */
   deadLetterLingerMs?: number;
+  /** How often changed clock offsets are saved (default 5 s). */
+  clockOffsetSaveMs?: number;
 }
 
 /**
@@ -46,9 +52,29 @@ export function createIngestStores(
     maxItems: 500,
     flush: (records) => deadLetters.insertMany(records),
   });
+  const clockOffsets = new ClockOffsets();
+  const offsetStore = new DeviceClockOffsetsRepository(dataSource);
+  const saveOffsets = async (): Promise<void> => {
+    const changed = clockOffsets.takeChanged();
+    await offsetStore.upsertMany(changed).catch((error: Error) => {
+      clockOffsets.markChanged(changed.map((c) => c.deviceId));
+      options.onError?.(error);
+    });
+  };
+  let saver: NodeJS.Timeout | null = null;
   let started: Promise<void> | null = null;
   const start = (): Promise<void> => {
-    started ??= changes.listen({
+    started ??= Promise.all([
+      offsetStore.loadAll().then((offsets) => clockOffsets.seed(offsets)),
+      listen(),
+    ]).then(() => {
+      saver = setInterval(() => void saveOffsets(), options.clockOffsetSaveMs ?? 5000);
+      saver.unref();
+    });
+    return started;
+  };
+  const listen = () =>
+    changes.listen({
       onChange: (deviceId) => directory.invalidate(deviceId),
       // (Re)listening: changes may have been missed, so forget everything and load afresh.
       onListening: () => {
@@ -60,10 +86,9 @@ export function createIngestStores(
         options.onError?.(error);
       },
     });
-    return started;
-  };
   return {
     directory,
+    clockOffsets,
     start,
     async findDevice(id) {
       await start();
@@ -76,6 +101,8 @@ export function createIngestStores(
     insertDeadLetters: (records) => writes.add(records),
     deadLetterStats: writes.stats,
     async close() {
+      if (saver) clearInterval(saver);
+      await saveOffsets();
       await writes.drain();
       await changes.close();
     },

@@ -39,6 +39,45 @@ export interface MqttIngestClient {
  * until we call back. When `handle` fails (database or stream down) the connection is dropped without
  * acknowledging, so the broker redelivers the message to this session (or another instance) later.
  */
+interface HeldPuback {
+  /** The connection the message came on: a PUBACK is never sent on another (its packet id would be stale). */
+  stream: unknown;
+  settled: boolean;
+  /** `handle` failed: this PUBACK is never sent. */
+  failed: boolean;
+  send: (() => void) | null;
+}
+
+type SendPacket = (
+  packet: { cmd: string; messageId?: number },
+  cb?: (error?: Error) => void,
+  ...rest: unknown[]
+) => void;
+
+/**
+ * Wraps mqtt.js' private `_sendPacket` (mqtt 5.x) so that the PUBACK of a message still being handled is
+ * held: mqtt.js is told it was sent (and reads on), and it goes out when `handle` resolved, on the same
+ * connection — or never, if the connection changed or `handle` failed (the broker then redelivers).
+ */
+function holdPubacks(client: MqttClient, holding: Map<number, HeldPuback>): void {
+  const target = client as unknown as { _sendPacket: SendPacket };
+  const send = target._sendPacket.bind(client) as SendPacket;
+  target._sendPacket = (packet, cb, ...rest) => {
+    const held =
+      packet.cmd === 'puback' && packet.messageId !== undefined ? holding.get(packet.messageId) : undefined;
+    if (!held) return send(packet, cb, ...rest);
+    holding.delete(packet.messageId as number);
+    const go = () => {
+      const stream = client.stream as { destroyed?: boolean } | undefined;
+      if (client.stream === held.stream && stream && !stream.destroyed && client.connected) send(packet);
+    };
+    if (held.failed) return cb?.();
+    if (held.settled) go();
+    else held.send = go;
+    cb?.();
+  };
+}
+
 export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttIngestClient> {
   let acked = 0;
   const clientOptions: IClientOptions = {
@@ -50,21 +89,34 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
     reconnectPeriod: options.reconnectPeriod ?? 1000,
     resubscribe: true,
     properties: options.protocolVersion === 5 ? { sessionExpiryInterval: 48 * 3600 } : undefined,
-    customHandleAcks: (topic, message, _packet, done) => {
+    // Many messages in flight at once (issue 11): mqtt.js reads the next packet only after a message's
+    // PUBACK is sent, which made ingest from an external broker one message at a time. The PUBACK is
+    // therefore handed to mqtt.js at once but held (see `holdPubacks`) until `handle` resolved — sent only
+    // then, and only on the connection the message came on. The broker's in-flight limit bounds how many
+    // wait (Mosquitto `max_inflight_messages`, MQTT 5 receive maximum).
+    customHandleAcks: (topic, message, packet, done) => {
+      const held: HeldPuback = { stream: client.stream, settled: false, failed: false, send: null };
+      if (packet.messageId !== undefined) holding.set(packet.messageId, held);
       options.handle(topic, message).then(
         () => {
           acked += 1;
-          done(0);
+          held.settled = true;
+          held.send?.();
         },
         (error: unknown) => {
           options.onError?.(error instanceof Error ? error : new Error(String(error)));
+          held.settled = true;
+          held.failed = true;
           // No PUBACK: drop the connection so the broker redelivers. mqtt.js reconnects by itself.
-          client.stream?.destroy();
+          if (client.stream === held.stream) client.stream?.destroy();
         },
       );
+      done(0);
     },
   };
+  const holding = new Map<number, HeldPuback>();
   const client = mqtt.connect(options.url, clientOptions);
+  holdPubacks(client, holding);
   const filters =
     options.shared && options.protocolVersion === 5
       ? [mqttTopics.shared(mqttTopics.readingsWildcard), mqttTopics.shared(mqttTopics.statusWildcard)]

@@ -43,6 +43,10 @@ export {
   type StreamJournalOptions,
 } from './stream/stream-journal.repository';
 export {
+  DeviceClockOffsetsRepository,
+  type DeviceClockOffset,
+} from './registry/device-clock-offsets.repository';
+export {
   RegistryChanges,
   type RegistrySnapshot,
   type RegistryDeviceRow,

@@ -25,6 +25,11 @@ export interface NormaliseContext {
   receivedAt: Date;
   /** Device id from the MQTT topic; when given it must equal the envelope's `deviceId`. */
   topicDeviceId?: string;
+  /**
+   * The device clock's offset (device minus platform, ms) as learned over its messages (ingest's
+   * `ClockOffsets`, R12); when absent, this message's own `sentAt − receivedAt`.
+   */
+  clockOffsetMs?: number;
 }
 
 export interface NormaliseResult {
@@ -89,7 +94,7 @@ export function normaliseReadings(envelope: ReadingsEnvelope, context: Normalise
   }
   const result: NormaliseResult = { observations: [], rejections: [] };
   env.measurements.forEach((raw, index) => {
-    const one = normaliseMeasurement(env, raw, index, context.receivedAt);
+    const one = normaliseMeasurement(env, raw, index, context.receivedAt, context.clockOffsetMs);
     result.observations.push(...one.observations);
     result.rejections.push(...one.rejections);
   });
@@ -111,6 +116,7 @@ function normaliseMeasurement(
   raw: unknown,
   index: number,
   receivedAt: Date,
+  clockOffsetMs: number | undefined,
 ): NormaliseResult {
   const parsed = measurementSchema.safeParse(raw);
   if (!parsed.success) {
@@ -124,7 +130,7 @@ function normaliseMeasurement(
   }
   const planned = plan(parsed.data, index);
   if ('rejection' in planned) return { observations: [], rejections: [planned.rejection] };
-  return check(env, planned, index, receivedAt);
+  return check(env, planned, index, receivedAt, clockOffsetMs);
 }
 
 function plan(m: Measurement, index: number): Plan | { rejection: Rejection } {
@@ -273,8 +279,13 @@ interface Accepted {
  * and the time as sent. The binding is then resolved at the corrected time, so a reissued device whose clock
  * is an hour slow never lands its new patient's readings on the previous one.
  */
-function correctClock(env: ReadingsEnvelope, p: Plan, receivedAt: Date): Plan {
-  const offsetMs = Date.parse(env.sentAt) - receivedAt.getTime();
+function correctClock(
+  env: ReadingsEnvelope,
+  p: Plan,
+  receivedAt: Date,
+  learnedOffsetMs: number | undefined,
+): Plan {
+  const offsetMs = learnedOffsetMs ?? Date.parse(env.sentAt) - receivedAt.getTime();
   if (Math.abs(offsetMs) <= CLOCK_SKEW_TOLERANCE_MS) return p;
   return {
     ...p,
@@ -289,8 +300,14 @@ function correctClock(env: ReadingsEnvelope, p: Plan, receivedAt: Date): Plan {
   };
 }
 
-function check(env: ReadingsEnvelope, planned: Plan, index: number, receivedAt: Date): NormaliseResult {
-  const p = correctClock(env, planned, receivedAt);
+function check(
+  env: ReadingsEnvelope,
+  planned: Plan,
+  index: number,
+  receivedAt: Date,
+  clockOffsetMs: number | undefined,
+): NormaliseResult {
+  const p = correctClock(env, planned, receivedAt, clockOffsetMs);
   const where = `measurement ${index} (${p.label})`;
   if (p.deviceDeclaredInvalid.length > 0) {
     return reject(

@@ -112,6 +112,42 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
     expect(systolic?.patientId).toBe(devices[0].patientId);
   });
 
+  it('HZ-03 handles many messages at once (issue 11), each PUBACKed only after its own publish resolved', async () => {
+    const ingest = await startIngest();
+    const device = await connectDevice(mosquitto.url, 'bp-1', devices[1].secret, 5);
+    clients.push(device);
+    let release!: () => void;
+    stream.gate = new Promise<void>((r) => (release = r));
+    const calls = stream.publishCalls;
+    const acked = ingest.acknowledged();
+    const sent = Array.from({ length: 8 }, (_, i) =>
+      device.publishAsync(
+        mqttTopics.readings('bp-1'),
+        envelope('bp-1', 100 + i, [
+          {
+            type: 'heartRate',
+            value: 70 + i,
+            unit: '/min',
+            measuredAt: new Date(Date.now() - i * 1000).toISOString(),
+          },
+        ]),
+        { qos: 1 },
+      ),
+    );
+    // All eight reach the stream while the first publish is still held: not one message at a time.
+    await waitFor(() => stream.publishCalls - calls >= 8, 'eight publishes in flight together');
+    expect(ingest.acknowledged() - acked).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ingest.acknowledged() - acked).toBe(0); // still held: none acknowledged to the broker
+    stream.gate = null;
+    release();
+    await waitFor(
+      () => ingest.acknowledged() - acked === 8,
+      'the eight PUBACKs after the publishes resolved',
+    );
+    await Promise.all(sent);
+  });
+
   it("HZ-05 the shipped ACL refuses every device publishing on every other device's topic (5×5 matrix)", async () => {
     const before = service.counters.messages;
     for (let a = 0; a < 5; a += 1) {

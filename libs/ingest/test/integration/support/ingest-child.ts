@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 
   const stores = createIngestStores(ds);
   await stores.start();
-  const service = new IngestService(stores, stream);
+  const service = new IngestService(stores, stream, undefined, { clockOffsets: stores.clockOffsets });
   const ingest = await connectMqttIngest({
     url: env('MQTT_URL'),
     username: env('MQTT_USERNAME'),
