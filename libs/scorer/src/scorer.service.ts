@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   type AlertChanges,
   type AlertingPolicy,
@@ -52,6 +53,7 @@ export interface ScorerServiceOptions {
 }
 
 const MINUTE = 60_000;
+const absorbedLogger = new Logger('scorer');
 
 /** How long an event may sit unpublished in the outbox before the relay sends it. */
 export const OUTBOX_GRACE_MS = 10_000;
@@ -83,6 +85,8 @@ export class ScorerService {
   /** A publish failed since the last relay: events wait in the outbox. */
   private outboxBacklog = false;
   private partitionsCheckedAt = 0;
+  /** Device readings not stored because another message holds their device, parameter and time. */
+  sameReadingAbsorbed = 0;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -107,6 +111,17 @@ export class ScorerService {
         tx,
         batch.observations.map((observation) => ({ observation, retrospective: late.has(observation.id) })),
       );
+      const skipped = batch.observations.filter((o) => !inserted.has(o.id));
+      if (skipped.length > 0) {
+        // Never silently: a reading absorbed because another message already holds its (device, parameter,
+        // time) is logged with both ids (SPEC §3 dedupe; a replay of the same id is not).
+        for (const [id, held] of await this.observations.heldUnderOtherIds(tx, skipped)) {
+          this.sameReadingAbsorbed += 1;
+          absorbedLogger.warn(
+            `observation ${id} not stored: observation ${held} holds the same device, parameter and time`,
+          );
+        }
+      }
       const decision = decideReadings({
         ...loaded,
         now,

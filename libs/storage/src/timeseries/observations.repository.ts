@@ -95,6 +95,33 @@ export class ObservationsRepository {
   }
 
   /**
+   * Of device readings the last insert skipped, those held under ANOTHER observation id (the same device,
+   * parameter and time from a different message: a reading resent under a new seq, or a clock correction
+   * that put two readings on one time). A replay of the same id is not listed. Returns id → id held.
+   */
+  async heldUnderOtherIds(
+    tx: SqlClient,
+    skipped: readonly CanonicalObservation[],
+  ): Promise<Map<string, string>> {
+    const devices = skipped.filter((o) => o.deviceId !== null);
+    if (devices.length === 0) return new Map();
+    const rows = await tx.query<{ wanted: string; held: string }>(
+      `SELECT u.id AS wanted, o.id AS held
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, device_id, parameter, measured_at)
+       JOIN observations o ON o.device_id = u.device_id AND o.parameter = u.parameter
+         AND o.measured_at = u.measured_at
+       WHERE o.id <> u.id`,
+      [
+        devices.map((o) => o.id),
+        devices.map((o) => o.deviceId),
+        devices.map((o) => o.parameter),
+        devices.map((o) => o.measuredAt),
+      ],
+    );
+    return new Map(rows.map((r) => [r.wanted, r.held]));
+  }
+
+  /**
    * The newest value of each parameter for each patient, looking back to `since` when given (bounded so
    * the time index and partition pruning apply), else over all history: the scorer's state must hold the
    * newest value however old, or a late reading would be judged against nothing (R11).

@@ -20,9 +20,15 @@ describe(`the stream journal: the embedded mode's durable point (issue 11, ${TES
 
   it('HZ-03 group-commits concurrent publishes (one transaction), keeps them across a restart, and forgets released ones', async () => {
     const journal = new StreamJournalRepository(sql, { topics: ['vitals'], lingerMs: 20 });
-    const record = (key: string, value: unknown) => ({ key, json: JSON.stringify(value), headers: { h: key } });
+    const record = (key: string, value: unknown) => ({
+      key,
+      json: JSON.stringify(value),
+      headers: { h: key },
+    });
     const ids = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => journal.append('vitals', [record(`p${i % 5}`, { n: i, s: 'é"\\' })])),
+      Array.from({ length: 50 }, (_, i) =>
+        journal.append('vitals', [record(`p${i % 5}`, { n: i, s: 'é"\\' })]),
+      ),
     );
     expect(new Set(ids).size).toBe(50);
     expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b)); // ids follow the call order

@@ -103,6 +103,11 @@ describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertable
       ]),
     );
     expect(resent.size).toBe(0);
+    // Told apart from a replay, so the scorer can say so (nothing absorbed silently).
+    const held = await sql.transaction((tx) =>
+      observations.heldUnderOtherIds(tx, [obs(7, { id: 'ox-1:999:0', seq: 999 }), obs(8)]),
+    );
+    expect([...held]).toEqual([['ox-1:999:0', 'ox-1:7:0']]);
     const stored = await observations.listForPatient(
       sql,
       PATIENT,
