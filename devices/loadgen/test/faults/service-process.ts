@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './vigil-process';
 
@@ -63,6 +64,9 @@ export class ServiceProcess {
       const onData = (chunk: Buffer): void => {
         const text = chunk.toString();
         this.output = (this.output + text).slice(-20_000);
+        // FAULTS_SERVICE_LOGS=<dir>: every service's whole output, one file each, to read after a failed round.
+        const logs = process.env['FAULTS_SERVICE_LOGS'];
+        if (logs) appendFileSync(path.join(logs, `${this.name}.log`), text);
         if (done) return;
         buffered += text;
         const lines = buffered.split('\n');

@@ -30,9 +30,9 @@ describe('GET /api/fhir/Patient/:id/$everything', () => {
     });
     const at = new Date();
     await h.db.query(
-      `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, loinc, mdc, measured_at, received_at,
-         source, message_id, seq)
-       VALUES ('ox-fhir-1:1:0', $1, 'ox-fhir-1', 'spo2', 93, '%', '59408-5', 'MDC_PULS_OXIM_SAT_O2', $2, $2, 'json', 'ox-fhir-1:1', 1)`,
+      `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, mdc, measured_at, received_at,
+         source, seq)
+       VALUES ('ox-fhir-1:1:0', $1, 'ox-fhir-1', 'spo2', 93, '%', 'MDC_PULS_OXIM_SAT_O2', $2, $2, 'json', 1)`,
       [h.patientA, at],
     );
     await h.db.query(

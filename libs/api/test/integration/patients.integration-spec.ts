@@ -160,8 +160,8 @@ describe('patients', () => {
   it('reads stored observations and scores for a time range', async () => {
     const at = new Date(Date.now() - 30 * 60_000);
     await h.db.query(
-      `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, measured_at, received_at, source, message_id)
-       VALUES ('t-1', $1, NULL, 'heartRate', 95, '/min', $2, $2, 'manual', 'm-1')`,
+      `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, measured_at, received_at, source)
+       VALUES ('t-1', $1, NULL, 'heartRate', 95, '/min', $2, $2, 'manual')`,
       [h.patientA, at],
     );
     await h.db.query(

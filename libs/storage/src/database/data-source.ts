@@ -13,6 +13,7 @@ import { AddPathways1764200000000 } from '../migrations/1764200000000-add-pathwa
 import { AddPatientReporting1764300000000 } from '../migrations/1764300000000-add-patient-reporting';
 import { AddCareHomes1764300001000 } from '../migrations/1764300001000-add-care-homes';
 import { AddDeviceClockOffsets1764600000000 } from '../migrations/1764600000000-add-device-clock-offsets';
+import { LeanObservationRows1764600001000 } from '../migrations/1764600001000-lean-observation-rows';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   AddPatientReporting1764300000000,
   AddCareHomes1764300001000,
   AddDeviceClockOffsets1764600000000,
+  LeanObservationRows1764600001000,
 ];
 
 export interface DatabaseOptions {
@@ -114,6 +116,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     // The lock is held on a connection of its own, outside the pool: a pool of one (the CLI) must still
     // have its connection free for the migrations.
     const lock = new Client({ connectionString: options.url, application_name: 'vigil-migrations-lock' });
+    lock.on('error', () => undefined); // a reset surfaces as the rejection of the query it interrupts
     await lock.connect();
     try {
       await lock.query(`SELECT pg_advisory_lock(hashtext('vigil_migrations'))`);

@@ -52,12 +52,13 @@ function toLatest(r: LatestRow): LatestValue {
  */
 export class ObservationsRepository {
   /**
-   * Inserts the batch, skipping readings already stored (same id and time, or same device, parameter
-   * and time). Returns the ids of the rows inserted now: a replay returns none.
+   * Inserts the batch, skipping readings already stored (same device, parameter and time; without a device, same id and time
+   * — see the lean-rows migration). Returns the ids of the rows inserted now: a replay returns none.
    */
   async insertMany(tx: SqlClient, items: readonly ObservationToStore[]): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    const cols: unknown[][] = Array.from({ length: 18 }, () => []);
+    // Not stored (issue 11, lean rows): the LOINC code (the parameter's) and the message id (the id's prefix).
+    const cols: unknown[][] = Array.from({ length: 16 }, () => []);
     for (const { observation: o, retrospective } of items) {
       const values = [
         o.id,
@@ -67,13 +68,11 @@ export class ObservationsRepository {
         o.value,
         o.valueCode,
         o.unit,
-        o.loinc,
         o.mdc,
         o.original === null ? null : JSON.stringify(o.original),
         o.measuredAt,
         o.receivedAt,
         o.source,
-        o.messageId,
         o.seq,
         o.detail === null ? null : JSON.stringify(o.detail),
         o.enteredBy,
@@ -82,11 +81,11 @@ export class ObservationsRepository {
       values.forEach((v, i) => cols[i].push(v));
     }
     const rows = await tx.query<{ id: string }>(
-      `INSERT INTO observations (id, patient_id, device_id, parameter, value, value_code, unit, loinc, mdc,
-         original, measured_at, received_at, source, message_id, seq, detail, entered_by, retrospective)
+      `INSERT INTO observations (id, patient_id, device_id, parameter, value, value_code, unit, mdc,
+         original, measured_at, received_at, source, seq, detail, entered_by, retrospective)
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[],
-         $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[],
-         $15::bigint[], $16::jsonb[], $17::text[], $18::boolean[])
+         $8::text[], $9::jsonb[], $10::timestamptz[], $11::timestamptz[], $12::text[],
+         $13::bigint[], $14::jsonb[], $15::text[], $16::boolean[])
        ON CONFLICT DO NOTHING
        RETURNING id`,
       cols,

@@ -11,7 +11,8 @@ import type { SqlClient } from './sql-client';
  *   with the same shape as the continuous aggregate so one trend query serves both.
  *
  * Every unique key carries the time column (a hypertable or partitioned table needs it there), so writes
- * are idempotent with `ON CONFLICT DO NOTHING`: observations on (id, measured_at) and, for device
+ * are idempotent with `ON CONFLICT DO NOTHING`: observations on (id, measured_at) (since the lean-rows migration
+ * 1764600001000, only for observations without a device; it also drops `loinc` and `message_id`) and, for device
  * readings, (device_id, parameter, measured_at) — SPEC §3 dedupe; scores on
  * (patient_id, scored_at, scorer_version).
  *

@@ -7,9 +7,8 @@ const PATIENT = '5b7c1e9a-2d3f-4a51-8e6b-9c0d1e2f3a4b';
 
 async function insertObservation(sql: SqlDatabase, id: string, measuredAt: string): Promise<void> {
   await sql.query(
-    `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, measured_at, received_at,
-                               source, message_id)
-     VALUES ($1, $2, 'ox-9', 'spo2', 95, '%', $3, $3, 'json', $1)`,
+    `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, measured_at, received_at, source)
+     VALUES ($1, $2, 'ox-9', 'spo2', 95, '%', $3, $3, 'json')`,
     [id, PATIENT, measuredAt],
   );
 }

@@ -118,6 +118,23 @@ describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertable
     expect(stored.filter((s) => s.retrospective).map((s) => s.observationId)).toEqual(['ox-1:3:0']);
   });
 
+  it('HZ-04 an observation without a device (entered or reported) is deduplicated on its id and time', async () => {
+    const manual = obs(30, {
+      id: 'manual:m-30:0',
+      patientId: '0f6b2a1c-3d4e-4f50-8a6b-7c8d9e0f1a2b',
+      deviceId: null,
+      source: 'manual',
+      seq: null,
+    });
+    const first = await sql.transaction((tx) =>
+      observations.insertMany(tx, [{ observation: manual, retrospective: false }]),
+    );
+    const again = await sql.transaction((tx) =>
+      observations.insertMany(tx, [{ observation: manual, retrospective: false }]),
+    );
+    expect([first.size, again.size]).toEqual([1, 0]);
+  });
+
   timescaleIt('accepts a reading years old: TimescaleDB makes its chunk', async () => {
     const old = obs(1, { id: 'old:1', deviceId: 'old', measuredAt: '2019-03-04T05:06:07Z' });
     const stored = await sql.transaction((tx) =>
