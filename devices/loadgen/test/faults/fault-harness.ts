@@ -31,7 +31,7 @@ export interface Scale {
   stallMs: number;
 }
 
-export const SCALE: Scale = SHORT
+const BASE_SCALE: Scale = SHORT
   ? {
       devices: 12,
       messagesPerDevice: 48,
@@ -50,6 +50,26 @@ export const SCALE: Scale = SHORT
       settleMs: 240_000,
       stallMs: 45_000,
     };
+
+/**
+ * The load of each round; FAULTS_DEVICES, FAULTS_MESSAGES_PER_DEVICE and FAULTS_INTERVAL_MS override it (each
+ * message carries one reading of five vital signs), e.g. issue 11's "the full fault suite at 2,000 readings/s":
+ * `FAULTS_DEVICES=500 FAULTS_INTERVAL_MS=250 npm run test:faults` (500 devices × 4 readings/s).
+ */
+export const SCALE: Scale = {
+  ...BASE_SCALE,
+  devices: positiveFromEnv('FAULTS_DEVICES') ?? BASE_SCALE.devices,
+  messagesPerDevice: positiveFromEnv('FAULTS_MESSAGES_PER_DEVICE') ?? BASE_SCALE.messagesPerDevice,
+  intervalMs: positiveFromEnv('FAULTS_INTERVAL_MS') ?? BASE_SCALE.intervalMs,
+};
+
+function positiveFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
 
 const INGEST = { username: 'vigil-ingest', password: randomBytes(18).toString('base64url') };
 const ADMIN = { username: 'faults.admin', password: randomBytes(18).toString('base64url') };
