@@ -168,6 +168,11 @@ export interface ConsumerHealth {
   lastBatchSize: number;
   /** The last error reported, if any (message only). */
   lastError?: string;
+  /**
+   * Kafka: ms since the consumer last heard from the brokers (a heartbeat, a fetch, a group join). A running
+   * consumer silent for longer than the stream's `brokerSilenceMs` makes the stream unhealthy.
+   */
+  brokerSilentMs?: number;
 }
 
 /** What a health endpoint needs from the stream. */

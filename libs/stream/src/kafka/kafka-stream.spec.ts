@@ -24,7 +24,9 @@ type RunConfig = { eachBatch: (payload: EachBatchPayload) => Promise<void>; [key
 class FakeConsumer {
   readonly events = {
     CRASH: 'consumer.crash',
+    FETCH: 'consumer.fetch',
     GROUP_JOIN: 'consumer.group_join',
+    HEARTBEAT: 'consumer.heartbeat',
     REBALANCING: 'consumer.rebalancing',
     STOP: 'consumer.stop',
   };
@@ -532,6 +534,7 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
           lag: 0,
           oldestPendingAgeMs: 0,
           lastBatchSize: 0,
+          brokerSilentMs: expect.any(Number),
         },
       ],
     });
@@ -545,6 +548,28 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
       ok: false,
       consumers: [{ state: 'crashed', lastError: 'not retriable' }],
     });
+  });
+
+  it('HZ-14 a running consumer that has not heard from the brokers for brokerSilenceMs is unhealthy; a heartbeat makes it healthy again', async () => {
+    jest.useFakeTimers({ now: Date.parse('2026-12-05T08:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const fake = fakeClient();
+      const stream = open(fake.client, { brokerSilenceMs: 10_000, onError: () => undefined });
+      await stream.subscribe({ topic: 'alerts.events', groupId: 'api', handle: async () => undefined });
+      const listeners = fake.consumers[0].listeners;
+      listeners.get('consumer.group_join')!({ payload: { memberAssignment: { 'alerts.events': [0] } } });
+      jest.setSystemTime(Date.parse('2026-12-05T08:00:09Z'));
+      expect(stream.health()).toMatchObject({ ok: true, consumers: [{ brokerSilentMs: 9_000 }] });
+      jest.setSystemTime(Date.parse('2026-12-05T08:00:11Z'));
+      expect(stream.health()).toMatchObject({
+        ok: false,
+        consumers: [{ state: 'running', brokerSilentMs: 11_000 }],
+      });
+      listeners.get('consumer.heartbeat')!({ payload: {} });
+      expect(stream.health()).toMatchObject({ ok: true, consumers: [{ brokerSilentMs: 0 }] });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('disconnects a consumer whose start failed', async () => {

@@ -57,6 +57,11 @@ export interface KafkaStreamOptions {
   sessionTimeoutMs?: number;
   /** Consumer heartbeat interval, also used while a failed batch waits for its retry (default 3 000 ms). */
   heartbeatIntervalMs?: number;
+  /**
+   * A running consumer that has not heard from the brokers (heartbeat, fetch, group join) for this long makes
+   * `health()` not ok (default 10 000 ms): a scorer cut off from Kafka says so on /health instead of 200.
+   */
+  brokerSilenceMs?: number;
   /** Partitions one subscription processes at the same time, each still sequentially (default 1). */
   partitionsConsumedConcurrently?: number;
   /**
@@ -117,6 +122,7 @@ export class KafkaStream implements StreamPort {
   private readonly onError: StreamErrorHandler;
   private readonly sessionTimeoutMs: number;
   private readonly heartbeatIntervalMs: number;
+  private readonly brokerSilenceMs: number;
   private readonly partitionsConsumedConcurrently: number;
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
@@ -150,6 +156,7 @@ export class KafkaStream implements StreamPort {
     this.onError = options.onError ?? consoleStreamErrorHandler;
     this.sessionTimeoutMs = positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000);
     this.heartbeatIntervalMs = positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3_000);
+    this.brokerSilenceMs = positiveInteger('brokerSilenceMs', options.brokerSilenceMs ?? 10_000);
     this.partitionsConsumedConcurrently = positiveInteger(
       'partitionsConsumedConcurrently',
       options.partitionsConsumedConcurrently ?? 1,
@@ -258,7 +265,11 @@ export class KafkaStream implements StreamPort {
 
   health(): StreamHealth {
     const consumers = [...this.subscriptions].map((s) => s.health());
-    return { adapter: 'kafka', ok: consumers.every((c) => c.state !== 'crashed'), consumers };
+    const ok = consumers.every(
+      (c) =>
+        c.state !== 'crashed' && !(c.state === 'running' && (c.brokerSilentMs ?? 0) > this.brokerSilenceMs),
+    );
+    return { adapter: 'kafka', ok, consumers };
   }
 
   private async latestOffsets(topic: string): Promise<Map<number, string>> {
@@ -404,6 +415,8 @@ class KafkaSubscription<T> implements Subscription {
   private deadLettered = 0;
   private lastError: string | undefined;
   private lastBatchSize = 0;
+  /** When the consumer last heard from the brokers (heartbeat, fetch, group join). */
+  private lastContactAt = Date.now();
   /** Per partition: records behind the high watermark, and the publish time of the next one to handle. */
   private readonly pendingByPartition = new Map<number, { lag: number; oldestAt: number | null }>();
 
@@ -437,6 +450,7 @@ class KafkaSubscription<T> implements Subscription {
       oldestPendingAgeMs: oldestAt === null ? 0 : Math.max(0, Date.now() - oldestAt),
       lastBatchSize: this.lastBatchSize,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      brokerSilentMs: Math.max(0, Date.now() - this.lastContactAt),
     };
   }
 
@@ -451,7 +465,10 @@ class KafkaSubscription<T> implements Subscription {
    */
   async start(partitionsConsumedConcurrently: number, startAt?: Map<number, string>): Promise<void> {
     const { topic, groupId } = this.settings;
-    const { CRASH, GROUP_JOIN, REBALANCING, STOP } = this.consumer.events;
+    const { CRASH, FETCH, GROUP_JOIN, HEARTBEAT, REBALANCING, STOP } = this.consumer.events;
+    const contact = () => (this.lastContactAt = Date.now());
+    this.consumer.on(HEARTBEAT, contact);
+    this.consumer.on(FETCH, contact);
     this.consumer.on(CRASH, (event) => {
       // kafkajs restarts the consumer after a retriable crash; otherwise it stays down until the process restarts.
       if (!event.payload.restart) this.state = 'crashed';
@@ -466,6 +483,7 @@ class KafkaSubscription<T> implements Subscription {
     const joined = deferred<void>();
     let sought = false;
     this.consumer.on(GROUP_JOIN, (event) => {
+      contact();
       this.state = 'running';
       if (startAt && !sought) {
         sought = true;
