@@ -7,6 +7,7 @@
 //                    [--nurses 50] [--step-seconds S] [--rates 100,200,…] [--seed N] [--json out.json]
 //                    [--soak <minutes> [--soak-rate R]]
 //   npm run bench -- ingest [options of bench/ingest-throughput.mjs]    (the earlier hot-path benchmark)
+//   npm run bench -- rows [database server URL]                          (bytes per observation row, bench/row-bytes.mjs)
 //
 // Measures; asserts nothing. Creates its own database on BENCH_DATABASE_URL's server (or --database's) and
 // drops it. `--database timescaledb` starts the shared TimescaleDB cluster (../shared/timescaledb) and uses it.
@@ -28,6 +29,12 @@ import { performance } from 'node:perf_hooks';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
+if (process.argv[2] === 'rows') {
+  const r = spawnSync(process.execPath, [path.join(here, '../row-bytes.mjs'), ...process.argv.slice(3)], {
+    stdio: 'inherit',
+  });
+  process.exit(r.status ?? 1);
+}
 if (process.argv[2] === 'ingest') {
   const r = spawnSync(
     process.execPath,
