@@ -130,7 +130,11 @@ export class ScorerService {
         statuses: batch.statuses,
       });
       const published = await this.save(tx, batch, loaded, decision, now);
-      return { decision, published, outboxIds: await this.outbox.add(tx, published, now) };
+      // Alert and pipeline events go through the outbox (at least once, HZ-04). Score updates do not: they
+      // announce a score already stored, consoles refetch on reconnect, and a clinically meaningful change
+      // comes with an alert event — so the hot path does not write, mark and purge an outbox row per reading.
+      const durable = published.filter((e) => e.type !== 'score.updated');
+      return { decision, published, outboxIds: await this.outbox.add(tx, durable, now) };
     });
     // Committed: only now does the in-memory state move on (a rolled-back batch leaves it as it was).
     for (const [patientId, s] of decision.states) this.state.set(patientId, s);
