@@ -44,10 +44,13 @@ export function LiveProvider({ enabled, onSessionEnded, children }: Props) {
       void queryClient.invalidateQueries({ queryKey: keys.ccc });
       void queryClient.invalidateQueries({ queryKey: keys.patient(event.alert.patientId) });
     });
-    socket.on(socketEvents.score, (event) => {
+    socket.on(socketEvents.scores, ({ scores }) => {
+      // One digest per second per room: the ward lists refetch once, each patient who changed once.
       void queryClient.invalidateQueries({ queryKey: keys.patientList(undefined).slice(0, 2) });
-      void queryClient.invalidateQueries({ queryKey: keys.patient(event.patientId) });
-      void queryClient.invalidateQueries({ queryKey: keys.observations(event.patientId) });
+      for (const event of scores) {
+        void queryClient.invalidateQueries({ queryKey: keys.patient(event.patientId) });
+        void queryClient.invalidateQueries({ queryKey: keys.observations(event.patientId) });
+      }
     });
     socket.on(socketEvents.pipeline, () => {
       void queryClient.invalidateQueries({ queryKey: keys.status });

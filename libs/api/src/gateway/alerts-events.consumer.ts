@@ -9,6 +9,7 @@ import {
 import {
   type AlertsStreamEvent,
   alertsStreamEventSchema,
+  type ScoreEvent,
   socketEvents,
   socketRooms,
   streamTopics,
@@ -16,7 +17,7 @@ import {
 import type { StreamPort, Subscription } from '@vigil/stream';
 import { API_OPTIONS, API_STREAM, type ApiModuleOptions } from '../api.options';
 import { MetricsService } from '../metrics/metrics.service';
-import { PerKeyThrottle } from './score-throttle';
+import { PerRoomDigest } from './score-throttle';
 import { SocketHub } from './socket-hub.service';
 
 /** Which rooms an event goes to. Patient events: their ward and admins; escalated alerts also the CCC. */
@@ -40,11 +41,14 @@ export function apiGroupId(options: ApiModuleOptions): string {
 export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('alerts-events');
   private subscription: Subscription | null = null;
-  /** Score updates: at most one per patient per second on the sockets, always ending on the newest. */
-  private readonly scores = new PerKeyThrottle<Extract<AlertsStreamEvent, { type: 'score.updated' }>>(
-    1000,
-    (event) => this.emit(event),
-  );
+  /** Score updates: one `scores` digest per room per second on the sockets, each patient on its newest. */
+  private readonly scores = new PerRoomDigest<ScoreEvent>(1000, (room, events) => {
+    try {
+      this.hub.emit(room.split('|'), socketEvents.scores, { scores: events });
+    } catch (error) {
+      this.logger.warn(`could not push score updates: ${(error as Error).name}`);
+    }
+  });
 
   constructor(
     @Inject(API_STREAM) private readonly stream: StreamPort,
@@ -82,15 +86,15 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
 
   push(event: AlertsStreamEvent): void {
     this.metrics.streamEvents.inc({ type: event.type });
-    if (event.type === 'score.updated') this.scores.offer(event.patientId, event);
-    else this.emit(event);
+    if (event.type === 'score.updated') {
+      this.scores.offer((roomsForEvent(event) as string[]).join('|'), event.patientId, event);
+    } else this.emit(event);
   }
 
-  private emit(event: AlertsStreamEvent): void {
+  private emit(event: Exclude<AlertsStreamEvent, ScoreEvent>): void {
     const rooms = roomsForEvent(event);
     try {
       if (event.type === 'pipeline.status') this.hub.broadcast(socketEvents.pipeline, event);
-      else if (event.type === 'score.updated') this.hub.emit(rooms as string[], socketEvents.score, event);
       else this.hub.emit(rooms as string[], socketEvents.alert, event);
     } catch (error) {
       this.logger.warn(`could not push ${event.type}: ${(error as Error).name}`);

@@ -1,38 +1,45 @@
-import { PerKeyThrottle } from './score-throttle';
+import { PerRoomDigest } from './score-throttle';
 
-describe('PerKeyThrottle (issue 11: at most one score event per patient per second)', () => {
+describe('PerRoomDigest (issue 11: score updates digested, one message per room per second)', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('sends the first at once, holds the rest of the second and then sends only the newest', () => {
-    const sent: string[] = [];
-    const throttle = new PerKeyThrottle<string>(1000, (v) => sent.push(v));
-    throttle.offer('p1', 'a');
-    throttle.offer('p1', 'b');
-    throttle.offer('p1', 'c');
-    throttle.offer('p2', 'x'); // another patient is not held up
-    expect(sent).toEqual(['a', 'x']);
+  it('sends the first at once, then one digest per interval with the newest update of each patient', () => {
+    const sent: [string, string[]][] = [];
+    const digest = new PerRoomDigest<string>(1000, (room, values) => sent.push([room, values]));
+    digest.offer('ward:a', 'p1', 'p1@1');
+    digest.offer('ward:a', 'p1', 'p1@2');
+    digest.offer('ward:a', 'p2', 'p2@1');
+    digest.offer('ward:a', 'p1', 'p1@3');
+    digest.offer('ward:b', 'p9', 'p9@1'); // another room is not held up
+    expect(sent).toEqual([
+      ['ward:a', ['p1@1']],
+      ['ward:b', ['p9@1']],
+    ]);
     jest.advanceTimersByTime(999);
-    expect(sent).toEqual(['a', 'x']);
+    expect(sent).toHaveLength(2);
     jest.advanceTimersByTime(1);
-    expect(sent).toEqual(['a', 'x', 'c']); // never ends on a stale score
-    expect(throttle.coalesced).toBe(1);
+    expect(sent[2]).toEqual(['ward:a', ['p2@1', 'p1@3']]); // never ends on a stale score
+    expect(digest.coalesced).toBe(1);
     jest.advanceTimersByTime(5000);
-    expect(sent).toEqual(['a', 'x', 'c']);
-    throttle.offer('p1', 'd');
-    expect(sent).toEqual(['a', 'x', 'c', 'd']);
+    expect(sent).toHaveLength(3);
+    digest.offer('ward:a', 'p1', 'p1@4'); // quiet again: at once
+    expect(sent[3]).toEqual(['ward:a', ['p1@4']]);
   });
 
-  it('sends at most one per interval under a steady flood, each the newest', () => {
-    const sent: number[] = [];
-    const throttle = new PerKeyThrottle<number>(1000, (v) => sent.push(v));
-    for (let i = 0; i < 100; i += 1) {
-      throttle.offer('p1', i);
-      jest.advanceTimersByTime(50); // 20 per second for 5 s
+  it('sends at most one message per room per interval under a flood of 200 patients, each patient on its newest', () => {
+    const sent: Map<string, number>[] = [];
+    const digest = new PerRoomDigest<[string, number]>(1000, (_room, values) => sent.push(new Map(values)));
+    for (let tick = 0; tick < 100; tick += 1) {
+      for (let p = 0; p < 200; p += 1) digest.offer('ward:a', `p${p}`, [`p${p}`, tick]);
+      jest.advanceTimersByTime(50); // every patient updated 20 times a second for 5 s
     }
     jest.advanceTimersByTime(1000);
     expect(sent.length).toBeLessThanOrEqual(6);
-    expect(sent.at(-1)).toBe(99);
-    throttle.close();
+    const last = new Map<string, number>();
+    for (const m of sent) for (const [k, v] of m) last.set(k, v);
+    expect(last.size).toBe(200);
+    expect([...last.values()].every((v) => v === 99)).toBe(true);
+    digest.close();
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { type ScoreEvent, streamTopics } from '@vigil/contracts';
 import { type Harness, startHarness } from '../support/api-harness';
 import { EventsGateway } from '../../src/gateway/events.gateway';
 import { login } from '../support/session';
@@ -12,6 +13,49 @@ describe('HZ-12 socket authentication and session end', () => {
   });
   afterAll(async () => {
     await h?.close();
+  });
+
+  it('HZ-12 score updates reach their ward as one digest per second, each patient on its newest score, and never another ward', async () => {
+    const nurseA = await connectSocket(h.url, { origin: h.origin, cookie: await login(h.url, 'nurse.a') });
+    const nurseB = await connectSocket(h.url, { origin: h.origin, cookie: await login(h.url, 'nurse.b') });
+    try {
+      const score = (patientId: string, wardId: string, total: number): ScoreEvent => ({
+        type: 'score.updated',
+        patientId,
+        wardId,
+        score: {
+          total,
+          band: total >= 7 ? 'high' : total >= 5 ? 'medium' : 'low',
+          partial: true,
+          missing: ['consciousness'],
+          redScore: false,
+          perParameter: {},
+          scorerVersion: 'test',
+          scoredAt: new Date(Date.now() - 1000 + total).toISOString(),
+          retrospective: false,
+          spo2Scale: 1,
+          range: null,
+          oxygenSource: 'unknown',
+        },
+      });
+      // Ten updates of patient A within moments: the first goes at once, the rest in one digest ending on the newest.
+      for (let total = 0; total < 10; total += 1) {
+        await h.stream.publish(streamTopics.alerts, [
+          { key: h.patientA, value: score(h.patientA, h.wardA, total) },
+        ]);
+      }
+      const deadline = Date.now() + 5000;
+      while (nurseA.received.score.at(-1)?.score.total !== 9 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(nurseA.received.score.at(-1)?.score.total).toBe(9);
+      expect(nurseA.received.scoreDigests.length).toBeLessThanOrEqual(2);
+      expect(nurseA.received.scoreDigests.at(-1)?.map((e) => e.patientId)).toEqual([h.patientA]);
+      expect(nurseB.received.score).toEqual([]);
+    } finally {
+      nurseA.socket.close();
+      nurseB.socket.close();
+    }
   });
 
   it('HZ-12 refuses a socket without a session cookie', async () => {

@@ -4,6 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 export interface Received {
   alert: AlertEvent[];
   score: ScoreEvent[];
+  /** The `scores` digests as they came, one array per socket message. */
+  scoreDigests: ScoreEvent[][];
   pipeline: PipelineStatusEvent[];
   sessionEnded: { reason: string }[];
 }
@@ -31,10 +33,13 @@ export function connectSocket(
     reconnection: false,
     forceNew: true,
   });
-  const received: Received = { alert: [], score: [], pipeline: [], sessionEnded: [] };
+  const received: Received = { alert: [], score: [], scoreDigests: [], pipeline: [], sessionEnded: [] };
   const pipelineWaiters: ((e: PipelineStatusEvent) => void)[] = [];
   socket.on('alert', (e: AlertEvent) => received.alert.push(e));
-  socket.on('score', (e: ScoreEvent) => received.score.push(e));
+  socket.on('scores', (e: { scores: ScoreEvent[] }) => {
+    received.scoreDigests.push(e.scores);
+    received.score.push(...e.scores);
+  });
   socket.on('session:ended', (e: { reason: string }) => received.sessionEnded.push(e));
   socket.on('pipeline', (e: PipelineStatusEvent) => {
     received.pipeline.push(e);
