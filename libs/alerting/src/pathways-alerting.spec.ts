@@ -5,6 +5,7 @@ import { EpisodeBook } from './episodes';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 import { evaluateOverdueReading } from './rules/overdue-reading.rule';
 import { alertRecord, AT, patient, reading } from './rules/test-context';
+import { decideReadingReminders } from './reminders';
 import { decideTimers } from './timers';
 
 /** Fake clock: minutes after AT. */
@@ -241,5 +242,32 @@ describe('a tier acting stops its clock', () => {
     expect(decideTimers([atCcc], at(60), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
       tier: 'urgent-response',
     });
+  });
+});
+
+describe('reading reminders from the plan (fake clock)', () => {
+  const admitted = patient({ monitoring: ariPlan, admittedAt: AT });
+  const last = new Map(
+    ['spo2', 'heartRate', 'respiratoryRate', 'temperature', 'systolicBp'].map((p) => [p, AT]),
+  );
+  const ox = [{ deviceId: 'ox-9', kind: 'pulse-oximeter' as const }];
+
+  it('HZ-61: reminders follow the same schedule as the overdue alert, tightening included', () => {
+    expect(decideReadingReminders(admitted, last, ox, at(239))).toEqual([]);
+    expect(
+      decideReadingReminders(admitted, last, ox, at(240))
+        .map((r) => r.command.parameter)
+        .sort(),
+    ).toEqual(['heartRate', 'respiratoryRate', 'spo2']);
+    // NEWS2 ≥ 5: hourly, so the reminder comes at 60 minutes.
+    const sick = { ...admitted, latestNews2: { total: 5, redScore: false, at: AT } };
+    expect(decideReadingReminders(sick, last, ox, at(59))).toEqual([]);
+    expect(decideReadingReminders(sick, last, ox, at(60))[0].command.dueAt).toBe(at(60).toISOString());
+  });
+
+  it('HZ-61: no reminders without a plan or after discharge', () => {
+    expect(decideReadingReminders(patient({ admittedAt: AT }), new Map(), ox, at(600))).toEqual([]);
+    const gone = { ...admitted, dischargedAt: at(10) };
+    expect(decideReadingReminders(gone, last, ox, at(600))).toEqual([]);
   });
 });

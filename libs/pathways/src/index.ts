@@ -65,3 +65,9 @@ export {
   type ScheduledReading,
 } from './schedule';
 export { dischargeReadiness, type ScoreForDischarge, type DischargeReadiness } from './discharge';
+export {
+  readingReminders,
+  reminderId,
+  type ReminderDevice,
+  type ReadingReminder,
+} from './reminders';
