@@ -5,6 +5,8 @@ export interface ThresholdBounds {
   below?: { min: number; max: number };
   above?: { min: number; max: number };
   unit: string;
+  /** Where a bound departs from the general rule, why. */
+  note?: string;
 }
 
 export const SAFE_THRESHOLD_SOURCE =
@@ -21,10 +23,24 @@ export const SAFE_THRESHOLD_SOURCE =
  */
 export const SAFE_THRESHOLD_BOUNDS: Readonly<Partial<Record<Parameter, ThresholdBounds>>> = {
   respiratoryRate: { below: { min: 8, max: 12 }, above: { min: 20, max: 25 }, unit: '/min' },
-  spo2: { below: { min: 83, max: 96 }, unit: '%' },
-  systolicBp: { below: { min: 90, max: 111 }, above: { min: 140, max: 220 }, unit: 'mmHg' },
+  spo2: {
+    below: { min: 83, max: 96 },
+    unit: '%',
+    note: "down to scale 2's red-score limit, so a COPD target of 88–92 % can be set",
+  },
+  systolicBp: {
+    below: { min: 90, max: 111 },
+    above: { min: 140, max: 220 },
+    unit: 'mmHg',
+    note: 'NEWS2 scores high systolic pressure only from 220; a personal hypertension alert (e.g. SMI, above 180) may start at 140 (NICE NG136: stage 1 hypertension)',
+  },
   heartRate: { below: { min: 40, max: 51 }, above: { min: 90, max: 131 }, unit: '/min' },
-  temperature: { below: { min: 35, max: 36.1 }, above: { min: 38, max: 39.1 }, unit: '°C' },
+  temperature: {
+    below: { min: 35, max: 36.1 },
+    above: { min: 38, max: 39.1 },
+    unit: '°C',
+    note: 'NEWS2 scores a high temperature at most 2 (from 39.1)',
+  },
 };
 
 /**

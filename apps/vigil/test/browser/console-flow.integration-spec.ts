@@ -411,6 +411,10 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
       .waitFor();
     await scan('discharge with open alerts');
     await page.getByTestId('discharge-panel').screenshot({ path: path.join(SCREENSHOTS, 'discharge.png') });
+    // The admin page's discharge is the pathway discharge now (issue 13): its screenshot goes with the docs.
+    await page
+      .getByTestId('discharge-panel')
+      .screenshot({ path: path.join(REPO_ROOT, 'docs/images/admin-discharge.png') });
     await page.getByTestId('discharge-panel').getByLabel('Outcome').selectOption('admitted-to-hospital');
     await page.getByTestId('discharge-panel').getByLabel('Devices').selectOption('collection-booked');
     await page.getByLabel('Handover note').fill('Community respiratory team visits tomorrow; GP informed');
