@@ -305,7 +305,7 @@ export class ScorerService {
     const publish = this.publishCommands;
     if (!publish) return 0;
     const now = this.clock();
-    return this.db.transaction(async (tx) => {
+    const sent = await this.db.transaction(async (tx) => {
       const pending = await this.commands.lockUnpublished(tx, new Date(now.getTime() - OUTBOX_GRACE_MS));
       if (pending.length === 0) return 0;
       await publish(pending);
@@ -316,6 +316,10 @@ export class ScorerService {
       );
       return pending.length;
     });
+    // A week of reminders is kept as the record of what each patient was asked; a reading still not taken a
+    // week after its reminder is reminded again once the old row is gone (the overdue alert fired long before).
+    await this.commands.purgePublished(this.db, new Date(now.getTime() - 7 * 24 * 60 * MINUTE));
+    return sent;
   }
 
   /** Whether events are waiting in the outbox after a failed publish (for health and metrics). */

@@ -53,6 +53,11 @@ export class DeviceCommandsRepository {
     return rows.map((r) => r.command);
   }
 
+  /** Forgets commands published before `before` (kept a while as the record of what each patient was asked). */
+  async purgePublished(sql: SqlClient, before: Date): Promise<void> {
+    await sql.query(`DELETE FROM device_commands WHERE published_at < $1`, [before]);
+  }
+
   /** The commands sent about one patient, newest first (tests and the audit of what a patient was asked). */
   async forPatient(
     sql: SqlClient,
