@@ -139,6 +139,7 @@ async function main(): Promise<void> {
       mqttUrl: vigil.mqttUrl,
       username: vigil.demo.admin.username,
       password: vigil.demo.admin.password,
+      clinician: vigil.demo.accounts.find((a) => a.role === 'clinician'),
       patients: env.DEMO_PATIENTS,
       stateFile: path.join(stateDir, 'demo-fleet.json'),
       log,

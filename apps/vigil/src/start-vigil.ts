@@ -129,7 +129,12 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
   };
 
   try {
-    await stream.ensureTopics([streamTopics.observations, streamTopics.alerts, streamTopics.deadLetters]);
+    await stream.ensureTopics([
+      streamTopics.observations,
+      streamTopics.alerts,
+      streamTopics.deadLetters,
+      streamTopics.deviceCommands,
+    ]);
     // What was acknowledged but not yet scored when the process last stopped goes to the scorer first.
     if (stream instanceof InProcessStream) await stream.recover();
     if (!options.kafkaBrokers?.length) await drainDeadLetters(stream);

@@ -64,6 +64,46 @@ describe('demo provisioning through the REST API', () => {
     expect(fleetDevicesFromState(state)).toHaveLength(expectedDevices);
   });
 
+  it('the COPD patient (scale 2) gets an oxygen prescription recorded by the clinician, once; without a clinician it is skipped and said', async () => {
+    const clinician = new VigilApiClient(baseUrl);
+    await clinician.login('clinician', 'staple battery horse');
+    const roster = buildRoster(10, 3);
+    const copdMember = roster.find((r) => r.profile.scenario === 'copd')!;
+    const run = async (withClinician: boolean, previous: SimulatorState | null) => {
+      const lines: string[] = [];
+      const result = await provisionDemo({
+        api: await signedIn(),
+        clinician: withClinician ? clinician : undefined,
+        apiUrl: baseUrl,
+        patients: 10,
+        wards: 'auto',
+        seed: 3,
+        previous,
+        save: async () => undefined,
+        log: (line) => lines.push(line),
+      });
+      return { ...result, lines };
+    };
+    const without = await run(false, null);
+    expect(api.oxygenPrescriptions.size).toBe(0);
+    expect(without.lines.join('\n')).toMatch(/needs an oxygen prescription: no clinician sign-in given/);
+    const first = await run(true, without.state);
+    const copd = api.patients.find((p) => p.nhsNumber === copdMember.nhsNumber)!;
+    expect(copd.spo2Scale).toBe(2);
+    expect([...api.oxygenPrescriptions.keys()]).toEqual([copd.id]);
+    expect(api.oxygenPrescriptions.get(copd.id)).toMatchObject({ onOxygen: false, setBy: 'clinician' });
+    expect(api.oxygenPrescriptions.get(copd.id)!.reason).toMatch(/scale 2/);
+    // A later start finds it recorded and does not record it again.
+    await run(true, first.state);
+    expect(api.count('PUT', `/api/patients/${copd.id}/oxygen-prescription`)).toBe(1);
+    // The admin may not record it (R9), as the real api refuses.
+    await expect(
+      (await signedIn()).setOxygenPrescription(copd.id, copdMember.oxygenPrescription!),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
+  });
+
   it('a second run with the state file reuses patients and devices without provisioning again', async () => {
     const first = await provision(null);
     const provisionsBefore = api.count('POST', '/api/devices');

@@ -120,6 +120,33 @@ export interface ReadingsDecisionInput {
 }
 
 /**
+ * Issue 13 (HZ-63): a body weight received late (measured before the patient's newest readings) changes no
+ * current state, but the heart-failure weight rule is a trend in event time: it is judged at the weight's own
+ * measurement time, so a late weight that completes a gain of 2 kg within the plan's window alerts. Only an
+ * active finding is applied: a late weight never counts towards clearing an alert (the newest weight does).
+ */
+function judgeLateWeights(
+  book: EpisodeBook,
+  patient: PatientContext,
+  state: ClinicalState,
+  late: readonly CanonicalObservation[],
+  policy: AlertingPolicy,
+): void {
+  const weights = late.filter((o) => o.parameter === 'bodyWeight');
+  if (weights.length === 0 || (patient.monitoring.weightGain ?? []).length === 0) return;
+  if (patient.dischargedAt && patient.dischargedAt <= new Date(weights[0].measuredAt)) return;
+  const ctx: ReadingContext = {
+    patient,
+    at: stateTime(state) ?? new Date(weights[0].measuredAt),
+    readings: weights,
+    state,
+    score: null,
+    freshnessMinutes: freshnessMinutes(patient.monitoring, policy.freshnessMinutes),
+  };
+  for (const finding of evaluateWeightGain(ctx)) if (finding.active) book.apply(patient, finding);
+}
+
+/**
  * The scorer's decision for one batch, pure (SPEC §4): each patient's state moves on in event time, the
  * current NEWS2 is scored from the whole state after every event-time group (so a late reading that is
  * the newest of its parameter re-evaluates the patient: R1), the rules judge each group, and alert
@@ -141,6 +168,7 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
       const late = group.filter((o) => isRetrospective(state, o));
       for (const o of late) if (NEWS2_PARAMETERS.has(o.parameter)) lateTimes.add(Date.parse(o.measuredAt));
       const current = group.filter((o) => !late.includes(o));
+      if (patient) judgeLateWeights(book, patient, state, late, policy);
       if (current.length === 0) continue;
       state = applyReadings(state, current);
       if (!patient) continue;

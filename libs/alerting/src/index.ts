@@ -97,7 +97,12 @@ export {
 } from './rules/deterioration.rule';
 export { FALL_RULE, evaluateFall } from './rules/fall.rule';
 export { IMPLAUSIBLE_READING_RULE, evaluateImplausibleReadings } from './rules/implausible-reading.rule';
-export { OVERDUE_READING_RULE, evaluateOverdueReading } from './rules/overdue-reading.rule';
+export {
+  OVERDUE_READING_RULE,
+  evaluateOverdueReading,
+  planReadingSchedule,
+} from './rules/overdue-reading.rule';
+export { decideReadingReminders } from './reminders';
 export { DEVICE_OFFLINE_RULE, evaluateDeviceOffline } from './rules/device-offline.rule';
 export { BATTERY_LOW_RULE, evaluateBatteryLow } from './rules/battery-low.rule';
 export {

@@ -4,7 +4,8 @@ import { decideReadings } from './decide';
 import { EpisodeBook } from './episodes';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 import { evaluateOverdueReading } from './rules/overdue-reading.rule';
-import { alertRecord, AT, patient, reading } from './rules/test-context';
+import { alertRecord, AT, patient, reading, stateOf } from './rules/test-context';
+import { decideReadingReminders } from './reminders';
 import { decideTimers } from './timers';
 
 /** Fake clock: minutes after AT. */
@@ -241,5 +242,91 @@ describe('a tier acting stops its clock', () => {
     expect(decideTimers([atCcc], at(60), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
       tier: 'urgent-response',
     });
+  });
+});
+
+describe('reading reminders from the plan (fake clock)', () => {
+  const admitted = patient({ monitoring: ariPlan, admittedAt: AT });
+  const last = new Map(
+    ['spo2', 'heartRate', 'respiratoryRate', 'temperature', 'systolicBp'].map((p) => [p, AT]),
+  );
+  const ox = [{ deviceId: 'ox-9', kind: 'pulse-oximeter' as const }];
+
+  it('HZ-61: reminders follow the same schedule as the overdue alert, tightening included', () => {
+    expect(decideReadingReminders(admitted, last, ox, at(239))).toEqual([]);
+    expect(
+      decideReadingReminders(admitted, last, ox, at(240))
+        .map((r) => r.command.parameter)
+        .sort(),
+    ).toEqual(['heartRate', 'respiratoryRate', 'spo2']);
+    // NEWS2 ≥ 5: hourly, so the reminder comes at 60 minutes.
+    const sick = { ...admitted, latestNews2: { total: 5, redScore: false, at: AT } };
+    expect(decideReadingReminders(sick, last, ox, at(59))).toEqual([]);
+    expect(decideReadingReminders(sick, last, ox, at(60))[0].command.dueAt).toBe(at(60).toISOString());
+  });
+
+  it('HZ-61: no reminders without a plan or after discharge', () => {
+    expect(decideReadingReminders(patient({ admittedAt: AT }), new Map(), ox, at(600))).toEqual([]);
+    const gone = { ...admitted, dischargedAt: at(10) };
+    expect(decideReadingReminders(gone, last, ox, at(600))).toEqual([]);
+  });
+});
+
+describe('a late weight is judged in event time by the weight-gain rule (HZ-63, fake clock)', () => {
+  const H = 60;
+  const weight = (kg: number, minutes: number) =>
+    reading('bodyWeight', kg, null, { measuredAt: at(minutes).toISOString() });
+  /** The patient's stored weights (newest held in the state), then one weight received now. */
+  function decideLate(stored: { kg: number; minutes: number }[], late: { kg: number; minutes: number }) {
+    const history = stored.map((w) => ({ value: w.kg, measuredAt: at(w.minutes) }));
+    const p = patient({ monitoring: hfPlan, admittedAt: at(-10 * 24 * H), weightHistory: history });
+    const newest = stored.reduce((a, w) => (w.minutes > a.minutes ? w : a));
+    return decideReadings({
+      now: at(5),
+      policy: DEFAULT_ALERTING_POLICY,
+      patients: new Map([[p.patientId, p]]),
+      states: new Map([[p.patientId, stateOf([weight(newest.kg, newest.minutes)])]]),
+      episodes: [],
+      observations: [weight(late.kg, late.minutes)],
+      statuses: [],
+    });
+  }
+
+  it('HZ-63: a late weight that completes a gain of 2 kg within 3 days alerts, though the newest weight shows none', () => {
+    // Stored: 80.0 kg two days ago, 80.9 kg now (newest: +0.9 kg). Received late: 82.1 kg measured yesterday.
+    const stored = [
+      { kg: 80.0, minutes: -48 * H },
+      { kg: 80.9, minutes: 0 },
+    ];
+    const out = decideLate(stored, { kg: 82.1, minutes: -24 * H });
+    expect(out.alerts.save).toEqual([
+      expect.objectContaining({
+        ruleId: 'weight-gain',
+        state: 'open',
+        severity: 'medium',
+        tier: 'ward-nurse',
+      }),
+    ]);
+    expect(out.alerts.save[0].reasons.map((r) => r.text).join(' ')).toMatch(
+      /Weight up 2\.1 kg in 24 hours \(80 → 82\.1 kg, to .*judged in event time: a weight arrived late\)/,
+    );
+    // The late weight changes no current state: the newest weight is still the one held.
+    expect(out.states.get(patient().patientId)?.get('bodyWeight')?.value).toBe(80.9);
+  });
+
+  it('HZ-63: a late, low weight completes the gain of a weight already received, within the window', () => {
+    const out = decideLate([{ kg: 82.2, minutes: 0 }], { kg: 80.0, minutes: -60 * H });
+    expect(out.alerts.save).toEqual([expect.objectContaining({ ruleId: 'weight-gain', state: 'open' })]);
+  });
+
+  it('HZ-63: a late weight whose gain spans more than 3 days does not alert', () => {
+    // 80.0 kg 80 hours before the 82.2 kg: outside the 72-hour window.
+    expect(decideLate([{ kg: 82.2, minutes: 0 }], { kg: 80.0, minutes: -80 * H }).alerts.save).toEqual([]);
+    // 82.1 kg received late, 76 hours after the lowest (80.0) and below the newest: no gain within 3 days.
+    const stored = [
+      { kg: 80.0, minutes: -100 * H },
+      { kg: 80.9, minutes: 0 },
+    ];
+    expect(decideLate(stored, { kg: 82.1, minutes: -24 * H }).alerts.save).toEqual([]);
   });
 });

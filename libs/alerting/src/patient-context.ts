@@ -1,3 +1,4 @@
+import type { DeviceKindValue } from '@vigil/contracts';
 import type { LatestNews2, ScheduleEntry, TierTarget, TighteningRule } from '@vigil/pathways';
 
 /** A personalised threshold set by a clinician, e.g. SpO2 below 88 for a COPD patient. */
@@ -70,4 +71,6 @@ export interface BoundDevice {
   wardId: string;
   lastSeenAt: Date | null;
   boundFrom: Date;
+  /** What kind of device it is (which parameters it measures: reading reminders, issue 13). */
+  kind?: DeviceKindValue;
 }

@@ -2,7 +2,7 @@ import {
   admitPatientRequestSchema,
   alertsQuerySchema,
   createUserRequestSchema,
-  dischargePatientRequestSchema,
+  pathwayDischargeRequestSchema,
   escalateAlertRequestSchema,
   manualObservationRequestSchema,
   oxygenPrescriptionRequestSchema,
@@ -102,11 +102,13 @@ describe('api request schemas', () => {
     expect(notBoolean.error?.issues[0]?.message).toMatch(/onOxygen must be true .* or false/);
   });
 
-  it('HZ-24 R14 discharge: the handover note is optional but never blank', () => {
-    expect(dischargePatientRequestSchema.parse({})).toEqual({});
-    expect(dischargePatientRequestSchema.parse({ handoverNote: ' GP informed ' })).toEqual({
+  it('HZ-24 R14 discharge: the handover note is optional but never blank; outcome and device return are required', () => {
+    const base = { outcome: 'recovered-at-home', deviceReturn: 'returned' };
+    expect(pathwayDischargeRequestSchema.parse(base)).toEqual({ ...base, note: '' });
+    expect(pathwayDischargeRequestSchema.parse({ ...base, handoverNote: ' GP informed ' })).toMatchObject({
       handoverNote: 'GP informed',
     });
-    expect(dischargePatientRequestSchema.safeParse({ handoverNote: '  ' }).success).toBe(false);
+    expect(pathwayDischargeRequestSchema.safeParse({ ...base, handoverNote: '  ' }).success).toBe(false);
+    expect(pathwayDischargeRequestSchema.safeParse({ handoverNote: 'x' }).success).toBe(false);
   });
 });

@@ -169,14 +169,6 @@ export interface OxygenPrescriptionView {
 }
 
 /**
- * R14: a patient with unresolved alerts is discharged only with a handover note; each of those alerts is
- * then resolved by the person discharging, with the note.
- */
-export const dischargePatientRequestSchema = z.object({
-  handoverNote: z.string().trim().min(1, 'a handover note cannot be blank').max(5000).optional(),
-});
-export type DischargePatientRequest = z.infer<typeof dischargePatientRequestSchema>;
-/**
  * Parameters a personalised threshold may name (D12): the numeric vital signs. Consciousness (ACVPU) and
  * inspired oxygen are categories, and every fall alerts already, so none of them takes a number.
  */

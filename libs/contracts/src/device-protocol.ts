@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PARAMETERS } from './parameters';
 import { DEVICE_ID_PATTERN, DEVICE_PROTOCOL_VERSION } from './topics';
 
 /**
@@ -136,3 +137,23 @@ export const deviceStatusSchema = z.object({
   firmware: z.string().min(1).max(64).optional(),
 });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
+
+/**
+ * A command to a device on `vigil/v1/devices/{deviceId}/commands` (issue 13, docs/device-protocol.md,
+ * docs/decisions/0006-device-commands.md). `reading-due`: the patient's plan wants a reading of `parameter`
+ * now (due at `dueAt`, overdue — and alerting — after `overdueAt`). `commandId` identifies the reminder of
+ * one due reading: a redelivered command has the same id, and a device acts on an id once.
+ */
+export const readingDueCommandSchema = z.object({
+  v: z.literal(DEVICE_PROTOCOL_VERSION),
+  type: z.literal('reading-due'),
+  commandId: z.uuid(),
+  deviceId: deviceIdSchema,
+  parameter: z.enum(PARAMETERS),
+  dueAt: isoInstant,
+  overdueAt: isoInstant,
+  issuedAt: isoInstant,
+});
+export const deviceCommandSchema = z.discriminatedUnion('type', [readingDueCommandSchema]);
+export type ReadingDueCommand = z.infer<typeof readingDueCommandSchema>;
+export type DeviceCommand = z.infer<typeof deviceCommandSchema>;

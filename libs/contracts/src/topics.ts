@@ -16,6 +16,11 @@ export const mqttTopics = {
   readings: (deviceId: string): string => `${DEVICE_TOPIC_ROOT}/${deviceId}/readings`,
   /** Heartbeat, battery, signal, firmware (QoS 1). */
   status: (deviceId: string): string => `${DEVICE_TOPIC_ROOT}/${deviceId}/status`,
+  /**
+   * Commands to a device (issue 13: reading reminders), published by ingest (QoS 1). A device may subscribe
+   * to its own commands topic and to nothing else.
+   */
+  commands: (deviceId: string): string => `${DEVICE_TOPIC_ROOT}/${deviceId}/commands`,
   readingsWildcard: `${DEVICE_TOPIC_ROOT}/+/readings`,
   statusWildcard: `${DEVICE_TOPIC_ROOT}/+/status`,
   /** MQTT 5 shared-subscription group so several ingest instances share load. */
@@ -40,6 +45,19 @@ export function parseDeviceTopic(topic: string): { deviceId: string; channel: De
   return { deviceId, channel };
 }
 
+/**
+ * The device whose commands topic this is, or null for anything that is not exactly
+ * `vigil/v1/devices/{deviceId}/commands` with a well-formed device id (a wildcard is never one).
+ */
+export function parseCommandsTopic(topic: string): { deviceId: string } | null {
+  const parts = topic.split('/');
+  if (parts.length !== 5) return null;
+  const [a, b, c, deviceId, channel] = parts;
+  if (`${a}/${b}/${c}` !== DEVICE_TOPIC_ROOT || channel !== 'commands') return null;
+  if (!DEVICE_ID_PATTERN.test(deviceId)) return null;
+  return { deviceId };
+}
+
 /** Stream (Kafka or in-process) topics. Keys are patient ids unless stated. */
 export const streamTopics = {
   /** Canonical observations, device status and pipeline heartbeats; key = patient id. */
@@ -53,6 +71,11 @@ export const streamTopics = {
    * where they came from and why (headers `vigil-dlt-*`) for an operator to inspect and replay; key = as before.
    */
   observationsDeadLetters: 'vitals.observations.dead-letters',
+  /**
+   * Commands for devices (issue 13: reading reminders), decided by the scorer's timers; ingest, which owns
+   * the broker connection, publishes each to the device's MQTT commands topic. Key = device id.
+   */
+  deviceCommands: 'devices.commands',
 } as const;
 
 export type StreamTopic = (typeof streamTopics)[keyof typeof streamTopics];

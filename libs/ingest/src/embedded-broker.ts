@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import Aedes, { type AuthenticateError, type Client } from 'aedes';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { MAX_PACKET_BYTES, parseDeviceTopic } from '@vigil/contracts';
+import { MAX_PACKET_BYTES, parseCommandsTopic, parseDeviceTopic } from '@vigil/contracts';
 import { type FrameViolation, MqttFrameGuard } from './mqtt-frame-guard';
 import type { BrokerRefusal } from './ingest.service';
 
@@ -64,6 +64,11 @@ export interface EmbeddedBroker {
   refusals: { clientId: string; username: string | null; action: string; topic: string | null; at: Date }[];
   /** Counts of what the broker refused, by kind, since it started (for metrics). */
   refusalCounts: Record<RefusalKind, number>;
+  /**
+   * Publishes from the platform to the broker's subscribers (QoS 1): device commands, published by ingest
+   * (issue 13). Resolves once the broker has handed the message to its subscribers' queues.
+   */
+  publish(topic: string, payload: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -137,7 +142,8 @@ class GuardedConnection extends Duplex {
 
 /**
  * The embedded MQTT broker (aedes) for `npm start`: devices authenticate with their own credential
- * and may publish only to their own `vigil/v1/devices/{id}/…` topics and subscribe to nothing (HZ-05).
+ * and may publish only to their own `vigil/v1/devices/{id}/…` topics and subscribe only to their own
+ * `vigil/v1/devices/{id}/commands` (HZ-05, HZ-60).
  * aedes speaks MQTT 3.1.1, so the embedded mode runs one ingest client without shared subscriptions.
  */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -262,13 +268,19 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authorizeSubscribe: (client, subscription, callback) => {
       const role = roles.get(client);
       if (role?.kind === 'service') return callback(null, subscription);
+      // Issue 13 (HZ-60): a device may subscribe to its own commands topic, exactly (never a wildcard),
+      // and to nothing else; at most QoS 1.
+      const own = parseCommandsTopic(subscription.topic);
+      if (role?.kind === 'device' && own?.deviceId === role.deviceId) {
+        return callback(null, { ...subscription, qos: Math.min(subscription.qos, 1) as 0 | 1 });
+      }
       refuse(client, 'subscribe', subscription.topic);
       if (role?.kind === 'device') {
         report({
           reason: 'acl-refused',
           deviceId: role.deviceId,
           topic: subscription.topic,
-          detail: `device "${role.deviceId}" may not subscribe (asked for "${subscription.topic.slice(0, 200)}")`,
+          detail: `device "${role.deviceId}" may subscribe only to its own commands topic, not to "${subscription.topic.slice(0, 200)}"`,
         });
       }
       // A null subscription answers SUBACK 0x80 (failure) without closing the connection.
@@ -342,6 +354,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     url: `mqtt://${host}:${port}`,
     refusals,
     refusalCounts,
+    publish: (topic, payload) =>
+      new Promise<void>((resolve, reject) => {
+        aedes.publish(
+          { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false },
+          (error?: Error) => (error ? reject(error) : resolve()),
+        );
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         aedes.close(() => server.close(() => resolve()));

@@ -28,3 +28,8 @@ export {
   type PipelineHeartbeat,
   type PipelineHeartbeatOptions,
 } from './pipeline-heartbeat';
+export {
+  subscribeDeviceCommands,
+  DEVICE_COMMANDS_GROUP_ID,
+  type DeviceCommandsOptions,
+} from './device-commands';

@@ -11,7 +11,8 @@ import {
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { DeviceRegistryRepository } from '@vigil/storage';
-import type { StreamPort } from '@vigil/stream';
+import type { StreamPort, Subscription } from '@vigil/stream';
+import { subscribeDeviceCommands } from './device-commands';
 import { type BrokerLimits, type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { IngestService } from './ingest.service';
 import { createIngestStores, type IngestStoresHandle } from './ingest.stores';
@@ -65,6 +66,7 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
   private broker: EmbeddedBroker | null = null;
   private client: MqttIngestClient | null = null;
   private heartbeat: PipelineHeartbeat | null = null;
+  private commands: Subscription | null = null;
 
   private connects = 0;
   private readonly log = new Logger('ingest');
@@ -74,6 +76,7 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(INGEST_DATABASE) private readonly dataSource: DataSource,
     @Inject(INGEST_OPTIONS) private readonly options: IngestModuleOptions,
     @Inject(INGEST_STORES) private readonly stores: IngestStoresHandle,
+    @Inject(INGEST_STREAM) private readonly stream: StreamPort,
   ) {
     if (options.metricsRegistry) {
       registerIngestMetrics(options.metricsRegistry, {
@@ -148,6 +151,15 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
       this.connects = 1;
       this.client.client.on('connect', () => (this.connects += 1));
     }
+    // Issue 13: the scorer's device commands (reading reminders) go out through the broker ingest owns.
+    this.commands = await subscribeDeviceCommands(this.stream, {
+      publish: (topic, payload) => {
+        const target = this.broker ?? this.client;
+        if (!target) return Promise.reject(new Error('ingest is not connected to a broker'));
+        return target.publish(topic, payload);
+      },
+      onInvalid: (detail) => this.log.error(detail),
+    });
     const every = this.options.heartbeatIntervalMs ?? 30_000;
     if (every > 0) {
       this.heartbeat = startPipelineHeartbeat(this.ingest, {
@@ -162,6 +174,8 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     this.heartbeat?.stop();
     this.heartbeat = null;
+    await this.commands?.close();
+    this.commands = null;
     await this.client?.close();
     this.client = null;
     await this.broker?.close();

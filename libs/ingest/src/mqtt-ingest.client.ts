@@ -30,6 +30,8 @@ export interface MqttIngestClient {
   subscriptionFailures(): number;
   /** Resolves once the first subscription is granted (tests, and callers that must not race it). */
   subscribed: Promise<void>;
+  /** Publishes to a device (QoS 1; device commands, issue 13); resolves on the broker's PUBACK. */
+  publish(topic: string, payload: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -166,6 +168,7 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
           acknowledged: () => acked,
           subscriptionFailures: () => subscriptionFailures,
           subscribed,
+          publish: async (topic, payload) => void (await client.publishAsync(topic, payload, { qos: 1 })),
           close: () => client.endAsync(),
         });
       };

@@ -32,7 +32,11 @@ export const DEFAULT_ESCALATION_LADDER: readonly TierTarget[] = [
 ];
 
 export class EscalationError extends Error {
-  constructor(message: string) {
+  /** @param field the offending field as a dotted path (e.g. `escalation.1.responseMinutes`), when known. */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'EscalationError';
   }
@@ -40,19 +44,27 @@ export class EscalationError extends Error {
 
 /** A ladder must name tiers in order, each at most once, with positive whole-minute targets. */
 export function validateLadder(ladder: readonly TierTarget[]): void {
-  if (ladder.length === 0) throw new EscalationError('an escalation ladder needs at least one tier');
+  if (ladder.length === 0)
+    throw new EscalationError('an escalation ladder needs at least one tier', 'escalation');
   let last = -1;
-  for (const t of ladder) {
+  ladder.forEach((t, i) => {
     const rank = ESCALATION_TIERS.indexOf(t.tier);
-    if (rank < 0) throw new EscalationError(`unknown escalation tier "${String(t.tier)}"`);
+    if (rank < 0)
+      throw new EscalationError(`unknown escalation tier "${String(t.tier)}"`, `escalation.${i}.tier`);
     if (rank <= last) {
-      throw new EscalationError(`escalation tiers must go up in order (${ESCALATION_TIERS.join(' → ')})`);
+      throw new EscalationError(
+        `escalation tiers must go up in order (${ESCALATION_TIERS.join(' → ')})`,
+        `escalation.${i}.tier`,
+      );
     }
     if (!Number.isInteger(t.responseMinutes) || t.responseMinutes < 1 || t.responseMinutes > 24 * 60) {
-      throw new EscalationError(`response time for ${t.tier} must be 1–1440 whole minutes`);
+      throw new EscalationError(
+        `response time for ${t.tier} must be 1–1440 whole minutes`,
+        `escalation.${i}.responseMinutes`,
+      );
     }
     last = rank;
-  }
+  });
 }
 
 /**

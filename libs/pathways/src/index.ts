@@ -65,3 +65,10 @@ export {
   type ScheduledReading,
 } from './schedule';
 export { dischargeReadiness, type ScoreForDischarge, type DischargeReadiness } from './discharge';
+export { readingReminders, reminderId, type ReminderDevice, type ReadingReminder } from './reminders';
+export {
+  SAFE_THRESHOLD_BOUNDS,
+  SAFE_THRESHOLD_SOURCE,
+  thresholdBoundsProblem,
+  type ThresholdBounds,
+} from './threshold-bounds';

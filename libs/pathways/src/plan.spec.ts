@@ -66,4 +66,57 @@ describe('pathway templates and plans', () => {
     const twice = [...plan.schedules, plan.schedules[0]];
     expect(() => tailorPlan(plan, { schedules: twice }, 'dr', AT, 'r')).toThrow(PlanError);
   });
+
+  it('HZ-62: a personal threshold must lie between NEWS2’s red-score limit and its normal range; the error names the field', () => {
+    const plan = applyTemplate(PATHWAY_TEMPLATES.copd);
+    const tailor = (thresholds: Parameters<typeof tailorPlan>[1]['thresholds']) =>
+      tailorPlan(plan, { thresholds }, 'dr', AT, 'r');
+    // Within bounds: a COPD target of 88 % (scale 2), a lower BP limit of 100.
+    expect(
+      tailor([
+        { parameter: 'spo2', below: 86, note: '' },
+        { parameter: 'systolicBp', below: 100, above: 180, note: '' },
+      ]).plan.thresholds,
+    ).toHaveLength(2);
+    const refusal = (thresholds: Parameters<typeof tailorPlan>[1]['thresholds']) => {
+      try {
+        tailor(thresholds);
+      } catch (error) {
+        expect(error).toBeInstanceOf(PlanError);
+        return { message: (error as PlanError).message, field: (error as PlanError).field };
+      }
+      throw new Error('not refused');
+    };
+    // SpO2 below 80: past scale 2's red score (83 %), it would read as watched when NEWS2 alerts anyway.
+    expect(refusal([{ parameter: 'spo2', below: 80, note: '' }])).toEqual({
+      message: expect.stringMatching(/SpO2: an alert below must be set at 83–96 %.*80 is outside/),
+      field: 'thresholds.0.below',
+    });
+    // A pulse limit of 85 is inside the normal range: it would alert on a well patient.
+    expect(
+      refusal([
+        { parameter: 'spo2', below: 90, note: '' },
+        { parameter: 'heartRate', above: 85, note: '' },
+      ]),
+    ).toEqual({
+      message: expect.stringMatching(/Pulse: an alert above must be set at 90–131/),
+      field: 'thresholds.1.above',
+    });
+    expect(refusal([{ parameter: 'bodyWeight', above: 90, note: '' }]).message).toMatch(/weight-gain rule/);
+    expect(refusal([{ parameter: 'spo2', above: 95, note: '' }]).message).toMatch(
+      /SpO2 takes no "alert above" threshold/,
+    );
+    expect(refusal([{ parameter: 'systolicBp', below: 110, above: 110, note: '' }]).field).toBe(
+      'thresholds.0.above',
+    );
+    // Schedules and tiers name their field too.
+    const fast = plan.schedules.map((s, i) => (i === 1 ? { ...s, everyMinutes: 5 } : s));
+    expect(() => tailorPlan(plan, { schedules: fast }, 'dr', AT, 'r')).toThrow(
+      expect.objectContaining({ field: 'schedules.1.everyMinutes' }),
+    );
+    const slowTier = plan.escalation.map((t, i) => (i === 2 ? { ...t, responseMinutes: 0 } : t));
+    expect(() => tailorPlan(plan, { escalation: slowTier }, 'dr', AT, 'r')).toThrow(
+      expect.objectContaining({ field: 'escalation.2.responseMinutes' }),
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { PARAMETER_DEFINITIONS, PARAMETERS, type Parameter } from '@vigil/contracts';
 import { type TierTarget, validateLadder } from './escalation';
+import { thresholdBoundsProblem } from './threshold-bounds';
 import {
   type DischargeCriteria,
   type ParameterSchedule,
@@ -46,7 +47,14 @@ export interface PlanChange {
 }
 
 export class PlanError extends Error {
-  constructor(message: string) {
+  /**
+   * @param field the offending field as a dotted path in the plan's (and the tailoring request's) terms, e.g.
+   *   `thresholds.0.below`, `schedules.2.everyMinutes`, so a form can put the message beside its control.
+   */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'PlanError';
   }
@@ -74,38 +82,73 @@ export function applyTemplate(template: PathwayTemplate): MonitoringPlan {
 /** Throws a `PlanError` naming the first thing wrong with a plan. */
 export function validatePlan(plan: MonitoringPlan): void {
   const seen = new Set<string>();
-  for (const s of plan.schedules) {
+  plan.schedules.forEach((s, i) => {
     if (!(PARAMETERS as readonly string[]).includes(s.parameter)) {
-      throw new PlanError(`unknown parameter "${String(s.parameter)}" in the schedule`);
+      throw new PlanError(
+        `unknown parameter "${String(s.parameter)}" in the schedule`,
+        `schedules.${i}.parameter`,
+      );
     }
-    if (seen.has(s.parameter)) throw new PlanError(`${s.parameter} is scheduled twice`);
+    if (seen.has(s.parameter))
+      throw new PlanError(`${s.parameter} is scheduled twice`, `schedules.${i}.parameter`);
     seen.add(s.parameter);
     if (!Number.isInteger(s.everyMinutes) || s.everyMinutes < 15 || s.everyMinutes > 14 * 24 * 60) {
-      throw new PlanError(`${s.parameter}: a schedule is every 15 minutes to 14 days (whole minutes)`);
+      throw new PlanError(
+        `${s.parameter}: a schedule is every 15 minutes to 14 days (whole minutes)`,
+        `schedules.${i}.everyMinutes`,
+      );
     }
     if (!Number.isInteger(s.graceMinutes) || s.graceMinutes < 0 || s.graceMinutes > s.everyMinutes) {
-      throw new PlanError(`${s.parameter}: grace must be 0 to the schedule's interval (whole minutes)`);
+      throw new PlanError(
+        `${s.parameter}: grace must be 0 to the schedule's interval (whole minutes)`,
+        `schedules.${i}.graceMinutes`,
+      );
     }
-  }
-  for (const t of plan.thresholds) {
+  });
+  const thresholded = new Set<string>();
+  plan.thresholds.forEach((t, i) => {
     if (t.below === undefined && t.above === undefined) {
-      throw new PlanError(`threshold on ${t.parameter} needs below or above`);
+      throw new PlanError(`threshold on ${t.parameter} needs below or above`, `thresholds.${i}.below`);
     }
+    if (thresholded.has(t.parameter)) {
+      throw new PlanError(
+        `${t.parameter} has two thresholds: give one with below and/or above`,
+        `thresholds.${i}.parameter`,
+      );
+    }
+    thresholded.add(t.parameter);
     const range = PARAMETER_DEFINITIONS[t.parameter]?.plausible;
-    for (const v of [t.below, t.above]) {
-      if (v !== undefined && (!Number.isFinite(v) || (range && (v < range.min || v > range.max)))) {
-        throw new PlanError(`threshold on ${t.parameter} must be a number within its plausible range`);
+    for (const direction of ['below', 'above'] as const) {
+      const v = t[direction];
+      if (v === undefined) continue;
+      if (!Number.isFinite(v) || (range && (v < range.min || v > range.max))) {
+        throw new PlanError(
+          `threshold on ${t.parameter} must be a number within its plausible range`,
+          `thresholds.${i}.${direction}`,
+        );
       }
+      // HZ-62: within safe bounds (between NEWS2's red-score limit and its normal range).
+      const problem = thresholdBoundsProblem(t.parameter, direction, v);
+      if (problem) throw new PlanError(problem, `thresholds.${i}.${direction}`);
     }
-  }
+    if (t.below !== undefined && t.above !== undefined && t.below >= t.above) {
+      throw new PlanError(
+        `threshold on ${t.parameter}: "below" must be less than "above"`,
+        `thresholds.${i}.above`,
+      );
+    }
+  });
   for (const r of plan.trendRules) {
     if (!(r.gainKg > 0 && r.gainKg <= 20) || !(r.windowHours >= 24 && r.windowHours <= 14 * 24)) {
-      throw new PlanError('a weight-gain rule needs a gain of 0–20 kg over 24 hours to 14 days');
+      throw new PlanError(
+        'a weight-gain rule needs a gain of 0–20 kg over 24 hours to 14 days',
+        'weightGain',
+      );
     }
   }
   if (plan.tightening && (plan.tightening.everyMinutes < 15 || plan.tightening.everyMinutes > 60)) {
     // RCP NEWS2 2017: NEWS2 ≥ 5 needs observations at least hourly, so tightening may never be slower.
-    throw new PlanError('tightening must be to at least hourly (RCP NEWS2: 15–60 minutes)');
+    throw new PlanError('tightening must be to at least hourly (RCP NEWS2: 15–60 minutes)', 'tightening');
   }
   validateLadder(plan.escalation);
 }

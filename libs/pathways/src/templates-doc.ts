@@ -1,5 +1,6 @@
 import { PARAMETER_DEFINITIONS } from '@vigil/contracts';
 import { TIER_LABELS } from './escalation';
+import { SAFE_THRESHOLD_BOUNDS, SAFE_THRESHOLD_SOURCE } from './threshold-bounds';
 import { PATHWAY_IDS, PATHWAY_TEMPLATES } from './templates';
 
 const every = (m: number): string =>
@@ -56,5 +57,22 @@ export function templatesMarkdown(): string {
       '',
     );
   }
+  out.push(
+    '### Safe bounds of a personal threshold (tailoring, HZ-62)',
+    '',
+    'A personal threshold alerts on top of NEWS2, never instead of it. A clinician may set one only within these',
+    `bounds (${SAFE_THRESHOLD_SOURCE}); other parameters take none.`,
+    '',
+    '| parameter | alert below | alert above | note |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const [parameter, b] of Object.entries(SAFE_THRESHOLD_BOUNDS)) {
+    if (!b) continue;
+    const range = (r?: { min: number; max: number }) => (r ? `${r.min}–${r.max} ${b.unit}` : '—');
+    out.push(
+      `| ${PARAMETER_DEFINITIONS[parameter as keyof typeof PARAMETER_DEFINITIONS].display} | ${range(b.below)} | ${range(b.above)} | ${b.note ?? '—'} |`,
+    );
+  }
+  out.push('');
   return out.join('\n');
 }

@@ -5,6 +5,7 @@ export {
   type ScorerConfig,
   type ScorerServiceOptions,
   type AlertsPublisher,
+  type DeviceCommandsPublisher,
 } from './scorer.service';
 export {
   ScorerModule,
@@ -18,6 +19,7 @@ export {
   isInfrastructureError,
   subscribeScorer,
   streamAlertsPublisher,
+  streamDeviceCommandsPublisher,
   SCORER_GROUP_ID,
   SCORER_MAX_ATTEMPTS,
 } from './scorer.consumer';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { streamTopics, vitalsStreamEventSchema, type VitalsStreamEvent } from '@vigil/contracts';
 import { GroupCommit } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
-import type { AlertsPublisher, ScorerService } from './scorer.service';
+import type { AlertsPublisher, DeviceCommandsPublisher, ScorerService } from './scorer.service';
 
 export const SCORER_GROUP_ID = 'vigil-scorer';
 const invalidLogger = new Logger('scorer');
@@ -43,6 +43,16 @@ export function streamAlertsPublisher(stream: StreamPort): AlertsPublisher {
               : event.alert.patientId,
         value: event,
       })),
+    );
+  };
+}
+
+/** Publishes device commands (reading reminders) to `devices.commands`, keyed by device id (issue 13). */
+export function streamDeviceCommandsPublisher(stream: StreamPort): DeviceCommandsPublisher {
+  return async (commands) => {
+    await stream.publish(
+      streamTopics.deviceCommands,
+      commands.map((command) => ({ key: command.deviceId, value: command })),
     );
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { SqlDatabase } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
-import { streamAlertsPublisher, subscribeScorer } from './scorer.consumer';
+import { streamAlertsPublisher, streamDeviceCommandsPublisher, subscribeScorer } from './scorer.consumer';
 import { ScorerService, type ScorerServiceOptions } from './scorer.service';
 
 /** Provided by the composing app: the database (`new SqlDatabase(dataSource)`) and the stream port. */
@@ -80,7 +80,10 @@ export class ScorerModule {
           provide: ScorerService,
           inject: [SCORER_DATABASE, SCORER_STREAM],
           useFactory: (db: SqlDatabase, stream: StreamPort) =>
-            new ScorerService(db, streamAlertsPublisher(stream), { config: options.config }),
+            new ScorerService(db, streamAlertsPublisher(stream), {
+              config: options.config,
+              publishCommands: streamDeviceCommandsPublisher(stream),
+            }),
         },
         ScorerRunner,
       ],

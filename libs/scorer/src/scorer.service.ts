@@ -6,6 +6,7 @@ import {
   type AlertRecord,
   alertingPolicy,
   type ClinicalState,
+  decideReadingReminders,
   decideReadings,
   decideTimers,
   earliestTimerMinutes,
@@ -24,9 +25,11 @@ import {
   toNews2Score,
   type VitalsBatch,
 } from '@vigil/alerting';
-import type { AlertsStreamEvent, Parameter, VitalsStreamEvent } from '@vigil/contracts';
+import type { AlertsStreamEvent, DeviceCommand, Parameter, VitalsStreamEvent } from '@vigil/contracts';
 import {
   AlertsRepository,
+  DeviceCommandsRepository,
+  type DeviceCommandToStore,
   type LatestValue,
   ObservationsRepository,
   OutboxRepository,
@@ -46,8 +49,16 @@ export const DEFAULT_SCORER_CONFIG: ScorerConfig = { ...alertingPolicy(), stateL
 /** Where alert, score and pipeline events go (the `alerts.events` stream in production). */
 export type AlertsPublisher = (events: readonly AlertsStreamEvent[]) => Promise<void>;
 
+/** Where device commands go (the `devices.commands` stream, which ingest publishes to MQTT). */
+export type DeviceCommandsPublisher = (commands: readonly DeviceCommand[]) => Promise<void>;
+
 export interface ScorerServiceOptions {
   config?: AlertingPolicyOverrides & { stateLookbackHours?: number };
+  /**
+   * Issue 13: reading reminders to devices are decided by the schedule timer and published here. Without
+   * it no reminder is decided (tests that drive the scorer alone).
+   */
+  publishCommands?: DeviceCommandsPublisher;
   /** Wall clock; injected so tests never sleep. */
   clock?: () => Date;
 }
@@ -79,6 +90,8 @@ export class ScorerService {
   private readonly alerts = new AlertsRepository();
   private readonly context = new ScoringContextRepository();
   private readonly outbox = new OutboxRepository();
+  private readonly commands = new DeviceCommandsRepository();
+  private readonly publishCommands: DeviceCommandsPublisher | null;
   /** Each patient's state in event time; loaded from the database when a patient is first seen. */
   private readonly state = new Map<string, ClinicalState>();
   private pipelineHealthy: boolean | null = null;
@@ -98,6 +111,7 @@ export class ScorerService {
       stateLookbackHours: options.config?.stateLookbackHours ?? DEFAULT_SCORER_CONFIG.stateLookbackHours,
     };
     this.clock = options.clock ?? (() => new Date());
+    this.publishCommands = options.publishCommands ?? null;
   }
 
   /** Processes one batch; resolves once stored and published. Returns the events it published. */
@@ -261,9 +275,15 @@ export class ScorerService {
       await this.saveAlerts(tx, timers);
       return timers.events;
     });
-    const scheduled = await withOutbox((tx) => this.scheduleAndDevices(tx, now, lastBeat));
+    let reminders: DeviceCommand[] = [];
+    const scheduled = await withOutbox(async (tx) => {
+      const made = await this.scheduleAndDevices(tx, now, lastBeat);
+      reminders = made.commands;
+      return made.events;
+    });
     const events = [...escalations.made, ...scheduled.made];
     await this.publishCommitted(events, [...escalations.ids, ...scheduled.ids]);
+    await this.publishDeviceCommands(reminders);
     const healthy =
       lastBeat !== null && now.getTime() - lastBeat.getTime() <= this.config.pipelineStallSeconds * 1000;
     if (lastBeat !== null && healthy !== this.pipelineHealthy) {
@@ -277,7 +297,48 @@ export class ScorerService {
       this.partitionsCheckedAt = now.getTime();
     }
     await this.relayOutbox();
+    await this.relayDeviceCommands();
     return events;
+  }
+
+  /** Commands stored by a committed timer: a failed publish is left to {@link relayDeviceCommands}. */
+  private async publishDeviceCommands(commands: readonly DeviceCommand[]): Promise<void> {
+    if (!this.publishCommands || commands.length === 0) return;
+    try {
+      await this.publishCommands(commands);
+      await this.commands.markPublished(
+        this.db,
+        commands.map((c) => c.commandId),
+        this.clock(),
+      );
+    } catch {
+      // Stored unpublished: the relay sends it on a later tick.
+    }
+  }
+
+  /**
+   * Publishes device commands left unpublished for longer than {@link OUTBOX_GRACE_MS} (a failed publish, a
+   * scorer that died after its commit), rows locked (`SKIP LOCKED`). Returns how many it sent.
+   */
+  async relayDeviceCommands(): Promise<number> {
+    const publish = this.publishCommands;
+    if (!publish) return 0;
+    const now = this.clock();
+    const sent = await this.db.transaction(async (tx) => {
+      const pending = await this.commands.lockUnpublished(tx, new Date(now.getTime() - OUTBOX_GRACE_MS));
+      if (pending.length === 0) return 0;
+      await publish(pending);
+      await this.commands.markPublished(
+        tx,
+        pending.map((c) => c.commandId),
+        now,
+      );
+      return pending.length;
+    });
+    // A week of reminders is kept as the record of what each patient was asked; a reading still not taken a
+    // week after its reminder is reminded again once the old row is gone (the overdue alert fired long before).
+    await this.commands.purgePublished(this.db, new Date(now.getTime() - 7 * 24 * 60 * MINUTE));
+    return sent;
   }
 
   /** Whether events are waiting in the outbox after a failed publish (for health and metrics). */
@@ -289,8 +350,8 @@ export class ScorerService {
     tx: SqlClient,
     now: Date,
     lastBeat: Date | null,
-  ): Promise<AlertsStreamEvent[]> {
-    if (!(await this.context.tryTimerLock(tx, 'schedule-and-devices'))) return [];
+  ): Promise<{ events: AlertsStreamEvent[]; commands: DeviceCommand[] }> {
+    if (!(await this.context.tryTimerLock(tx, 'schedule-and-devices'))) return { events: [], commands: [] };
     const scheduled = await this.context.scheduledPatients(tx);
     const devices = await this.context.boundDevices(tx, now);
     const patients = new Map<string, { patientId: string; wardId: string }>();
@@ -315,9 +376,18 @@ export class ScorerService {
       scheduled.map((p) => p.patientId),
       new Date(now.getTime() - this.config.stateLookbackHours * 60 * MINUTE),
     );
+    const reminders: DeviceCommandToStore[] = [];
     for (const p of scheduled) {
-      const finding = evaluateOverdueReading(p, last.get(p.patientId) ?? new Map(), now);
+      const measured = last.get(p.patientId) ?? new Map<string, Date>();
+      const finding = evaluateOverdueReading(p, measured, now);
       if (finding) book.apply(p, finding);
+      if (this.publishCommands) {
+        // Issue 13: the same schedule reminds the patient's devices of each reading due (ADR 0006).
+        const bound = devices.flatMap((d) =>
+          d.patientId === p.patientId && d.kind ? [{ deviceId: d.deviceId, kind: d.kind }] : [],
+        );
+        reminders.push(...decideReadingReminders(p, measured, bound, now));
+      }
     }
     for (const d of devices) book.apply(d, evaluateDeviceOffline(d, now, this.config.deviceOfflineMinutes));
     const changes = book.changes();
@@ -327,7 +397,13 @@ export class ScorerService {
       audits: [...changes.audits, ...pipeline.audits],
       events: [],
     });
-    return [...changes.events, ...pipeline.events];
+    // Stored once by id: a reminder decided again on a later tick is not sent again.
+    const commands = await this.commands.addNew(
+      tx,
+      reminders.map((r) => ({ patientId: r.patientId, command: r.command })),
+      now,
+    );
+    return { events: [...changes.events, ...pipeline.events], commands };
   }
 
   /** Forget cached state (e.g. when the stream rebalances partitions away from this instance). */

@@ -1,21 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { DischargePatientRequest, PatientSummary } from '@vigil/contracts';
-import { Button } from 'nhsuk-react-components';
+import type { DischargeResult, PatientSummary } from '@vigil/contracts';
 import { useEffect, useRef } from 'react';
-import { Link } from 'react-router-dom';
-import { api } from '../api/http.client';
-import { keys, usePatientAlerts } from '../api/queries';
-import { TextAreaForm } from '../alerts/TextAreaForm';
-import { reasonLines } from '../alerts/alert-permissions';
-import { ApiErrorMessage } from '../common/ApiErrorMessage';
-import { formatDateTime, patientName } from '../common/format';
+import { usePatientAlerts } from '../api/queries';
+import { patientName } from '../common/format';
 import { PageState } from '../common/PageState';
-import { severityLabel } from '../triage/AlertStatus';
-import { dischargeBlockerAlerts, dischargeRequest } from './discharge';
+import { DischargeForm } from '../pathways/DischargeForm';
+import { OpenAlerts } from '../pathways/DischargePage';
+import { dischargeBlockerAlerts } from './discharge';
 
 /**
- * R14: discharging shows the patient's unresolved alerts first. With none, a plain confirmation; with
- * some, a handover note is required, and each of them is resolved with it by the api.
+ * Discharge from the admin patients page: the same pathway discharge as the patient's discharge page (one
+ * discharge path, issue 13). R14: the patient's unresolved alerts are shown first, and with some a handover
+ * note is required, with which the api resolves each of them; the outcome and device return are recorded and
+ * the FHIR discharge summary produced.
  */
 export function DischargePanel({
   patient,
@@ -23,24 +19,12 @@ export function DischargePanel({
   onCancel,
 }: {
   patient: PatientSummary;
-  onDischarged: () => void;
+  onDischarged: (result: DischargeResult) => void;
   onCancel: () => void;
 }) {
-  const queryClient = useQueryClient();
   const alerts = usePatientAlerts(patient.id);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [patient.id]);
-  const discharge = useMutation({
-    mutationFn: (body: DischargePatientRequest) =>
-      api.post<unknown>(`/patients/${patient.id}/discharge`, body),
-    onSuccess: onDischarged,
-    // A new alert may have opened meanwhile (the api then refuses): show the fresh list either way.
-    onSettled: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: keys.patients }),
-        queryClient.invalidateQueries({ queryKey: keys.alerts }),
-      ]),
-  });
   const name = patientName(patient);
   return (
     <section className="nhsuk-card" aria-labelledby="discharge-heading" data-testid="discharge-panel">
@@ -51,52 +35,16 @@ export function DischargePanel({
         <PageState query={alerts}>
           {(list) => {
             const blockers = dischargeBlockerAlerts(list);
-            const send = (note: string) => {
-              const request = dischargeRequest(blockers.length, note);
-              if (request.body) discharge.mutate(request.body);
-            };
-            return blockers.length === 0 ? (
+            return (
               <>
-                <p className="nhsuk-body">{name} has no open alerts.</p>
-                <ApiErrorMessage error={discharge.error} />
-                <Button type="button" warning disabled={discharge.isPending} onClick={() => send('')}>
-                  Confirm discharge
-                </Button>{' '}
-                <Button type="button" secondary onClick={onCancel}>
-                  Cancel
-                </Button>
-              </>
-            ) : (
-              <>
-                <p className="nhsuk-body">
-                  {blockers.length === 1 ? 'This alert is' : `These ${blockers.length} alerts are`} still
-                  open. Resolve {blockers.length === 1 ? 'it' : 'them'} first, or write a handover note: each
-                  will be resolved with it, in your name.
-                </p>
-                <ul className="nhsuk-list nhsuk-list--bullet" data-testid="discharge-blockers">
-                  {blockers.map((a) => (
-                    <li key={a.id}>
-                      <Link to={`/alerts/${a.id}`}>
-                        {severityLabel(a.severity)} alert, {a.state}, opened {formatDateTime(a.openedAt)}
-                      </Link>
-                      : {reasonLines(a).join('; ')}
-                    </li>
-                  ))}
-                </ul>
-                <TextAreaForm
-                  id="handover-note"
-                  label="Handover note"
-                  hint="Who takes over each open alert, and what they need to know."
-                  submitLabel="Hand over alerts and discharge"
-                  validate={(note) => dischargeRequest(blockers.length, note).error}
-                  onSubmit={send}
-                  pending={discharge.isPending}
-                  serverError={discharge.error}
-                  warning
+                <OpenAlerts blockers={blockers} />
+                <DischargeForm
+                  patientId={patient.id}
+                  blockers={blockers.length}
+                  submitLabel={blockers.length > 0 ? 'Hand over alerts and discharge' : 'Confirm discharge'}
+                  onDischarged={onDischarged}
+                  onCancel={onCancel}
                 />
-                <Button type="button" secondary onClick={onCancel}>
-                  Cancel
-                </Button>
               </>
             );
           }}

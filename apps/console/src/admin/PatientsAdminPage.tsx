@@ -1,4 +1,5 @@
-import type { PatientSummary } from '@vigil/contracts';
+import type { DischargeResult, PatientSummary } from '@vigil/contracts';
+import { DISCHARGE_OUTCOME_LABELS } from '@vigil/pathways';
 import { Button } from 'nhsuk-react-components';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -14,6 +15,7 @@ export function PatientsAdminPage() {
   const patients = usePatients(wardId || undefined);
   const [discharging, setDischarging] = useState<PatientSummary | null>(null);
   const [discharged, setDischarged] = useState<string | null>(null);
+  const [dischargeSummary, setDischargeSummary] = useState<DischargeResult | null>(null);
   const wardName = (id: string) => wards.data?.find((w) => w.id === id)?.name ?? id;
   return (
     <>
@@ -38,7 +40,14 @@ export function PatientsAdminPage() {
       </div>
       {discharged && (
         <p className="nhsuk-body" role="status">
-          {discharged} discharged.
+          {discharged} discharged.{' '}
+          {dischargeSummary && (
+            <>
+              Outcome: {DISCHARGE_OUTCOME_LABELS[dischargeSummary.outcome]}. Discharge summary (FHIR R4
+              document) created for the GP, encounter{' '}
+              <span data-testid="admin-summary-encounter">{dischargeSummary.encounterId}</span>.
+            </>
+          )}
         </p>
       )}
       <PageState query={patients}>
@@ -95,8 +104,9 @@ export function PatientsAdminPage() {
           key={discharging.id}
           patient={discharging}
           onCancel={() => setDischarging(null)}
-          onDischarged={() => {
+          onDischarged={(result) => {
             setDischarged(patientName(discharging));
+            setDischargeSummary(result);
             setDischarging(null);
           }}
         />

@@ -1,4 +1,10 @@
-import { dischargeBlockerAlerts, dischargeRequest, HANDOVER_NOTE_REQUIRED } from './discharge';
+import {
+  DEVICES_REQUIRED,
+  dischargeBlockerAlerts,
+  dischargeFormRequest,
+  HANDOVER_NOTE_REQUIRED,
+  OUTCOME_REQUIRED,
+} from './discharge';
 
 describe('dischargeBlockerAlerts', () => {
   it('HZ-24 R14 lists the unresolved alerts only', () => {
@@ -12,13 +18,41 @@ describe('dischargeBlockerAlerts', () => {
   });
 });
 
-describe('dischargeRequest', () => {
-  it('HZ-24 R14 with open alerts a handover note is required; without, no note is asked for', () => {
-    expect(dischargeRequest(2, '  ')).toEqual({ error: HANDOVER_NOTE_REQUIRED, body: null });
-    expect(dischargeRequest(2, ' District nurses visit tomorrow ')).toEqual({
-      error: null,
-      body: { handoverNote: 'District nurses visit tomorrow' },
+describe('dischargeFormRequest (the one discharge: pathway discharge)', () => {
+  const filled = {
+    outcome: 'recovered-at-home',
+    deviceReturn: 'returned',
+    note: ' GP to review ',
+    handover: '',
+  };
+
+  it('HZ-24 R14 with open alerts a handover note is required; without, none is sent', () => {
+    expect(dischargeFormRequest({ ...filled, handover: '  ' }, 2)).toEqual({
+      errors: [{ href: 'discharge-handover', message: HANDOVER_NOTE_REQUIRED }],
+      body: null,
     });
-    expect(dischargeRequest(0, '')).toEqual({ error: null, body: {} });
+    expect(dischargeFormRequest({ ...filled, handover: ' District nurses visit tomorrow ' }, 2).body).toEqual(
+      {
+        outcome: 'recovered-at-home',
+        deviceReturn: 'returned',
+        note: 'GP to review',
+        handoverNote: 'District nurses visit tomorrow',
+      },
+    );
+    expect(dischargeFormRequest({ ...filled, handover: 'left over' }, 0).body).toEqual({
+      outcome: 'recovered-at-home',
+      deviceReturn: 'returned',
+      note: 'GP to review',
+    });
+  });
+
+  it('asks for the outcome of the stay and the device return, naming each control', () => {
+    expect(dischargeFormRequest({ outcome: '', deviceReturn: 'lost', note: '', handover: '' }, 0)).toEqual({
+      errors: [
+        { href: 'discharge-outcome', message: OUTCOME_REQUIRED },
+        { href: 'discharge-devices', message: DEVICES_REQUIRED },
+      ],
+      body: null,
+    });
   });
 });

@@ -1,63 +1,24 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { DischargeResult, PathwayDischargeRequest } from '@vigil/contracts';
+import type { AlertView, DischargeResult } from '@vigil/contracts';
 import { DISCHARGE_OUTCOME_LABELS } from '@vigil/pathways';
-import { BackLink, Button, WarningCallout } from 'nhsuk-react-components';
-import { useState, type FormEvent } from 'react';
+import { BackLink, WarningCallout } from 'nhsuk-react-components';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, errorMessage } from '../api/http.client';
-import { keys, usePatient } from '../api/queries';
-import { ErrorSummary } from '../common/ErrorSummary';
-import { patientName } from '../common/format';
+import { usePatient, usePatientAlerts } from '../api/queries';
+import { dischargeBlockerAlerts } from '../admin/discharge';
+import { reasonLines } from '../alerts/alert-permissions';
+import { formatDateTime, patientName } from '../common/format';
 import { PageState } from '../common/PageState';
-import { SelectField } from '../common/SelectField';
+import { severityLabel } from '../triage/AlertStatus';
+import { DischargeForm } from './DischargeForm';
 import { usePlan } from './pathway-queries';
-
-const OUTCOMES = Object.entries(DISCHARGE_OUTCOME_LABELS).map(([value, label]) => ({ value, label }));
-const RETURNS = [
-  { value: 'returned', label: 'Devices returned' },
-  { value: 'collection-booked', label: 'Collection booked' },
-  { value: 'not-applicable', label: 'No devices issued' },
-];
 
 /** Discharge from a pathway: criteria, outcome, device return, R14 hand-over, then the FHIR summary. */
 export function DischargePage() {
   const { patientId = '' } = useParams();
   const patient = usePatient(patientId, false);
   const plan = usePlan(patientId);
-  const queryClient = useQueryClient();
-  const [outcome, setOutcome] = useState('');
-  const [deviceReturn, setDeviceReturn] = useState('');
-  const [note, setNote] = useState('');
-  const [handover, setHandover] = useState('');
-  const [errors, setErrors] = useState<{ href: string; message: string }[]>([]);
-  const discharge = useMutation({
-    mutationFn: (body: PathwayDischargeRequest) =>
-      api.post<DischargeResult>(`/patients/${patientId}/pathway-discharge`, body),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: keys.patients });
-      await queryClient.invalidateQueries({ queryKey: keys.alerts });
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const problems = [
-      ...(outcome ? [] : [{ href: 'discharge-outcome', message: 'Select the outcome of the stay' }]),
-      ...(deviceReturn ? [] : [{ href: 'discharge-devices', message: 'Select what happens to the devices' }]),
-    ];
-    setErrors(problems);
-    if (problems.length > 0) return;
-    discharge.mutate({
-      outcome: outcome as PathwayDischargeRequest['outcome'],
-      deviceReturn: deviceReturn as PathwayDischargeRequest['deviceReturn'],
-      note: note.trim(),
-      ...(handover.trim() ? { handoverNote: handover.trim() } : {}),
-    });
-  };
-  const shown = [
-    ...errors,
-    ...(discharge.isError ? [{ href: 'discharge-outcome', message: errorMessage(discharge.error) }] : []),
-  ];
-  const errorFor = (id: string) => shown.find((x) => x.href === id)?.message;
+  const alerts = usePatientAlerts(patientId);
+  const [result, setResult] = useState<DischargeResult | null>(null);
   return (
     <PageState query={patient}>
       {(p) => (
@@ -66,8 +27,8 @@ export function DischargePage() {
             Back to the patient
           </BackLink>
           <h1>Discharge {patientName(p)}</h1>
-          {discharge.data ? (
-            <DischargeDone result={discharge.data} />
+          {result ? (
+            <DischargeDone result={result} />
           ) : (
             <>
               {plan.data && (
@@ -87,58 +48,22 @@ export function DischargePage() {
                   </ul>
                 </WarningCallout>
               )}
-              <form onSubmit={submit} noValidate aria-label="Discharge">
-                <ErrorSummary errors={shown} />
-                <SelectField
-                  id="discharge-outcome"
-                  label="Outcome"
-                  value={outcome}
-                  choices={OUTCOMES}
-                  onChange={setOutcome}
-                  placeholder="Select outcome"
-                  error={errorFor('discharge-outcome')}
-                />
-                <SelectField
-                  id="discharge-devices"
-                  label="Devices"
-                  value={deviceReturn}
-                  choices={RETURNS}
-                  onChange={setDeviceReturn}
-                  placeholder="Select"
-                  error={errorFor('discharge-devices')}
-                />
-                <div className="nhsuk-form-group">
-                  <label className="nhsuk-label" htmlFor="discharge-note">
-                    Note for the GP (optional)
-                  </label>
-                  <textarea
-                    className="nhsuk-textarea"
-                    id="discharge-note"
-                    rows={3}
-                    value={note}
-                    onChange={(e) => setNote(e.target.value)}
-                  />
-                </div>
-                <div className="nhsuk-form-group">
-                  <label className="nhsuk-label" htmlFor="discharge-handover">
-                    Handover note (only if alerts are still open)
-                  </label>
-                  <div className="nhsuk-hint" id="discharge-handover-hint">
-                    Open alerts block a discharge unless you hand them over with a note.
-                  </div>
-                  <textarea
-                    className="nhsuk-textarea"
-                    id="discharge-handover"
-                    rows={2}
-                    aria-describedby="discharge-handover-hint"
-                    value={handover}
-                    onChange={(e) => setHandover(e.target.value)}
-                  />
-                </div>
-                <Button type="submit" warning disabled={discharge.isPending}>
-                  Discharge and create summary
-                </Button>
-              </form>
+              <PageState query={alerts}>
+                {(list) => {
+                  const blockers = dischargeBlockerAlerts(list);
+                  return (
+                    <>
+                      <OpenAlerts blockers={blockers} />
+                      <DischargeForm
+                        patientId={p.id}
+                        blockers={blockers.length}
+                        submitLabel="Discharge and create summary"
+                        onDischarged={setResult}
+                      />
+                    </>
+                  );
+                }}
+              </PageState>
             </>
           )}
         </>
@@ -147,7 +72,31 @@ export function DischargePage() {
   );
 }
 
-function DischargeDone({ result }: { result: DischargeResult }) {
+/** R14: the alerts still open, each linked, before the discharge form asks for a handover note. */
+export function OpenAlerts({ blockers }: { blockers: readonly AlertView[] }) {
+  if (blockers.length === 0) return <p className="nhsuk-body">No open alerts.</p>;
+  return (
+    <>
+      <p className="nhsuk-body">
+        {blockers.length === 1 ? 'This alert is' : `These ${blockers.length} alerts are`} still open. Resolve{' '}
+        {blockers.length === 1 ? 'it' : 'them'} first, or write a handover note: each will be resolved with
+        it, in your name.
+      </p>
+      <ul className="nhsuk-list nhsuk-list--bullet" data-testid="discharge-blockers">
+        {blockers.map((a) => (
+          <li key={a.id}>
+            <Link to={`/alerts/${a.id}`}>
+              {severityLabel(a.severity)} alert, {a.state}, opened {formatDateTime(a.openedAt)}
+            </Link>
+            : {reasonLines(a).join('; ')}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function DischargeDone({ result }: { result: DischargeResult }) {
   const bundle = result.summary as {
     type?: string;
     entry?: { resource: { resourceType: string; title?: string } }[];

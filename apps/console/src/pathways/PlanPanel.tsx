@@ -9,6 +9,7 @@ import { ErrorSummary } from '../common/ErrorSummary';
 import { formatDateTime, formatWindow, parameterLabel } from '../common/format';
 import { SelectField } from '../common/SelectField';
 import { pathwayKeys } from './pathway-queries';
+import { TailorPlanForm } from './TailorPlanForm';
 import { everyText, STATUS_TAG } from './schedule-format';
 
 /** The patient's monitoring plan: its schedule now (due, overdue, done), escalation, ceiling, discharge readiness. */
@@ -75,6 +76,7 @@ export function PlanPanel({ plan, user }: { plan: PlanView; user: User | null })
           </SummaryList.Value>
         </SummaryList.Row>
       </SummaryList>
+      {user?.role === 'clinician' && <TailorPlanForm plan={plan} />}
       {user?.role === 'clinician' && <CeilingForm patientId={plan.patientId} />}
     </section>
   );

@@ -13,6 +13,8 @@ export interface DemoFleetOptions {
   mqttUrl: string;
   username: string;
   password: string;
+  /** The demo clinician: records the COPD patient's audited oxygen prescription (R9: admins may not). */
+  clinician?: { username: string; password: string };
   patients: number;
   /** Where the simulator keeps its devices' credentials, so a second start reuses them. */
   stateFile: string;
@@ -58,7 +60,16 @@ export function startDemoFleet(options: DemoFleetOptions): DemoFleet | null {
     {
       cwd: options.rootDir,
       // The password goes by environment rather than argv, which any local user can read with ps.
-      env: { ...process.env, VIGIL_SIMULATOR_PASSWORD: options.password },
+      env: {
+        ...process.env,
+        VIGIL_SIMULATOR_PASSWORD: options.password,
+        ...(options.clinician
+          ? {
+              VIGIL_SIMULATOR_CLINICIAN_USERNAME: options.clinician.username,
+              VIGIL_SIMULATOR_CLINICIAN_PASSWORD: options.clinician.password,
+            }
+          : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -399,12 +399,31 @@ describe('console in a browser (HZ-02, HZ-06, WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Discharge LOVELACE, Ada' }).click();
     await page.getByTestId('discharge-blockers').locator('li').first().waitFor();
     await page.getByRole('button', { name: 'Hand over alerts and discharge' }).click();
-    await page.locator('#handover-note-error').filter({ hasText: 'Enter a handover note' }).waitFor();
+    // The admin page uses the one pathway discharge: outcome, device return and, with open alerts (R14),
+    // a handover note are each required.
+    await page
+      .locator('#discharge-handover--error-message')
+      .filter({ hasText: 'Enter a handover note' })
+      .waitFor();
+    await page
+      .locator('#discharge-outcome--error-message')
+      .filter({ hasText: 'Select the outcome' })
+      .waitFor();
     await scan('discharge with open alerts');
     await page.getByTestId('discharge-panel').screenshot({ path: path.join(SCREENSHOTS, 'discharge.png') });
+    // The admin page's discharge is the pathway discharge now (issue 13): its screenshot goes with the docs.
+    await page
+      .getByTestId('discharge-panel')
+      .screenshot({ path: path.join(REPO_ROOT, 'docs/images/admin-discharge.png') });
+    await page.getByTestId('discharge-panel').getByLabel('Outcome').selectOption('admitted-to-hospital');
+    await page.getByTestId('discharge-panel').getByLabel('Devices').selectOption('collection-booked');
     await page.getByLabel('Handover note').fill('Community respiratory team visits tomorrow; GP informed');
     await page.getByRole('button', { name: 'Hand over alerts and discharge' }).click();
     await page.getByRole('status').filter({ hasText: 'LOVELACE, Ada discharged.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Outcome: Admitted to hospital' }).waitFor();
+    await expect(page.getByTestId('admin-summary-encounter').textContent()).resolves.toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
     await page.getByRole('link', { name: 'Triage queue', exact: true }).click();
     await page.getByTestId('triage-empty').waitFor();
 

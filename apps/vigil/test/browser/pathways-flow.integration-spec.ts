@@ -3,7 +3,8 @@
  * MQTT broker, the built console, headless Debian chromium via playwright-core): admit a patient on the
  * heart-failure template; simulated weight readings make the weight rule fire; the alert escalates through
  * two tiers with its outcome recorded; the discharge produces a summary Bundle that validates (Medplum) and
- * names the Encounter. Every new screen passes axe (WCAG 2.2 AA); screenshots go to docs/images.
+ * names the Encounter. A clinician tailors the plan on the patient page (the api refuses unsafe values, named
+ * by field). Every new screen passes axe (WCAG 2.2 AA); screenshots go to docs/images.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -209,6 +210,36 @@ describe('virtual-ward pathways in a browser (issue 13, HZ-33, HZ-35, HZ-38)', (
     await page.getByRole('button', { name: 'Save ceiling' }).click();
     await page.getByTestId('plan-ceiling').filter({ hasText: 'selective treatment' }).waitFor();
     await scan('patient page with plan and schedule', 'pathways-patient-plan.png');
+
+    // The clinician tailors the plan (HZ-62): the server refuses unsafe values field by field, then saves.
+    await page.getByText('Tailor this patient’s plan').click();
+    await page.getByLabel('Body weight: grace before overdue (minutes)').fill('2000');
+    await page.getByLabel('Pulse: alert above').fill('85');
+    await page
+      .getByLabel('Reason for tailoring the plan')
+      .fill('Ward round: fluid-sensitive, weigh before 10:00');
+    await page.getByRole('button', { name: 'Save the tailored plan' }).click();
+    await page
+      .locator('#tailor-grace-bodyWeight--error-message')
+      .filter({ hasText: /grace must be 0 to/ })
+      .waitFor();
+    await page.getByLabel('Body weight: grace before overdue (minutes)').fill('120');
+    await page.getByRole('button', { name: 'Save the tailored plan' }).click();
+    await page
+      .locator('#tailor-above-heartRate--error-message')
+      .filter({ hasText: /Pulse: an alert above must be set at 90–131 \/min/ })
+      .waitFor();
+    await scan('tailor the plan with a server error');
+    await page
+      .getByTestId('tailor-plan')
+      .screenshot({ path: path.join(IMAGES, 'pathways-tailor-errors.png') });
+    await page.getByLabel('Pulse: alert above').fill('100');
+    await page.getByLabel('Virtual-ward nurse (minutes)').fill('45');
+    await page.getByRole('button', { name: 'Save the tailored plan' }).click();
+    await page.getByTestId('tailor-saved').waitFor();
+    await page.getByTestId('plan-escalation').filter({ hasText: 'Virtual-ward nurse (45 min)' }).waitFor();
+    await scan('tailored plan saved');
+    await page.getByTestId('plan-panel').screenshot({ path: path.join(IMAGES, 'pathways-tailor.png') });
     await page.goto(alertUrl);
     await page.getByTestId('alert-ceiling').filter({ hasText: 'selective treatment' }).waitFor();
     await page
@@ -296,7 +327,7 @@ describe('virtual-ward pathways in a browser (issue 13, HZ-33, HZ-35, HZ-38)', (
 
     const failing = Object.fromEntries(Object.entries(scanned).filter(([, v]) => v.length > 0));
     expect(failing).toEqual({});
-    expect(Object.keys(scanned).length).toBe(8);
+    expect(Object.keys(scanned).length).toBe(10);
     expect(pageErrors).toEqual([]);
   });
 });

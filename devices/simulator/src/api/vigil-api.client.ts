@@ -4,6 +4,8 @@ import {
   type ApiErrorBody,
   type DeadLetterView,
   type DeviceView,
+  type OxygenPrescriptionRequest,
+  type PatientDetail,
   type PatientSummary,
   type ProvisionDeviceRequest,
   type ProvisionedDeviceView,
@@ -74,6 +76,15 @@ export class VigilApiClient {
 
   admitPatient(body: AdmitPatientRequest): Promise<PatientSummary> {
     return this.request('POST', '/api/patients', body);
+  }
+
+  getPatient(patientId: string): Promise<PatientDetail> {
+    return this.request('GET', `/api/patients/${encodeURIComponent(patientId)}`);
+  }
+
+  /** N1: a clinician's audited oxygen prescription (the api refuses anyone else, R9). */
+  setOxygenPrescription(patientId: string, body: OxygenPrescriptionRequest): Promise<PatientDetail> {
+    return this.request('PUT', `/api/patients/${encodeURIComponent(patientId)}/oxygen-prescription`, body);
   }
 
   listDevices(): Promise<DeviceView[]> {

@@ -24,6 +24,9 @@ export interface DemoOptions {
   mqttUrl: string;
   username: string;
   password: string;
+  /** A clinician's sign-in, for the clinical settings an admin may not record (R9). */
+  clinicianUsername?: string;
+  clinicianPassword?: string;
   patients: number;
   wards: number | 'auto';
   state: string;
@@ -105,6 +108,18 @@ export function buildProgram(io: CliIo): Command {
         .env('VIGIL_SIMULATOR_PASSWORD')
         .makeOptionMandatory(),
     )
+    .addOption(
+      new Option(
+        '--clinician-username <name>',
+        'a clinician who records the COPD patient’s oxygen prescription (R9: admins may not)',
+      ).env('VIGIL_SIMULATOR_CLINICIAN_USERNAME'),
+    )
+    .addOption(
+      new Option(
+        '--clinician-password <pw>',
+        'that clinician’s password (prefer the environment variable)',
+      ).env('VIGIL_SIMULATOR_CLINICIAN_PASSWORD'),
+    )
     .addOption(new Option('--patients <n>', 'number of demo patients').argParser(positiveInt).default(40))
     .addOption(
       new Option('--wards <n|auto>', 'wards to spread patients over').argParser(wardsOption).default('auto'),
@@ -155,8 +170,14 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<FleetSta
   const previous = await readState(options.state);
   const seed = options.seed ?? previous?.seed ?? 1;
   await signInWhenReady(api, options.username, options.password, io.signal);
+  let clinician: VigilApiClient | undefined;
+  if (options.clinicianUsername && options.clinicianPassword) {
+    clinician = new VigilApiClient(options.apiUrl, io.fetchImpl);
+    await clinician.login(options.clinicianUsername, options.clinicianPassword);
+  }
   const { state } = await provisionDemo({
     api,
+    clinician,
     apiUrl: options.apiUrl,
     patients: options.patients,
     wards: options.wards,

@@ -20,6 +20,8 @@ export interface ProvisionDemoOptions {
   log?: (line: string) => void;
   /** Patients provisioned at once. */
   concurrency?: number;
+  /** Signed in as a clinician: records the clinical settings an admin may not (the COPD oxygen prescription). */
+  clinician?: VigilApiClient;
 }
 
 export interface ProvisionSummary {
@@ -68,6 +70,7 @@ export async function provisionDemo(options: ProvisionDemoOptions): Promise<Prov
   const setUp = async (member: RosterPatient): Promise<void> => {
     const ward = wards[member.index % wards.length];
     const patient = await admitOrReuse(api, member, ward, patientsByNhs, summary);
+    await prescribeOxygen(options.clinician, member, patient.id, log);
     state.patients.push({
       index: member.index,
       patientId: patient.id,
@@ -114,6 +117,29 @@ export async function provisionDemo(options: ProvisionDemoOptions): Promise<Prov
       `${summary.reusedDevices} reused)`,
   );
   return { ...summary, state: sortedState(state) };
+}
+
+/**
+ * Issue 13: the COPD demo patient is scored on SpO2 scale 2 (the template sets the scale at admission) with a
+ * clinician's audited oxygen prescription, as the pathway asks. It is recorded by the clinician account (R9:
+ * the api accepts it from no one else), once: a patient that has one already keeps it.
+ */
+async function prescribeOxygen(
+  clinician: VigilApiClient | undefined,
+  member: RosterPatient,
+  patientId: string,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!member.oxygenPrescription) return;
+  if (!clinician) {
+    log(
+      `patient ${member.index} (${member.pathway}) needs an oxygen prescription: no clinician sign-in given, skipped`,
+    );
+    return;
+  }
+  const detail = await clinician.getPatient(patientId);
+  if (detail.oxygenPrescription) return;
+  await clinician.setOxygenPrescription(patientId, member.oxygenPrescription);
 }
 
 export function chooseWards(wards: Ward[], wanted: number | 'auto'): Ward[] {

@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { mqttTopics } from '@vigil/contracts';
 import type { OutboxTransport } from './outbox';
 
 export interface DeviceConnectionOptions {
@@ -10,6 +11,11 @@ export interface DeviceConnectionOptions {
   connectTimeoutMs?: number;
   onConnect?: () => void;
   onError?: (error: Error) => void;
+  /**
+   * A command from the platform on the device's own `vigil/v1/devices/{id}/commands` (issue 13: reading
+   * reminders). When given, the device subscribes to that topic on every connect.
+   */
+  onCommand?: (payload: Buffer) => void;
 }
 
 export interface DeviceConnection extends OutboxTransport {
@@ -44,8 +50,20 @@ export function connectDevice(options: DeviceConnectionOptions): DeviceConnectio
   });
   client.on('connect', () => {
     connections += 1;
+    // A clean session forgets subscriptions: subscribe again on every connect.
+    if (options.onCommand) {
+      client.subscribe(mqttTopics.commands(options.deviceId), { qos: 1 }, (error) => {
+        if (error) options.onError?.(error);
+      });
+    }
     options.onConnect?.();
   });
+  if (options.onCommand) {
+    const onCommand = options.onCommand;
+    client.on('message', (topic, payload) => {
+      if (topic === mqttTopics.commands(options.deviceId)) onCommand(payload);
+    });
+  }
   // Without a listener an 'error' event (bad credentials, refused connection) would crash the fleet.
   client.on('error', (error) => options.onError?.(error));
   return {

@@ -128,6 +128,48 @@ describe('Fleet', () => {
   });
 });
 
+describe('Fleet and reading reminders (issue 13)', () => {
+  const command = (deviceId: string, parameter: string, commandId = '0f8fad5b-d9cb-469f-a165-70867728950e') =>
+    Buffer.from(
+      JSON.stringify({
+        v: 1,
+        type: 'reading-due',
+        commandId,
+        deviceId,
+        parameter,
+        dueAt: '2026-12-01T08:00:00Z',
+        overdueAt: '2026-12-01T08:30:00Z',
+        issuedAt: '2026-12-01T08:01:00Z',
+      }),
+    );
+
+  it('subscribes each device to its commands and answers a reminder with a reading, once per command id', async () => {
+    // Slow scenario time: the scheduled readings do not come again during the test.
+    const { fleet, connections } = fleetFor('stable', 0.001);
+    await fleet.start();
+    const [deviceId, ox] = [...connections.entries()].find(([id]) => id.startsWith('pulse-oximeter'))!;
+    const readings = () => ox.published.filter((p) => p.topic === `vigil/v1/devices/${deviceId}/readings`);
+    await until(() => readings().length === 1, 'the first scheduled reading');
+    expect(ox.options.onCommand).toBeDefined();
+    ox.options.onCommand!(command(deviceId, 'spo2'));
+    expect(readings()).toHaveLength(2);
+    const [reading] = readingsEnvelopeSchema.parse(JSON.parse(readings()[1].payload)).measurements as {
+      type: string;
+    }[];
+    expect(['spo2', 'gatt']).toContain(reading.type);
+    // Redelivered: the same command id is answered once.
+    ox.options.onCommand!(command(deviceId, 'spo2'));
+    expect(readings()).toHaveLength(2);
+    // Not for this device, or a parameter it does not measure, or not a command: no reading.
+    ox.options.onCommand!(command('someone-else', 'spo2', '1f8fad5b-d9cb-469f-a165-70867728950e'));
+    ox.options.onCommand!(command(deviceId, 'bodyWeight', '2f8fad5b-d9cb-469f-a165-70867728950e'));
+    ox.options.onCommand!(Buffer.from('not json'));
+    expect(readings()).toHaveLength(2);
+    expect(fleet.stats().reminded).toBe(1);
+    await fleet.stop(0);
+  });
+});
+
 describe('progress', () => {
   const stats = {
     patients: 40,
@@ -143,6 +185,7 @@ describe('progress', () => {
     reconnects: 2,
     retries: 1,
     dropped: 0,
+    reminded: 0,
   };
 
   it('puts every count on one line', () => {

@@ -1,4 +1,4 @@
-import { mqttTopics } from '@vigil/contracts';
+import { DEVICE_KIND_PARAMETERS, deviceCommandSchema, mqttTopics } from '@vigil/contracts';
 import {
   DeviceSimulation,
   type DeviceSpec,
@@ -52,6 +52,8 @@ export interface FleetStats {
   reconnects: number;
   retries: number;
   dropped: number;
+  /** Reading reminders received from the platform and answered with a reading (issue 13). */
+  reminded: number;
 }
 
 interface RunningDevice {
@@ -60,6 +62,8 @@ interface RunningDevice {
   outbox: Outbox | null;
   timers: NodeJS.Timeout[];
   silent: boolean;
+  /** Command ids already acted on: a redelivered reminder is answered once. */
+  handled: Set<string>;
 }
 
 const MIN_TIMER_MS = 100;
@@ -77,6 +81,7 @@ export class Fleet {
   private malformed = 0;
   private deadLettered: number | null = null;
   private readonly speed: number;
+  private reminded = 0;
 
   constructor(private readonly options: FleetOptions) {
     this.speed = options.speed ?? 1;
@@ -105,6 +110,7 @@ export class Fleet {
         outbox: null,
         timers: [],
         silent: false,
+        handled: new Set(),
       };
       this.running.push(running);
       const connection = connect({
@@ -114,6 +120,7 @@ export class Fleet {
         reconnectPeriodMs: this.options.reconnectPeriodMs,
         onConnect: () => running.outbox?.flush(),
         onError: (error) => this.options.onDeviceError?.(device.spec.deviceId, error),
+        onCommand: (payload) => this.command(running, payload),
       });
       running.connection = connection;
       running.outbox = new Outbox(connection);
@@ -163,7 +170,41 @@ export class Fleet {
       reconnects,
       retries,
       dropped,
+      reminded: this.reminded,
     };
+  }
+
+  /**
+   * A command from the platform (issue 13): a `reading-due` reminder for a parameter this device measures is
+   * answered with a reading now, as a patient prompted by their device would. Anything else (a malformed
+   * command, a parameter this kind does not measure, a command id already answered) is reported, not acted on.
+   */
+  private command(running: RunningDevice, payload: Buffer): void {
+    const deviceId = running.simulation.deviceId;
+    let parsed: ReturnType<typeof deviceCommandSchema.safeParse>;
+    try {
+      parsed = deviceCommandSchema.safeParse(JSON.parse(payload.toString('utf8')));
+    } catch {
+      this.options.onDeviceError?.(deviceId, new Error('a command that is not JSON was ignored'));
+      return;
+    }
+    if (!parsed.success || parsed.data.deviceId !== deviceId) {
+      this.options.onDeviceError?.(deviceId, new Error('an invalid command was ignored'));
+      return;
+    }
+    const command = parsed.data;
+    if (running.handled.has(command.commandId) || running.silent || this.stopped) return;
+    running.handled.add(command.commandId);
+    if (!(DEVICE_KIND_PARAMETERS[running.simulation.spec.kind] ?? []).includes(command.parameter)) {
+      this.options.onDeviceError?.(
+        deviceId,
+        new Error(`a reminder for ${command.parameter}, which it does not measure`),
+      );
+      return;
+    }
+    this.reminded += 1;
+    for (const message of running.simulation.readings(new Date(), this.elapsed()))
+      this.send(running, message);
   }
 
   /**

@@ -14,6 +14,7 @@ export function formatProgress(stats: FleetStats): string {
     `reconnects ${stats.reconnects}`,
   ];
   if (stats.dropped > 0) parts.push(`dropped ${stats.dropped}`);
+  if (stats.reminded > 0) parts.push(`reminders answered ${stats.reminded}`);
   return parts.join(' · ');
 }
 

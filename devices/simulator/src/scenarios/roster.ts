@@ -1,3 +1,4 @@
+import type { OxygenPrescriptionRequest } from '@vigil/contracts';
 import type { DEVICE_KIND_VALUES } from '@vigil/contracts';
 import { generateTestNhsNumber } from './nhs-number';
 import { createRng, deriveSeed } from './random';
@@ -26,7 +27,19 @@ export interface RosterPatient {
   pathway: string;
   profile: PatientProfile;
   devices: DevicePlan[];
+  /**
+   * Issue 13: the oxygen prescription a clinician records (audited, N1) for a patient scored on SpO2 scale 2,
+   * so NEWS2's air-or-oxygen comes from a prescription rather than an assumption.
+   */
+  oxygenPrescription: OxygenPrescriptionRequest | null;
 }
+
+/** The COPD demo patient: chronic hypoxaemia on air, target 88–92 % (RCP NEWS2 2017: scale 2). */
+export const COPD_OXYGEN_PRESCRIPTION: OxygenPrescriptionRequest = {
+  onOxygen: false,
+  reason:
+    'Demo COPD patient: no supplemental oxygen at home (on air); SpO2 target 88–92 %, scored on NEWS2 SpO2 scale 2',
+};
 
 // Obviously fictional: nobody should ever mistake a demo patient for a person.
 const GIVEN_NAMES = [
@@ -170,6 +183,7 @@ export function buildRoster(count: number, seed: number): RosterPatient[] {
       pathway: pathwayFor(scenario),
       profile: createProfile(scenario, rng),
       devices: devicesFor(scenario),
+      oxygenPrescription: scenario === 'copd' ? COPD_OXYGEN_PRESCRIPTION : null,
     });
   }
   return roster;

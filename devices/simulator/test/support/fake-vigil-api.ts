@@ -18,6 +18,10 @@ export class FakeVigilApi {
   readonly deadLetters: DeadLetterView[] = [];
   readonly requests: { method: string; path: string; body: unknown }[] = [];
   readonly sessions = new Set<string>();
+  /** The role of each session (the real api's R9: only a clinician records an oxygen prescription). */
+  readonly roles = new Map<string, 'admin' | 'clinician'>();
+  /** N1: oxygen prescriptions recorded, by patient id, with who recorded them. */
+  readonly oxygenPrescriptions = new Map<string, { onOxygen: boolean; reason: string; setBy: string }>();
   /** NHS numbers GET /api/patients leaves out until a POST for them conflicts: a race with another admitter. */
   readonly hiddenFromList = new Set<string>();
   private server: Server | null = null;
@@ -75,14 +79,19 @@ export class FakeVigilApi {
 
     if (method === 'POST' && url.pathname === '/api/auth/login') {
       const { username, password } = body as { username: string; password: string };
-      if (username !== 'admin' || password !== 'correct horse battery') {
-        return fail(401, 'invalid-credentials', 'wrong user name or password');
-      }
+      const role =
+        username === 'admin' && password === 'correct horse battery'
+          ? 'admin'
+          : username === 'clinician' && password === 'staple battery horse'
+            ? 'clinician'
+            : null;
+      if (!role) return fail(401, 'invalid-credentials', 'wrong user name or password');
       const token = randomBytes(16).toString('hex');
       this.sessions.add(token);
+      this.roles.set(token, role);
       return send(
         200,
-        { user: { id: randomUUID(), username, displayName: 'Admin', role: 'admin', wardIds: [] } },
+        { user: { id: randomUUID(), username, displayName: username, role, wardIds: [] } },
         { 'set-cookie': `vigil_session=${token}; HttpOnly; SameSite=Strict; Path=/` },
       );
     }
@@ -142,6 +151,19 @@ export class FakeVigilApi {
       return send(204);
     }
     if (method === 'GET' && url.pathname === '/api/dead-letters') return send(200, this.deadLetters);
+    const patientPath = /^\/api\/patients\/([^/]+)(\/oxygen-prescription)?$/.exec(url.pathname);
+    const patient = patientPath ? this.patients.find((p) => p.id === patientPath[1]) : undefined;
+    if (patientPath && !patient) return fail(404, 'not-found', 'no such patient');
+    if (method === 'GET' && patient && !patientPath![2]) {
+      return send(200, { ...patient, oxygenPrescription: this.oxygenPrescriptions.get(patient.id) ?? null });
+    }
+    if (method === 'PUT' && patient && patientPath![2]) {
+      if (this.roles.get(token) !== 'clinician')
+        return fail(403, 'forbidden', 'an oxygen prescription is a clinician’s decision');
+      const { onOxygen, reason } = body as { onOxygen: boolean; reason: string };
+      this.oxygenPrescriptions.set(patient.id, { onOxygen, reason, setBy: 'clinician' });
+      return send(200, { ...patient, oxygenPrescription: this.oxygenPrescriptions.get(patient.id) });
+    }
     return fail(404, 'not-found', `${method} ${url.pathname}`);
   }
 }

@@ -1,5 +1,10 @@
 import type { Parameter } from '@vigil/contracts';
-import { effectiveSchedules, overdueParameters, readingSchedule } from '@vigil/pathways';
+import {
+  effectiveSchedules,
+  overdueParameters,
+  readingSchedule,
+  type ScheduledReading,
+} from '@vigil/pathways';
 import type { PatientContext } from '../patient-context';
 import { freshnessMinutes, isFresh } from '../policy';
 import type { Finding, RuleDefinition } from './rule';
@@ -43,17 +48,31 @@ export function evaluateOverdueReading(
   );
 }
 
+/**
+ * The patient's plan schedule at `now` in event time (due / overdue / done per parameter), tightened while
+ * the latest fresh NEWS2 reaches the plan's threshold: what the overdue alert fires on and what reading
+ * reminders are sent for (one computation, so the two never disagree).
+ */
+export function planReadingSchedule(
+  patient: PatientContext,
+  plan: NonNullable<PatientContext['monitoring']['parameterSchedules']>,
+  lastMeasured: ReadonlyMap<string, Date>,
+  now: Date,
+): ScheduledReading[] {
+  // A score older than the freshness window is no longer the patient's state (R7): it tightens nothing.
+  const news2 = patient.latestNews2 ?? null;
+  const fresh = news2 && isFresh(news2.at, now, freshnessMinutes(patient.monitoring)) ? news2 : null;
+  const schedules = effectiveSchedules(plan, patient.monitoring.tightening, fresh);
+  return readingSchedule(schedules, lastMeasured, patient.admittedAt, now);
+}
+
 function planOverdue(
   patient: PatientContext,
   plan: NonNullable<PatientContext['monitoring']['parameterSchedules']>,
   lastMeasured: ReadonlyMap<string, Date>,
   now: Date,
 ): Finding {
-  // A score older than the freshness window is no longer the patient's state (R7): it tightens nothing.
-  const news2 = patient.latestNews2 ?? null;
-  const fresh = news2 && isFresh(news2.at, now, freshnessMinutes(patient.monitoring)) ? news2 : null;
-  const schedules = effectiveSchedules(plan, patient.monitoring.tightening, fresh);
-  const rows = readingSchedule(schedules, lastMeasured, patient.admittedAt, now);
+  const rows = planReadingSchedule(patient, plan, lastMeasured, now);
   const overdue = overdueParameters(rows);
   if (overdue.length === 0) return { active: false, rule: OVERDUE_READING_RULE, subject: '', at: now };
   const parts = rows

@@ -170,7 +170,10 @@ export class PathwaysService {
         next = tailorPlan(stored.plan, tailoring, p.userId, at, body.reason);
       } catch (error) {
         if (error instanceof PlanError || error instanceof EscalationError)
-          throw ApiError.invalid(error.message);
+          throw ApiError.invalid(
+            error.message,
+            error.field ? [{ path: error.field, message: error.message }] : undefined,
+          );
         throw error;
       }
       await this.pathways.savePlan(

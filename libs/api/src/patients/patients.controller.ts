@@ -3,8 +3,6 @@ import {
   type AdmitPatientRequest,
   admitPatientRequestSchema,
   type AlertView,
-  type DischargePatientRequest,
-  dischargePatientRequestSchema,
   type HourlyObservationView,
   type ManualObservationAccepted,
   type ManualObservationRequest,
@@ -62,17 +60,6 @@ export class PatientsController {
   @Roles(...ALL_ROLES)
   detail(@CurrentUser() me: Principal, @Param('id', PatientId) id: string): Promise<PatientDetail> {
     return this.patients.detail(me, id);
-  }
-
-  @Post(':id/discharge')
-  @Roles('clinician', 'admin')
-  @HttpCode(204)
-  discharge(
-    @CurrentUser() me: Principal,
-    @Param('id', PatientId) id: string,
-    @Body(new ZodPipe(dischargePatientRequestSchema)) body: DischargePatientRequest,
-  ): Promise<void> {
-    return this.patients.discharge(me, id, body.handoverNote);
   }
 
   // R9: scale and oxygen prescription are clinical decisions: clinicians only, never admins.

@@ -132,24 +132,6 @@ export class PatientsService {
     return this.detail(p, patient.id);
   }
 
-  /**
-   * R14: the patient row is locked first, then their unresolved alerts are handed over (or refuse the
-   * discharge), then the discharge itself: all one transaction. Alert events go out after the commit.
-   */
-  async discharge(p: Principal, id: string, handoverNote?: string): Promise<void> {
-    const patient = await this.access.requirePatient(p, id, 'write');
-    if (patient.dischargedAt) throw ApiError.conflict('patient is already discharged');
-    const at = new Date();
-    const handedOver = await this.db.transaction(async (tx) => {
-      if (!(await this.patients.lockAdmitted(tx, id))) {
-        throw ApiError.conflict('patient is already discharged');
-      }
-      const handover = await this.alerts.handOverForDischarge(tx, p, id, handoverNote, at);
-      await this.patients.dischargeIn(tx, id, at, p.userId);
-      return handover;
-    });
-    await this.alerts.announceHandover(handedOver);
-  }
 
   /** R9: clinicians only (the controller), with a reason; audited with the change. */
   async setSpo2Scale(p: Principal, id: string, scale: 1 | 2, reason: string): Promise<PatientDetail> {

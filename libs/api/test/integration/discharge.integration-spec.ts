@@ -4,7 +4,11 @@ import request from 'supertest';
 import { type Harness, startHarness, validNhsNumber } from '../support/api-harness';
 import { login } from '../support/session';
 
-/** R14: a patient cannot be discharged with open alerts unless each is resolved or handed over. */
+/**
+ * R14: a patient cannot be discharged with open alerts unless each is resolved or handed over. Issue 13: there
+ * is one discharge, the pathway discharge (outcome, device return, FHIR summary); the old POST …/discharge is gone.
+ */
+const STAY = { outcome: 'recovered-at-home', deviceReturn: 'returned' } as const;
 describe('discharge with unresolved alerts (R14)', () => {
   let h: Harness;
   let patients: PatientsRepository;
@@ -63,9 +67,9 @@ describe('discharge with unresolved alerts (R14)', () => {
       .expect(200);
 
     const res = await request(h.url)
-      .post(`/api/patients/${id}/discharge`)
+      .post(`/api/patients/${id}/pathway-discharge`)
       .set('Cookie', clinician)
-      .send({})
+      .send(STAY)
       .expect(409);
     expect(res.body.error.code).toBe('conflict');
     expect(res.body.error.message).toMatch(/^cannot discharge: 2 alerts are unresolved \(/);
@@ -84,10 +88,10 @@ describe('discharge with unresolved alerts (R14)', () => {
     const before = published.length;
 
     await request(h.url)
-      .post(`/api/patients/${id}/discharge`)
+      .post(`/api/patients/${id}/pathway-discharge`)
       .set('Cookie', clinician)
-      .send({ handoverNote: ' District nurses to visit tomorrow; GP letter sent ' })
-      .expect(204);
+      .send({ ...STAY, handoverNote: ' District nurses to visit tomorrow; GP letter sent ' })
+      .expect(201);
 
     expect(await dischargedAt(id)).not.toBeNull();
     const note = 'Handed over at discharge: District nurses to visit tomorrow; GP letter sent';
@@ -140,9 +144,9 @@ describe('discharge with unresolved alerts (R14)', () => {
       FOR EACH ROW WHEN (NEW.discharged_at IS NOT NULL) EXECUTE FUNCTION test_refuse_discharge_fn()`);
     try {
       await request(h.url)
-        .post(`/api/patients/${id}/discharge`)
+        .post(`/api/patients/${id}/pathway-discharge`)
         .set('Cookie', clinician)
-        .send({ handoverNote: 'should roll back' })
+        .send({ ...STAY, handoverNote: 'should roll back' })
         .expect(500);
     } finally {
       await h.db.query(`DROP TRIGGER test_refuse_discharge ON patients`);
@@ -163,13 +167,19 @@ describe('discharge with unresolved alerts (R14)', () => {
     expect(outbox).toEqual([]);
   });
 
+  it('the old POST /patients/:id/discharge is gone: one discharge path', async () => {
+    const id = await admitted();
+    await request(h.url).post(`/api/patients/${id}/discharge`).set('Cookie', clinician).send({}).expect(404);
+    expect(await dischargedAt(id)).toBeNull();
+  });
+
   it('HZ-24 R14 a patient whose alerts are all resolved is discharged without a note; a blank note is a 400', async () => {
     const id = await admitted();
     const alert = await h.openAlert(id, h.wardA, 'deterioration', 'medium');
     const blank = await request(h.url)
-      .post(`/api/patients/${id}/discharge`)
+      .post(`/api/patients/${id}/pathway-discharge`)
       .set('Cookie', clinician)
-      .send({ handoverNote: '   ' })
+      .send({ ...STAY, handoverNote: '   ' })
       .expect(400);
     expect(blank.body.error.fields).toEqual([
       { path: 'handoverNote', message: 'a handover note cannot be blank' },
@@ -179,12 +189,16 @@ describe('discharge with unresolved alerts (R14)', () => {
       .set('Cookie', nurse)
       .send({ note: 'Reviewed, stable', outcome: 'no-action' })
       .expect(200);
-    await request(h.url).post(`/api/patients/${id}/discharge`).set('Cookie', clinician).expect(204);
+    await request(h.url)
+      .post(`/api/patients/${id}/pathway-discharge`)
+      .set('Cookie', clinician)
+      .send(STAY)
+      .expect(201);
     expect(await dischargedAt(id)).not.toBeNull();
     const again = await request(h.url)
-      .post(`/api/patients/${id}/discharge`)
+      .post(`/api/patients/${id}/pathway-discharge`)
       .set('Cookie', clinician)
-      .send({})
+      .send(STAY)
       .expect(409);
     expect(again.body.error.message).toBe('patient is already discharged');
   });

@@ -70,7 +70,7 @@ describe('virtual-ward pathways (api)', () => {
       .expect(409);
   });
 
-  it('HZ-32 a clinician tailors the plan with a reason (audited before/after); a nurse cannot; bad values get a clear 400', async () => {
+  it('HZ-32 HZ-62 a clinician tailors the plan with a reason (audited before/after); a nurse cannot; bad or unsafe values get a clear 400 naming the field', async () => {
     const id = await admitOn('heart-failure');
     const body = { reason: 'Fluid-sensitive', weightGain: { gainKg: 1.5, windowHours: 48 } };
     await request(h.url).put(`/api/patients/${id}/plan`).set('Cookie', nurse).send(body).expect(403);
@@ -96,6 +96,21 @@ describe('virtual-ward pathways (api)', () => {
       .send(slow)
       .expect(400);
     expect(bad.body.error.message).toMatch(/go up in order/);
+    expect(bad.body.error.fields).toEqual([{ path: 'escalation.1.tier', message: expect.any(String) }]);
+    // HZ-62: a personal threshold outside its safe bounds is refused, naming the field.
+    const unsafe = await request(h.url)
+      .put(`/api/patients/${id}/plan`)
+      .set('Cookie', clinician)
+      .send({ reason: 'x', thresholds: [{ parameter: 'systolicBp', below: 70, note: '' }] })
+      .expect(400);
+    expect(unsafe.body.error.fields).toEqual([
+      {
+        path: 'thresholds.0.below',
+        message: expect.stringMatching(
+          /Systolic blood pressure: an alert below must be set at 90–111 mmHg.*70 is outside/,
+        ),
+      },
+    ]);
     // The old one-interval schedule cannot silently overwrite a plan.
     await request(h.url)
       .put(`/api/patients/${id}/monitoring`)

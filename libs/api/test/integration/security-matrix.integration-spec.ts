@@ -106,9 +106,13 @@ describe('HZ-11 security matrix: every REST route × every kind of caller', () =
       expected: cells(401, 200, 404, 404, 200, 200),
     },
     {
-      name: 'POST /patients/:id/discharge',
-      setup: async () => ({ method: 'post', path: `/api/patients/${await quietPatient()}/discharge` }),
-      expected: cells(401, 403, 403, 403, 204, 204),
+      name: 'POST /patients/:id/pathway-discharge',
+      setup: async () => ({
+        method: 'post',
+        path: `/api/patients/${await quietPatient()}/pathway-discharge`,
+        body: { outcome: 'recovered-at-home', deviceReturn: 'not-applicable' },
+      }),
+      expected: cells(401, 403, 403, 403, 201, 201),
     },
     {
       name: 'PUT /patients/:id/spo2-scale',

@@ -200,4 +200,34 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(received).toEqual([]);
   });
+
+  it("HZ-60 ingest publishes a device's commands; with the shipped ACL a device receives its own and never another device's", async () => {
+    const ingest = await startIngest();
+    const owner = await connectDevice(mosquitto.url, devices[2].id, devices[2].secret, 5);
+    const snoop = await connectDevice(mosquitto.url, devices[3].id, devices[3].secret, 5);
+    clients.push(owner, snoop);
+    const got = (c: MqttClient) => {
+      const seen: { topic: string; body: string }[] = [];
+      c.on('message', (topic, payload) => seen.push({ topic, body: payload.toString('utf8') }));
+      return seen;
+    };
+    const ownerSeen = got(owner);
+    const snoopSeen = got(snoop);
+    await owner.subscribeAsync(mqttTopics.commands(devices[2].id), { qos: 1 });
+    // Another device's commands topic, and a wildcard: Mosquitto's ACL lets nothing through to them.
+    await snoop.subscribeAsync(mqttTopics.commands(devices[2].id), { qos: 1 }).catch(() => undefined);
+    await snoop.subscribeAsync('vigil/v1/devices/+/commands', { qos: 1 }).catch(() => undefined);
+    await snoop.subscribeAsync(mqttTopics.commands(devices[3].id), { qos: 1 });
+    await ingest.publish(mqttTopics.commands(devices[2].id), Buffer.from('{"for":"bp-2"}'));
+    // A control command for the snoop's own topic, published after: once it arrives, the other would have.
+    await ingest.publish(mqttTopics.commands(devices[3].id), Buffer.from('{"for":"bp-3"}'));
+    await waitFor(() => ownerSeen.length === 1 && snoopSeen.length >= 1, 'both commands delivered');
+    expect(ownerSeen).toEqual([{ topic: mqttTopics.commands(devices[2].id), body: '{"for":"bp-2"}' }]);
+    // The wildcard and its own topic both match its own commands (delivered once per matching subscription
+    // with MQTT 5): only ever its own.
+    expect(snoopSeen.length).toBeGreaterThanOrEqual(1);
+    expect(
+      snoopSeen.filter((m) => m.topic !== mqttTopics.commands(devices[3].id) || m.body !== '{"for":"bp-3"}'),
+    ).toEqual([]);
+  });
 });

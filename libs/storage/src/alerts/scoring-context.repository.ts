@@ -151,8 +151,9 @@ export class ScoringContextRepository {
       ward_id: string;
       last_seen_at: Date | null;
       valid_from: Date;
+      kind: BoundDevice['kind'];
     }>(
-      `SELECT b.device_id, b.patient_id, p.ward_id, d.last_seen_at, b.valid_from
+      `SELECT b.device_id, b.patient_id, p.ward_id, d.last_seen_at, b.valid_from, d.kind
        FROM device_bindings b
        JOIN devices d ON d.id = b.device_id AND d.status = 'active'
        JOIN patients p ON p.id = b.patient_id AND p.discharged_at IS NULL
@@ -165,6 +166,7 @@ export class ScoringContextRepository {
       wardId: r.ward_id,
       lastSeenAt: r.last_seen_at === null ? null : new Date(r.last_seen_at),
       boundFrom: new Date(r.valid_from),
+      kind: r.kind,
     }));
   }
 

@@ -12,6 +12,7 @@ import { AddStreamJournal1764130000000 } from '../migrations/1764130000000-add-s
 import { AddPathways1764200000000 } from '../migrations/1764200000000-add-pathways';
 import { AddPatientReporting1764300000000 } from '../migrations/1764300000000-add-patient-reporting';
 import { AddCareHomes1764300001000 } from '../migrations/1764300001000-add-care-homes';
+import { AddDeviceCommands1764400000000 } from '../migrations/1764400000000-add-device-commands';
 import { AddDeviceClockOffsets1764600000000 } from '../migrations/1764600000000-add-device-clock-offsets';
 import { LeanObservationRows1764600001000 } from '../migrations/1764600001000-lean-observation-rows';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   AddPathways1764200000000,
   AddPatientReporting1764300000000,
   AddCareHomes1764300001000,
+  AddDeviceCommands1764400000000,
   AddDeviceClockOffsets1764600000000,
   LeanObservationRows1764600001000,
 ];
