@@ -64,6 +64,28 @@ describe('demo provisioning through the REST API', () => {
     expect(fleetDevicesFromState(state)).toHaveLength(expectedDevices);
   });
 
+  it('a clinician who may not see the COPD patient (another ward) does not stop the demo: everyone is provisioned and the skip is said', async () => {
+    const outOfScope = {
+      getPatient: async (id: string) => {
+        throw new Error(`GET /api/patients/${id} → 404 not-found: patient not found`);
+      },
+    } as unknown as VigilApiClient;
+    const lines: string[] = [];
+    const result = await provisionDemo({
+      api: await signedIn(),
+      clinician: outOfScope,
+      apiUrl: baseUrl,
+      patients: 10,
+      wards: 'auto',
+      seed: 3,
+      previous: null,
+      save: async () => undefined,
+      log: (line) => lines.push(line),
+    });
+    expect(result.state.patients).toHaveLength(10);
+    expect(lines.join('\n')).toMatch(/oxygen prescription not recorded \(GET .* 404 not-found/);
+  });
+
   it('the COPD patient (scale 2) gets an oxygen prescription recorded by the clinician, once; without a clinician it is skipped and said', async () => {
     const clinician = new VigilApiClient(baseUrl);
     await clinician.login('clinician', 'staple battery horse');

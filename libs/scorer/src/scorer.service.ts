@@ -129,10 +129,12 @@ export class ScorerService {
       if (skipped.length > 0) {
         // Never silently: a reading absorbed because another message already holds its (device, parameter,
         // time) is logged with both ids (SPEC §3 dedupe; a replay of the same id is not).
-        for (const [id, held] of await this.observations.heldUnderOtherIds(tx, skipped)) {
-          this.sameReadingAbsorbed += 1;
+        const held = await this.observations.heldUnderOtherIds(tx, skipped);
+        if (held.size > 0) {
+          this.sameReadingAbsorbed += held.size;
+          const [id, holder] = held.entries().next().value as [string, string];
           absorbedLogger.warn(
-            `observation ${id} not stored: observation ${held} holds the same device, parameter and time`,
+            `${held.size} observation(s) not stored: another observation holds the same device, parameter and time (e.g. ${id}, held as ${holder})`,
           );
         }
       }

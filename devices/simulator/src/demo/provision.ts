@@ -137,9 +137,17 @@ async function prescribeOxygen(
     );
     return;
   }
-  const detail = await clinician.getPatient(patientId);
-  if (detail.oxygenPrescription) return;
-  await clinician.setOxygenPrescription(patientId, member.oxygenPrescription);
+  // Never fatal to the demo: the clinician may not work on the ward the patient landed on (a database with
+  // other wards in it), and the rest of the fleet must still run (the npm start test caught a demo that exited).
+  try {
+    const detail = await clinician.getPatient(patientId);
+    if (detail.oxygenPrescription) return;
+    await clinician.setOxygenPrescription(patientId, member.oxygenPrescription);
+  } catch (error) {
+    log(
+      `patient ${member.index} (${member.pathway}): oxygen prescription not recorded (${error instanceof Error ? error.message : String(error)}); it is scored without one`,
+    );
+  }
 }
 
 export function chooseWards(wards: Ward[], wanted: number | 'auto'): Ward[] {
