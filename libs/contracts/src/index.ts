@@ -12,10 +12,16 @@ export {
   PARAMETER_DEFINITIONS,
   ACVPU_CODES,
   INSPIRED_OXYGEN_CODES,
+  BREATHLESSNESS_CODES,
+  CHEST_PAIN_CODES,
+  PARAMETER_CODES,
   type Parameter,
   type ParameterDefinition,
   type AcvpuCode,
   type InspiredOxygenCode,
+  type BreathlessnessCode,
+  type ChestPainCode,
+  type CodedParameter,
 } from './parameters';
 export {
   MAX_PAYLOAD_BYTES,

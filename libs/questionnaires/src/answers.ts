@@ -1,4 +1,4 @@
-import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETERS, type Parameter } from '@vigil/contracts';
+import { PARAMETER_CODES, PARAMETERS, type Parameter } from '@vigil/contracts';
 import {
   type Advice,
   ADVICE_LEVELS,
@@ -86,12 +86,10 @@ export function reportedValues(q: Questionnaire, answers: readonly Answer[]): Re
       const map = question?.observation;
       if (!map || a.answer === 'not-sure') continue;
       const code = a.answer === 'yes' ? map.yes : map.no;
-      const value =
-        map.parameter === 'consciousness'
-          ? ACVPU_CODES.indexOf(code as (typeof ACVPU_CODES)[number])
-          : INSPIRED_OXYGEN_CODES.indexOf(code as (typeof INSPIRED_OXYGEN_CODES)[number]);
+      const value = (PARAMETER_CODES[map.parameter] as readonly string[]).indexOf(code);
       if (value < 0) throw new Error(`question ${a.questionId} maps to an unknown code ${code}`);
-      // A later answer of the same parameter in one questionnaire (confusion after a fall) wins.
+      // Two answers of one parameter in one questionnaire (confusion after a fall; breathless, then breathless
+      // at rest): the worse one is sent.
       const at = out.findIndex((o) => o.parameter === map.parameter);
       const reported = { parameter: map.parameter, value, valueCode: code, questionId: a.questionId };
       if (at >= 0) out[at] = worseOf(out[at], reported);
@@ -110,7 +108,10 @@ export function reportedValues(q: Questionnaire, answers: readonly Answer[]): Re
   return out;
 }
 
-/** Of two answers for one coded parameter, the one that scores worse (confusion over alert). */
+/**
+ * Of two answers for one coded parameter, the worse (confusion over alert, at rest over worse than usual):
+ * every code list is ordered least worrying first.
+ */
 function worseOf(a: ReportedValue, b: ReportedValue): ReportedValue {
   return b.value > a.value ? b : a;
 }

@@ -1,4 +1,10 @@
-import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETER_DEFINITIONS, type Parameter } from '@vigil/contracts';
+import {
+  ACVPU_CODES,
+  type CodedParameter,
+  INSPIRED_OXYGEN_CODES,
+  PARAMETER_DEFINITIONS,
+  type Parameter,
+} from '@vigil/contracts';
 import type { MessageKey } from './messages';
 
 /** What the answers tell the person to do now, least urgent first. */
@@ -9,8 +15,9 @@ export type YesNoAnswer = 'yes' | 'no' | 'not-sure';
 
 /**
  * A yes/no question. `observation` turns an answer into a coded observation that scoring reads (new
- * confusion → ACVPU C; "using oxygen now" → air or oxygen); "not sure" never becomes one, so a guess never
- * completes a NEWS2 (hazard HZ-42, misunderstood question). `flag` gives the advice a worrying answer needs.
+ * confusion → ACVPU C; "using oxygen now" → air or oxygen; breathlessness and chest pain → reported
+ * symptoms that alert, HZ-65); "not sure" never becomes one, so a guess never completes a NEWS2 (hazard
+ * HZ-42, misunderstood question). `flag` gives the advice a worrying answer needs.
  */
 export interface YesNoQuestion {
   id: string;
@@ -21,7 +28,7 @@ export interface YesNoQuestion {
   notSure: boolean;
   required: boolean;
   observation?: {
-    parameter: 'consciousness' | 'inspiredOxygen';
+    parameter: CodedParameter;
     yes: string;
     no: string;
   };
@@ -118,12 +125,23 @@ export const QUESTIONS = {
     observation: { parameter: 'consciousness', yes: 'C', no: 'A' },
     flag: { answer: 'yes', advice: 'call-ward' },
   }),
-  breathless: yesNo('breathless', 'q.breathless', { hint: 'q.breathless.hint' }),
+  // Breathlessness and chest pain become reported symptoms the scorer alerts on (libs/alerting,
+  // reported-symptom.ts, HZ-65). Both breathlessness questions feed one observation: the worse answer wins
+  // (at rest over worse than usual). NHS website, "Shortness of breath": more short of breath than usual →
+  // get urgent advice (for a virtual-ward patient, the ward); not able to get words out, or a chest that
+  // feels tight or heavy → call 999.
+  breathless: yesNo('breathless', 'q.breathless', {
+    hint: 'q.breathless.hint',
+    observation: { parameter: 'breathlessness', yes: 'worse-than-usual', no: 'usual' },
+    flag: { answer: 'yes', advice: 'call-ward' },
+  }),
   breathlessAtRest: yesNo('breathless-at-rest', 'q.breathlessAtRest', {
+    observation: { parameter: 'breathlessness', yes: 'at-rest', no: 'usual' },
     flag: { answer: 'yes', advice: 'call-999' },
   }),
   chestPain: yesNo('chest-pain', 'q.chestPain', {
     hint: 'q.chestPain.hint',
+    observation: { parameter: 'chestPain', yes: 'present', no: 'absent' },
     flag: { answer: 'yes', advice: 'call-999' },
   }),
   onOxygen: yesNo('on-oxygen', 'q.onOxygen', {

@@ -166,7 +166,49 @@ describe('answers', () => {
     expect(s.ok && adviceFor(q, s.answers)).toBe('call-999');
     expect(s.ok && reportedValues(q, s.answers)).toEqual([
       { parameter: 'consciousness', value: 1, valueCode: 'C', questionId: 'fall-confusion-since' },
+      { parameter: 'chestPain', value: 0, valueCode: 'absent', questionId: 'chest-pain' },
     ]);
+  });
+
+  it('HZ-65: breathlessness and chest pain become reported symptoms; the worse breathlessness answer is the one sent', () => {
+    const q = PATHWAY_QUESTIONNAIRES['acute-respiratory-infection'];
+    const symptoms = (over: Record<string, string>) => {
+      const r = parseAnswers(q, { ...allYes(q), ...over });
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return reportedValues(q, r.answers)
+        .filter((v) => v.parameter === 'breathlessness' || v.parameter === 'chestPain')
+        .map((v) => [v.parameter, v.valueCode, v.value, v.questionId]);
+    };
+    expect(symptoms({})).toEqual([
+      ['breathlessness', 'usual', 0, 'breathless'],
+      ['chestPain', 'absent', 0, 'chest-pain'],
+    ]);
+    expect(symptoms({ breathless: 'yes' })).toEqual([
+      ['breathlessness', 'worse-than-usual', 1, 'breathless'],
+      ['chestPain', 'absent', 0, 'chest-pain'],
+    ]);
+    // At rest wins over worse than usual, whichever order the questions come in.
+    expect(symptoms({ breathless: 'yes', 'breathless-at-rest': 'yes', 'chest-pain': 'yes' })).toEqual([
+      ['breathlessness', 'at-rest', 2, 'breathless-at-rest'],
+      ['chestPain', 'present', 1, 'chest-pain'],
+    ]);
+    expect(symptoms({ breathless: 'no', 'breathless-at-rest': 'yes' })[0]).toEqual([
+      'breathlessness',
+      'at-rest',
+      2,
+      'breathless-at-rest',
+    ]);
+  });
+
+  it('HZ-65: more out of breath than usual tells the person to phone the ward; at rest or chest pain, 999', () => {
+    const q = PATHWAY_QUESTIONNAIRES['copd'];
+    const advice = (over: Record<string, string>) => {
+      const r = parseAnswers(q, { ...allYes(q), ...over });
+      return r.ok ? adviceFor(q, r.answers) : 'invalid';
+    };
+    expect(advice({ breathless: 'yes' })).toBe('call-ward');
+    expect(advice({ 'breathless-at-rest': 'yes' })).toBe('call-999');
+    expect(advice({ 'chest-pain': 'yes' })).toBe('call-999');
   });
 
   it('names the source by who answered', () => {

@@ -180,6 +180,8 @@ describe('patient and carer reporting (issue 14)', () => {
       events.map((e) => [e.observation.parameter, e.observation.valueCode, e.observation.source]),
     ).toEqual([
       ['consciousness', 'A', 'nurse-reported-by-phone'],
+      ['breathlessness', 'usual', 'nurse-reported-by-phone'],
+      ['chestPain', 'absent', 'nurse-reported-by-phone'],
       ['inspiredOxygen', 'oxygen', 'nurse-reported-by-phone'],
     ]);
   });
