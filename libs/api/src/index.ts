@@ -13,3 +13,4 @@ export { AUTH_PROVIDER, type AuthProvider, type AuthenticatedUser } from './auth
 export { type Principal } from './auth/principal';
 export { SocketHub } from './gateway/socket-hub.service';
 export { reportedObservationEvents } from './patient-reporting/reported-observations';
+export { SmiService } from './smi/smi.service';

@@ -47,7 +47,9 @@ export {
   DEFAULT_SMI_INTERVAL_DAYS,
   SMI_PARAMETERS,
   smiCheckInStatus,
+  smiContactCloses,
   smiEscalationDue,
+  smiMissedAt,
   type SmiCheckInStatus,
   type SmiPlan,
 } from './smi-plan';

@@ -16,7 +16,9 @@ import {
   questionnaireFor,
   reportedValues,
   smiCheckInStatus,
+  smiContactCloses,
   smiEscalationDue,
+  smiMissedAt,
   sourceOf,
 } from './index';
 
@@ -250,5 +252,25 @@ describe('SMI check-ins', () => {
     expect(smiEscalationDue(missed, null)).toBe(true);
     expect(smiEscalationDue(missed, missed.dueAt)).toBe(false);
     expect(smiCheckInStatus(plan, null, new Date('2026-01-10T09:00:00Z')).state).toBe('missed');
+  });
+
+  it('HZ-66 someone who never checks in again is missed again every week, each due date escalated once', () => {
+    const first = smiCheckInStatus(plan, null, new Date('2026-01-10T09:00:00Z'));
+    expect(first.dueAt.toISOString()).toBe('2026-01-08T09:00:00.000Z');
+    // A week on, the next one is due (not yet missed), then missed after its grace.
+    const nextDue = smiCheckInStatus(plan, null, new Date('2026-01-15T10:00:00Z'));
+    expect(nextDue).toMatchObject({ state: 'due', dueAt: new Date('2026-01-15T09:00:00Z') });
+    expect(smiEscalationDue(nextDue, first.dueAt)).toBe(false);
+    const second = smiCheckInStatus(plan, null, new Date('2026-01-17T09:00:00Z'));
+    expect(second.state).toBe('missed');
+    expect(smiEscalationDue(second, first.dueAt)).toBe(true);
+    expect(smiMissedAt(second.dueAt, 48)).toEqual(new Date('2026-01-17T09:00:00Z'));
+  });
+
+  it('HZ-66 reaching the person closes a missed check-in; no answer keeps it open', () => {
+    expect(smiContactCloses('checked-in')).toBe(true);
+    expect(smiContactCloses('will-check-in')).toBe(true);
+    expect(smiContactCloses('concern-referred')).toBe(true);
+    expect(smiContactCloses('no-answer')).toBe(false);
   });
 });

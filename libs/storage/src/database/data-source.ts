@@ -12,6 +12,7 @@ import { AddStreamJournal1764130000000 } from '../migrations/1764130000000-add-s
 import { AddPathways1764200000000 } from '../migrations/1764200000000-add-pathways';
 import { AddPatientReporting1764300000000 } from '../migrations/1764300000000-add-patient-reporting';
 import { AddCareHomes1764300001000 } from '../migrations/1764300001000-add-care-homes';
+import { AddSmiContacts1764500000000 } from '../migrations/1764500000000-add-smi-contacts';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   AddPathways1764200000000,
   AddPatientReporting1764300000000,
   AddCareHomes1764300001000,
+  AddSmiContacts1764500000000,
 ];
 
 export interface DatabaseOptions {
