@@ -108,7 +108,7 @@ export {
   type PipelineStatusEvent,
   type AlertsStreamEvent,
 } from './alerts';
-export { socketEvents, socketRooms, type ServerToClientEvents } from './socket-events';
+export { socketEvents, socketRooms, type CareHomeEvent, type ServerToClientEvents } from './socket-events';
 export {
   USER_ROLES,
   SESSION_COOKIE_NAME,

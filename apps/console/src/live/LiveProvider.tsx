@@ -3,6 +3,7 @@ import { socketEvents, type ServerToClientEvents } from '@vigil/contracts';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { keys } from '../api/queries';
+import { careHomeKeys } from '../care-home/care-home-api';
 import { smiKeys } from '../smi/smi-api';
 import { LiveContext } from './LiveContext';
 
@@ -63,6 +64,11 @@ export function LiveProvider({ enabled, onSessionEnded, children }: Props) {
       // Issue 14: the missed check-ins list and the header's badge refetch; a new one is announced.
       void queryClient.invalidateQueries({ queryKey: smiKeys.all });
       if (event.type === 'smi.missed') announce('A new missed check-in has come in.');
+    });
+    socket.on(socketEvents.careHome, (event) => {
+      // Issue 14: one of the home's residents' falls changed: its falls list and falls view refetch.
+      void queryClient.invalidateQueries({ queryKey: [...careHomeKeys.homes, event.careHomeId] });
+      if (event.type === 'alert.opened') announce('A resident has fallen: a fall is waiting for you.');
     });
     socket.on(socketEvents.sessionEnded, () => onSessionEnded());
     return () => {

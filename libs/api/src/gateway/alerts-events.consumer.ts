@@ -13,6 +13,7 @@ import {
   socketRooms,
   streamTopics,
 } from '@vigil/contracts';
+import { CareHomesRepository, SqlDatabase } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import { API_OPTIONS, API_STREAM, type ApiModuleOptions } from '../api.options';
 import { MetricsService } from '../metrics/metrics.service';
@@ -46,11 +47,14 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
     (event) => this.emit(event),
   );
 
+  private readonly homes = new CareHomesRepository();
+
   constructor(
     @Inject(API_STREAM) private readonly stream: StreamPort,
     @Inject(API_OPTIONS) private readonly options: ApiModuleOptions,
     private readonly hub: SocketHub,
     private readonly metrics: MetricsService,
+    private readonly db: SqlDatabase,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -70,6 +74,7 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
             continue;
           }
           this.push(parsed.data);
+          await this.notifyCareHome(parsed.data);
         }
       },
     });
@@ -84,6 +89,27 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
     this.metrics.streamEvents.inc({ type: event.type });
     if (event.type === 'score.updated') this.scores.offer(event.patientId, event);
     else this.emit(event);
+  }
+
+  /**
+   * Issue 14: a care-home resident's fall also tells the home's staff (room `care-home:{id}`), so their screen
+   * shows a fall or an acknowledgement without polling. Only falls, and no alert payload: staff refetch the
+   * falls they may see. Never throws (the stream must not wait on a notification).
+   */
+  async notifyCareHome(event: AlertsStreamEvent): Promise<void> {
+    if (event.type === 'score.updated' || event.type === 'pipeline.status' || event.alert.ruleId !== 'fall')
+      return;
+    try {
+      const careHomeId = await this.homes.homeOfResident(this.db, event.alert.patientId);
+      if (!careHomeId) return;
+      this.hub.emit([socketRooms.careHome(careHomeId)], socketEvents.careHome, {
+        careHomeId,
+        alertId: event.alert.id,
+        type: event.type,
+      });
+    } catch (error) {
+      this.logger.warn(`could not tell the care home of ${event.type}: ${(error as Error).name}`);
+    }
   }
 
   private emit(event: AlertsStreamEvent): void {

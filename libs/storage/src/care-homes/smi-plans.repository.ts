@@ -236,7 +236,11 @@ export class SmiPlansRepository {
         'smi-contact-recorded',
         // The audit's reason may not be empty: the note, else what came of it.
         input.note.trim() || `Missed check-in contact: ${input.outcome}`,
-        JSON.stringify({ missedCheckInId: input.missedCheckInId, outcome: input.outcome, closed: input.closes }),
+        JSON.stringify({
+          missedCheckInId: input.missedCheckInId,
+          outcome: input.outcome,
+          closed: input.closes,
+        }),
       ],
     );
     if (input.closes) await this.acknowledgeMissed(tx, input.missedCheckInId, input.by, input.at);
