@@ -44,4 +44,6 @@ export interface ReportedAnswersView {
   advice: 'none' | 'call-ward' | 'call-999';
   observationIds: string[];
   answeredAt: string;
+  /** Issue 14: the fall alert post-fall answers are about (null for every other questionnaire). */
+  alertId: string | null;
 }

@@ -52,7 +52,19 @@ export interface ReadingQuestion {
   decimals: number;
 }
 
-export type Question = YesNoQuestion | ReadingQuestion;
+/**
+ * A question answered in the person's own words (issue 14: "what happened" after a fall). Optional, kept
+ * verbatim with the answers and shown to staff; never scored.
+ */
+export interface TextQuestion {
+  id: string;
+  kind: 'text';
+  label: MessageKey;
+  hint?: MessageKey;
+  maxLength: number;
+}
+
+export type Question = YesNoQuestion | ReadingQuestion | TextQuestion;
 
 export interface Questionnaire {
   /** Stable id, recorded with every answer. */
@@ -63,12 +75,15 @@ export interface Questionnaire {
   lead: MessageKey;
   questions: readonly YesNoQuestion[];
   readings: readonly ReadingQuestion[];
+  /** Optional answers in the person's own words, after the yes/no questions. */
+  texts?: readonly TextQuestion[];
 }
 
 /** A validated answer. */
 export type Answer =
   | { questionId: string; kind: 'yes-no'; answer: YesNoAnswer }
-  | { questionId: string; kind: 'reading'; value: number };
+  | { questionId: string; kind: 'reading'; value: number }
+  | { questionId: string; kind: 'text'; text: string };
 
 /** What an answer becomes for scoring: the canonical parameter, its number and its code. */
 export interface ReportedValue {
@@ -173,12 +188,24 @@ export const QUESTIONS = {
     notSure: true,
     flag: { answer: 'yes', advice: 'call-ward' },
   }),
+  // Issue 14: hurt at all (beside badly hurt: fall-pain), recorded for the nurse.
+  fallInjured: yesNo('fall-injured', 'q.fall.injured', { hint: 'q.fall.injured.hint' }),
   fallSince: yesNo('fall-confusion-since', 'q.fall.since', {
     notSure: true,
     observation: { parameter: 'consciousness', yes: 'C', no: 'A' },
     flag: { answer: 'yes', advice: 'call-999' },
   }),
 } as const;
+
+export const TEXTS = {
+  fallWhatHappened: {
+    id: 'fall-what-happened',
+    kind: 'text',
+    label: 'q.fall.whatHappened',
+    hint: 'q.fall.whatHappened.hint',
+    maxLength: 500,
+  },
+} as const satisfies Record<string, TextQuestion>;
 
 export const READINGS = {
   temperature: reading('temperature', 1),

@@ -1,6 +1,9 @@
 import { PARAMETERS } from '@vigil/contracts';
 import {
   adviceFor,
+  answersRecord,
+  fallAwaitingAnswers,
+  postFallAlertFor,
   DEFAULT_QUESTIONNAIRE,
   displayAccessCode,
   EN_GB,
@@ -211,6 +214,39 @@ describe('answers', () => {
     expect(advice({ breathless: 'yes' })).toBe('call-ward');
     expect(advice({ 'breathless-at-rest': 'yes' })).toBe('call-999');
     expect(advice({ 'chest-pain': 'yes' })).toBe('call-999');
+  });
+
+  it('HZ-68 after a fall: what happened is kept in the person’s own words, optional, at most 500 characters', () => {
+    const q = POST_FALL_QUESTIONNAIRE;
+    const ok = parseAnswers(q, { ...allYes(q), 'fall-what-happened': '  Tripped on the rug  ' });
+    expect(ok.ok && answersRecord(ok.answers)['fall-what-happened']).toBe('Tripped on the rug');
+    expect(ok.ok && reportedValues(q, ok.answers).some((v) => v.questionId === 'fall-what-happened')).toBe(
+      false,
+    );
+    const none = parseAnswers(q, allYes(q));
+    expect(none.ok && answersRecord(none.answers)).not.toHaveProperty('fall-what-happened');
+    const long = parseAnswers(q, { ...allYes(q), 'fall-what-happened': 'x'.repeat(501) });
+    expect(long.ok ? [] : long.errors).toEqual([
+      { questionId: 'fall-what-happened', message: 'form.textTooLong', params: { max: 500 } },
+    ]);
+    expect(q.questions.map((x) => x.id)).toEqual(
+      expect.arrayContaining(['fall-injured', 'fall-long-lie', 'fall-get-up']),
+    );
+  });
+
+  it('HZ-68 post-fall answers attach to the newest fall of the day before them; a fall already answered is not asked about again', () => {
+    const at = new Date('2026-12-05T10:00:00Z');
+    const fall = (id: string, hoursBefore: number, answered = false) => ({
+      alertId: id,
+      openedAt: new Date(at.getTime() - hoursBefore * 3_600_000),
+      answered,
+    });
+    expect(postFallAlertFor(at, [fall('old', 30), fall('a', 5), fall('b', 1)])?.alertId).toBe('b');
+    expect(postFallAlertFor(at, [fall('old', 25)])).toBeNull();
+    // A fall noticed after the answers were given is not what they are about.
+    expect(postFallAlertFor(at, [fall('later', -1)])).toBeNull();
+    expect(fallAwaitingAnswers(at, [fall('b', 1)])?.alertId).toBe('b');
+    expect(fallAwaitingAnswers(at, [fall('b', 1, true)])).toBeNull();
   });
 
   it('names the source by who answered', () => {

@@ -10,7 +10,12 @@ import {
   socketRooms,
 } from '@vigil/contracts';
 import { smiCheckInStatus, smiContactCloses, smiEscalationDue, smiMissedAt } from '@vigil/questionnaires';
-import { type MissedCheckInRecord, type SmiPlanRecord, SmiPlansRepository, SqlDatabase } from '@vigil/storage';
+import {
+  type MissedCheckInRecord,
+  type SmiPlanRecord,
+  SmiPlansRepository,
+  SqlDatabase,
+} from '@vigil/storage';
 import { AccessService } from '../auth/access.service';
 import { hasWard, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';

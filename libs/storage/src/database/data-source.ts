@@ -13,6 +13,7 @@ import { AddPathways1764200000000 } from '../migrations/1764200000000-add-pathwa
 import { AddPatientReporting1764300000000 } from '../migrations/1764300000000-add-patient-reporting';
 import { AddCareHomes1764300001000 } from '../migrations/1764300001000-add-care-homes';
 import { AddSmiContacts1764500000000 } from '../migrations/1764500000000-add-smi-contacts';
+import { AttachPostFallAnswers1764500001000 } from '../migrations/1764500001000-attach-post-fall-answers';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   AddPatientReporting1764300000000,
   AddCareHomes1764300001000,
   AddSmiContacts1764500000000,
+  AttachPostFallAnswers1764500001000,
 ];
 
 export interface DatabaseOptions {
