@@ -371,4 +371,60 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
     await page.getByRole('heading', { name: 'The Elms', level: 2 }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
   });
+
+  it('HZ-68 after the fall a carer is asked about it first on the patient page; the nurse sees the answers on the fall alert (axe)', async () => {
+    // Edith's fall (the first test) was resolved by the home, but nobody has said what happened yet.
+    const issued = await api('nurse.vw', 'POST', `/api/patients/${residents.edith.id}/access-codes`, {
+      label: 'son',
+    });
+    expect(issued.status).toBe(201);
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    try {
+      const p = await phone.newPage();
+      await p.goto(`${vigil.httpUrl}${issued.body.linkPath}`);
+      await p.getByLabel('I am a carer, family member or friend of Edith Oak').check();
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await p.getByRole('heading', { name: 'Questions after a fall' }).waitFor();
+      await p.getByTestId('fall-detected').waitFor();
+      expect(await axeViolations(p)).toEqual([]);
+      for (const [question, answer] of [
+        ['Is Edith in a lot of pain, or unable to move an arm or leg?', 'No'],
+        ['Did Edith hurt themselves in the fall?', 'Yes'],
+        ['Did Edith hit their head?', 'No'],
+        ['Does Edith take medicine to thin the blood (such as warfarin or apixaban)?', 'Not sure'],
+        ['Since the fall, is Edith more confused or sleepy than before?', 'No'],
+        ['Could Edith get up without help?', 'No'],
+        ['Was Edith on the floor for more than 1 hour?', 'Yes'],
+        ['Does Edith have pain or tightness in their chest now?', 'No'],
+      ] as const) {
+        await p.getByRole('group', { name: question }).getByLabel(answer, { exact: true }).check();
+      }
+      await p
+        .getByLabel('What happened?')
+        .fill('Got up in the night for the toilet and slipped; bruised hip');
+      await p.screenshot({ path: path.join(SCREENSHOTS, 'patient-page-after-fall.png'), fullPage: true });
+      await p.getByRole('button', { name: 'Send to the care team' }).click();
+      await p.getByText('Phone your virtual ward now').first().waitFor();
+      expect(await axeViolations(p)).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+
+    const [fallAlert] = await vigil.dataSource.query(
+      `SELECT id FROM alerts WHERE patient_id = $1 AND rule_id = 'fall'`,
+      [residents.edith.id],
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('nurse.vw');
+    await page.goto(`${vigil.httpUrl}/alerts/${fallAlert.id}`);
+    const answers = page.getByTestId('alert-reported-answers');
+    await answers.getByRole('heading', { name: 'Answers after the fall' }).waitFor();
+    await answers.getByText('Got up in the night for the toilet and slipped; bruised hip').waitFor();
+    await expect(answers.textContent()).resolves.toContain('Was Edith on the floor for more than 1 hour?Yes');
+    await expect(answers.textContent()).resolves.toContain('Could Edith get up without help?No');
+    await expect(answers.textContent()).resolves.toContain('A carer');
+    expect(await axeViolations(page)).toEqual([]);
+    await answers.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'alert-post-fall-answers.png'), fullPage: true });
+  });
 });
