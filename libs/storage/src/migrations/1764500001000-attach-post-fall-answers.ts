@@ -14,7 +14,9 @@ export class AttachPostFallAnswers1764500001000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE reported_answers ADD CONSTRAINT fk_reported_answers_alert FOREIGN KEY (alert_id) REFERENCES alerts (id)`,
     );
-    await q.query(`CREATE INDEX ix_reported_answers_alert ON reported_answers (alert_id) WHERE alert_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX ix_reported_answers_alert ON reported_answers (alert_id) WHERE alert_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
