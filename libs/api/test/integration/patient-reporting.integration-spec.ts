@@ -259,7 +259,7 @@ describe('patient and carer reporting (issue 14)', () => {
     expect(again.headers.location).toBe('/p/check-in');
   });
 
-  it('HZ-68 a check-in never attaches to a fall alert, and post-fall answers with no fall in the last day attach to none', async () => {
+  it('HZ-68 post-fall answers with no fall in the last day attach to none; by phone, what happened is taken in the person’s words', async () => {
     const ok = await request(h.url)
       .post(`/api/patients/${h.patientB}/reported-answers`)
       .set('Cookie', nurseB)
@@ -278,6 +278,23 @@ describe('patient and carer reporting (issue 14)', () => {
       });
     expect(ok.status).toBe(201);
     expect(ok.body.alertId).toBeNull();
+    // By phone too, "what happened" is taken in the person's words, within its limit.
+    const long = await request(h.url)
+      .post(`/api/patients/${h.patientB}/reported-answers`)
+      .set('Cookie', nurseB)
+      .send({ kind: 'post-fall', answers: { ...ok.body.answers, 'fall-what-happened': 'x'.repeat(501) } });
+    expect(long.status).toBe(400);
+    expect(long.body.error.fields).toEqual([
+      { path: 'answers.fall-what-happened', message: 'Use 500 characters or fewer' },
+    ]);
+    const words = await request(h.url)
+      .post(`/api/patients/${h.patientB}/reported-answers`)
+      .set('Cookie', nurseB)
+      .send({
+        kind: 'post-fall',
+        answers: { ...ok.body.answers, 'fall-what-happened': 'Tripped on the stairs' },
+      });
+    expect(words.body.answers['fall-what-happened']).toBe('Tripped on the stairs');
   });
 
   it('HZ-41 wrong codes are rate-limited per address: past the limit even the right code waits', async () => {
