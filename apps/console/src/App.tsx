@@ -40,6 +40,9 @@ const WardSchedulePage = lazy(() =>
 const DischargePage = lazy(() =>
   import('./pathways/DischargePage').then((m) => ({ default: m.DischargePage })),
 );
+const MissedCheckInsPage = lazy(() =>
+  import('./smi/MissedCheckInsPage').then((m) => ({ default: m.MissedCheckInsPage })),
+);
 const PatientPage = lazy(() => import('./patient/PatientPage').then((m) => ({ default: m.PatientPage })));
 
 function Forbidden() {
@@ -112,6 +115,7 @@ export function App() {
             element={only(['nurse', 'clinician', 'coordinator', 'admin'], <StatusPage />)}
           />
           <Route path="/care-home" element={only(['care-home'], <CareHomePage />)} />
+          <Route path="/smi" element={only(['nurse', 'clinician', 'admin'], <MissedCheckInsPage />)} />
           <Route path="/admin/wards" element={only(['admin'], <WardsPage />)} />
           <Route path="/admin/care-homes" element={only(['admin'], <CareHomesAdminPage />)} />
           <Route path="/admin/patients" element={only(['clinician', 'admin'], <PatientsAdminPage />)} />

@@ -187,6 +187,8 @@ export function scoreAt(
       case 'meanArterialPressure':
       case 'fall':
       case 'bodyWeight':
+      case 'breathlessness':
+      case 'chestPain':
         continue;
     }
     observationIds.push(v.observationId);

@@ -18,7 +18,6 @@ export const CARE_HOME_DESTINATION = 'care-home';
 export const VIRTUAL_WARD_DESTINATION = 'virtual-ward';
 const FALL_RULE_ID = 'fall';
 
-
 const key = (patientId: string, ruleId: string, subject: string): string =>
   `${patientId}|${ruleId}|${subject}`;
 
@@ -36,11 +35,16 @@ export type EpisodePatient = {
 /** `a` is more urgent than `b`. */
 export const worse = (a: AlertSeverity, b: AlertSeverity): boolean => severityRank(a) < severityRank(b);
 
-/** R6: the reason an alert reaches the CCC the moment it opens (falls and NEWS2 ≥ 7). */
-function cccAtOnceReason(severity: AlertSeverity): string {
-  return severity === 'critical'
-    ? 'Sent to the CCC at once: a fall needs a response now.'
-    : 'Sent to the CCC at once: NEWS2 7 or more needs an emergency response (RCP NEWS2 2017).';
+/**
+ * R6: the reason an alert reaches the CCC the moment it opens (falls, NEWS2 ≥ 7, and — issue 14 — chest
+ * pain now or breathlessness at rest reported by the patient or a carer), by its most urgent reason.
+ */
+function cccAtOnceReason(record: Pick<AlertRecord, 'severity' | 'reasons'>): string {
+  if (record.severity === 'critical') return 'Sent to the CCC at once: a fall needs a response now.';
+  if (record.reasons[0]?.ruleId === 'reported-symptom') {
+    return 'Sent to the CCC at once: chest pain now or breathlessness at rest, reported, needs an emergency response.';
+  }
+  return 'Sent to the CCC at once: NEWS2 7 or more needs an emergency response (RCP NEWS2 2017).';
 }
 
 /**
@@ -129,7 +133,7 @@ export class EpisodeBook {
       ...record,
       escalatedAt: this.now,
       escalatedBy: null,
-      escalationReason: cccAtOnceReason(record.severity),
+      escalationReason: cccAtOnceReason(record),
       escalationDestination: 'ccc',
     };
   }

@@ -96,6 +96,13 @@ export {
   personalThresholdComponents,
 } from './rules/deterioration.rule';
 export { FALL_RULE, evaluateFall } from './rules/fall.rule';
+export {
+  REPORTED_SYMPTOM_PARAMETERS,
+  REPORTED_SYMPTOM_REASON,
+  REPORTED_SYMPTOM_SEVERITY,
+  REPORTED_SYMPTOM_SOURCE,
+  reportedSymptomComponents,
+} from './rules/reported-symptom';
 export { IMPLAUSIBLE_READING_RULE, evaluateImplausibleReadings } from './rules/implausible-reading.rule';
 export {
   OVERDUE_READING_RULE,

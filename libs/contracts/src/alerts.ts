@@ -19,6 +19,8 @@ export const RULE_IDS = [
   'pipeline-stalled',
   // Issue 13: a heart-failure patient's weight gain over a window (a trend NEWS2 has no notion of).
   'weight-gain',
+  // Issue 14: breathlessness or chest pain a patient or carer reports (a reason of 'deterioration').
+  'reported-symptom',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

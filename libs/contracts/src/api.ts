@@ -1,3 +1,4 @@
+import type { ReportedAnswersView } from './patient-reporting';
 /**
  * The REST contract between the api and the console (docs/api-surface.md): zod schemas for every
  * request body and query, and the response types. The console and the device simulator import these.
@@ -397,7 +398,8 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-export type AlertDetail = AlertView & { audit: AuditEntry[] };
+/** An alert with its audit trail and (issue 14) the answers attached to it: post-fall answers on a fall. */
+export type AlertDetail = AlertView & { audit: AuditEntry[]; reportedAnswers: ReportedAnswersView[] };
 
 const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
   z

@@ -99,12 +99,51 @@ export interface SmiPlanView {
   state: 'done' | 'due' | 'missed';
 }
 
+/**
+ * What came of a care coordinator's contact about a missed check-in (issue 14 §3). Whether an outcome closes
+ * the missed check-in is decided in `@vigil/questionnaires` (`smiContactCloses`): only "no answer" keeps it open.
+ */
+export const SMI_CONTACT_OUTCOMES = ['checked-in', 'will-check-in', 'no-answer', 'concern-referred'] as const;
+export type SmiContactOutcome = (typeof SMI_CONTACT_OUTCOMES)[number];
+
+export const smiContactRequestSchema = z.object({
+  outcome: z.enum(SMI_CONTACT_OUTCOMES, 'choose what came of the contact'),
+  note: z.string().trim().max(2000).default(''),
+});
+export type SmiContactRequest = z.infer<typeof smiContactRequestSchema>;
+
+export interface SmiContactView {
+  at: string;
+  by: string;
+  byName: string | null;
+  outcome: SmiContactOutcome;
+  note: string;
+}
+
 export interface MissedCheckInView {
   id: string;
   patientId: string;
   givenName: string;
   familyName: string;
   dueAt: string;
+  /** When it counted as missed (due plus the plan's grace). */
+  missedAt: string;
+  /** When Vigil recorded it as missed (the timer runs every minute). */
   escalatedAt: string;
   coordinatorName: string;
+  coordinatorContact: string;
+  /** Whether the caller is the plan's named care coordinator. */
+  mine: boolean;
+  /** The newest questionnaire anyone sent for the patient. */
+  lastCheckInAt: string | null;
+  /** The newest contact recorded about this patient's missed check-ins. */
+  lastContact: SmiContactView | null;
+}
+
+/** Socket notification (issue 14): a missed check-in was recorded, or a contact about one. */
+export interface SmiEvent {
+  type: 'smi.missed' | 'smi.contact';
+  missedCheckInId: string;
+  patientId: string;
+  wardId: string;
 }

@@ -13,10 +13,16 @@ export {
   PARAMETER_DEFINITIONS,
   ACVPU_CODES,
   INSPIRED_OXYGEN_CODES,
+  BREATHLESSNESS_CODES,
+  CHEST_PAIN_CODES,
+  PARAMETER_CODES,
   type Parameter,
   type ParameterDefinition,
   type AcvpuCode,
   type InspiredOxygenCode,
+  type BreathlessnessCode,
+  type ChestPainCode,
+  type CodedParameter,
 } from './parameters';
 export {
   MAX_PAYLOAD_BYTES,
@@ -107,7 +113,13 @@ export {
   type PipelineStatusEvent,
   type AlertsStreamEvent,
 } from './alerts';
-export { socketEvents, socketRooms, type ScoresDigest, type ServerToClientEvents } from './socket-events';
+export {
+  socketEvents,
+  socketRooms,
+  type CareHomeEvent,
+  type ScoresDigest,
+  type ServerToClientEvents,
+} from './socket-events';
 export {
   USER_ROLES,
   SESSION_COOKIE_NAME,
@@ -221,6 +233,12 @@ export {
   fallsPreventionRequestSchema,
   resolveFallRequestSchema,
   smiPlanRequestSchema,
+  smiContactRequestSchema,
+  SMI_CONTACT_OUTCOMES,
+  type SmiContactOutcome,
+  type SmiContactRequest,
+  type SmiContactView,
+  type SmiEvent,
   type MissedCheckInView,
   type SmiPlanRequest,
   type SmiPlanView,

@@ -15,6 +15,9 @@ export const PARAMETERS = [
   'inspiredOxygen',
   'fall',
   'bodyWeight',
+  // Issue 14: symptoms a patient or carer reports (coded findings, not measurements); see libs/alerting.
+  'breathlessness',
+  'chestPain',
 ] as const;
 
 export type Parameter = (typeof PARAMETERS)[number];
@@ -168,6 +171,32 @@ export const PARAMETER_DEFINITIONS: Readonly<Record<Parameter, ParameterDefiniti
     plausible: { min: 20, max: 300 },
     possible: { min: 1, max: 650 },
   },
+  // Issue 14: reported by the patient, a carer or a nurse on the phone, never by a device. Coded findings:
+  // `valueCode` one of BREATHLESSNESS_CODES / CHEST_PAIN_CODES, `value` its index.
+  breathlessness: {
+    parameter: 'breathlessness',
+    display: 'Breathlessness (reported)',
+    loinc: null,
+    loincAlso: [],
+    // SNOMED CT 267036007 |Dyspnea (finding)|.
+    snomed: '267036007',
+    mdc: null,
+    unit: '{breathlessness}',
+    plausible: null,
+    possible: null,
+  },
+  chestPain: {
+    parameter: 'chestPain',
+    display: 'Chest pain (reported)',
+    loinc: null,
+    loincAlso: [],
+    // SNOMED CT 29857009 |Chest pain (finding)|.
+    snomed: '29857009',
+    mdc: null,
+    unit: '{chest-pain}',
+    plausible: null,
+    possible: null,
+  },
 };
 
 /** ACVPU consciousness levels, stored as `valueCode` with their index as `value`. */
@@ -177,3 +206,23 @@ export type AcvpuCode = (typeof ACVPU_CODES)[number];
 /** Air or oxygen, stored as `valueCode` (value 0 air, 1 oxygen). */
 export const INSPIRED_OXYGEN_CODES = ['air', 'oxygen'] as const;
 export type InspiredOxygenCode = (typeof INSPIRED_OXYGEN_CODES)[number];
+
+/**
+ * Reported breathlessness (issue 14), stored as `valueCode` with its index as `value`: none beyond usual,
+ * more out of breath than usual, out of breath at rest (or unable to finish a sentence).
+ */
+export const BREATHLESSNESS_CODES = ['usual', 'worse-than-usual', 'at-rest'] as const;
+export type BreathlessnessCode = (typeof BREATHLESSNESS_CODES)[number];
+
+/** Reported pain or tightness in the chest now (issue 14): `valueCode` with its index as `value`. */
+export const CHEST_PAIN_CODES = ['absent', 'present'] as const;
+export type ChestPainCode = (typeof CHEST_PAIN_CODES)[number];
+
+/** The coded parameters and their codes (a code's index is the observation's `value`). */
+export const PARAMETER_CODES = {
+  consciousness: ACVPU_CODES,
+  inspiredOxygen: INSPIRED_OXYGEN_CODES,
+  breathlessness: BREATHLESSNESS_CODES,
+  chestPain: CHEST_PAIN_CODES,
+} as const;
+export type CodedParameter = keyof typeof PARAMETER_CODES;

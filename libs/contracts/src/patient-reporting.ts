@@ -28,10 +28,13 @@ export interface IssuedAccessCode extends AccessCodeView {
 
 export const QUESTIONNAIRE_KINDS = ['check-in', 'post-fall'] as const;
 
-/** A nurse enters a patient's answers taken by phone: question id → `yes`/`no`/`not-sure` or a number. */
+/**
+ * A nurse enters a patient's answers taken by phone: question id → `yes`/`no`/`not-sure`, a number, or (issue 14:
+ * "what happened" after a fall) the person's words; each question's own limit is checked by the questionnaire.
+ */
 export const phoneReportRequestSchema = z.object({
   kind: z.enum(QUESTIONNAIRE_KINDS).default('check-in'),
-  answers: z.record(z.string().max(64), z.string().max(20)),
+  answers: z.record(z.string().max(64), z.string().max(2000)),
 });
 export type PhoneReportRequest = z.infer<typeof phoneReportRequestSchema>;
 
@@ -44,4 +47,6 @@ export interface ReportedAnswersView {
   advice: 'none' | 'call-ward' | 'call-999';
   observationIds: string[];
   answeredAt: string;
+  /** Issue 14: the fall alert post-fall answers are about (null for every other questionnaire). */
+  alertId: string | null;
 }

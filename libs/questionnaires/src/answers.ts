@@ -1,4 +1,4 @@
-import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETERS, type Parameter } from '@vigil/contracts';
+import { PARAMETER_CODES, PARAMETERS, type Parameter } from '@vigil/contracts';
 import {
   type Advice,
   ADVICE_LEVELS,
@@ -67,6 +67,16 @@ export function parseAnswers(q: Questionnaire, raw: Readonly<Record<string, unkn
     }
     answers.push({ questionId: r.id, kind: 'reading', value: n });
   }
+  for (const x of q.texts ?? []) {
+    // Own words: optional, kept as typed (spaces at the ends trimmed), never longer than the question allows.
+    const value = typeof raw[x.id] === 'string' ? (raw[x.id] as string).trim() : '';
+    if (value === '') continue;
+    if (value.length > x.maxLength) {
+      errors.push({ questionId: x.id, message: 'form.textTooLong', params: { max: x.maxLength } });
+      continue;
+    }
+    answers.push({ questionId: x.id, kind: 'text', text: value });
+  }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, answers };
 }
@@ -86,17 +96,15 @@ export function reportedValues(q: Questionnaire, answers: readonly Answer[]): Re
       const map = question?.observation;
       if (!map || a.answer === 'not-sure') continue;
       const code = a.answer === 'yes' ? map.yes : map.no;
-      const value =
-        map.parameter === 'consciousness'
-          ? ACVPU_CODES.indexOf(code as (typeof ACVPU_CODES)[number])
-          : INSPIRED_OXYGEN_CODES.indexOf(code as (typeof INSPIRED_OXYGEN_CODES)[number]);
+      const value = (PARAMETER_CODES[map.parameter] as readonly string[]).indexOf(code);
       if (value < 0) throw new Error(`question ${a.questionId} maps to an unknown code ${code}`);
-      // A later answer of the same parameter in one questionnaire (confusion after a fall) wins.
+      // Two answers of one parameter in one questionnaire (confusion after a fall; breathless, then breathless
+      // at rest): the worse one is sent.
       const at = out.findIndex((o) => o.parameter === map.parameter);
       const reported = { parameter: map.parameter, value, valueCode: code, questionId: a.questionId };
       if (at >= 0) out[at] = worseOf(out[at], reported);
       else out.push(reported);
-    } else {
+    } else if (a.kind === 'reading') {
       const reading = q.readings.find((x) => x.id === a.questionId);
       if (!reading || !KNOWN_PARAMETERS.includes(reading.parameter)) continue;
       out.push({
@@ -110,7 +118,10 @@ export function reportedValues(q: Questionnaire, answers: readonly Answer[]): Re
   return out;
 }
 
-/** Of two answers for one coded parameter, the one that scores worse (confusion over alert). */
+/**
+ * Of two answers for one coded parameter, the worse (confusion over alert, at rest over worse than usual):
+ * every code list is ordered least worrying first.
+ */
 function worseOf(a: ReportedValue, b: ReportedValue): ReportedValue {
   return b.value > a.value ? b : a;
 }
@@ -129,6 +140,39 @@ export function adviceFor(q: Questionnaire, answers: readonly Answer[]): Advice 
 /** The answers as `questionId → value` text, for the record and for showing them back to staff. */
 export function answersRecord(answers: readonly Answer[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const a of answers) out[a.questionId] = a.kind === 'yes-no' ? a.answer : String(a.value);
+  for (const a of answers) {
+    out[a.questionId] = a.kind === 'yes-no' ? a.answer : a.kind === 'text' ? a.text : String(a.value);
+  }
   return out;
+}
+
+/** Answers after a fall attach to a fall alert opened at most this long before them (issue 14). */
+export const POST_FALL_WINDOW_HOURS = 24;
+
+/** A fall alert as the post-fall questions see it. */
+export interface FallForAnswers {
+  alertId: string;
+  openedAt: Date;
+  /** Whether post-fall answers are attached to it already. */
+  answered: boolean;
+}
+
+/**
+ * The fall a post-fall questionnaire answered at `answeredAt` is about: the newest fall alert opened within
+ * {@link POST_FALL_WINDOW_HOURS} before it (resolved or not: staff may have closed it before the carer
+ * answered), or null when there is none — the answers are then kept for the patient only (HZ-68).
+ */
+export function postFallAlertFor<F extends FallForAnswers>(answeredAt: Date, falls: readonly F[]): F | null {
+  const from = answeredAt.getTime() - POST_FALL_WINDOW_HOURS * 3_600_000;
+  const within = falls.filter((f) => f.openedAt.getTime() >= from && f.openedAt <= answeredAt);
+  return within.reduce<F | null>((newest, f) => (!newest || f.openedAt > newest.openedAt ? f : newest), null);
+}
+
+/**
+ * Whether the patient page should put the post-fall questions first: the fall they would attach to has no
+ * answers yet.
+ */
+export function fallAwaitingAnswers<F extends FallForAnswers>(now: Date, falls: readonly F[]): F | null {
+  const fall = postFallAlertFor(now, falls);
+  return fall && !fall.answered ? fall : null;
 }

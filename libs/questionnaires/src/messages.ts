@@ -99,6 +99,13 @@ export const EN_GB = {
   'q.fall.bloodThinners': 'Does {name} take medicine to thin the blood (such as warfarin or apixaban)?',
   'q.fall.longLie': 'Was {name} on the floor for more than 1 hour?',
   'q.fall.since': 'Since the fall, is {name} more confused or sleepy than before?',
+  'q.fall.injured': 'Did {name} hurt themselves in the fall?',
+  'q.fall.injured.hint': 'For example, a cut, a bruise, a swelling, or pain anywhere.',
+  'q.fall.whatHappened': 'What happened?',
+  'q.fall.whatHappened.hint':
+    'For example, where {name} was, what they were doing, and whether they tripped, slipped, or felt dizzy or faint first.',
+  'fall.detected': 'A fall was noticed on {date}. These questions are about that fall.',
+  'form.textTooLong': 'Use {max} characters or fewer',
 
   'reading.temperature': 'Temperature (°C)',
   'reading.temperature.example': '37.2',

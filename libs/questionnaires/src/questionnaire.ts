@@ -1,4 +1,10 @@
-import { ACVPU_CODES, INSPIRED_OXYGEN_CODES, PARAMETER_DEFINITIONS, type Parameter } from '@vigil/contracts';
+import {
+  ACVPU_CODES,
+  type CodedParameter,
+  INSPIRED_OXYGEN_CODES,
+  PARAMETER_DEFINITIONS,
+  type Parameter,
+} from '@vigil/contracts';
 import type { MessageKey } from './messages';
 
 /** What the answers tell the person to do now, least urgent first. */
@@ -9,8 +15,9 @@ export type YesNoAnswer = 'yes' | 'no' | 'not-sure';
 
 /**
  * A yes/no question. `observation` turns an answer into a coded observation that scoring reads (new
- * confusion → ACVPU C; "using oxygen now" → air or oxygen); "not sure" never becomes one, so a guess never
- * completes a NEWS2 (hazard HZ-42, misunderstood question). `flag` gives the advice a worrying answer needs.
+ * confusion → ACVPU C; "using oxygen now" → air or oxygen; breathlessness and chest pain → reported
+ * symptoms that alert, HZ-65); "not sure" never becomes one, so a guess never completes a NEWS2 (hazard
+ * HZ-42, misunderstood question). `flag` gives the advice a worrying answer needs.
  */
 export interface YesNoQuestion {
   id: string;
@@ -21,7 +28,7 @@ export interface YesNoQuestion {
   notSure: boolean;
   required: boolean;
   observation?: {
-    parameter: 'consciousness' | 'inspiredOxygen';
+    parameter: CodedParameter;
     yes: string;
     no: string;
   };
@@ -45,7 +52,19 @@ export interface ReadingQuestion {
   decimals: number;
 }
 
-export type Question = YesNoQuestion | ReadingQuestion;
+/**
+ * A question answered in the person's own words (issue 14: "what happened" after a fall). Optional, kept
+ * verbatim with the answers and shown to staff; never scored.
+ */
+export interface TextQuestion {
+  id: string;
+  kind: 'text';
+  label: MessageKey;
+  hint?: MessageKey;
+  maxLength: number;
+}
+
+export type Question = YesNoQuestion | ReadingQuestion | TextQuestion;
 
 export interface Questionnaire {
   /** Stable id, recorded with every answer. */
@@ -56,12 +75,15 @@ export interface Questionnaire {
   lead: MessageKey;
   questions: readonly YesNoQuestion[];
   readings: readonly ReadingQuestion[];
+  /** Optional answers in the person's own words, after the yes/no questions. */
+  texts?: readonly TextQuestion[];
 }
 
 /** A validated answer. */
 export type Answer =
   | { questionId: string; kind: 'yes-no'; answer: YesNoAnswer }
-  | { questionId: string; kind: 'reading'; value: number };
+  | { questionId: string; kind: 'reading'; value: number }
+  | { questionId: string; kind: 'text'; text: string };
 
 /** What an answer becomes for scoring: the canonical parameter, its number and its code. */
 export interface ReportedValue {
@@ -118,12 +140,23 @@ export const QUESTIONS = {
     observation: { parameter: 'consciousness', yes: 'C', no: 'A' },
     flag: { answer: 'yes', advice: 'call-ward' },
   }),
-  breathless: yesNo('breathless', 'q.breathless', { hint: 'q.breathless.hint' }),
+  // Breathlessness and chest pain become reported symptoms the scorer alerts on (libs/alerting,
+  // reported-symptom.ts, HZ-65). Both breathlessness questions feed one observation: the worse answer wins
+  // (at rest over worse than usual). NHS website, "Shortness of breath": more short of breath than usual →
+  // get urgent advice (for a virtual-ward patient, the ward); not able to get words out, or a chest that
+  // feels tight or heavy → call 999.
+  breathless: yesNo('breathless', 'q.breathless', {
+    hint: 'q.breathless.hint',
+    observation: { parameter: 'breathlessness', yes: 'worse-than-usual', no: 'usual' },
+    flag: { answer: 'yes', advice: 'call-ward' },
+  }),
   breathlessAtRest: yesNo('breathless-at-rest', 'q.breathlessAtRest', {
+    observation: { parameter: 'breathlessness', yes: 'at-rest', no: 'usual' },
     flag: { answer: 'yes', advice: 'call-999' },
   }),
   chestPain: yesNo('chest-pain', 'q.chestPain', {
     hint: 'q.chestPain.hint',
+    observation: { parameter: 'chestPain', yes: 'present', no: 'absent' },
     flag: { answer: 'yes', advice: 'call-999' },
   }),
   onOxygen: yesNo('on-oxygen', 'q.onOxygen', {
@@ -155,12 +188,24 @@ export const QUESTIONS = {
     notSure: true,
     flag: { answer: 'yes', advice: 'call-ward' },
   }),
+  // Issue 14: hurt at all (beside badly hurt: fall-pain), recorded for the nurse.
+  fallInjured: yesNo('fall-injured', 'q.fall.injured', { hint: 'q.fall.injured.hint' }),
   fallSince: yesNo('fall-confusion-since', 'q.fall.since', {
     notSure: true,
     observation: { parameter: 'consciousness', yes: 'C', no: 'A' },
     flag: { answer: 'yes', advice: 'call-999' },
   }),
 } as const;
+
+export const TEXTS = {
+  fallWhatHappened: {
+    id: 'fall-what-happened',
+    kind: 'text',
+    label: 'q.fall.whatHappened',
+    hint: 'q.fall.whatHappened.hint',
+    maxLength: 500,
+  },
+} as const satisfies Record<string, TextQuestion>;
 
 export const READINGS = {
   temperature: reading('temperature', 1),

@@ -1,6 +1,9 @@
 import { PARAMETERS } from '@vigil/contracts';
 import {
   adviceFor,
+  answersRecord,
+  fallAwaitingAnswers,
+  postFallAlertFor,
   DEFAULT_QUESTIONNAIRE,
   displayAccessCode,
   EN_GB,
@@ -16,7 +19,9 @@ import {
   questionnaireFor,
   reportedValues,
   smiCheckInStatus,
+  smiContactCloses,
   smiEscalationDue,
+  smiMissedAt,
   sourceOf,
 } from './index';
 
@@ -166,7 +171,82 @@ describe('answers', () => {
     expect(s.ok && adviceFor(q, s.answers)).toBe('call-999');
     expect(s.ok && reportedValues(q, s.answers)).toEqual([
       { parameter: 'consciousness', value: 1, valueCode: 'C', questionId: 'fall-confusion-since' },
+      { parameter: 'chestPain', value: 0, valueCode: 'absent', questionId: 'chest-pain' },
     ]);
+  });
+
+  it('HZ-65: breathlessness and chest pain become reported symptoms; the worse breathlessness answer is the one sent', () => {
+    const q = PATHWAY_QUESTIONNAIRES['acute-respiratory-infection'];
+    const symptoms = (over: Record<string, string>) => {
+      const r = parseAnswers(q, { ...allYes(q), ...over });
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return reportedValues(q, r.answers)
+        .filter((v) => v.parameter === 'breathlessness' || v.parameter === 'chestPain')
+        .map((v) => [v.parameter, v.valueCode, v.value, v.questionId]);
+    };
+    expect(symptoms({})).toEqual([
+      ['breathlessness', 'usual', 0, 'breathless'],
+      ['chestPain', 'absent', 0, 'chest-pain'],
+    ]);
+    expect(symptoms({ breathless: 'yes' })).toEqual([
+      ['breathlessness', 'worse-than-usual', 1, 'breathless'],
+      ['chestPain', 'absent', 0, 'chest-pain'],
+    ]);
+    // At rest wins over worse than usual, whichever order the questions come in.
+    expect(symptoms({ breathless: 'yes', 'breathless-at-rest': 'yes', 'chest-pain': 'yes' })).toEqual([
+      ['breathlessness', 'at-rest', 2, 'breathless-at-rest'],
+      ['chestPain', 'present', 1, 'chest-pain'],
+    ]);
+    expect(symptoms({ breathless: 'no', 'breathless-at-rest': 'yes' })[0]).toEqual([
+      'breathlessness',
+      'at-rest',
+      2,
+      'breathless-at-rest',
+    ]);
+  });
+
+  it('HZ-65: more out of breath than usual tells the person to phone the ward; at rest or chest pain, 999', () => {
+    const q = PATHWAY_QUESTIONNAIRES['copd'];
+    const advice = (over: Record<string, string>) => {
+      const r = parseAnswers(q, { ...allYes(q), ...over });
+      return r.ok ? adviceFor(q, r.answers) : 'invalid';
+    };
+    expect(advice({ breathless: 'yes' })).toBe('call-ward');
+    expect(advice({ 'breathless-at-rest': 'yes' })).toBe('call-999');
+    expect(advice({ 'chest-pain': 'yes' })).toBe('call-999');
+  });
+
+  it('HZ-68 after a fall: what happened is kept in the person’s own words, optional, at most 500 characters', () => {
+    const q = POST_FALL_QUESTIONNAIRE;
+    const ok = parseAnswers(q, { ...allYes(q), 'fall-what-happened': '  Tripped on the rug  ' });
+    expect(ok.ok && answersRecord(ok.answers)['fall-what-happened']).toBe('Tripped on the rug');
+    expect(ok.ok && reportedValues(q, ok.answers).some((v) => v.questionId === 'fall-what-happened')).toBe(
+      false,
+    );
+    const none = parseAnswers(q, allYes(q));
+    expect(none.ok && answersRecord(none.answers)).not.toHaveProperty('fall-what-happened');
+    const long = parseAnswers(q, { ...allYes(q), 'fall-what-happened': 'x'.repeat(501) });
+    expect(long.ok ? [] : long.errors).toEqual([
+      { questionId: 'fall-what-happened', message: 'form.textTooLong', params: { max: 500 } },
+    ]);
+    expect(q.questions.map((x) => x.id)).toEqual(
+      expect.arrayContaining(['fall-injured', 'fall-long-lie', 'fall-get-up']),
+    );
+  });
+
+  it('HZ-68 post-fall answers attach to the newest fall of the day before them; a fall already answered is not asked about again', () => {
+    const at = new Date('2026-12-05T10:00:00Z');
+    const fall = (id: string, hoursBefore: number, answered = false) => ({
+      alertId: id,
+      openedAt: new Date(at.getTime() - hoursBefore * 3_600_000),
+      answered,
+    });
+    expect(postFallAlertFor(at, [fall('old', 30), fall('a', 5), fall('b', 1)])?.alertId).toBe('b');
+    expect(postFallAlertFor(at, [fall('old', 25)])).toBeNull();
+    // A fall noticed after the answers were given is not what they are about.
+    expect(postFallAlertFor(at, [fall('later', -1)])).toBeNull();
+    expect(fallAwaitingAnswers(at, [fall('b', 1)])?.alertId).toBe('b');
+    expect(fallAwaitingAnswers(at, [fall('b', 1, true)])).toBeNull();
   });
 
   it('names the source by who answered', () => {
@@ -208,5 +288,25 @@ describe('SMI check-ins', () => {
     expect(smiEscalationDue(missed, null)).toBe(true);
     expect(smiEscalationDue(missed, missed.dueAt)).toBe(false);
     expect(smiCheckInStatus(plan, null, new Date('2026-01-10T09:00:00Z')).state).toBe('missed');
+  });
+
+  it('HZ-66 someone who never checks in again is missed again every week, each due date escalated once', () => {
+    const first = smiCheckInStatus(plan, null, new Date('2026-01-10T09:00:00Z'));
+    expect(first.dueAt.toISOString()).toBe('2026-01-08T09:00:00.000Z');
+    // A week on, the next one is due (not yet missed), then missed after its grace.
+    const nextDue = smiCheckInStatus(plan, null, new Date('2026-01-15T10:00:00Z'));
+    expect(nextDue).toMatchObject({ state: 'due', dueAt: new Date('2026-01-15T09:00:00Z') });
+    expect(smiEscalationDue(nextDue, first.dueAt)).toBe(false);
+    const second = smiCheckInStatus(plan, null, new Date('2026-01-17T09:00:00Z'));
+    expect(second.state).toBe('missed');
+    expect(smiEscalationDue(second, first.dueAt)).toBe(true);
+    expect(smiMissedAt(second.dueAt, 48)).toEqual(new Date('2026-01-17T09:00:00Z'));
+  });
+
+  it('HZ-66 reaching the person closes a missed check-in; no answer keeps it open', () => {
+    expect(smiContactCloses('checked-in')).toBe(true);
+    expect(smiContactCloses('will-check-in')).toBe(true);
+    expect(smiContactCloses('concern-referred')).toBe(true);
+    expect(smiContactCloses('no-answer')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { type Questionnaire, QUESTIONS as Q, READINGS as R } from './questionnaire';
+import { type Questionnaire, QUESTIONS as Q, READINGS as R, TEXTS } from './questionnaire';
 
 /**
  * The check-in questionnaire of each pathway, keyed by pathway id (the ids the pathways work uses for its
@@ -75,14 +75,19 @@ export const PATHWAY_QUESTIONNAIRES: Readonly<Record<string, Questionnaire>> = {
   },
 };
 
-/** Questions after a fall, whatever the pathway (falls sensors, care homes, a carer who saw it). */
+/**
+ * Questions after a fall, whatever the pathway (falls sensors, care homes, a carer who saw it): what happened,
+ * whether they were hurt, how long they were on the floor, whether they could get up. Version 2 added "hurt at
+ * all" and "what happened" (issue 14); the answers attach to the fall's alert (`postFallAlertFor`).
+ */
 export const POST_FALL_QUESTIONNAIRE: Questionnaire = {
   id: 'post-fall',
-  version: 1,
+  version: 2,
   title: 'fall.title',
   lead: 'fall.lead',
   questions: [
     Q.fallPain,
+    Q.fallInjured,
     Q.fallHeadInjury,
     Q.fallBloodThinners,
     Q.fallSince,
@@ -91,6 +96,7 @@ export const POST_FALL_QUESTIONNAIRE: Questionnaire = {
     Q.chestPain,
   ],
   readings: [],
+  texts: [TEXTS.fallWhatHappened],
 };
 
 /** Other spellings of the pathway ids (free text in older admissions). */

@@ -123,5 +123,6 @@ export {
 export {
   SmiPlansRepository,
   type MissedCheckInRecord,
+  type SmiContactRecord,
   type SmiPlanRecord,
 } from './care-homes/smi-plans.repository';

@@ -10,6 +10,7 @@ import { AlertStatus, severityLabel } from '../triage/AlertStatus';
 import { AlertActions } from './AlertActions';
 import { reasonLines } from './alert-permissions';
 import { EscalationRows } from '../pathways/EscalationSummary';
+import { ADVICE_TEXT, answerLines, SOURCE_TEXT } from './reported-answers-text';
 
 export function AlertPage() {
   const { alertId = '' } = useParams();
@@ -84,6 +85,29 @@ export function AlertPage() {
             <EscalationRows alert={a} now={now} />
           </dl>
           {user && <AlertActions alert={a} user={user} />}
+          {a.reportedAnswers.length > 0 && (
+            <section aria-labelledby="reported-answers-heading" data-testid="alert-reported-answers">
+              <h2 id="reported-answers-heading">
+                {a.ruleId === 'fall' ? 'Answers after the fall' : 'Reported answers'}
+              </h2>
+              {a.reportedAnswers.map((r) => (
+                <div key={r.id} className="nhsuk-u-margin-bottom-5">
+                  <p className="nhsuk-body">
+                    {SOURCE_TEXT[r.source]}, {formatDateTime(r.answeredAt)} ({formatAge(r.answeredAt, now)}).{' '}
+                    {ADVICE_TEXT[r.advice]}.
+                  </p>
+                  <dl className="nhsuk-summary-list">
+                    {answerLines(r, a.patient?.givenName ?? 'the patient').map((line) => (
+                      <div className="nhsuk-summary-list__row" key={line.id}>
+                        <dt className="nhsuk-summary-list__key">{line.question}</dt>
+                        <dd className="nhsuk-summary-list__value">{line.answer}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </div>
+              ))}
+            </section>
+          )}
           <h2>Audit trail</h2>
           <table className="nhsuk-table">
             <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">

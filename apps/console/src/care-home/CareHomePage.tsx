@@ -5,6 +5,7 @@ import { ApiErrorMessage } from '../common/ApiErrorMessage';
 import { formatAge, formatDateTime } from '../common/format';
 import { PageState } from '../common/PageState';
 import { useNow } from '../common/useNow';
+import { useLive } from '../live/LiveContext';
 import {
   useCareHomeFalls,
   useCareHomes,
@@ -61,7 +62,8 @@ function FallActions({ homeId, fall }: { homeId: string; fall: CareHomeFallView 
 }
 
 function FallsList({ home }: { home: CareHomeView }) {
-  const falls = useCareHomeFalls(home.id);
+  const { connected } = useLive();
+  const falls = useCareHomeFalls(home.id, !connected);
   const now = useNow();
   return (
     <PageState query={falls}>
@@ -119,7 +121,8 @@ function FallsList({ home }: { home: CareHomeView }) {
 }
 
 function FallsView({ home }: { home: CareHomeView }) {
-  const report = useFallsReport(home.id);
+  const { connected } = useLive();
+  const report = useFallsReport(home.id, !connected);
   const enrol = useFallsPrevention(home.id);
   return (
     <PageState query={report}>

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CareHomeFallView, CareHomeView, ResidentView } from '@vigil/contracts';
 import { api } from '../api/http.client';
+import { FALLBACK_POLL_MS } from '../api/queries';
 
 /** The falls view as the api computes it (`libs/api/src/care-homes/falls-report.ts`). */
 export interface FallsReport {
@@ -24,7 +25,11 @@ export interface FallsReport {
   }[];
 }
 
-/** Care-home staff have no socket room: their falls list polls this often (a fall waits seconds, not minutes). */
+/**
+ * Care-home staff's falls list is live (issue 14, HZ-67): the socket's `care-home` events (their homes' rooms)
+ * invalidate it, so a fall or a colleague's acknowledgement shows at once. It polls only while the socket is
+ * down, this often (a fall waits seconds, not minutes).
+ */
 export const CARE_HOME_POLL_MS = 5_000;
 
 export const careHomeKeys = {
@@ -38,19 +43,19 @@ export function useCareHomes() {
   return useQuery({ queryKey: careHomeKeys.homes, queryFn: () => api.get<CareHomeView[]>('/care-homes') });
 }
 
-export function useCareHomeFalls(id: string) {
+export function useCareHomeFalls(id: string, poll: boolean) {
   return useQuery({
     queryKey: careHomeKeys.falls(id),
     queryFn: () => api.get<CareHomeFallView[]>(`/care-homes/${id}/falls`),
-    refetchInterval: CARE_HOME_POLL_MS,
+    refetchInterval: poll ? CARE_HOME_POLL_MS : false,
   });
 }
 
-export function useFallsReport(id: string) {
+export function useFallsReport(id: string, poll: boolean) {
   return useQuery({
     queryKey: careHomeKeys.report(id),
     queryFn: () => api.get<FallsReport>(`/care-homes/${id}/falls-report`),
-    refetchInterval: 60_000,
+    refetchInterval: poll ? FALLBACK_POLL_MS : false,
   });
 }
 

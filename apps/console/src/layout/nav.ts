@@ -12,12 +12,14 @@ export function navFor(role: UserRole): NavItem[] {
       return [
         { to: '/', label: 'Triage queue' },
         { to: '/schedule', label: 'Readings due' },
+        { to: '/smi', label: 'Missed check-ins' },
         { to: '/status', label: 'Status' },
       ];
     case 'clinician':
       return [
         { to: '/', label: 'Triage queue' },
         { to: '/schedule', label: 'Readings due' },
+        { to: '/smi', label: 'Missed check-ins' },
         { to: '/admin/patients', label: 'Patients' },
         { to: '/status', label: 'Status' },
       ];
@@ -31,6 +33,7 @@ export function navFor(role: UserRole): NavItem[] {
         { to: '/', label: 'Triage queue' },
         { to: '/ccc', label: 'CCC queue' },
         { to: '/schedule', label: 'Readings due' },
+        { to: '/smi', label: 'Missed check-ins' },
         { to: '/admin/wards', label: 'Wards' },
         { to: '/admin/care-homes', label: 'Care homes' },
         { to: '/admin/patients', label: 'Patients' },
@@ -43,6 +46,9 @@ export function navFor(role: UserRole): NavItem[] {
       return [{ to: '/care-home', label: 'Falls' }];
   }
 }
+
+/** Roles that see missed SMI check-ins (the named care coordinator, the patient's ward, admins). */
+export const SMI_ROLES: readonly UserRole[] = ['nurse', 'clinician', 'admin'];
 
 /** Where a role lands after sign-in. */
 export function homeFor(role: UserRole): string {

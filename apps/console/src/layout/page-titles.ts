@@ -13,14 +13,16 @@ export function pageTitle(pathname: string): string {
               ? 'Readings due'
               : pathname === '/care-home'
                 ? 'Care-home falls'
-                : pathname.endsWith('/discharge')
-                  ? 'Discharge'
-                  : pathname.startsWith('/alerts/')
-                    ? 'Alert'
-                    : pathname.startsWith('/patients/')
-                      ? 'Patient'
-                      : pathname.startsWith('/admin/')
-                        ? `Admin: ${pathname.slice('/admin/'.length).replace('-', ' ')}`
-                        : 'Page not found';
+                : pathname === '/smi'
+                  ? 'Missed check-ins'
+                  : pathname.endsWith('/discharge')
+                    ? 'Discharge'
+                    : pathname.startsWith('/alerts/')
+                      ? 'Alert'
+                      : pathname.startsWith('/patients/')
+                        ? 'Patient'
+                        : pathname.startsWith('/admin/')
+                          ? `Admin: ${pathname.slice('/admin/'.length).replace('-', ' ')}`
+                          : 'Page not found';
   return `${section} – Vigil virtual ward`;
 }

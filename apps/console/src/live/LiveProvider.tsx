@@ -3,6 +3,8 @@ import { socketEvents, type ServerToClientEvents } from '@vigil/contracts';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { keys } from '../api/queries';
+import { careHomeKeys } from '../care-home/care-home-api';
+import { smiKeys } from '../smi/smi-api';
 import { LiveContext } from './LiveContext';
 
 interface Props {
@@ -21,6 +23,12 @@ export function LiveProvider({ enabled, onSessionEnded, children }: Props) {
   const [connected, setConnected] = useState(false);
   const [everConnected, setEverConnected] = useState(false);
   const [message, setMessage] = useState('');
+
+  const announce = useCallback((text: string) => {
+    // Clearing first makes a repeat of the same words announce again.
+    setMessage('');
+    window.setTimeout(() => setMessage(text), 50);
+  }, []);
 
   useEffect(() => {
     if (!enabled) return;
@@ -55,19 +63,23 @@ export function LiveProvider({ enabled, onSessionEnded, children }: Props) {
     socket.on(socketEvents.pipeline, () => {
       void queryClient.invalidateQueries({ queryKey: keys.status });
     });
+    socket.on(socketEvents.smi, (event) => {
+      // Issue 14: the missed check-ins list and the header's badge refetch; a new one is announced.
+      void queryClient.invalidateQueries({ queryKey: smiKeys.all });
+      if (event.type === 'smi.missed') announce('A new missed check-in has come in.');
+    });
+    socket.on(socketEvents.careHome, (event) => {
+      // Issue 14: one of the home's residents' falls changed: its falls list and falls view refetch.
+      void queryClient.invalidateQueries({ queryKey: [...careHomeKeys.homes, event.careHomeId] });
+      if (event.type === 'alert.opened') announce('A resident has fallen: a fall is waiting for you.');
+    });
     socket.on(socketEvents.sessionEnded, () => onSessionEnded());
     return () => {
       socket.removeAllListeners();
       socket.disconnect();
       setConnected(false);
     };
-  }, [enabled, queryClient, onSessionEnded]);
-
-  const announce = useCallback((text: string) => {
-    // Clearing first makes a repeat of the same words announce again.
-    setMessage('');
-    window.setTimeout(() => setMessage(text), 50);
-  }, []);
+  }, [enabled, queryClient, onSessionEnded, announce]);
 
   const value = useMemo(() => ({ connected, everConnected, announce }), [connected, everConnected, announce]);
 

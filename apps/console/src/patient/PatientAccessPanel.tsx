@@ -1,3 +1,4 @@
+import { ADVICE_TEXT, SOURCE_TEXT } from '../alerts/reported-answers-text';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AccessCodeView, IssuedAccessCode, ReportedAnswersView } from '@vigil/contracts';
 import { Button } from 'nhsuk-react-components';
@@ -6,17 +7,6 @@ import { api } from '../api/http.client';
 import { ApiErrorMessage } from '../common/ApiErrorMessage';
 import { formatDateTime } from '../common/format';
 import { PhoneReportForm } from './PhoneReportForm';
-
-const SOURCE_TEXT: Record<ReportedAnswersView['source'], string> = {
-  'patient-reported': 'The patient',
-  'carer-reported': 'A carer',
-  'nurse-reported-by-phone': 'A nurse, by phone',
-};
-const ADVICE_TEXT: Record<ReportedAnswersView['advice'], string> = {
-  none: 'No advice needed',
-  'call-ward': 'Told to phone the virtual ward',
-  'call-999': 'Told to call 999',
-};
 
 /**
  * Issue 14: codes a patient or carer signs in with on the patient page (`/p`), shown once when issued, and

@@ -114,6 +114,27 @@ export function PhoneReportForm({
             </div>
           );
         })}
+        {(q.texts ?? []).map((x) => (
+          <div key={x.id} className={`nhsuk-form-group${errorText(x.id) ? ' nhsuk-form-group--error' : ''}`}>
+            <label className="nhsuk-label" htmlFor={`phone-${x.id}`}>
+              {format(EN_GB[x.label], { name: givenName })} (optional)
+            </label>
+            {errorText(x.id) && (
+              <span className="nhsuk-error-message" id={`phone-${x.id}-error`}>
+                <span className="nhsuk-u-visually-hidden">Error:</span> {errorText(x.id)}
+              </span>
+            )}
+            <textarea
+              className="nhsuk-textarea"
+              id={`phone-${x.id}`}
+              rows={3}
+              maxLength={x.maxLength}
+              aria-describedby={errorText(x.id) ? `phone-${x.id}-error` : undefined}
+              value={answers[x.id] ?? ''}
+              onChange={(e) => set(x.id, e.target.value)}
+            />
+          </div>
+        ))}
         {q.readings.map((r) => (
           <div key={r.id} className="nhsuk-form-group">
             <label className="nhsuk-label" htmlFor={`phone-${r.id}`}>

@@ -1,6 +1,8 @@
 /**
  * Issue 14 acceptance, in a browser: care-home staff see and acknowledge a resident's fall first; a fall nobody
- * at the home acknowledges goes to the virtual ward (HZ-43). The whole system (startVigil: real PostgreSQL,
+ * at the home acknowledges goes to the virtual ward (HZ-43). The staff screen is live (HZ-67): a fall, and a
+ * colleague's acknowledgement, show without a reload, pushed over the socket gateway (it does not poll while
+ * connected). The whole system (startVigil: real PostgreSQL,
  * embedded broker, scorer with its timers, the built console), falls published by falls sensors over MQTT,
  * Debian chromium, axe (WCAG 2.2 AA) on the care-home screen.
  */
@@ -39,6 +41,15 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
   let homeId: string;
   const residents: Record<'edith' | 'frank', { id: string; device: string; secret: string }> = {} as never;
   const cookies: Record<string, string> = {};
+  /** Every socket.io frame the console received over its WebSocket. */
+  const frames: string[] = [];
+  /** The `care-home` notifications the console was sent for one alert, by event type. */
+  const careHomeNotices = (alertId: string): string[] =>
+    frames
+      .filter((f) => f.startsWith('42["care-home"'))
+      .map((f) => JSON.parse(f.slice(2)) as [string, { alertId: string; type: string }])
+      .filter(([, e]) => e.alertId === alertId)
+      .map(([, e]) => e.type);
 
   const api = async (
     who: string,
@@ -152,7 +163,7 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
       wardIds: [],
       password: PASSWORD,
     });
-    for (const u of ['admin', 'nurse.vw']) await signInApi(u);
+    for (const u of ['admin', 'nurse.vw', 'carer.oaks']) await signInApi(u);
 
     const home = await api('admin', 'POST', '/api/care-homes', {
       name: 'The Oaks',
@@ -199,6 +210,11 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.route('https://assets.nhs.uk/**', (route) => route.abort());
     page = await context.newPage();
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (f) => {
+        if (typeof f.payload === 'string') frames.push(f.payload);
+      });
+    });
     await mkdir(SCREENSHOTS, { recursive: true });
   });
 
@@ -209,15 +225,19 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
     if (consoleDir) await rm(consoleDir, { recursive: true, force: true });
   });
 
-  it("HZ-43 care-home staff see a resident's fall first and acknowledge it; the ward's queue never shows it", async () => {
+  it("HZ-43 HZ-67 care-home staff see a resident's fall first, live, and a colleague's acknowledgement without a reload; the ward's queue never shows it", async () => {
     await signIn('carer.oaks');
     await page.getByRole('heading', { name: 'Falls at The Oaks' }).waitFor();
     await page.getByTestId('falls-waiting').filter({ hasText: 'No falls are waiting for you.' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
 
     await fall('edith', 1);
+    // No reload from here on: the fall arrives over the socket (the screen does not poll while connected).
     const row = page.getByTestId('fall-row').filter({ hasText: 'Edith Oak' });
     await row.waitFor({ timeout: 30_000 });
+    const alertId = (await row.getAttribute('data-alert-id')) as string;
+    expect(careHomeNotices(alertId)).toContain('alert.opened');
+    await page.getByTestId('live-region').filter({ hasText: 'A resident has fallen' }).waitFor();
     await expect(row.getByTestId('fall-status').textContent()).resolves.toBe(
       'Waiting for the home to acknowledge',
     );
@@ -230,10 +250,14 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
     const queue = await api('nurse.vw', 'GET', '/api/alerts');
     expect(queue.body.filter((a: { patientId: string }) => a.patientId === residents.edith.id)).toEqual([]);
 
-    await row.getByRole('button', { name: 'Acknowledge the fall of Edith Oak' }).click();
+    // A colleague acknowledges it on another device: this screen shows it at once, without a reload.
+    const ack = await api('carer.oaks', 'POST', `/api/care-homes/${homeId}/falls/${alertId}/acknowledge`, {});
+    expect(ack.status).toBeLessThan(300);
     await expect(
       row.getByTestId('fall-status').filter({ hasText: 'Acknowledged by the home' }).waitFor(),
     ).resolves.toBeUndefined();
+    expect(careHomeNotices(alertId)).toContain('alert.acknowledged');
+    expect(await page.getByRole('button', { name: 'Acknowledge the fall of Edith Oak' }).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'care-home-falls.png'), fullPage: true });
     await row
@@ -346,5 +370,61 @@ describe('care homes in a browser (issue 14, HZ-43, WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Add care home' }).click();
     await page.getByRole('heading', { name: 'The Elms', level: 2 }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('HZ-68 after the fall a carer is asked about it first on the patient page; the nurse sees the answers on the fall alert (axe)', async () => {
+    // Edith's fall (the first test) was resolved by the home, but nobody has said what happened yet.
+    const issued = await api('nurse.vw', 'POST', `/api/patients/${residents.edith.id}/access-codes`, {
+      label: 'son',
+    });
+    expect(issued.status).toBe(201);
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    try {
+      const p = await phone.newPage();
+      await p.goto(`${vigil.httpUrl}${issued.body.linkPath}`);
+      await p.getByLabel('I am a carer, family member or friend of Edith Oak').check();
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await p.getByRole('heading', { name: 'Questions after a fall' }).waitFor();
+      await p.getByTestId('fall-detected').waitFor();
+      expect(await axeViolations(p)).toEqual([]);
+      for (const [question, answer] of [
+        ['Is Edith in a lot of pain, or unable to move an arm or leg?', 'No'],
+        ['Did Edith hurt themselves in the fall?', 'Yes'],
+        ['Did Edith hit their head?', 'No'],
+        ['Does Edith take medicine to thin the blood (such as warfarin or apixaban)?', 'Not sure'],
+        ['Since the fall, is Edith more confused or sleepy than before?', 'No'],
+        ['Could Edith get up without help?', 'No'],
+        ['Was Edith on the floor for more than 1 hour?', 'Yes'],
+        ['Does Edith have pain or tightness in their chest now?', 'No'],
+      ] as const) {
+        await p.getByRole('group', { name: question }).getByLabel(answer, { exact: true }).check();
+      }
+      await p
+        .getByLabel('What happened?')
+        .fill('Got up in the night for the toilet and slipped; bruised hip');
+      await p.screenshot({ path: path.join(SCREENSHOTS, 'patient-page-after-fall.png'), fullPage: true });
+      await p.getByRole('button', { name: 'Send to the care team' }).click();
+      await p.getByText('Phone your virtual ward now').first().waitFor();
+      expect(await axeViolations(p)).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+
+    const [fallAlert] = await vigil.dataSource.query(
+      `SELECT id FROM alerts WHERE patient_id = $1 AND rule_id = 'fall'`,
+      [residents.edith.id],
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('nurse.vw');
+    await page.goto(`${vigil.httpUrl}/alerts/${fallAlert.id}`);
+    const answers = page.getByTestId('alert-reported-answers');
+    await answers.getByRole('heading', { name: 'Answers after the fall' }).waitFor();
+    await answers.getByText('Got up in the night for the toilet and slipped; bruised hip').waitFor();
+    await expect(answers.textContent()).resolves.toContain('Was Edith on the floor for more than 1 hour?Yes');
+    await expect(answers.textContent()).resolves.toContain('Could Edith get up without help?No');
+    await expect(answers.textContent()).resolves.toContain('A carer');
+    expect(await axeViolations(page)).toEqual([]);
+    await answers.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'alert-post-fall-answers.png'), fullPage: true });
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@vigil/contracts';
 import { NEWS2_PARAMETERS } from '../clinical-state';
 import { isFresh } from '../policy';
+import { REPORTED_SYMPTOM_PARAMETERS, reportedSymptomComponents } from './reported-symptom';
 import {
   type Finding,
   NEWS2_PARAMETER,
@@ -20,7 +21,7 @@ import {
 
 /**
  * One clinical alert per patient: a patient's deterioration is one problem, whichever rules see it. The
- * NEWS2 band, the red score and the personal thresholds are its reasons; its severity is the highest of
+ * NEWS2 band, the red score, the personal thresholds and reported symptoms (issue 14) are its reasons; its severity is the highest of
  * them, so the triage queue shows one row for one patient, not two.
  */
 export const DETERIORATION_RULE: RuleDefinition = {
@@ -125,10 +126,16 @@ export function personalThresholdComponents(ctx: ReadingContext): Component[] {
   });
 }
 
-/** Whether new readings can change the clinical alert: a NEWS2 parameter or one with a personal threshold. */
+/**
+ * Whether new readings can change the clinical alert: a NEWS2 parameter, one with a personal threshold, or
+ * a reported symptom.
+ */
 export function touchesDeterioration(ctx: ReadingContext): boolean {
-  const thresholded = new Set(ctx.patient.thresholds.map((t) => t.parameter));
-  return ctx.readings.some((r) => NEWS2_PARAMETERS.has(r.parameter) || thresholded.has(r.parameter));
+  const watched = new Set<string>([
+    ...ctx.patient.thresholds.map((t) => t.parameter),
+    ...REPORTED_SYMPTOM_PARAMETERS,
+  ]);
+  return ctx.readings.some((r) => NEWS2_PARAMETERS.has(r.parameter) || watched.has(r.parameter));
 }
 
 /** The patient's one clinical alert: active with every reason that fires, clear when all are clear. */
@@ -138,6 +145,7 @@ export function evaluateDeterioration(ctx: ReadingContext): Finding[] {
     news2BandComponent(ctx),
     news2RedScoreComponent(ctx),
     ...personalThresholdComponents(ctx),
+    ...reportedSymptomComponents(ctx),
   ];
   const reasons = components
     .flatMap((c) => (c.status === 'active' ? [c.reason] : []))

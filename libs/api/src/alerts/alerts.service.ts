@@ -20,6 +20,7 @@ import {
 import {
   AlertsRepository,
   OutboxRepository,
+  ReportedAnswersRepository,
   type SqlClient,
   SqlDatabase,
   UsersRepository,
@@ -30,6 +31,7 @@ import { AccessService } from '../auth/access.service';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { answersView } from '../patient-reporting/answers-view';
 import {
   type AlertWithContext,
   ConsoleReadsRepository,
@@ -61,6 +63,7 @@ function describeBlocker(a: AlertRecord): string {
 @Injectable()
 export class AlertsService {
   private readonly logger = new Logger('alerts');
+  private readonly reportedAnswers = new ReportedAnswersRepository();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -109,8 +112,10 @@ export class AlertsService {
   async detail(p: Principal, id: string): Promise<AlertDetail> {
     const found = await this.access.requireAlert(p, id);
     const audit = await this.alerts.listAudit(this.db, id);
+    const reported = await this.reportedAnswers.listForAlert(this.db, id);
     return {
       ...toAlertView(found),
+      reportedAnswers: reported.map(answersView),
       audit: audit.map((e) => ({
         alertId: e.alertId,
         at: e.at.toISOString(),

@@ -177,6 +177,17 @@ function toReading(o: NormalisedObservation, book: EntryBook, subject: Reference
       const { category: _vitalSigns, ...event } = base;
       return { ...event, code: parameterCode(def, o.mdc), valueBoolean: o.value === 1 };
     }
+    case 'breathlessness':
+    case 'chestPain': {
+      // Issue 14: a symptom the patient or a carer reported, not a vital sign: the finding's SNOMED CT code,
+      // the answer as text (e.g. "at-rest", "present").
+      const { category: _vitalSigns, ...finding } = base;
+      return {
+        ...finding,
+        code: parameterCode(def, null),
+        valueCodeableConcept: { text: o.valueCode ?? String(o.value) },
+      };
+    }
     case 'heartRate':
     case 'spo2':
     case 'respiratoryRate':

@@ -14,6 +14,7 @@ import {
   socketRooms,
   streamTopics,
 } from '@vigil/contracts';
+import { CareHomesRepository, SqlDatabase } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import { API_OPTIONS, API_STREAM, type ApiModuleOptions } from '../api.options';
 import { MetricsService } from '../metrics/metrics.service';
@@ -50,11 +51,14 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
     }
   });
 
+  private readonly homes = new CareHomesRepository();
+
   constructor(
     @Inject(API_STREAM) private readonly stream: StreamPort,
     @Inject(API_OPTIONS) private readonly options: ApiModuleOptions,
     private readonly hub: SocketHub,
     private readonly metrics: MetricsService,
+    private readonly db: SqlDatabase,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,6 +78,7 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
             continue;
           }
           this.push(parsed.data);
+          await this.notifyCareHome(parsed.data);
         }
       },
     });
@@ -89,6 +94,27 @@ export class AlertsEventsConsumer implements OnApplicationBootstrap, OnApplicati
     if (event.type === 'score.updated') {
       this.scores.offer((roomsForEvent(event) as string[]).join('|'), event.patientId, event);
     } else this.emit(event);
+  }
+
+  /**
+   * Issue 14: a care-home resident's fall also tells the home's staff (room `care-home:{id}`), so their screen
+   * shows a fall or an acknowledgement without polling. Only falls, and no alert payload: staff refetch the
+   * falls they may see. Never throws (the stream must not wait on a notification).
+   */
+  async notifyCareHome(event: AlertsStreamEvent): Promise<void> {
+    if (event.type === 'score.updated' || event.type === 'pipeline.status' || event.alert.ruleId !== 'fall')
+      return;
+    try {
+      const careHomeId = await this.homes.homeOfResident(this.db, event.alert.patientId);
+      if (!careHomeId) return;
+      this.hub.emit([socketRooms.careHome(careHomeId)], socketEvents.careHome, {
+        careHomeId,
+        alertId: event.alert.id,
+        type: event.type,
+      });
+    } catch (error) {
+      this.logger.warn(`could not tell the care home of ${event.type}: ${(error as Error).name}`);
+    }
   }
 
   private emit(event: Exclude<AlertsStreamEvent, ScoreEvent>): void {

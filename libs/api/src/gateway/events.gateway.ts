@@ -6,6 +6,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { SESSION_COOKIE_NAME, type ServerToClientEvents, socketRooms } from '@vigil/contracts';
+import { CareHomesRepository, SqlDatabase } from '@vigil/storage';
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../auth/principal';
 import { SessionsService } from '../auth/sessions.service';
@@ -19,8 +20,11 @@ interface SocketData {
 type VigilSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
 type VigilServer = Server<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Rooms a user may join: only these, decided here from the session, never asked for by the client. */
-export function roomsFor(p: Principal): string[] {
+/**
+ * Rooms a user may join: only these, decided here from the session (and, for care-home staff, the homes they
+ * work in), never asked for by the client.
+ */
+export function roomsFor(p: Principal, careHomeIds: readonly string[] = []): string[] {
   const rooms = [internalRooms.user(p.userId), internalRooms.session(p.sessionId)];
   switch (p.role) {
     case 'admin':
@@ -35,7 +39,9 @@ export function roomsFor(p: Principal): string[] {
       rooms.push(...p.wardIds.map(socketRooms.ward));
       break;
     case 'care-home':
-      // Care-home staff see their residents' falls only (issue 14): no ward room; their screen polls.
+      // Care-home staff see their residents' falls only (issue 14): no ward room, their homes' rooms, which
+      // get a `care-home` notification (no alert payload) whenever one of their residents' falls changes.
+      rooms.push(...careHomeIds.map(socketRooms.careHome));
       break;
   }
   return rooms;
@@ -55,11 +61,13 @@ export class EventsGateway
   private readonly logger = new Logger('sockets');
   private server: VigilServer | null = null;
   private sweep: NodeJS.Timeout | null = null;
+  private readonly homes = new CareHomesRepository();
 
   constructor(
     private readonly sessions: SessionsService,
     private readonly hub: SocketHub,
     private readonly metrics: MetricsService,
+    private readonly db: SqlDatabase,
   ) {}
 
   afterInit(server: VigilServer): void {
@@ -94,8 +102,11 @@ export class EventsGateway
       return;
     }
     this.metrics.sockets.inc();
-    // A recovered connection keeps its rooms; joining again is a no-op.
-    await socket.join(roomsFor(principal));
+    // A recovered connection keeps its rooms; joining again is a no-op. Care-home staff added to a home
+    // later join its room when their console next connects (a new sign-in or a reload).
+    const homes =
+      principal.role === 'care-home' ? await this.homes.homesOfStaff(this.db, principal.userId) : [];
+    await socket.join(roomsFor(principal, homes));
   }
 
   handleDisconnect(): void {

@@ -24,6 +24,17 @@ describe('roomsFor (socket rooms a user joins)', () => {
     expect(roomsFor(principal('coordinator', ['w1']))).toEqual(['user:u1', 'session:s1', 'ccc']);
     expect(roomsFor(principal('admin'))).toEqual(['user:u1', 'session:s1', 'admin']);
   });
+
+  it('HZ-67 care-home staff join the rooms of the homes they work in, and no ward room', () => {
+    expect(roomsFor(principal('care-home', ['w1']), ['h1', 'h2'])).toEqual([
+      'user:u1',
+      'session:s1',
+      'care-home:h1',
+      'care-home:h2',
+    ]);
+    // Homes are only ever given for care-home staff.
+    expect(roomsFor(principal('nurse', ['w1']), ['h1'])).toEqual(['user:u1', 'session:s1', 'ward:w1']);
+  });
 });
 
 describe('roomsForEvent', () => {

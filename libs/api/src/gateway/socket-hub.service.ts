@@ -36,6 +36,19 @@ export class SocketHub {
     this.server.local.to([...rooms]).emit(event, ...args);
   }
 
+  /**
+   * An event that starts on this instance (not one consumed from `alerts.events`, which every instance sees):
+   * through the adapter, so the sockets of every instance get it once (the SMI timer runs on one instance).
+   */
+  emitFromHere<E extends keyof ServerToClientEvents>(
+    rooms: readonly string[],
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    if (!this.server || rooms.length === 0) return;
+    this.server.to([...rooms]).emit(event, ...args);
+  }
+
   broadcast<E extends keyof ServerToClientEvents>(
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>

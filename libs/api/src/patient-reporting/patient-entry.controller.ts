@@ -59,7 +59,8 @@ export class PatientEntryController {
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
     const session = await this.sessionOf(req);
     if (!session) return this.html(res, signInPage(this.ctx(req)));
-    res.redirect(303, `${PATIENT_BASE}/${session.reporter ? 'check-in' : 'confirm'}`);
+    if (!session.reporter) return res.redirect(303, `${PATIENT_BASE}/confirm`);
+    res.redirect(303, await this.firstForm(session));
   }
 
   @Get('sign-in')
@@ -101,7 +102,7 @@ export class PatientEntryController {
       return this.html(res, confirmPage(this.ctx(req, true), session, true), 400);
     }
     await this.reporting.confirm(session, who);
-    res.redirect(303, `${PATIENT_BASE}/check-in`);
+    res.redirect(303, await this.firstForm(session));
   }
 
   @Get('check-in')
@@ -156,11 +157,18 @@ export class PatientEntryController {
     res.redirect(303, `${PATIENT_BASE}/confirm`);
   }
 
+  /** Issue 14 (HZ-68): after a fall with no answers about it yet, the questions about the fall come first. */
+  private async firstForm(session: PatientSessionRecord): Promise<string> {
+    const fall = await this.reporting.fallAwaiting(session.patientId);
+    return `${PATIENT_BASE}/${fall ? 'fall' : 'check-in'}`;
+  }
+
   private async showForm(kind: QuestionnaireKind, req: Request, res: Response): Promise<void> {
     const session = await this.requireSession(req, res);
     if (!session) return;
     if (!session.reporter) return res.redirect(303, `${PATIENT_BASE}/confirm`);
-    this.html(res, this.form(kind, req, session));
+    const fall = kind === 'post-fall' ? await this.reporting.fallAwaiting(session.patientId) : null;
+    this.html(res, this.form(kind, req, session, undefined, undefined, fall?.at));
   }
 
   private form(
@@ -169,6 +177,7 @@ export class PatientEntryController {
     session: PatientSessionRecord,
     values?: Record<string, unknown>,
     errors?: Parameters<typeof questionnairePage>[2]['errors'],
+    fallAt?: Date,
   ): string {
     return questionnairePage(this.ctx(req, true), this.reporting.questionnaireOf(session, kind), {
       name: session.givenName,
@@ -177,6 +186,7 @@ export class PatientEntryController {
       values,
       errors,
       fallLink: kind === 'check-in' ? `${PATIENT_BASE}/fall` : undefined,
+      fallAt,
     });
   }
 

@@ -176,6 +176,8 @@ export function questionnairePage(
     errors?: readonly AnswerError[];
     lastSentAt?: Date | null;
     fallLink?: string;
+    /** When the fall these questions are about was noticed (a post-fall questionnaire with a fall alert). */
+    fallAt?: Date | null;
   },
 ): string {
   const values = opts.values ?? {};
@@ -232,10 +234,27 @@ ${q.readings
 </div>`;
   })
   .join('\n')}`;
+  const texts = (q.texts ?? [])
+    .map((x) => {
+      const error = errors.get(x.id);
+      const value = typeof values[x.id] === 'string' ? (values[x.id] as string) : '';
+      const described = [x.hint ? `${x.id}-hint` : '', error ? `${x.id}-error` : '']
+        .filter(Boolean)
+        .join(' ');
+      return `<div class="nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}">
+  <label class="nhsuk-label nhsuk-label--s" for="${x.id}">${t(ctx, x.label, { name: opts.name })} <span class="nhsuk-u-secondary-text-color">${t(ctx, 'form.optional')}</span></label>
+  ${x.hint ? `<div class="nhsuk-hint" id="${x.id}-hint">${t(ctx, x.hint, { name: opts.name })}</div>` : ''}
+  ${errorMessage(ctx, x.id, error)}
+  <textarea class="nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}" id="${x.id}" name="${x.id}" rows="4" maxlength="${x.maxLength}"${described ? ` aria-describedby="${described}"` : ''}>${esc(value)}</textarea>
+</div>`;
+    })
+    .join('\n');
   // The summary names each question, so a screen reader user hears what to fix without moving around.
   const labelOf = (id: string): string => {
     const question = q.questions.find((x) => x.id === id);
     if (question) return format(ctx.m[question.text], { name: opts.name });
+    const text = q.texts?.find((x) => x.id === id);
+    if (text) return format(ctx.m[text.label], { name: opts.name });
     const reading = q.readings.find((x) => x.id === id);
     return reading ? format(ctx.m[reading.label]) : id;
   };
@@ -249,9 +268,11 @@ ${q.readings
   const body = `${summary}
 <h1 class="nhsuk-heading-l">${esc(title)}</h1>
 <p>${t(ctx, q.lead)}</p>
+${opts.fallAt ? `<div class="nhsuk-inset-text" data-testid="fall-detected"><p>${t(ctx, 'fall.detected', { date: formatDateTime(opts.fallAt) })}</p></div>` : ''}
 ${opts.lastSentAt ? `<p class="nhsuk-body-s">${t(ctx, 'home.lastSent', { date: formatDateTime(opts.lastSentAt) })}</p>` : ''}
 <form method="post" action="${esc(opts.action)}" novalidate>${hidden(ctx)}
 ${yesNo}
+${texts}
 ${readings}
 <button type="submit" class="nhsuk-button">${t(ctx, 'form.send')}</button>
 </form>

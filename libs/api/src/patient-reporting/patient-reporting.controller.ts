@@ -9,11 +9,12 @@ import {
   type ReportedAnswersView,
 } from '@vigil/contracts';
 import { EN_GB, format } from '@vigil/questionnaires';
-import type { AccessCodeRecord, StoredReportedAnswers } from '@vigil/storage';
+import type { AccessCodeRecord } from '@vigil/storage';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { UuidPipe, ZodPipe } from '../common/zod.pipe';
+import { answersView } from './answers-view';
 import { PATIENT_BASE } from './patient-page';
 import { PatientReportingService } from './patient-reporting.service';
 
@@ -30,19 +31,6 @@ export function accessCodeView(r: AccessCodeRecord, now = new Date()): AccessCod
     revokedAt: r.revokedAt?.toISOString() ?? null,
     lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
     state: r.revokedAt ? 'revoked' : r.expiresAt <= now ? 'expired' : 'live',
-  };
-}
-
-function answersView(a: StoredReportedAnswers): ReportedAnswersView {
-  return {
-    id: a.id,
-    questionnaireId: a.questionnaireId,
-    source: a.source,
-    enteredBy: a.enteredBy,
-    answers: a.answers,
-    advice: a.advice,
-    observationIds: a.observationIds,
-    answeredAt: a.answeredAt.toISOString(),
   };
 }
 

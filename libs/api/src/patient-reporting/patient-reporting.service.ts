@@ -7,6 +7,9 @@ import {
   type AnswerError,
   answersRecord,
   displayAccessCode,
+  fallAwaitingAnswers,
+  POST_FALL_WINDOW_HOURS,
+  postFallAlertFor,
   newAccessCode,
   normaliseAccessCode,
   parseAnswers,
@@ -19,6 +22,7 @@ import {
 } from '@vigil/questionnaires';
 import {
   type AccessCodeRecord,
+  AlertsRepository,
   PatientAccessRepository,
   type PatientSessionRecord,
   ReportedAnswersRepository,
@@ -68,6 +72,7 @@ export function formToken(sessionToken: string): string {
 export class PatientReportingService {
   private readonly access = new PatientAccessRepository();
   private readonly answers = new ReportedAnswersRepository();
+  private readonly alerts = new AlertsRepository();
   private readonly failures = new RateLimiterMemory({
     keyPrefix: 'patient-code-address',
     points: SIGN_IN_FAILURES_PER_ADDRESS,
@@ -180,6 +185,16 @@ export class PatientReportingService {
     if (token) await this.access.endSession(this.db, hashPatientToken(token), new Date());
   }
 
+  /**
+   * The fall the patient page should ask about first (issue 14): the newest fall alert of the last day with
+   * no post-fall answers since it, or null.
+   */
+  async fallAwaiting(patientId: string, now = new Date()): Promise<{ alertId: string; at: Date } | null> {
+    const since = new Date(now.getTime() - POST_FALL_WINDOW_HOURS * 3_600_000);
+    const fall = fallAwaitingAnswers(now, await this.answers.fallsSince(this.db, patientId, since));
+    return fall ? { alertId: fall.alertId, at: fall.openedAt } : null;
+  }
+
   questionnaireOf(session: Pick<PatientSessionRecord, 'pathway'>, kind: QuestionnaireKind): Questionnaire {
     return kind === 'post-fall' ? POST_FALL_QUESTIONNAIRE : questionnaireFor(session.pathway);
   }
@@ -238,18 +253,49 @@ export class PatientReportingService {
       );
     }
     const advice = adviceFor(q, parsed.answers);
-    const stored = await this.answers.add(this.db, {
-      patientId: input.patientId,
-      questionnaireId: q.id,
-      questionnaireVersion: q.version,
-      source,
-      enteredBy: input.enteredBy,
-      codeId: input.codeId,
-      answers: answersRecord(parsed.answers),
-      advice,
-      messageId,
-      observationIds: events.map((e) => e.observation.id),
-      answeredAt: now,
+    const record = answersRecord(parsed.answers);
+    // Issue 14 (HZ-68): answers after a fall attach to that fall's alert and go in its audit trail, so the
+    // nurse who opens it sees them.
+    const fall =
+      input.kind === 'post-fall'
+        ? postFallAlertFor(
+            now,
+            await this.answers.fallsSince(
+              this.db,
+              input.patientId,
+              new Date(now.getTime() - POST_FALL_WINDOW_HOURS * 3_600_000),
+            ),
+          )
+        : null;
+    const stored = await this.db.transaction(async (tx) => {
+      const added = await this.answers.add(tx, {
+        patientId: input.patientId,
+        questionnaireId: q.id,
+        questionnaireVersion: q.version,
+        source,
+        enteredBy: input.enteredBy,
+        codeId: input.codeId,
+        answers: record,
+        advice,
+        messageId,
+        observationIds: events.map((e) => e.observation.id),
+        answeredAt: now,
+        alertId: fall?.alertId ?? null,
+      });
+      if (fall) {
+        await this.alerts.audit(tx, [
+          {
+            alertId: fall.alertId,
+            at: now,
+            actor: input.enteredBy,
+            action: 'post-fall-answers',
+            fromState: fall.state,
+            toState: fall.state,
+            detail: { reportedAnswersId: added.id, source, advice, answers: record },
+          },
+        ]);
+      }
+      return added;
     });
     return { ok: true, advice, answeredAt: now, stored };
   }

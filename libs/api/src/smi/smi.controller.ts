@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   type MissedCheckInView,
+  type SmiContactRequest,
+  smiContactRequestSchema,
   type SmiPlanRequest,
   smiPlanRequestSchema,
   type SmiPlanView,
@@ -45,5 +47,17 @@ export class SmiController {
   @Roles('nurse', 'clinician', 'admin')
   async acknowledge(@CurrentUser() me: Principal, @Param('id', MissedId) id: string): Promise<void> {
     await this.smi.acknowledge(me, id);
+  }
+
+  /** What came of a contact about a missed check-in (audited); "no answer" keeps it open (HZ-66). */
+  @Post('smi/missed-check-ins/:id/contacts')
+  @HttpCode(201)
+  @Roles('nurse', 'clinician', 'admin')
+  contact(
+    @CurrentUser() me: Principal,
+    @Param('id', MissedId) id: string,
+    @Body(new ZodPipe(smiContactRequestSchema)) body: SmiContactRequest,
+  ): Promise<{ closed: boolean }> {
+    return this.smi.recordContact(me, id, body);
   }
 }

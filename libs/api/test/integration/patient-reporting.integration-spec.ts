@@ -180,8 +180,121 @@ describe('patient and carer reporting (issue 14)', () => {
       events.map((e) => [e.observation.parameter, e.observation.valueCode, e.observation.source]),
     ).toEqual([
       ['consciousness', 'A', 'nurse-reported-by-phone'],
+      ['breathlessness', 'usual', 'nurse-reported-by-phone'],
+      ['chestPain', 'absent', 'nurse-reported-by-phone'],
       ['inspiredOxygen', 'oxygen', 'nurse-reported-by-phone'],
     ]);
+  });
+
+  it('HZ-68 after a fall the page asks about the fall first; the answers (what happened, hurt, how long on the floor, getting up) attach to the fall alert the nurse sees', async () => {
+    const fall = await h.openAlert(h.patientA, h.wardA, 'fall', 'critical');
+    const { body: issued } = await issue(nurseA);
+    const res = await request(h.url).get(`/p/c/${issued.code}`);
+    const cookie = patientCookie(res).split(';')[0];
+    const form = formTokenIn((await request(h.url).get('/p/confirm').set('Cookie', cookie)).text);
+    const confirmed = await request(h.url)
+      .post('/p/confirm')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ who: 'carer', _form: form });
+    expect(confirmed.headers.location).toBe('/p/fall');
+    const page = await request(h.url).get('/p/fall').set('Cookie', cookie);
+    expect(page.text).toContain('data-testid="fall-detected"');
+    for (const words of [
+      'What happened?',
+      'Did Ada hurt themselves in the fall?',
+      'Was Ada on the floor for more than 1 hour?',
+      'Could Ada get up without help?',
+    ]) {
+      expect(page.text).toContain(words);
+    }
+    expect(page.text).not.toMatch(/<script/i);
+
+    const tooLong = await request(h.url)
+      .post('/p/fall')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _form: form, 'fall-what-happened': 'x'.repeat(501) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.text).toContain('Use 500 characters or fewer');
+
+    const answers = {
+      'fall-pain': 'no',
+      'fall-injured': 'yes',
+      'fall-head-injury': 'no',
+      'fall-blood-thinners': 'not-sure',
+      'fall-confusion-since': 'no',
+      'fall-get-up': 'no',
+      'fall-long-lie': 'yes',
+      'chest-pain': 'no',
+      'fall-what-happened': '  Slipped in the bathroom at night; found on the floor by her son  ',
+    };
+    const sent = await request(h.url)
+      .post('/p/fall')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _form: form, ...answers });
+    expect(sent.status).toBe(200);
+    expect(sent.text).toContain('Phone your virtual ward now');
+
+    const detail = await request(h.url).get(`/api/alerts/${fall.id}`).set('Cookie', nurseA);
+    expect(detail.status).toBe(200);
+    expect(detail.body.reportedAnswers).toEqual([
+      expect.objectContaining({
+        questionnaireId: 'post-fall',
+        source: 'carer-reported',
+        alertId: fall.id,
+        advice: 'call-ward',
+        answers: expect.objectContaining({
+          'fall-injured': 'yes',
+          'fall-long-lie': 'yes',
+          'fall-get-up': 'no',
+          'fall-what-happened': 'Slipped in the bathroom at night; found on the floor by her son',
+        }),
+      }),
+    ]);
+    expect(detail.body.audit.map((e: { action: string }) => e.action)).toContain('post-fall-answers');
+    // Answered: the next visit opens the usual check-in.
+    const again = await request(h.url).get('/p').set('Cookie', cookie);
+    expect(again.headers.location).toBe('/p/check-in');
+  });
+
+  it('HZ-68 post-fall answers with no fall in the last day attach to none; by phone, what happened is taken in the person’s words', async () => {
+    const ok = await request(h.url)
+      .post(`/api/patients/${h.patientB}/reported-answers`)
+      .set('Cookie', nurseB)
+      .send({
+        kind: 'post-fall',
+        answers: {
+          'fall-pain': 'no',
+          'fall-injured': 'no',
+          'fall-head-injury': 'no',
+          'fall-blood-thinners': 'no',
+          'fall-confusion-since': 'no',
+          'fall-get-up': 'yes',
+          'fall-long-lie': 'no',
+          'chest-pain': 'no',
+        },
+      });
+    expect(ok.status).toBe(201);
+    expect(ok.body.alertId).toBeNull();
+    // By phone too, "what happened" is taken in the person's words, within its limit.
+    const long = await request(h.url)
+      .post(`/api/patients/${h.patientB}/reported-answers`)
+      .set('Cookie', nurseB)
+      .send({ kind: 'post-fall', answers: { ...ok.body.answers, 'fall-what-happened': 'x'.repeat(501) } });
+    expect(long.status).toBe(400);
+    expect(long.body.error.fields).toEqual([
+      { path: 'answers.fall-what-happened', message: 'Use 500 characters or fewer' },
+    ]);
+    const words = await request(h.url)
+      .post(`/api/patients/${h.patientB}/reported-answers`)
+      .set('Cookie', nurseB)
+      .send({
+        kind: 'post-fall',
+        answers: { ...ok.body.answers, 'fall-what-happened': 'Tripped on the stairs' },
+      });
+    expect(words.body.answers['fall-what-happened']).toBe('Tripped on the stairs');
   });
 
   it('HZ-41 wrong codes are rate-limited per address: past the limit even the right code waits', async () => {

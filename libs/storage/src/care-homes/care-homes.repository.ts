@@ -157,6 +157,15 @@ export class CareHomesRepository {
     );
   }
 
+  /** The care home a patient lives in, or null (issue 14: where their falls' notifications go). */
+  async homeOfResident(sql: SqlClient, patientId: string): Promise<string | null> {
+    const rows = await sql.query<{ care_home_id: string }>(
+      `SELECT care_home_id FROM care_home_residents WHERE patient_id = $1`,
+      [patientId],
+    );
+    return rows[0]?.care_home_id ?? null;
+  }
+
   async homesOfStaff(sql: SqlClient, userId: string): Promise<string[]> {
     const rows = await sql.query<{ care_home_id: string }>(
       `SELECT care_home_id FROM care_home_staff WHERE user_id = $1`,

@@ -17,16 +17,31 @@ export interface SmiPlanRecord {
   lastEscalatedDueAt: Date | null;
 }
 
+export interface SmiContactRecord {
+  at: Date;
+  by: string;
+  byName: string | null;
+  outcome: string;
+  note: string;
+}
+
 export interface MissedCheckInRecord {
   id: string;
   patientId: string;
+  wardId: string;
   givenName: string;
   familyName: string;
   dueAt: Date;
   escalatedAt: Date;
+  graceHours: number;
   coordinatorName: string;
+  coordinatorContact: string;
+  coordinatorUserId: string | null;
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
+  lastCheckInAt: Date | null;
+  /** The newest contact recorded about any of the patient's missed check-ins. */
+  lastContact: SmiContactRecord | null;
 }
 
 /** The SMI physical-health plan (issue 14 §3) and its missed check-ins for the named care coordinator. */
@@ -105,50 +120,130 @@ export class SmiPlansRepository {
     }));
   }
 
-  /** Records a missed check-in once per due date; true when this call recorded it. */
+  /** Records a missed check-in once per due date; its id when this call recorded it, else null. */
   async recordMissed(
     sql: SqlClient,
     input: { patientId: string; dueAt: Date; coordinatorName: string; now: Date },
-  ): Promise<boolean> {
+  ): Promise<string | null> {
     const rows = await sql.query<{ id: string }>(
       `INSERT INTO smi_missed_check_ins (patient_id, due_at, escalated_at, coordinator_name) VALUES ($1, $2, $3, $4)
        ON CONFLICT (patient_id, due_at) DO NOTHING RETURNING id`,
       [input.patientId, input.dueAt, input.now, input.coordinatorName],
     );
-    return rows.length > 0;
+    return rows[0]?.id ?? null;
   }
 
-  /** Missed check-ins not yet acknowledged, for coordinators (all, or those named for one user). */
-  async openMissed(sql: SqlClient, coordinatorUserId?: string): Promise<MissedCheckInRecord[]> {
+  /**
+   * Missed check-ins not yet closed (all, those named for one user, or one by id), with the plan's coordinator,
+   * the patient's last check-in and the newest contact recorded about them.
+   */
+  async openMissed(
+    sql: SqlClient,
+    filter: { coordinatorUserId?: string; id?: string } = {},
+  ): Promise<MissedCheckInRecord[]> {
     const rows = await sql.query<{
       id: string;
       patient_id: string;
+      ward_id: string;
       given_name: string;
       family_name: string;
       due_at: Date;
       escalated_at: Date;
+      grace_hours: number;
       coordinator_name: string;
+      coordinator_contact: string;
+      coordinator_user_id: string | null;
       acknowledged_at: Date | null;
       acknowledged_by: string | null;
+      last_check_in_at: Date | null;
+      contact_at: Date | null;
+      contact_by: string | null;
+      contact_by_name: string | null;
+      contact_outcome: string | null;
+      contact_note: string | null;
     }>(
-      `SELECT m.id, m.patient_id, p.given_name, p.family_name, m.due_at, m.escalated_at, m.coordinator_name,
-              m.acknowledged_at, m.acknowledged_by
+      `SELECT m.id, m.patient_id, p.ward_id, p.given_name, p.family_name, m.due_at, m.escalated_at, s.grace_hours,
+              m.coordinator_name, s.coordinator_contact, s.coordinator_user_id, m.acknowledged_at, m.acknowledged_by,
+              (SELECT max(a.answered_at) FROM reported_answers a WHERE a.patient_id = m.patient_id) AS last_check_in_at,
+              c.at AS contact_at, c.recorded_by AS contact_by, u.display_name AS contact_by_name,
+              c.outcome AS contact_outcome, c.note AS contact_note
        FROM smi_missed_check_ins m JOIN smi_plans s ON s.patient_id = m.patient_id JOIN patients p ON p.id = m.patient_id
-       WHERE m.acknowledged_at IS NULL AND ($1::uuid IS NULL OR s.coordinator_user_id = $1::uuid)
+       LEFT JOIN LATERAL (
+         SELECT x.at, x.recorded_by, x.outcome, x.note FROM smi_contacts x WHERE x.patient_id = m.patient_id
+         ORDER BY x.at DESC, x.id DESC LIMIT 1
+       ) c ON true
+       LEFT JOIN users u ON u.id::text = c.recorded_by
+       WHERE m.acknowledged_at IS NULL AND p.discharged_at IS NULL
+         AND ($1::uuid IS NULL OR s.coordinator_user_id = $1::uuid) AND ($2::uuid IS NULL OR m.id = $2::uuid)
        ORDER BY m.escalated_at`,
-      [coordinatorUserId ?? null],
+      [filter.coordinatorUserId ?? null, filter.id ?? null],
     );
     return rows.map((r) => ({
       id: r.id,
       patientId: r.patient_id,
+      wardId: r.ward_id,
       givenName: r.given_name,
       familyName: r.family_name,
       dueAt: new Date(r.due_at),
       escalatedAt: new Date(r.escalated_at),
+      graceHours: Number(r.grace_hours),
       coordinatorName: r.coordinator_name,
+      coordinatorContact: r.coordinator_contact,
+      coordinatorUserId: r.coordinator_user_id,
       acknowledgedAt: r.acknowledged_at ? new Date(r.acknowledged_at) : null,
       acknowledgedBy: r.acknowledged_by,
+      lastCheckInAt: r.last_check_in_at ? new Date(r.last_check_in_at) : null,
+      lastContact:
+        r.contact_at && r.contact_by && r.contact_outcome
+          ? {
+              at: new Date(r.contact_at),
+              by: r.contact_by,
+              byName: r.contact_by_name,
+              outcome: r.contact_outcome,
+              note: r.contact_note ?? '',
+            }
+          : null,
     }));
+  }
+
+  /**
+   * Records a coordinator's contact (or attempt) about a missed check-in with its `patient_audit` row, and
+   * closes the missed check-in when `closes` — all in the caller's transaction.
+   */
+  async recordContact(
+    tx: SqlClient,
+    input: {
+      missedCheckInId: string;
+      patientId: string;
+      at: Date;
+      by: string;
+      outcome: string;
+      note: string;
+      closes: boolean;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO smi_contacts (missed_check_in_id, patient_id, at, recorded_by, outcome, note)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [input.missedCheckInId, input.patientId, input.at, input.by, input.outcome, input.note],
+    );
+    await tx.query(
+      `INSERT INTO patient_audit (patient_id, at, actor, action, reason, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [
+        input.patientId,
+        input.at,
+        input.by,
+        'smi-contact-recorded',
+        // The audit's reason may not be empty: the note, else what came of it.
+        input.note.trim() || `Missed check-in contact: ${input.outcome}`,
+        JSON.stringify({
+          missedCheckInId: input.missedCheckInId,
+          outcome: input.outcome,
+          closed: input.closes,
+        }),
+      ],
+    );
+    if (input.closes) await this.acknowledgeMissed(tx, input.missedCheckInId, input.by, input.at);
   }
 
   async acknowledgeMissed(sql: SqlClient, id: string, by: string, now: Date): Promise<boolean> {

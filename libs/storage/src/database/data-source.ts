@@ -13,6 +13,8 @@ import { AddPathways1764200000000 } from '../migrations/1764200000000-add-pathwa
 import { AddPatientReporting1764300000000 } from '../migrations/1764300000000-add-patient-reporting';
 import { AddCareHomes1764300001000 } from '../migrations/1764300001000-add-care-homes';
 import { AddDeviceCommands1764400000000 } from '../migrations/1764400000000-add-device-commands';
+import { AddSmiContacts1764500000000 } from '../migrations/1764500000000-add-smi-contacts';
+import { AttachPostFallAnswers1764500001000 } from '../migrations/1764500001000-attach-post-fall-answers';
 import { AddDeviceClockOffsets1764600000000 } from '../migrations/1764600000000-add-device-clock-offsets';
 import { LeanObservationRows1764600001000 } from '../migrations/1764600001000-lean-observation-rows';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
@@ -43,6 +45,8 @@ export const MIGRATIONS = [
   AddPatientReporting1764300000000,
   AddCareHomes1764300001000,
   AddDeviceCommands1764400000000,
+  AddSmiContacts1764500000000,
+  AttachPostFallAnswers1764500001000,
   AddDeviceClockOffsets1764600000000,
   LeanObservationRows1764600001000,
 ];
