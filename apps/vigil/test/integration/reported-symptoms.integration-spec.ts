@@ -176,7 +176,7 @@ describe('reported breathlessness and chest pain alert through the scorer (fake 
     expect(published.filter((e) => e.type === 'alert.opened')).toHaveLength(1);
 
     const stored = await sql.query<{ parameter: string; value_code: string; source: string }>(
-      `SELECT parameter, value_code, source FROM observations WHERE patient_id = $1 AND message_id = 'm-pain'
+      `SELECT parameter, value_code, source FROM observations WHERE patient_id = $1 AND id LIKE 'reported:m-pain:%'
         ORDER BY parameter`,
       [id],
     );
