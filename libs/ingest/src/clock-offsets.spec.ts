@@ -46,7 +46,15 @@ describe('ClockOffsets (R12: a device clock offset learned over its messages)', 
     );
   });
 
-  it('HZ-20 R12 never corrects by less than the message’s own figure (a clock set forward is followed at once)', () => {
+  it('HZ-20 R12 HZ-04 a message and its redelivery get the same offset even when the first copy travelled faster than the one the estimate came from', () => {
+    const clocks = new ClockOffsets(options);
+    clocks.offset('d', T0 + 10 * MIN, T0 + 5); // learned from a message 5 ms on its way
+    const first = clocks.offset('d', T0 + 10 * MIN + 1000, T0 + 1001); // 1 ms on its way: 4 ms "higher"
+    const redelivered = clocks.offset('d', T0 + 10 * MIN + 1000, T0 + 9000); // the same message, 8 s later
+    expect(first).toBe(redelivered);
+  });
+
+  it('HZ-20 R12 a figure more than a minute above the estimate is used at once (a clock set forward)', () => {
     const clocks = new ClockOffsets(options);
     clocks.offset('d', T0, T0);
     // The clock jumps 10 minutes forward: a reading can't have been measured after it arrived.

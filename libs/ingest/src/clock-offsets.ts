@@ -17,8 +17,11 @@
  *   of the run (the least delayed) becomes the estimate. A clock that was set forward or back gives a flat run
  *   and is followed within `settleMs`; a queue draining after an outage gives rising figures (sent over minutes,
  *   received within moments) and a confirming message at its end, and never moves the estimate.
- * A message whose own figure is larger than the estimate is corrected by its own figure (delay is never negative,
- * so its figure is a lower bound on the offset, and the reading cannot have been measured after it arrived).
+ * A message whose own figure is more than `stepMs` above the estimate is corrected by its own figure (delay is never
+ * negative, so its figure is a lower bound on the offset: a clock set forward is followed at once). Within `stepMs`
+ * the estimate is used even when the message's own figure is a few milliseconds higher (it travelled faster than the
+ * one the estimate came from): two copies of one message — a redelivery — must get the same time, or the store keeps
+ * both (the fault suite's mixed round stored one reading twice when the larger figure was always preferred).
  * Until a jump back is followed, a device's readings keep the old correction: up to `settleMs` of them are misdated
  * early by the jump — flagged with the offset used. Pure state in memory per ingest instance, bounded (least recently used forgotten first).
  */
@@ -74,8 +77,9 @@ export class ClockOffsets {
     } else {
       known.candidate = { anchorMs: observed, maxMs: observed, sinceMs: receivedAtMs };
     }
-    // A message's own figure is a lower bound on the offset (its delay is never negative): never correct by less.
-    return Math.max(known.estimateMs, observed);
+    // Far above the estimate, a message's own figure is a lower bound on the offset (its delay is never negative);
+    // within the jitter band the estimate stands, so every copy of a message gets the same time.
+    return observed > known.estimateMs + stepMs ? observed : known.estimateMs;
   }
 
   /** Estimates saved earlier (loaded at start): a restart's redelivered burst is corrected by what was learned. */
