@@ -98,8 +98,6 @@ export class ScorerService {
   /** A publish failed since the last relay: events wait in the outbox. */
   private outboxBacklog = false;
   private partitionsCheckedAt = 0;
-  /** Device readings not stored because another message holds their device, parameter and time. */
-  sameReadingAbsorbed = 0;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -131,7 +129,6 @@ export class ScorerService {
         // time) is logged with both ids (SPEC §3 dedupe; a replay of the same id is not).
         const held = await this.observations.heldUnderOtherIds(tx, skipped);
         if (held.size > 0) {
-          this.sameReadingAbsorbed += held.size;
           const [id, holder] = held.entries().next().value as [string, string];
           absorbedLogger.warn(
             `${held.size} observation(s) not stored: another observation holds the same device, parameter and time (e.g. ${id}, held as ${holder})`,
