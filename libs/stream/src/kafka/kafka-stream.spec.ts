@@ -356,6 +356,75 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
     expect(batches[2].records[0]).toEqual(expect.objectContaining({ key: '', value: null, headers: {} }));
   });
 
+  it('commits the partitions handled together in one request, and what finishes meanwhile in the next (issue 11)', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await stream.subscribe<{ n: number }>({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      // As the scorer's cross-partition batcher: every partition's batch settles when the shared one does.
+      handle: async () => gate,
+    });
+    let releaseCommit: () => void = () => undefined;
+    const firstCommit = new Promise<void>((resolve) => (releaseCommit = resolve));
+    fake.log.length = 0;
+    const a = fake.consumers[0].deliver(0, [message(5, { n: 1 })], { commit: () => firstCommit });
+    const b = fake.consumers[0].deliver(3, [message(7, { n: 2 })]);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    // A third partition finishes while the shared request is in flight: it waits for the next one.
+    const c = fake.consumers[0].deliver(6, [message(9, { n: 3 })]);
+    await new Promise((resolve) => setImmediate(resolve));
+    releaseCommit();
+    await Promise.all([a.done, b.done, c.done]);
+
+    const commits = fake.log.filter((line) => line.startsWith('commit '));
+    expect(commits).toEqual([
+      `commit ${JSON.stringify({
+        topics: [
+          {
+            topic: 'vitals.observations',
+            partitions: [
+              { partition: 0, offset: '6' },
+              { partition: 3, offset: '8' },
+            ],
+          },
+        ],
+      })}`,
+      `commit ${JSON.stringify({ topics: [{ topic: 'vitals.observations', partitions: [{ partition: 6, offset: '10' }] }] })}`,
+    ]);
+    // The shared request went through one running batch's payload; the others committed nothing themselves.
+    const calls = [a, b, c].map(
+      ({ payload }) => (payload.commitOffsetsIfNecessary as jest.Mock).mock.calls.length,
+    );
+    expect(calls.reduce((x, y) => x + y, 0)).toBe(2);
+    await stream.close();
+  });
+
+  it('fails every partition of a shared commit that failed, so kafkajs rejoins and each comes again', async () => {
+    const fake = fakeClient();
+    const errors: StreamErrorContext[] = [];
+    const stream = open(fake.client, { onError: (_error, context) => void errors.push(context) });
+    await stream.subscribe<{ n: number }>({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      handle: async () => undefined,
+    });
+    const rebalancing = () => Promise.reject(new Error('The group is rebalancing'));
+    const a = fake.consumers[0].deliver(1, [message(5, { n: 1 })], { commit: rebalancing });
+    const b = fake.consumers[0].deliver(2, [message(8, { n: 2 })], { commit: rebalancing });
+    await expect(a.done).rejects.toThrow('rebalancing');
+    await expect(b.done).rejects.toThrow('rebalancing');
+    expect(errors.map((e) => [e.phase, e.partition])).toEqual([
+      ['commit', 1],
+      ['commit', 2],
+    ]);
+    await stream.close();
+  });
+
   it('reports a failed handle, heartbeats while backing off, and retries the same chunk before committing', async () => {
     const fake = fakeClient();
     const stream = open(fake.client);
