@@ -605,7 +605,7 @@ class KafkaSubscription<T> implements Subscription {
     lastOffset: string,
     context: StreamErrorContext,
   ): Promise<boolean> {
-    const { topic, partition } = payload.batch;
+    const { partition } = payload.batch;
     payload.resolveOffset(lastOffset);
     // Fan-out never commits: its group is this subscriber's alone and starts at the latest offset anyway.
     if (this.settings.fanOut) return true;
