@@ -90,6 +90,30 @@ try {
       `SELECT count(compress_chunk(c, if_not_compressed => true)) FROM show_chunks('observations') c`,
     );
     result.bytesPerRowCompressed = (await size()) / rows;
+    // Where the compressed bytes go: each column of the compressed chunks, per row (TOAST included).
+    const chunks = await sql.query(
+      `SELECT format('%I.%I', c2.schema_name, c2.table_name) AS rel
+         FROM _timescaledb_catalog.chunk c1 JOIN _timescaledb_catalog.chunk c2 ON c2.id = c1.compressed_chunk_id
+         JOIN _timescaledb_catalog.hypertable h ON h.id = c1.hypertable_id WHERE h.table_name = 'observations'`,
+    );
+    const columns = await sql.query(
+      `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+      [chunks[0].rel],
+    );
+    const perColumn = {};
+    for (const { attname } of columns) {
+      let bytes = 0;
+      for (const { rel } of chunks) {
+        const [{ b }] = await sql.query(
+          `SELECT coalesce(sum(pg_column_size(${JSON.stringify(attname)})), 0)::bigint AS b FROM ${rel}`,
+        );
+        bytes += Number(b);
+      }
+      perColumn[attname] = bytes / rows;
+    }
+    result.compressedColumnBytesPerRow = Object.fromEntries(
+      Object.entries(perColumn).sort((a, b) => b[1] - a[1]),
+    );
   } else {
     const parts = await sql.query(
       `SELECT c.relname AS rel, pg_relation_size(c.oid)::bigint AS bytes, c.relkind AS kind

@@ -16,6 +16,7 @@ describe('ops server (/health, /metrics) on a real loopback port', () => {
     lag: 7,
     oldestPendingAgeMs: 1500,
     lastBatchSize: 40,
+    assignedPartitions: 4,
   };
 
   it('answers 200 with every check up, and serves the stream metrics', async () => {
@@ -37,6 +38,9 @@ describe('ops server (/health, /metrics) on a real loopback port', () => {
       'vigil_stream_consumer_oldest_pending_seconds{topic="vitals.observations",group="vigil-scorer"} 1.5',
     );
     expect(metrics).toContain('vigil_stream_consumer_up{topic="vitals.observations",group="vigil-scorer"} 1');
+    expect(metrics).toContain(
+      'vigil_stream_consumer_assigned_partitions{topic="vitals.observations",group="vigil-scorer"} 4',
+    );
   });
 
   it('answers 503 naming the check that is down, failed or too slow', async () => {

@@ -115,6 +115,7 @@ export interface StreamHealthSource {
       lag: number;
       oldestPendingAgeMs: number;
       lastBatchSize: number;
+      assignedPartitions?: number;
     }[];
   };
 }
@@ -150,6 +151,11 @@ export function registerStreamMetrics(registry: Registry, stream: StreamHealthSo
     'vigil_stream_consumer_last_batch_records',
     'Records in the last batch handled',
     (c) => c.lastBatchSize,
+  );
+  gauge(
+    'vigil_stream_consumer_assigned_partitions',
+    'Kafka: partitions the group assigned to this consumer at its last join (in-process: 0)',
+    (c) => c.assignedPartitions ?? 0,
   );
   gauge(
     'vigil_stream_dead_lettered_records',

@@ -173,6 +173,11 @@ export interface ConsumerHealth {
    * consumer silent for longer than the stream's `brokerSilenceMs` makes the stream unhealthy.
    */
   brokerSilentMs?: number;
+  /**
+   * Kafka: partitions of the topic the group gave this subscriber at its last join (0 before the first). A
+   * scorer taking over a dead one's partitions shows here (issue 11: the fault suite's scorer-kill signal).
+   */
+  assignedPartitions?: number;
 }
 
 /** What a health endpoint needs from the stream. */

@@ -14,6 +14,7 @@ type Ctx = FaultContext<DistributedSystem>;
 const OBSERVATIONS = 'topic="vitals.observations"';
 const LAG = 'vigil_stream_consumer_lag_records';
 const OLDEST = 'vigil_stream_consumer_oldest_pending_seconds';
+const ASSIGNED = 'vigil_stream_consumer_assigned_partitions';
 const MQTT_CONNECTS = 'vigil_ingest_mqtt_connects_total';
 
 /** Health status counts per service, probed every 250 ms until `stop` resolves. */
@@ -46,7 +47,7 @@ function probeHealth(services: ServiceProcess[], stop: Promise<unknown>) {
 
 /** The highest scorer lag and oldest-pending age on `vitals.observations`, sampled until `stop` resolves. */
 function sampleScorerLag(scorers: ServiceProcess[], stop: Promise<unknown>) {
-  const peak = { lagRecords: 0, oldestPendingSeconds: 0, samples: 0 };
+  const peak = { lagRecords: 0, oldestPendingSeconds: 0, assignedPartitions: 0, samples: 0 };
   let done = false;
   void stop.finally(() => (done = true));
   const loop = (async () => {
@@ -57,6 +58,7 @@ function sampleScorerLag(scorers: ServiceProcess[], stop: Promise<unknown>) {
         peak.samples += 1;
         peak.lagRecords = Math.max(peak.lagRecords, metricSum(m, LAG, OBSERVATIONS));
         peak.oldestPendingSeconds = Math.max(peak.oldestPendingSeconds, metricSum(m, OLDEST, OBSERVATIONS));
+        peak.assignedPartitions = Math.max(peak.assignedPartitions, metricSum(m, ASSIGNED, OBSERVATIONS));
       }
       await sleep(250);
     }
@@ -106,10 +108,13 @@ export async function killScorer(ctx: Ctx, fraction: number): Promise<FaultEvide
   await ctx.at(fraction);
   const before = await victim.metrics();
   const lastBatch = metricSum(before, 'vigil_stream_consumer_last_batch_records', OBSERVATIONS);
-  const since = await storedNow(ctx);
+  const assignedBefore = metricSum(await survivor.metrics(), ASSIGNED, OBSERVATIONS);
   const killedAt = Date.now();
   history.fault('scorer-sigkill', 'start', `${victim.name} pid ${victim.pid}, last batch ${lastBatch}`);
   await victim.kill();
+  // Counted once the victim is gone: what it stored before dying is not the survivor's progress (with the
+  // batches of every partition in one transaction it stores every device's readings within a few ms).
+  const since = await storedNow(ctx);
   const recovered = everyDeviceProgressed(ctx, since, killedAt, 120_000);
   const lag = sampleScorerLag([survivor], recovered);
   const health = probeHealth([survivor, ...env.system.ingests], recovered);
@@ -118,15 +123,20 @@ export async function killScorer(ctx: Ctx, fraction: number): Promise<FaultEvide
   history.fault('scorer-sigkill', 'end', `every device stored again ${recoveredMs} ms after the kill`);
   return {
     fault: 'scorer-sigkill',
-    // The survivor's lag metric shows the partitions it took over (the dead one's backlog).
+    // The survivor shows the partitions it took over: its assignment grows, and its lag metric shows the
+    // dead one's backlog while it works through it (the batches may drain it between two samples).
     signal:
-      lag.peak.lagRecords > 0
-        ? `${LAG}{${OBSERVATIONS}} on ${survivor.name} peaked at ${lag.peak.lagRecords}`
-        : null,
+      lag.peak.assignedPartitions > assignedBefore
+        ? `${ASSIGNED}{${OBSERVATIONS}} on ${survivor.name} went from ${assignedBefore} to ${lag.peak.assignedPartitions}` +
+          (lag.peak.lagRecords > 0 ? `; ${LAG} peaked at ${lag.peak.lagRecords}` : '')
+        : lag.peak.lagRecords > 0
+          ? `${LAG}{${OBSERVATIONS}} on ${survivor.name} peaked at ${lag.peak.lagRecords}`
+          : null,
     detail: {
       victimLastBatchRecords: lastBatch,
       everyDeviceStoredAgainAfterMs: recoveredMs,
       survivorPeakLagRecords: lag.peak.lagRecords,
+      survivorAssignedPartitions: { before: assignedBefore, peak: lag.peak.assignedPartitions },
       survivorPeakOldestPendingSeconds: lag.peak.oldestPendingSeconds,
       health: health.counts,
     },

@@ -17,6 +17,7 @@ import { AddSmiContacts1764500000000 } from '../migrations/1764500000000-add-smi
 import { AttachPostFallAnswers1764500001000 } from '../migrations/1764500001000-attach-post-fall-answers';
 import { AddDeviceClockOffsets1764600000000 } from '../migrations/1764600000000-add-device-clock-offsets';
 import { LeanObservationRows1764600001000 } from '../migrations/1764600001000-lean-observation-rows';
+import { ObservationSparseIndexes1764700000000 } from '../migrations/1764700000000-observation-sparse-indexes';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   AttachPostFallAnswers1764500001000,
   AddDeviceClockOffsets1764600000000,
   LeanObservationRows1764600001000,
+  ObservationSparseIndexes1764700000000,
 ];
 
 export interface DatabaseOptions {

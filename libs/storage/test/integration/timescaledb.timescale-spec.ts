@@ -128,6 +128,51 @@ describe('time-series storage on TimescaleDB (real server)', () => {
     // No partition function on TimescaleDB: chunks are created by the extension.
     expect(await observations.ensurePartitions(sql, new Date())).toBe(0);
   });
+
+  it('HZ-04 a replayed reading into a compressed chunk is still absorbed, a new one stored; only the used sparse indexes are kept', async () => {
+    const first = [obs(100, 71), obs(101, 72)].map((observation) => ({ observation, retrospective: false }));
+    // A nurse's observation has no device: its id is its dedupe key.
+    const nurse = {
+      ...obs(102, 73),
+      id: 'nurse-entry-1',
+      deviceId: null,
+      seq: null,
+      source: 'manual' as const,
+    };
+    const rows = [...first, { observation: nurse, retrospective: false }];
+    expect((await sql.transaction((tx) => observations.insertMany(tx, rows))).size).toBe(3);
+    await sql.query(
+      `SELECT count(compress_chunk(c, if_not_compressed => true)) FROM show_chunks('observations') c`,
+    );
+    const [{ compressed }] = await sql.query<{ compressed: string }>(
+      `SELECT count(*) AS compressed FROM timescaledb_information.chunks
+        WHERE hypertable_name = 'observations' AND is_compressed`,
+    );
+    expect(Number(compressed)).toBeGreaterThan(0);
+
+    // The same readings again (a device's store-and-forward upload, weeks late): nothing new.
+    expect((await sql.transaction((tx) => observations.insertMany(tx, rows))).size).toBe(0);
+    // Another reading of the same device at a new time: stored into the compressed chunk's time range.
+    const late = [{ observation: obs(103, 74), retrospective: false }];
+    expect([...(await sql.transaction((tx) => observations.insertMany(tx, late)))]).toEqual(['hr-1:103:0']);
+    const [{ n }] = await sql.query<{ n: string }>(
+      `SELECT count(*) AS n FROM observations WHERE patient_id = $1 AND measured_at >= $2`,
+      [PATIENT, new Date(Date.UTC(2026, 10, 25, 9, 100)).toISOString()],
+    );
+    expect(Number(n)).toBe(4);
+
+    // Migration 1764700000000: bloom(device_id) and the time range, no filters derived from the id key.
+    const columns = await sql.query<{ attname: string }>(
+      `SELECT a.attname FROM _timescaledb_catalog.chunk c1
+         JOIN _timescaledb_catalog.chunk c2 ON c2.id = c1.compressed_chunk_id
+         JOIN _timescaledb_catalog.hypertable h ON h.id = c1.hypertable_id
+         JOIN pg_attribute a ON a.attrelid = format('%I.%I', c2.schema_name, c2.table_name)::regclass
+        WHERE h.table_name = 'observations' AND a.attname LIKE '\\_ts\\_meta\\_%' AND NOT a.attisdropped`,
+    );
+    const meta = [...new Set(columns.map((c) => c.attname))];
+    expect(meta.some((name) => /bloom.*device_id$/.test(name))).toBe(true);
+    expect(meta.filter((name) => /bloom.*id/.test(name) && !/device_id$/.test(name))).toEqual([]);
+  });
 });
 
 /**

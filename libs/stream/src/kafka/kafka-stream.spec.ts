@@ -604,9 +604,15 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
           oldestPendingAgeMs: 0,
           lastBatchSize: 0,
           brokerSilentMs: expect.any(Number),
+          assignedPartitions: 1,
         },
       ],
     });
+    // A member that took over a dead one's partitions shows its larger share at the next join.
+    listeners.get('consumer.group_join')!({
+      payload: { memberAssignment: { 'alerts.events': [0, 3, 5], 'other.topic': [1] } },
+    });
+    expect(stream.health().consumers[0].assignedPartitions).toBe(3);
     listeners.get('consumer.crash')!({ payload: { error: new Error('broker gone'), restart: true } });
     expect(stream.health()).toMatchObject({
       ok: true,

@@ -415,6 +415,7 @@ class KafkaSubscription<T> implements Subscription {
   private deadLettered = 0;
   private lastError: string | undefined;
   private lastBatchSize = 0;
+  private assignedPartitions = 0;
   /** When the consumer last heard from the brokers (heartbeat, fetch, group join). */
   private lastContactAt = Date.now();
   /** Offsets handled and waiting for the next shared commit request, by partition. */
@@ -459,6 +460,7 @@ class KafkaSubscription<T> implements Subscription {
       lastBatchSize: this.lastBatchSize,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
       brokerSilentMs: Math.max(0, Date.now() - this.lastContactAt),
+      assignedPartitions: this.assignedPartitions,
     };
   }
 
@@ -493,6 +495,7 @@ class KafkaSubscription<T> implements Subscription {
     this.consumer.on(GROUP_JOIN, (event) => {
       contact();
       this.state = 'running';
+      this.assignedPartitions = (event.payload.memberAssignment[topic] ?? []).length;
       if (startAt && !sought) {
         sought = true;
         for (const partition of event.payload.memberAssignment[topic] ?? []) {
