@@ -102,4 +102,21 @@ describe('ClockOffsets (R12: a device clock offset learned over its messages)', 
     reloaded.seed([{ deviceId: 'a', offsetMs: 10 * MIN }]);
     expect(reloaded.offset('a', T0 + 10 * MIN - 30_000, T0)).toBe(10 * MIN);
   });
+
+  it('HZ-20 an estimate counts as unsaved from when it is set until its save succeeded (a failed save leaves it unsaved)', () => {
+    const clocks = new ClockOffsets(options);
+    clocks.offset('a', T0 + MIN * 10, T0);
+    expect(clocks.unsaved('a')).toBe(true);
+    const taken = clocks.takeChanged();
+    expect(clocks.unsaved('a')).toBe(true); // being written
+    clocks.markChanged(taken.map((t) => t.deviceId)); // the write failed
+    expect(clocks.unsaved('a')).toBe(true);
+    clocks.markSaved(clocks.takeChanged().map((t) => t.deviceId));
+    expect(clocks.unsaved('a')).toBe(false);
+    clocks.offset('a', T0 + MIN * 10 + 1_000, T0 + 1_000); // confirms: nothing new to save
+    expect(clocks.unsaved('a')).toBe(false);
+    clocks.offset('a', T0 + MIN * 30, T0 + 2_000); // a clock set forward: followed at once, but not yet the estimate
+    clocks.offset('a', T0 + MIN * 30 + 31_000, T0 + 33_000); // held for 30 s: the estimate moves
+    expect(clocks.unsaved('a')).toBe(true);
+  });
 });

@@ -50,6 +50,8 @@ export class ClockOffsets {
   private readonly devices = new Map<string, DeviceClock>();
   /** Devices whose estimate was set or moved since `takeChanged` last ran (to be saved). */
   private readonly changed = new Set<string>();
+  /** Devices taken for a save that has not finished yet. */
+  private readonly saving = new Set<string>();
 
   constructor(private readonly options: ClockOffsetOptions = DEFAULT_CLOCK_OFFSET_OPTIONS) {}
 
@@ -92,18 +94,32 @@ export class ClockOffsets {
 
   /** Marks estimates to be taken again (their save failed). */
   markChanged(deviceIds: Iterable<string>): void {
-    for (const id of deviceIds) this.changed.add(id);
+    for (const id of deviceIds) {
+      this.saving.delete(id);
+      this.changed.add(id);
+    }
   }
 
-  /** The estimates set or moved since the last call, to save; they count as saved once taken. */
+  /** The estimates set or moved since the last call, to save; they count as saving until {@link markSaved}. */
   takeChanged(): { deviceId: string; offsetMs: number }[] {
     const out: { deviceId: string; offsetMs: number }[] = [];
     for (const deviceId of this.changed) {
       const known = this.devices.get(deviceId);
       if (known) out.push({ deviceId, offsetMs: known.estimateMs });
+      this.saving.add(deviceId);
     }
     this.changed.clear();
     return out;
+  }
+
+  /** The save of these estimates succeeded. */
+  markSaved(deviceIds: Iterable<string>): void {
+    for (const id of deviceIds) this.saving.delete(id);
+  }
+
+  /** Whether the device's current estimate is not yet known to be saved (set or moved, save pending or failed). */
+  unsaved(deviceId: string): boolean {
+    return this.changed.has(deviceId) || this.saving.has(deviceId);
   }
 
   get size(): number {

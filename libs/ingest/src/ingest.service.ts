@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  CLOCK_SKEW_TOLERANCE_MS,
   DEAD_LETTER_RAW_PREFIX_BYTES,
   DEVICE_KIND_PARAMETERS,
   type DeviceObservation,
@@ -35,6 +36,13 @@ export interface IngestStores {
   findDevice(deviceId: string): Promise<DirectoryDevice | null>;
   bindingsBetween(deviceId: string, from: Date, to: Date): Promise<DirectoryBinding[]>;
   insertDeadLetters(records: readonly NewDeadLetter[]): Promise<string[]>;
+  /**
+   * Saves the device clock offsets set or moved since the last save (HZ-20); resolves once written, or once
+   * the failure was reported (the estimates are then saved again later). Stores without it keep offsets in memory.
+   */
+  saveClockOffsets?(): Promise<void>;
+  /** The offsets `saveClockOffsets` saves (and loaded at start); the service uses them unless given others. */
+  readonly clockOffsets?: ClockOffsets;
 }
 
 export interface IngestOutcome {
@@ -102,7 +110,7 @@ export class IngestService {
     options: { recentMessages?: number; clockOffsets?: ClockOffsets } = {},
   ) {
     this.recent = new RecentMessages(options.recentMessages ?? 100_000);
-    this.clockOffsets = options.clockOffsets ?? new ClockOffsets();
+    this.clockOffsets = options.clockOffsets ?? stores.clockOffsets ?? new ClockOffsets();
   }
 
   /** Each device's clock offset, learned over its messages (R12; saved and reloaded by the stores). */
@@ -266,6 +274,12 @@ export class IngestService {
       Date.parse(envelope.sentAt),
       receivedAt.getTime(),
     );
+    // HZ-20: a skewed device's readings are dated by its learned offset. A new or moved offset is saved before
+    // the readings it dates are acknowledged, so a redelivery after an ingest crash gets the same correction
+    // (and the same measuredAt) instead of a fresh one, which the store would keep as a second reading.
+    if (Math.abs(clockOffsetMs) > CLOCK_SKEW_TOLERANCE_MS && this.clockOffsets.unsaved(deviceId)) {
+      await this.stores.saveClockOffsets?.();
+    }
     const normalised = normaliseReadings(envelope, { receivedAt, clockOffsetMs });
     // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
     normalised.observations.sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt));

@@ -54,13 +54,20 @@ export function createIngestStores(
   });
   const clockOffsets = new ClockOffsets();
   const offsetStore = new DeviceClockOffsetsRepository(dataSource);
-  const saveOffsets = async (): Promise<void> => {
+  const saveOnce = async (): Promise<void> => {
     const changed = clockOffsets.takeChanged();
-    await offsetStore.upsertMany(changed).catch((error: Error) => {
-      clockOffsets.markChanged(changed.map((c) => c.deviceId));
-      options.onError?.(error);
-    });
+    if (changed.length === 0) return;
+    await offsetStore.upsertMany(changed).then(
+      () => clockOffsets.markSaved(changed.map((c) => c.deviceId)),
+      (error: Error) => {
+        clockOffsets.markChanged(changed.map((c) => c.deviceId));
+        options.onError?.(error);
+      },
+    );
   };
+  // One save at a time, in order: whoever awaits a save knows every estimate taken before it was written.
+  let saving: Promise<void> = Promise.resolve();
+  const saveOffsets = (): Promise<void> => (saving = saving.then(saveOnce));
   let saver: NodeJS.Timeout | null = null;
   let started: Promise<void> | null = null;
   const start = (): Promise<void> => {
@@ -89,6 +96,7 @@ export function createIngestStores(
   return {
     directory,
     clockOffsets,
+    saveClockOffsets: saveOffsets,
     start,
     async findDevice(id) {
       await start();

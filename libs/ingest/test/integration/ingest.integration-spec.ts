@@ -137,6 +137,43 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
     expect(Number(obs?.detail?.['clockOffsetSeconds'])).toBeLessThan(-3500);
   });
 
+  it("HZ-20 R12 a skewed device's new clock offset is saved before its first reading is published (a redelivery after a crash gets the same time)", async () => {
+    const { device, secret } = await fx.registry.provision({ kind: 'pulse-oximeter', id: 'ox-fast-clock' });
+    await fx.registry.bind({
+      deviceId: device.id,
+      patientId: devices[2].patientId,
+      from: new Date('2026-01-01T00:00:00Z'),
+    });
+    const c = await connectDevice(broker.url, device.id, secret);
+    open.push(c);
+    // The device's clock is 10 minutes fast: its readings are corrected by the offset learned from this message.
+    const fast = new Date(Date.now() + 10 * 60_000);
+    let release!: () => void;
+    stream.gate = new Promise<void>((r) => (release = r));
+    const callsBefore = stream.publishCalls;
+    const published = c.publishAsync(
+      mqttTopics.readings(device.id),
+      envelope(device.id, 1, [{ type: 'spo2', value: 95, unit: '%', measuredAt: fast.toISOString() }], fast),
+      { qos: 1 },
+    );
+    try {
+      await waitFor(() => stream.publishCalls > callsBefore, "the publish of the fast device's reading");
+      // The readings are on their way to the stream (not yet acknowledged): the offset is already stored.
+      const [saved] = await fx.ds.query(`SELECT offset_ms FROM device_clock_offsets WHERE device_id = $1`, [
+        device.id,
+      ]);
+      expect(Number(saved?.offset_ms)).toBeGreaterThan(9 * 60_000);
+      expect(Number(saved?.offset_ms)).toBeLessThan(11 * 60_000);
+    } finally {
+      stream.gate = null;
+      release();
+    }
+    await published;
+    expect(stream.observations().find((o) => o.id === `${device.id}:1:0`)?.detail).toMatchObject({
+      clockCorrected: true,
+    });
+  });
+
   it('HZ-03 acknowledges a device publish (PUBACK) only after the stream publish resolved', async () => {
     const c = await device(1);
     let release!: () => void;
