@@ -17,27 +17,14 @@ async function main(): Promise<void> {
     clientId: `${env.KAFKA_CLIENT_ID}-scorer`,
     partitions: env.STREAM_PARTITIONS,
     onError: (error, context) => logger.warn({ err: error, ...context }, `stream ${context.phase} failed`),
-    kafka: {
-      // Every partition's batch is handed over at once, so the scorer's cross-partition batcher gathers them
-      // into one transaction (issue 11); with kafkajs' default of one partition at a time each batch waited
-      // the batcher's linger alone and was committed alone, and one scorer fell behind at 500 readings/s.
-      partitionsConsumedConcurrently: env.STREAM_PARTITIONS,
-      // The scorer publishes once per batch, after its commit: nothing to wait for company, so no linger.
-      lingerMs: 0,
-      kafkaConfig: { logCreator: kafkaLogCreator(logger) },
-    },
+    kafka: { kafkaConfig: { logCreator: kafkaLogCreator(logger) } },
   });
   const scorer = await startScorerApp({
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     stream,
     logger: pinoNestLogger(logger),
-    scorer: {
-      timerIntervalMs: env.SCORER_TIMER_INTERVAL_MS,
-      // kafkajs hands a fetch's partition batches over in the same few microtasks: a short linger gathers
-      // them all; the in-process stream's 20 ms default would only add latency to every batch here.
-      batching: { lingerMs: 2 },
-    },
+    scorer: { timerIntervalMs: env.SCORER_TIMER_INTERVAL_MS },
     retentionDays: env.TIMESERIES_RETENTION_DAYS,
     // A TimescaleDB on the server that cannot be used is an operator's mistake: a warning, not an info line.
     log: (details, message) =>

@@ -418,14 +418,6 @@ class KafkaSubscription<T> implements Subscription {
   private assignedPartitions = 0;
   /** When the consumer last heard from the brokers (heartbeat, fetch, group join). */
   private lastContactAt = Date.now();
-  /** Offsets handled and waiting for the next shared commit request, by partition. */
-  private commitsWaiting = new Map<number, { offset: string; done: Deferred<void>[] }>();
-  private commitTimer: NodeJS.Immediate | null = null;
-  private committing: Promise<void> | null = null;
-  /** The payload of the latest batch to commit: its `commitOffsetsIfNecessary` carries the shared request. */
-  private commitVia: EachBatchPayload | null = null;
-  /** Commit requests sent and partition offsets they carried (a commit carries every partition ready at once). */
-  readonly commitStats = { requests: 0, offsets: 0 };
   /** Per partition: records behind the high watermark, and the publish time of the next one to handle. */
   private readonly pendingByPartition = new Map<number, { lag: number; oldestAt: number | null }>();
 
@@ -608,65 +600,20 @@ class KafkaSubscription<T> implements Subscription {
     lastOffset: string,
     context: StreamErrorContext,
   ): Promise<boolean> {
-    const { partition } = payload.batch;
+    const { topic, partition } = payload.batch;
     payload.resolveOffset(lastOffset);
     // Fan-out never commits: its group is this subscriber's alone and starts at the latest offset anyway.
     if (this.settings.fanOut) return true;
     try {
-      await this.commitShared(payload, partition, (BigInt(lastOffset) + 1n).toString());
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
+      });
     } catch (error) {
       // kafkajs rejoins the group and the chunk comes again from the last committed offset.
       this.reportError(error, { ...context, phase: 'commit' });
       throw error;
     }
     return true;
-  }
-
-  /**
-   * Commits a partition's offset together with every other partition's handled at the same time: one
-   * OffsetCommit request instead of one per partition (the brokers answer a connection's requests one at a
-   * time, so eight partitions' commits took eight round trips, and the next fetch waits for all of them).
-   * Resolves once the request carrying this offset succeeded; a failure rejects every partition in it.
-   */
-  private commitShared(payload: EachBatchPayload, partition: number, offset: string): Promise<void> {
-    const done = deferred<void>();
-    this.commitVia = payload;
-    const waiting = this.commitsWaiting.get(partition);
-    // A later offset of the same partition supersedes the earlier one (offsets only grow within a partition).
-    if (waiting) {
-      waiting.offset = offset;
-      waiting.done.push(done);
-    } else this.commitsWaiting.set(partition, { offset, done: [done] });
-    this.scheduleCommit();
-    return done.promise;
-  }
-
-  private scheduleCommit(): void {
-    if (this.committing || this.commitTimer) return; // the running request takes the rest when it ends
-    // setImmediate: the partitions a fetch handed over together finish in the same turn and share the request.
-    this.commitTimer = setImmediate(() => {
-      this.commitTimer = null;
-      const batch = this.commitsWaiting;
-      this.commitsWaiting = new Map();
-      if (batch.size === 0) return;
-      const partitions = [...batch].map(([partition, { offset }]) => ({ partition, offset }));
-      this.commitStats.requests += 1;
-      this.commitStats.offsets += partitions.length;
-      // Any running batch's payload commits any partition of the group's generation (kafkajs passes the
-      // offsets through to the group); unlike consumer.commitOffsets it does not retry a stale generation,
-      // so a rebalance fails the commit at once and the group's next owner gets the records again.
-      const via = this.commitVia!;
-      this.committing = via
-        .commitOffsetsIfNecessary({ topics: [{ topic: this.settings.topic, partitions }] })
-        .then(
-          () => batch.forEach(({ done }) => done.forEach((d) => d.resolve())),
-          (error: unknown) => batch.forEach(({ done }) => done.forEach((d) => d.reject(error))),
-        );
-      void this.committing.finally(() => {
-        this.committing = null;
-        if (this.commitsWaiting.size > 0) this.scheduleCommit();
-      });
-    });
   }
 
   /** Moves one record to the dead-letter topic, then commits past it; retried until the move succeeds. */
