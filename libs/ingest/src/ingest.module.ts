@@ -208,8 +208,7 @@ export class IngestModule {
         {
           provide: IngestService,
           inject: [INGEST_STORES, INGEST_STREAM],
-          useFactory: (stores: IngestStoresHandle, stream: StreamPort) =>
-            new IngestService(stores, stream, undefined, { clockOffsets: stores.clockOffsets }),
+          useFactory: (stores: IngestStoresHandle, stream: StreamPort) => new IngestService(stores, stream),
         },
         IngestRunner,
       ],

@@ -112,8 +112,8 @@ export async function killScorer(ctx: Ctx, fraction: number): Promise<FaultEvide
   const killedAt = Date.now();
   history.fault('scorer-sigkill', 'start', `${victim.name} pid ${victim.pid}, last batch ${lastBatch}`);
   await victim.kill();
-  // Counted once the victim is gone: what it stored before dying is not the survivor's progress (with the
-  // batches of every partition in one transaction it stores every device's readings within a few ms).
+  // Counted once the victim is gone: what it stored between the count and its death is not the survivor's
+  // progress (a fast victim can store a reading of every device in that gap).
   const since = await storedNow(ctx);
   const recovered = everyDeviceProgressed(ctx, since, killedAt, 120_000);
   const lag = sampleScorerLag([survivor], recovered);

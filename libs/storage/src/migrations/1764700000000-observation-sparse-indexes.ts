@@ -7,7 +7,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * otherwise derive bloom filters from every btree index, including the partial `(id, measured_at)` key of
  * observations without a device (TimescaleDB ignores its predicate): three bloom columns, ~4 bytes per
  * compressed row for lookups nothing makes on month-old data. Measured with `npm run bench -- rows
- * postgres://postgres@127.0.0.1:5433/postgres`: 31.7 → 25.9 bytes per row after compression.
+ * postgres://postgres@127.0.0.1:5433/postgres`: 31.7 → 25.6 bytes per row after compression.
  * Chunks compressed before keep their filters until recompressed. A no-op on plain PostgreSQL, and on a
  * TimescaleDB without the `sparse_index` setting (before 2.22) it leaves the defaults and says so.
  */
