@@ -1,4 +1,6 @@
-import { crossPartitionBatcher, isInfrastructureError } from './scorer.consumer';
+import type { StreamPort, SubscribeOptions } from '@vigil/stream';
+import { crossPartitionBatcher, isInfrastructureError, subscribeScorer } from './scorer.consumer';
+import type { ScorerService } from './scorer.service';
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -89,5 +91,60 @@ describe('crossPartitionBatcher (issue 11: one transaction for the batches of ma
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     expect(calls).toBe(1);
+  });
+});
+
+describe('subscribeScorer (issue 11: the linger only where partition batches come together)', () => {
+  const heartbeat = {
+    type: 'pipeline-heartbeat',
+    heartbeatId: 'h1',
+    emittedAt: '2026-12-05T00:00:00Z',
+    source: 'ingest',
+  };
+
+  async function handOne(concurrentPartitionBatches: number) {
+    let handle: SubscribeOptions<unknown>['handle'] | undefined;
+    const stream = {
+      concurrentPartitionBatches,
+      subscribe: async (options: SubscribeOptions<unknown>) => {
+        handle = options.handle;
+        return { close: async () => undefined };
+      },
+    } as unknown as StreamPort;
+    const handled: number[] = [];
+    const scorer = {
+      handleBatch: async (events: unknown[]) => {
+        handled.push(events.length);
+        return [];
+      },
+    } as unknown as ScorerService;
+    await subscribeScorer(stream, scorer);
+    let acknowledged = false;
+    const done = handle!({
+      topic: 'vitals.observations',
+      partition: 0,
+      records: [{ topic: 'vitals.observations', partition: 0, offset: '0', key: 'ingest', value: heartbeat }],
+      heartbeat: async () => undefined,
+    } as never).then(() => (acknowledged = true));
+    for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    return { done, handled, acknowledged: () => acknowledged };
+  }
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('does not wait for other partitions when the stream hands one batch at a time (Kafka, one partition at a time)', async () => {
+    const one = await handOne(1);
+    expect(one.handled).toEqual([1]);
+    await one.done;
+    expect(one.acknowledged()).toBe(true);
+  });
+
+  it('waits the linger for other partitions when the stream hands several at once (in-process)', async () => {
+    const many = await handOne(8);
+    expect(many.handled).toEqual([]);
+    await jest.advanceTimersByTimeAsync(25);
+    await many.done;
+    expect(many.handled).toEqual([1]);
   });
 });

@@ -59,7 +59,10 @@ export function streamDeviceCommandsPublisher(stream: StreamPort): DeviceCommand
 
 /** How the scorer gathers the batches of its partitions into one transaction (issue 11). */
 export interface ScorerBatching {
-  /** How long the first waiting partition batch waits for others (default 20 ms). */
+  /**
+   * How long the first waiting partition batch waits for others (default 20 ms). {@link subscribeScorer} sets 0
+   * when the stream hands one partition batch at a time (Kafka): there is no other to wait for.
+   */
   lingerMs?: number;
   /** Partition batches per transaction at most (default 32). */
   maxPartitionBatches?: number;
@@ -122,7 +125,10 @@ export function subscribeScorer(
     ),
   batching: ScorerBatching = {},
 ): Promise<Subscription> {
-  const batcher = crossPartitionBatcher(scorer, batching);
+  const batcher = crossPartitionBatcher(scorer, {
+    ...(stream.concurrentPartitionBatches <= 1 ? { lingerMs: 0 } : {}),
+    ...batching,
+  });
   return stream.subscribe<unknown>({
     topic: streamTopics.observations,
     groupId: SCORER_GROUP_ID,

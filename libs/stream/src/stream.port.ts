@@ -205,6 +205,12 @@ export interface StreamPort {
   /** Starts consuming; resolves once the subscription is registered. */
   subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription>;
   /**
+   * How many partition batches one subscription may be handed at the same time (in-process: one per partition;
+   * Kafka: `partitionsConsumedConcurrently`). A handler that gathers concurrent batches into one unit of work
+   * (the scorer's transaction) waits for others only when more than one can come.
+   */
+  readonly concurrentPartitionBatches: number;
+  /**
    * Creates the topics that do not exist yet (Kafka: with the configured partitions and replication factor).
    * Adapters also do this on first use of a topic unless configured not to; calling it at boot fails fast.
    */

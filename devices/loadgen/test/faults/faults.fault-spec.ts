@@ -104,8 +104,20 @@ describe(`fault injection (${SHORT ? 'short' : 'full'}: ${SCALE.devices} devices
           },
           500,
         );
-        const technical = await env.db.technicalAlerts();
-        expect(technical.filter((a) => a.ruleId === 'pipeline-stalled' && a.state === 'open')).toEqual([]);
+        // The stalled-pipeline alerts clear on the scorer's next timer run after the heartbeat (every 30 s by
+        // default): under a heavy load (issue 11: 2,000 readings/s) the heartbeat returns only as the backlog drains,
+        // so the clearing is waited for — bounded by two timer runs — rather than expected at that instant.
+        const stalledOpen = async () =>
+          (await env.db.technicalAlerts()).filter(
+            (a) => a.ruleId === 'pipeline-stalled' && a.state === 'open',
+          );
+        await waitFor(
+          'the stalled-pipeline alerts to clear',
+          65_000,
+          async () => (await stalledOpen()).length === 0,
+          1000,
+        ).catch(() => undefined);
+        expect(await stalledOpen()).toEqual([]);
       },
     );
     expect((result.evidence as FaultEvidence).detail['terminated']).toEqual(expect.any(Number));

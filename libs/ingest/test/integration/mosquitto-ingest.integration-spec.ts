@@ -56,13 +56,14 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
     await fx?.close();
   });
 
-  function startIngest(): Promise<MqttIngestClient> {
+  function startIngest(receiveMaximum?: number): Promise<MqttIngestClient> {
     return connectMqttIngest({
       url: mosquitto.url,
       ...SERVICE,
       clientId: 'vigil-ingest-1',
       protocolVersion: 5,
       shared: true,
+      receiveMaximum,
       handle: async (topic, payload) => {
         await service.handle(topic, payload);
       },
@@ -146,6 +147,41 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
       'the eight PUBACKs after the publishes resolved',
     );
     await Promise.all(sent);
+  });
+
+  it('HZ-03 takes in no more messages than its receive maximum while their publishes are held (the backlog stays in the broker)', async () => {
+    const ingest = await startIngest(3);
+    const device = await connectDevice(mosquitto.url, 'bp-2', devices[2].secret, 5);
+    clients.push(device);
+    let release!: () => void;
+    stream.gate = new Promise<void>((r) => (release = r));
+    const calls = stream.publishCalls;
+    const acked = ingest.acknowledged();
+    const sent = Array.from({ length: 8 }, (_, i) =>
+      device.publishAsync(
+        mqttTopics.readings('bp-2'),
+        envelope('bp-2', 200 + i, [
+          {
+            type: 'heartRate',
+            value: 60 + i,
+            unit: '/min',
+            measuredAt: new Date(Date.now() - i * 1000).toISOString(),
+          },
+        ]),
+        { qos: 1 },
+      ),
+    );
+    await waitFor(() => stream.publishCalls - calls >= 3, 'three publishes in flight');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stream.publishCalls - calls).toBe(3); // the other five wait in Mosquitto, not in ingest
+    stream.gate = null;
+    release();
+    await waitFor(
+      () => ingest.acknowledged() - acked === 8,
+      'all eight, once the held ones were acknowledged',
+    );
+    await Promise.all(sent);
+    await ingest.close();
   });
 
   it("HZ-05 the shipped ACL refuses every device publishing on every other device's topic (5×5 matrix)", async () => {

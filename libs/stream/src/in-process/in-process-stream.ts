@@ -234,6 +234,10 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  */
 export class InProcessStream implements StreamPort {
   private readonly partitionCount: number;
+  /** Every partition of a topic hands its batch over as soon as it has records, independently of the others. */
+  get concurrentPartitionBatches(): number {
+    return this.partitionCount;
+  }
   private readonly capacity: number;
   private readonly retry: ResolvedRetry;
   private readonly onError: StreamErrorHandler;

@@ -62,6 +62,10 @@ class FakeConsumer {
     this.running = true;
   }
 
+  async commitOffsets(offsets: unknown): Promise<void> {
+    this.log.push(`consumer.commit ${JSON.stringify(offsets)}`);
+  }
+
   async disconnect(): Promise<void> {
     this.log.push('consumer.disconnect requested');
     this.running = false; // as kafkajs: stop fetching, then wait for the batch being processed
@@ -305,7 +309,7 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
 
   it('cuts a fetched batch into maxBatchSize chunks, committing each (offset + 1) only after handle resolved', async () => {
     const fake = fakeClient();
-    const stream = open(fake.client);
+    const stream = open(fake.client, { commitIntervalMs: 0 });
     const batches: ConsumedBatch<{ n: number } | null>[] = [];
     await stream.subscribe<{ n: number } | null>({
       topic: 'vitals.observations',
@@ -354,6 +358,76 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
       headers: { trace: 'b', multi: 'y' },
     });
     expect(batches[2].records[0]).toEqual(expect.objectContaining({ key: '', value: null, headers: {} }));
+  });
+
+  it('commits handled offsets at most every commitIntervalMs, all partitions in one request, and the rest on close', async () => {
+    const fake = fakeClient();
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const stream = open(fake.client, { commitIntervalMs: 1_000 });
+      const subscription = await stream.subscribe({
+        topic: 'vitals.observations',
+        groupId: 'scorer',
+        handle: async (batch) => void fake.log.push(`handle ${batch.partition}:${batch.records[0].offset}`),
+      });
+      const consumer = fake.consumers[0];
+      const commit = (partitions: { partition: number; offset: string }[]): string =>
+        `commit ${JSON.stringify({ topics: [{ topic: 'vitals.observations', partitions }] })}`;
+      fake.log.length = 0;
+      await consumer.deliver(0, [message(5, 1)]).done; // the first commit is due at once
+      now += 400;
+      await consumer.deliver(1, [message(7, 1)]).done; // within the interval: waits
+      now += 400;
+      await consumer.deliver(0, [message(6, 1)]).done; // still within it: the newer offset waits
+      now += 300;
+      await consumer.deliver(2, [message(9, 1)]).done; // due: every partition handled since, in one request
+      now += 100;
+      await consumer.deliver(1, [message(8, 1)]).done; // within the interval again: left for the close
+      await subscription.close();
+      expect(fake.log).toEqual([
+        'handle 0:5',
+        'resolve 5',
+        commit([{ partition: 0, offset: '6' }]),
+        'handle 1:7',
+        'resolve 7',
+        'handle 0:6',
+        'resolve 6',
+        'handle 2:9',
+        'resolve 9',
+        commit([
+          { partition: 1, offset: '8' },
+          { partition: 0, offset: '7' },
+          { partition: 2, offset: '10' },
+        ]),
+        'handle 1:8',
+        'resolve 8',
+        `consumer.commit ${JSON.stringify([{ topic: 'vitals.observations', partition: 1, offset: '9' }])}`,
+        'consumer.disconnect requested',
+        'consumer.disconnected',
+      ]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('forgets handled offsets not yet committed when the group is joined again (they are fetched again)', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client, { commitIntervalMs: 60_000 });
+    const subscription = await stream.subscribe({
+      topic: 'vitals.observations',
+      groupId: 'scorer',
+      handle: async () => undefined,
+    });
+    const consumer = fake.consumers[0];
+    await consumer.deliver(0, [message(5, 1)]).done; // committed at once (the first)
+    await consumer.deliver(3, [message(2, 1)]).done; // waits
+    consumer.listeners.get('consumer.group_join')!({
+      payload: { memberAssignment: { 'vitals.observations': [0, 1] } },
+    });
+    fake.log.length = 0;
+    await subscription.close();
+    expect(fake.log.filter((l) => l.includes('commit'))).toEqual([]);
   });
 
   it('reports a failed handle, heartbeats while backing off, and retries the same chunk before committing', async () => {

@@ -65,6 +65,14 @@ export interface KafkaStreamOptions {
   /** Partitions one subscription processes at the same time, each still sequentially (default 1). */
   partitionsConsumedConcurrently?: number;
   /**
+   * How often a consumer group subscription commits its handled offsets (default 1 000 ms; 0 = after every
+   * chunk). A chunk's offset is committed only after it was handled; between commits the handled offsets of all
+   * its partitions wait and go in one OffsetCommit request, so a busy consumer no longer waits for a broker round
+   * trip per partition batch. A crash or rebalance redelivers at most this much handled work (handlers are
+   * idempotent); a graceful close commits everything handled.
+   */
+  commitIntervalMs?: number;
+  /**
    * How long a publish waits for others to share its produce request (default 5 ms; 0 = the same tick only).
    * Ingest publishes per MQTT message: batching them saves broker round trips at the cost of that wait.
    */
@@ -105,8 +113,9 @@ interface PendingPublish {
  *   partition, Kafka's default (murmur2) partitioner on the record key. `publish` resolves on the brokers' ack.
  *   kafkajs has no `linger.ms`: publishes made within `lingerMs` of each other go in one compressed request.
  * - Consumer: one kafkajs consumer per subscription, `eachBatch` with auto-resolve and auto-commit off; a fetched
- *   batch is cut into chunks of `maxBatchSize`, each handled and then committed explicitly (offset + 1) before the
- *   next. A failing chunk is retried in place after a backoff, heartbeating meanwhile; if the partition is revoked
+ *   batch is cut into chunks of `maxBatchSize`, each handled before the next. A handled chunk's offset + 1 is
+ *   committed explicitly, at most every `commitIntervalMs` for all partitions in one request (never one not
+ *   handled), and on close. A failing chunk is retried in place after a backoff, heartbeating meanwhile; if the partition is revoked
  *   or the subscription closes, the chunk is left uncommitted and the group's next owner gets it again.
  *   New groups start from the beginning of the topic. With `deadLetter`, a chunk failing `maxAttempts` times is
  *   retried record by record, and a record failing `maxAttempts` times alone goes to the dead-letter topic.
@@ -124,6 +133,10 @@ export class KafkaStream implements StreamPort {
   private readonly heartbeatIntervalMs: number;
   private readonly brokerSilenceMs: number;
   private readonly partitionsConsumedConcurrently: number;
+  get concurrentPartitionBatches(): number {
+    return this.partitionsConsumedConcurrently;
+  }
+  private readonly commitIntervalMs: number;
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
   private readonly compression: CompressionTypes;
@@ -161,6 +174,7 @@ export class KafkaStream implements StreamPort {
       'partitionsConsumedConcurrently',
       options.partitionsConsumedConcurrently ?? 1,
     );
+    this.commitIntervalMs = nonNegative('commitIntervalMs', options.commitIntervalMs ?? 1_000);
     this.lingerMs = nonNegative('lingerMs', options.lingerMs ?? 5);
     this.maxBatchRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords ?? 1000);
     this.compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
@@ -240,6 +254,7 @@ export class KafkaStream implements StreamPort {
       onError: options.onError ?? this.onError,
       retry: this.retry,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
+      commitIntervalMs: this.commitIntervalMs,
       deadLetter: options.deadLetter ? validDeadLetter(options.deadLetter) : undefined,
       publishDeadLetter: (topic, message) => this.publishDeadLetter(topic, message),
     };
@@ -399,6 +414,7 @@ interface SubscriptionSettings<T> {
   onError: StreamErrorHandler;
   retry: ResolvedRetry;
   heartbeatIntervalMs: number;
+  commitIntervalMs: number;
   deadLetter: DeadLetterOptions | undefined;
   publishDeadLetter: (topic: string, message: Message) => Promise<void>;
 }
@@ -420,6 +436,11 @@ class KafkaSubscription<T> implements Subscription {
   private lastContactAt = Date.now();
   /** Per partition: records behind the high watermark, and the publish time of the next one to handle. */
   private readonly pendingByPartition = new Map<number, { lag: number; oldestAt: number | null }>();
+  /** Per partition: the offset to commit (last handled + 1), not yet committed. */
+  private readonly uncommitted = new Map<number, string>();
+  private lastCommitAt = 0;
+  /** Batches kafkajs is running in `onBatch` now. */
+  private batchesRunning = 0;
 
   constructor(
     private readonly consumer: Consumer,
@@ -486,6 +507,9 @@ class KafkaSubscription<T> implements Subscription {
     let sought = false;
     this.consumer.on(GROUP_JOIN, (event) => {
       contact();
+      // kafkajs fetches every partition again from its committed offset after a join: what was handled and not
+      // committed comes again and is recorded again; an old entry could only move another owner's offset.
+      this.uncommitted.clear();
       this.state = 'running';
       this.assignedPartitions = (event.payload.memberAssignment[topic] ?? []).length;
       if (startAt && !sought) {
@@ -520,6 +544,8 @@ class KafkaSubscription<T> implements Subscription {
 
   private async stop(): Promise<void> {
     this.stopping.abort();
+    // A batch running now commits everything handled when it ends (onBatch); otherwise it is done here.
+    if (this.batchesRunning === 0) await this.commitUncommitted();
     const timer = setTimeout(() => this.abandon.abort(), this.settings.closeTimeoutMs);
     try {
       // kafkajs waits for the running eachBatch, which returns once its handler settled or was abandoned.
@@ -533,15 +559,43 @@ class KafkaSubscription<T> implements Subscription {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const messages = payload.batch.messages;
-    for (let start = 0; start < messages.length; start += this.settings.maxBatchSize) {
-      const chunk = messages.slice(start, start + this.settings.maxBatchSize);
-      this.trackPending(payload, chunk[0]);
-      if (!(await this.processChunk(payload, chunk))) return;
-      this.lastBatchSize = chunk.length;
-      const next = messages[start + chunk.length];
-      this.trackPending(payload, next, chunk[chunk.length - 1]);
+    this.batchesRunning += 1;
+    try {
+      const messages = payload.batch.messages;
+      for (let start = 0; start < messages.length; start += this.settings.maxBatchSize) {
+        const chunk = messages.slice(start, start + this.settings.maxBatchSize);
+        this.trackPending(payload, chunk[0]);
+        if (!(await this.processChunk(payload, chunk))) return;
+        this.lastBatchSize = chunk.length;
+        const next = messages[start + chunk.length];
+        this.trackPending(payload, next, chunk[chunk.length - 1]);
+      }
+    } finally {
+      this.batchesRunning -= 1;
+      // Closing: what this and earlier batches handled is committed before kafkajs leaves the group.
+      if (this.stopping.signal.aborted && this.batchesRunning === 0) await this.commitUncommitted(payload);
     }
+  }
+
+  /**
+   * Commits every handled offset not yet committed, in one request: through the running batch's payload, or the
+   * consumer when none runs (closing). A failure is reported; the records come again from the last commit.
+   */
+  private async commitUncommitted(payload?: EachBatchPayload, context?: StreamErrorContext): Promise<void> {
+    if (this.settings.fanOut || this.uncommitted.size === 0) return;
+    const { topic, groupId } = this.settings;
+    const offsets = [...this.uncommitted].map(([partition, offset]) => ({ partition, offset }));
+    try {
+      if (payload) await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: offsets }] });
+      else await this.consumer.commitOffsets(offsets.map((o) => ({ topic, ...o })));
+    } catch (error) {
+      this.reportError(error, { ...(context ?? { topic, groupId }), phase: 'commit' });
+      if (payload && !this.stopping.signal.aborted) throw error;
+      return;
+    }
+    for (const { partition, offset } of offsets)
+      if (this.uncommitted.get(partition) === offset) this.uncommitted.delete(partition);
+    this.lastCommitAt = Date.now();
   }
 
   /** Lag and the age of the next record to handle, from what kafkajs fetched (no extra broker round trip). */
@@ -600,19 +654,15 @@ class KafkaSubscription<T> implements Subscription {
     lastOffset: string,
     context: StreamErrorContext,
   ): Promise<boolean> {
-    const { topic, partition } = payload.batch;
+    const { partition } = payload.batch;
     payload.resolveOffset(lastOffset);
     // Fan-out never commits: its group is this subscriber's alone and starts at the latest offset anyway.
     if (this.settings.fanOut) return true;
-    try {
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
-      });
-    } catch (error) {
-      // kafkajs rejoins the group and the chunk comes again from the last committed offset.
-      this.reportError(error, { ...context, phase: 'commit' });
-      throw error;
-    }
+    this.uncommitted.set(partition, (BigInt(lastOffset) + 1n).toString());
+    const due =
+      this.stopping.signal.aborted || Date.now() - this.lastCommitAt >= this.settings.commitIntervalMs;
+    // A failed commit throws: kafkajs rejoins the group and the chunks come again from the last committed offset.
+    if (due) await this.commitUncommitted(payload, context);
     return true;
   }
 
