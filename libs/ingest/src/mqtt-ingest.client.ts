@@ -21,13 +21,15 @@ export interface MqttIngestOptions {
   /** Milliseconds before reconnecting after a failure. */
   reconnectPeriod?: number;
   /**
-   * MQTT 5: how many messages the broker may have in flight to this client, unacknowledged (default
-   * {@link INGEST_RECEIVE_MAXIMUM}). Mosquitto's `max_inflight_messages` bounds MQTT 3.1.1 clients only; for an
-   * MQTT 5 client it follows this Receive Maximum, whose protocol default (65,535) let an overloaded ingest take
-   * in 100,000 messages at once (2 GB of memory, fault suite at 2,000 readings/s). The backlog belongs in the
-   * broker's persistent queue, not in ingest's memory.
+   * How many messages ingest holds at once, unacknowledged (default {@link INGEST_RECEIVE_MAXIMUM}): asked of the
+   * broker as the MQTT 5 Receive Maximum (Mosquitto's `max_inflight_messages` bounds MQTT 3.1.1 clients only), and
+   * enforced here too by reading no further message while that many are in hand. Without it an overloaded ingest
+   * took in 100,000 messages at once (3 GB of memory, fault suite at 2,000 readings/s). The backlog belongs in
+   * the broker's persistent queue, not in ingest's memory.
    */
   receiveMaximum?: number;
+  /** Messages ingest holds at once whatever the broker sends (default `receiveMaximum`; tests set it apart). */
+  inHandMaximum?: number;
 }
 
 /** Messages the broker may have in flight to one ingest client (MQTT 5 Receive Maximum). */
@@ -112,27 +114,48 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
     // PUBACK is sent, which made ingest from an external broker one message at a time. The PUBACK is
     // therefore handed to mqtt.js at once but held (see `holdPubacks`) until `handle` resolved — sent only
     // then, and only on the connection the message came on. The broker's in-flight limit bounds how many
-    // wait (Mosquitto `max_inflight_messages`, MQTT 5 receive maximum).
+    // wait (Mosquitto `max_inflight_messages`, MQTT 5 receive maximum), and so does ingest itself: past
+    // `receiveMaximum` messages in hand, the next one waits, and mqtt.js reads nothing further until a slot frees
+    // (TCP back-pressure), since Mosquitto 2.0.11 was seen to exceed the receive maximum under load (100,000
+    // messages in flight in the fault suite at 2,000 readings/s).
     customHandleAcks: (topic, message, packet, done) => {
       const held: HeldPuback = { stream: client.stream, settled: false, failed: false, send: null };
-      if (packet.messageId !== undefined) holding.set(packet.messageId, held);
-      options.handle(topic, message).then(
-        () => {
-          acked += 1;
-          held.settled = true;
-          held.send?.();
-        },
-        (error: unknown) => {
-          options.onError?.(error instanceof Error ? error : new Error(String(error)));
-          held.settled = true;
-          held.failed = true;
-          // No PUBACK: drop the connection so the broker redelivers. mqtt.js reconnects by itself.
-          if (client.stream === held.stream) client.stream?.destroy();
-        },
-      );
-      done(0);
+      const start = () => {
+        inHand += 1;
+        if (packet.messageId !== undefined) holding.set(packet.messageId, held);
+        options
+          .handle(topic, message)
+          .then(
+            () => {
+              acked += 1;
+              held.settled = true;
+              held.send?.();
+            },
+            (error: unknown) => {
+              options.onError?.(error instanceof Error ? error : new Error(String(error)));
+              held.settled = true;
+              held.failed = true;
+              // No PUBACK: drop the connection so the broker redelivers. mqtt.js reconnects by itself.
+              if (client.stream === held.stream) client.stream?.destroy();
+            },
+          )
+          .finally(() => {
+            inHand -= 1;
+            waiting?.();
+          });
+        done(0);
+      };
+      if (inHand < window) return start();
+      waiting = () => {
+        waiting = null;
+        start();
+      };
     },
   };
+  const window = options.inHandMaximum ?? options.receiveMaximum ?? INGEST_RECEIVE_MAXIMUM;
+  /** Messages handed to `handle` and not settled; the one message waiting for a slot (mqtt.js reads no more). */
+  let inHand = 0;
+  let waiting: (() => void) | null = null;
   const holding = new Map<number, HeldPuback>();
   const client = mqtt.connect(options.url, clientOptions);
   holdPubacks(client, holding);

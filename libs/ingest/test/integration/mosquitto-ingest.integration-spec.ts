@@ -56,14 +56,13 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
     await fx?.close();
   });
 
-  function startIngest(receiveMaximum?: number): Promise<MqttIngestClient> {
+  function startIngest(): Promise<MqttIngestClient> {
     return connectMqttIngest({
       url: mosquitto.url,
       ...SERVICE,
       clientId: 'vigil-ingest-1',
       protocolVersion: 5,
       shared: true,
-      receiveMaximum,
       handle: async (topic, payload) => {
         await service.handle(topic, payload);
       },
@@ -149,40 +148,74 @@ describe('ingest from a real Mosquitto with the shipped ACL', () => {
     await Promise.all(sent);
   });
 
-  it('HZ-03 takes in no more messages than its receive maximum while their publishes are held (the backlog stays in the broker)', async () => {
-    const ingest = await startIngest(3);
-    const device = await connectDevice(mosquitto.url, 'bp-2', devices[2].secret, 5);
-    clients.push(device);
-    let release!: () => void;
-    stream.gate = new Promise<void>((r) => (release = r));
-    const calls = stream.publishCalls;
-    const acked = ingest.acknowledged();
-    const sent = Array.from({ length: 8 }, (_, i) =>
-      device.publishAsync(
-        mqttTopics.readings('bp-2'),
-        envelope('bp-2', 200 + i, [
-          {
-            type: 'heartRate',
-            value: 60 + i,
-            unit: '/min',
-            measuredAt: new Date(Date.now() - i * 1000).toISOString(),
-          },
-        ]),
-        { qos: 1 },
-      ),
-    );
-    await waitFor(() => stream.publishCalls - calls >= 3, 'three publishes in flight');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(stream.publishCalls - calls).toBe(3); // the other five wait in Mosquitto, not in ingest
-    stream.gate = null;
-    release();
-    await waitFor(
-      () => ingest.acknowledged() - acked === 8,
-      'all eight, once the held ones were acknowledged',
-    );
-    await Promise.all(sent);
-    await ingest.close();
-  });
+  it.each([
+    ['the broker keeps to it (MQTT 5 Receive Maximum 3)', 3, undefined, 'bp-2', 200],
+    [
+      'ingest keeps to it, reading no further (Receive Maximum 100, as a broker that overshoots would)',
+      100,
+      3,
+      'bp-3',
+      300,
+    ],
+  ] as const)(
+    'HZ-03 takes in no more than 3 messages at once while their publishes are held: %s',
+    async (_how, receiveMaximum, inHandMaximum, deviceId, firstSeq) => {
+      // A client and session of its own with a plain subscription, counting only its own device's messages:
+      // the other tests' ingests (a shared subscription) neither take these messages nor add to the count.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let started = 0;
+      const ingest = await connectMqttIngest({
+        url: mosquitto.url,
+        ...SERVICE,
+        clientId: `vigil-ingest-window-${deviceId}`,
+        protocolVersion: 5,
+        shared: false,
+        receiveMaximum,
+        inHandMaximum,
+        handle: async (topic) => {
+          if (!topic.includes(`/${deviceId}/`)) return;
+          started += 1;
+          await gate;
+        },
+      });
+      clients.push(ingest);
+      await ingest.subscribed;
+      const device = await connectDevice(
+        mosquitto.url,
+        deviceId,
+        devices[Number(deviceId.slice(3))].secret,
+        5,
+      );
+      clients.push(device);
+      const acked = ingest.acknowledged();
+      const sent = Array.from({ length: 8 }, (_, i) =>
+        device.publishAsync(
+          mqttTopics.readings(deviceId),
+          envelope(deviceId, firstSeq + i, [
+            {
+              type: 'heartRate',
+              value: 60 + i,
+              unit: '/min',
+              measuredAt: new Date(Date.now() - i * 1000).toISOString(),
+            },
+          ]),
+          { qos: 1 },
+        ),
+      );
+      await waitFor(() => started >= 3, 'three messages in hand');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(started).toBe(3); // the other five wait in Mosquitto, not in ingest
+      expect(ingest.acknowledged() - acked).toBe(0);
+      release();
+      await waitFor(
+        () => started === 8 && ingest.acknowledged() - acked >= 8,
+        'all eight, once the held ones were acknowledged',
+      );
+      await Promise.all(sent);
+      await ingest.close();
+    },
+  );
 
   it("HZ-05 the shipped ACL refuses every device publishing on every other device's topic (5×5 matrix)", async () => {
     const before = service.counters.messages;

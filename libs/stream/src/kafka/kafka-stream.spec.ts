@@ -360,7 +360,7 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
     expect(batches[2].records[0]).toEqual(expect.objectContaining({ key: '', value: null, headers: {} }));
   });
 
-  it('commits handled offsets at most every commitIntervalMs, all partitions in one request, and the rest on close', async () => {
+  it('HZ-50 commits handled offsets at most every commitIntervalMs, all partitions in one request, and the rest on close', async () => {
     const fake = fakeClient();
     let now = 1_000_000;
     const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
