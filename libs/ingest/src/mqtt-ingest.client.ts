@@ -21,19 +21,18 @@ export interface MqttIngestOptions {
   /** Milliseconds before reconnecting after a failure. */
   reconnectPeriod?: number;
   /**
-   * How many messages ingest holds at once, unacknowledged (default {@link INGEST_RECEIVE_MAXIMUM}): asked of the
-   * broker as the MQTT 5 Receive Maximum (Mosquitto's `max_inflight_messages` bounds MQTT 3.1.1 clients only), and
-   * enforced here too by reading no further message while that many are in hand. Without it an overloaded ingest
-   * took in 100,000 messages at once (3 GB of memory, fault suite at 2,000 readings/s). The backlog belongs in
-   * the broker's persistent queue, not in ingest's memory.
+   * How many messages ingest holds at once, their PUBACK waiting for the durable publish (default
+   * {@link INGEST_MAX_IN_HAND}). Past it, mqtt.js reads no further packet until one settles, so the backlog of an
+   * overloaded ingest stays in the broker's persistent queue instead of its memory. Without it, ingest took in
+   * 100,000 messages at once (3 GB of memory, fault suite at 2,000 readings/s). The bound is kept here, not asked
+   * of the broker as the MQTT 5 Receive Maximum: with a Receive Maximum of 1,000, Mosquitto 2.0.11 stopped
+   * delivering to ingest for good after the reconnects of a database outage (decision 0005, item 13).
    */
-  receiveMaximum?: number;
-  /** Messages ingest holds at once whatever the broker sends (default `receiveMaximum`; tests set it apart). */
-  inHandMaximum?: number;
+  maxInHand?: number;
 }
 
-/** Messages the broker may have in flight to one ingest client (MQTT 5 Receive Maximum). */
-export const INGEST_RECEIVE_MAXIMUM = 1_000;
+/** Messages one ingest client holds at once, unacknowledged (see {@link MqttIngestOptions.maxInHand}). */
+export const INGEST_MAX_IN_HAND = 1_000;
 
 export interface MqttIngestClient {
   client: MqttClient;
@@ -103,21 +102,12 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
     clean: false,
     reconnectPeriod: options.reconnectPeriod ?? 1000,
     resubscribe: true,
-    properties:
-      options.protocolVersion === 5
-        ? {
-            sessionExpiryInterval: 48 * 3600,
-            receiveMaximum: options.receiveMaximum ?? INGEST_RECEIVE_MAXIMUM,
-          }
-        : undefined,
+    properties: options.protocolVersion === 5 ? { sessionExpiryInterval: 48 * 3600 } : undefined,
     // Many messages in flight at once (issue 11): mqtt.js reads the next packet only after a message's
     // PUBACK is sent, which made ingest from an external broker one message at a time. The PUBACK is
     // therefore handed to mqtt.js at once but held (see `holdPubacks`) until `handle` resolved — sent only
-    // then, and only on the connection the message came on. The broker's in-flight limit bounds how many
-    // wait (Mosquitto `max_inflight_messages`, MQTT 5 receive maximum), and so does ingest itself: past
-    // `receiveMaximum` messages in hand, the next one waits, and mqtt.js reads nothing further until a slot frees
-    // (TCP back-pressure), since Mosquitto 2.0.11 was seen to exceed the receive maximum under load (100,000
-    // messages in flight in the fault suite at 2,000 readings/s).
+    // then, and only on the connection the message came on. Past `maxInHand` messages in hand the next one
+    // waits, and mqtt.js reads nothing further until a slot frees (TCP back-pressure: the broker keeps the rest).
     customHandleAcks: (topic, message, packet, done) => {
       const held: HeldPuback = { stream: client.stream, settled: false, failed: false, send: null };
       const start = () => {
@@ -152,7 +142,7 @@ export function connectMqttIngest(options: MqttIngestOptions): Promise<MqttInges
       };
     },
   };
-  const window = options.inHandMaximum ?? options.receiveMaximum ?? INGEST_RECEIVE_MAXIMUM;
+  const window = options.maxInHand ?? INGEST_MAX_IN_HAND;
   /** Messages handed to `handle` and not settled; the one message waiting for a slot (mqtt.js reads no more). */
   let inHand = 0;
   let waiting: (() => void) | null = null;
