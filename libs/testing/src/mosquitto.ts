@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -50,39 +50,52 @@ export async function startMosquitto(
   const passwd = join(dir, 'passwd');
   writeFileSync(passwd, '');
   for (const u of users) execFileSync('mosquitto_passwd', ['-b', passwd, u.username, u.password]);
-  const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      'per_listener_settings false',
-      'allow_anonymous false',
-      `password_file ${passwd}`,
-      `acl_file ${SHIPPED_ACL}`,
-      `listener ${port} 127.0.0.1`,
-      ...(options.persistence
-        ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1']
-        : ['persistence false']),
-      'max_queued_messages 100000',
-      ...shippedLimits(),
-      '',
-    ].join('\n'),
-  );
-  // Mosquitto refuses to run as root unless told which user to drop to.
-  if (process.getuid?.() === 0) writeFileSync(conf, `${readFileSync(conf, 'utf8')}user root\n`);
-  let child: ChildProcess = await spawnMosquitto(conf, port);
+  const writeConf = (port: number) => {
+    writeFileSync(
+      conf,
+      [
+        'per_listener_settings false',
+        'allow_anonymous false',
+        `password_file ${passwd}`,
+        `acl_file ${SHIPPED_ACL}`,
+        `listener ${port} 127.0.0.1`,
+        ...(options.persistence
+          ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1']
+          : ['persistence false']),
+        'max_queued_messages 100000',
+        ...shippedLimits(),
+        // Mosquitto refuses to run as root unless told which user to drop to.
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+        '',
+      ].join('\n'),
+    );
+  };
+  // A port free a moment ago may be taken by a parallel test before Mosquitto binds it: then a new one.
+  let port = 0;
+  let child: ChildProcess | null = null;
+  for (let attempt = 1; child === null; attempt += 1) {
+    port = await freePort();
+    writeConf(port);
+    try {
+      child = await spawnMosquitto(conf, port);
+    } catch (error) {
+      if (attempt >= 5 || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+  let running: ChildProcess = child;
   const stopChild = () =>
     new Promise<void>((res) => {
-      if (child.exitCode !== null) return res();
-      child.once('exit', () => res());
-      child.kill('SIGTERM');
+      if (running.exitCode !== null) return res();
+      running.once('exit', () => res());
+      running.kill('SIGTERM');
     });
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
     restart: async () => {
       await stopChild();
-      child = await spawnMosquitto(conf, port);
+      running = await spawnMosquitto(conf, port);
     },
     stop: async () => {
       await stopChild();
@@ -97,12 +110,19 @@ async function spawnMosquitto(conf: string, port: number): Promise<ChildProcess>
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const deadline = Date.now() + 10_000;
   for (;;) {
+    // Probed by connecting, never by listening: a probe that binds the port for a moment makes Mosquitto's own
+    // bind fail ("Address already in use", seen in CI).
     const up = await new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(true));
-      s.listen(port, '127.0.0.1', () => s.close(() => res(false)));
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        res(true);
+      });
+      socket.once('error', () => res(false));
     });
-    if (up) return child;
+    // "… running" is logged once every listener is bound: a connect alone could reach another server that took
+    // the port while this Mosquitto fails to bind it.
+    if (up && child.exitCode === null && /\brunning\b/.test(stderr)) return child;
     if (child.exitCode !== null || Date.now() > deadline) {
       throw new Error(`mosquitto did not start: ${stderr}`);
     }
