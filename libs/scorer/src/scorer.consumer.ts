@@ -60,7 +60,7 @@ export function streamDeviceCommandsPublisher(stream: StreamPort): DeviceCommand
 /** How the scorer gathers the batches of its partitions into one transaction (issue 11). */
 export interface ScorerBatching {
   /**
-   * How long the first waiting partition batch waits for others (default 20 ms). {@link subscribeScorer} sets 0
+   * How long the first waiting partition batch waits for others (default 20 ms). {@link subscribeScorer} uses 0
    * when the stream hands one partition batch at a time (Kafka): there is no other to wait for.
    */
   lingerMs?: number;
@@ -123,12 +123,11 @@ export function subscribeScorer(
     invalidLogger.error(
       `skipped an invalid vitals event at offset ${offset}: ${error instanceof Error ? error.message : String(error)}`,
     ),
-  batching: ScorerBatching = {},
 ): Promise<Subscription> {
-  const batcher = crossPartitionBatcher(scorer, {
-    ...(stream.concurrentPartitionBatches <= 1 ? { lingerMs: 0 } : {}),
-    ...batching,
-  });
+  const batcher = crossPartitionBatcher(
+    scorer,
+    stream.concurrentPartitionBatches <= 1 ? { lingerMs: 0 } : {},
+  );
   return stream.subscribe<unknown>({
     topic: streamTopics.observations,
     groupId: SCORER_GROUP_ID,

@@ -115,8 +115,9 @@ interface PendingPublish {
  * - Consumer: one kafkajs consumer per subscription, `eachBatch` with auto-resolve and auto-commit off; a fetched
  *   batch is cut into chunks of `maxBatchSize`, each handled before the next. A handled chunk's offset + 1 is
  *   committed explicitly, at most every `commitIntervalMs` for all partitions in one request (never one not
- *   handled), and on close. A failing chunk is retried in place after a backoff, heartbeating meanwhile; if the partition is revoked
- *   or the subscription closes, the chunk is left uncommitted and the group's next owner gets it again.
+ *   handled), and on close. A failing chunk is retried in place after a backoff, heartbeating meanwhile; if the
+ *   partition is revoked or the subscription closes, the chunk is left uncommitted and the group's next owner
+ *   gets it again.
  *   New groups start from the beginning of the topic. With `deadLetter`, a chunk failing `maxAttempts` times is
  *   retried record by record, and a record failing `maxAttempts` times alone goes to the dead-letter topic.
  * - Fan-out subscriptions: a group per subscription, from the latest offset, no commits, deleted on close.
@@ -132,10 +133,8 @@ export class KafkaStream implements StreamPort {
   private readonly sessionTimeoutMs: number;
   private readonly heartbeatIntervalMs: number;
   private readonly brokerSilenceMs: number;
-  private readonly partitionsConsumedConcurrently: number;
-  get concurrentPartitionBatches(): number {
-    return this.partitionsConsumedConcurrently;
-  }
+  /** kafkajs' `partitionsConsumedConcurrently`. */
+  readonly concurrentPartitionBatches: number;
   private readonly commitIntervalMs: number;
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
@@ -170,7 +169,7 @@ export class KafkaStream implements StreamPort {
     this.sessionTimeoutMs = positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000);
     this.heartbeatIntervalMs = positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3_000);
     this.brokerSilenceMs = positiveInteger('brokerSilenceMs', options.brokerSilenceMs ?? 10_000);
-    this.partitionsConsumedConcurrently = positiveInteger(
+    this.concurrentPartitionBatches = positiveInteger(
       'partitionsConsumedConcurrently',
       options.partitionsConsumedConcurrently ?? 1,
     );
@@ -269,7 +268,7 @@ export class KafkaStream implements StreamPort {
     // Fan-out starts where the topic is now, exactly: the offsets are read before joining, then sought to.
     const startAt = fanOut ? await this.latestOffsets(options.topic) : undefined;
     const subscription = new KafkaSubscription<T>(consumer, settings, (s) => this.onSubscriptionClosed(s));
-    await subscription.start(this.partitionsConsumedConcurrently, startAt);
+    await subscription.start(this.concurrentPartitionBatches, startAt);
     if (this.closing) {
       await subscription.close();
       throw new StreamClosedError();
