@@ -285,6 +285,34 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
     expect(fake.sent).toHaveLength(1);
   });
 
+  it('HZ-51 starts a new producer once the brokers refuse its sequences, and keeps it after other failures', async () => {
+    const fake = fakeClient();
+    const stream = open(fake.client);
+    await stream.publish('t', [{ key: 'k', value: 1 }]);
+    fake.producer.sendBatch.mockRejectedValueOnce(new Error('NOT_ENOUGH_REPLICAS'));
+    await expect(stream.publish('t', [{ key: 'k', value: 2 }])).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    await stream.publish('t', [{ key: 'k', value: 3 }]);
+    expect(fake.producerConfigs).toHaveLength(1);
+    // As kafkajs reports it: the protocol error wrapped by its retrier.
+    const refused = Object.assign(new Error('The broker received an out of order sequence number'), {
+      name: 'KafkaJSNonRetriableError',
+      cause: Object.assign(new Error('The broker received an out of order sequence number'), {
+        name: 'KafkaJSProtocolError',
+        type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      }),
+    });
+    fake.producer.sendBatch.mockRejectedValueOnce(refused);
+    await expect(stream.publish('t', [{ key: 'k', value: 4 }])).rejects.toBe(refused);
+    await stream.publish('t', [{ key: 'k', value: 5 }]);
+    expect(fake.producerConfigs).toHaveLength(2);
+    expect(fake.log.filter((l) => l.startsWith('producer.'))).toEqual([
+      'producer.connect',
+      'producer.disconnect',
+      'producer.connect',
+    ]);
+    expect(fake.sent.map((b) => b.topicMessages?.[0].messages[0].value)).toEqual(['1', '3', '5']);
+  });
+
   it('consumes with eachBatch, no auto-resolve, no auto-commit, from the beginning for a new group', async () => {
     const fake = fakeClient();
     const stream = open(fake.client, { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500 });
@@ -305,6 +333,19 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
         partitionsConsumedConcurrently: 1,
       }),
     );
+  });
+
+  it('HZ-51 gives a consumer consumerRetries (default 10) before kafkajs restarts it as a new group member', async () => {
+    expect(() => new KafkaStream({ brokers: ['k:9092'], consumerRetries: 0 })).toThrow(RangeError);
+    const fake = fakeClient();
+    await open(fake.client).subscribe({ topic: 't', groupId: 'scorer', handle: async () => undefined });
+    await open(fake.client, { consumerRetries: 3 }).subscribe({
+      topic: 't',
+      groupId: 'api',
+      handle: async () => undefined,
+    });
+    // kafkajs' own consumer default is 5 retries, about 10 s: a broker restart that long restarted the scorers.
+    expect(fake.consumers.map((c) => c.config.retry)).toEqual([{ retries: 10 }, { retries: 3 }]);
   });
 
   it('cuts a fetched batch into maxBatchSize chunks, committing each (offset + 1) only after handle resolved', async () => {

@@ -65,6 +65,16 @@ export interface KafkaStreamOptions {
   /** Partitions one subscription processes at the same time, each still sequentially (default 1). */
   partitionsConsumedConcurrently?: number;
   /**
+   * How many times a consumer retries brokers it cannot reach before kafkajs gives up and restarts it (default
+   * 10: about two minutes with kafkajs' backoff, 300 ms doubling up to 30 s). kafkajs' own 5 retries last about
+   * 10 s: in the fault suite's HZ-51 round (a broker restart of about that long) a scorer's consumer ran out of
+   * them and was restarted. A restarted consumer joins its group as a new member while the brokers may still hold
+   * the old one, and the group assigns nothing until that one's session times out (`sessionTimeoutMs`). Producers
+   * and the admin client keep the client's retries: a publish that cannot reach the brokers fails in seconds, and
+   * ingest then withholds the device's acknowledgement.
+   */
+  consumerRetries?: number;
+  /**
    * How often a consumer group subscription commits its handled offsets (default 1 000 ms; 0 = after every
    * chunk). A chunk's offset is committed only after it was handled; between commits the handled offsets of all
    * its partitions wait and go in one OffsetCommit request, so a busy consumer no longer waits for a broker round
@@ -125,6 +135,9 @@ interface PendingPublish {
  */
 export class KafkaStream implements StreamPort {
   private readonly client: KafkaClient;
+  /** The client consumers use: the same settings with `consumerRetries` (or the given test client). */
+  private readonly consumerClient: KafkaClient;
+  private readonly consumerRetries: number;
   private readonly partitions: number;
   private readonly replicationFactor: number;
   private readonly autoCreateTopics: boolean;
@@ -153,14 +166,18 @@ export class KafkaStream implements StreamPort {
     if (!Array.isArray(options.brokers) || options.brokers.length === 0) {
       throw new TypeError('brokers must list at least one host:port');
     }
-    this.client =
-      options.client ??
-      new Kafka({
-        logLevel: logLevel.WARN,
-        ...options.kafkaConfig,
-        clientId: options.clientId ?? 'vigil',
-        brokers: options.brokers,
-      });
+    const config: KafkaConfig = {
+      logLevel: logLevel.WARN,
+      ...options.kafkaConfig,
+      clientId: options.clientId ?? 'vigil',
+      brokers: options.brokers,
+    };
+    this.consumerRetries = positiveInteger('consumerRetries', options.consumerRetries ?? 10);
+    this.client = options.client ?? new Kafka(config);
+    // Broker connections and metadata are retried with the client's settings (kafkajs' BrokerPool), so consumers
+    // get a client of their own to retry longer.
+    this.consumerClient =
+      options.client ?? new Kafka({ ...config, retry: { ...config.retry, retries: this.consumerRetries } });
     this.partitions = positiveInteger('partitions', options.partitions ?? 8);
     this.replicationFactor = options.replicationFactor ?? -1;
     this.autoCreateTopics = options.autoCreateTopics ?? true;
@@ -226,13 +243,26 @@ export class KafkaStream implements StreamPort {
       if (last?.topic === item.topic) last.messages.push(...item.messages);
       else topicMessages.push({ topic: item.topic, messages: [...item.messages] });
     }
+    const connecting = this.producer ?? this.connectProducer();
     try {
-      const producer = await (this.producer ?? this.connectProducer());
+      const producer = await connecting;
       await producer.sendBatch({ acks: -1, compression: this.compression, topicMessages });
       for (const item of batch) item.done.resolve();
     } catch (error) {
+      if (producerStateLost(error) && this.producer === connecting) this.replaceProducer(connecting);
       for (const item of batch) item.done.reject(error);
     }
+  }
+
+  /**
+   * Drops a producer whose idempotence state the brokers no longer accept, so the next flush starts a new one (a new
+   * producer id, its sequences from 0). After a broker restart kafkajs 2.2.4 kept getting
+   * `OUT_OF_ORDER_SEQUENCE_NUMBER` on every produce for 12–35 s (the fault suite's HZ-51 round): every reading
+   * published meanwhile failed and waited in Mosquitto for ingest to take it again (decision 0005, item 14).
+   */
+  private replaceProducer(stale: Promise<Producer>): void {
+    this.producer = null;
+    stale.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   async subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
@@ -259,11 +289,13 @@ export class KafkaStream implements StreamPort {
     };
     if (this.autoCreateTopics) await this.ensureTopic(options.topic);
     if (settings.deadLetter && this.autoCreateTopics) await this.ensureTopic(settings.deadLetter.topic);
-    const consumer = this.client.consumer({
+    const consumer = this.consumerClient.consumer({
       groupId,
       sessionTimeout: this.sessionTimeoutMs,
       heartbeatInterval: this.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
+      // kafkajs' consumer default (5) would override the client's: the same budget for both (see consumerRetries).
+      retry: { retries: this.consumerRetries },
     });
     // Fan-out starts where the topic is now, exactly: the offsets are read before joining, then sought to.
     const startAt = fanOut ? await this.latestOffsets(options.topic) : undefined;
@@ -756,6 +788,24 @@ class KafkaSubscription<T> implements Subscription {
       await payload.heartbeat();
     }
   }
+}
+
+/** Produce errors after which an idempotent producer's sequences or id are no longer valid at the brokers. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+/** Whether a produce failed on one of {@link PRODUCER_STATE_ERRORS} (kafkajs wraps it: `cause`). */
+export function producerStateLost(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Object && depth < 5; depth += 1) {
+    const { type, cause } = e as { type?: unknown; cause?: unknown };
+    if (typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
+    e = cause;
+  }
+  return false;
 }
 
 function validDeadLetter(options: DeadLetterOptions): DeadLetterOptions {
