@@ -1,5 +1,6 @@
-// Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and per package/file, so the
-// frames that bound throughput can be named.  node bench/e2e/top-frames.cjs <file.cpuprofile> [count]
+// Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and per package/file, and the time
+// spent inside each of Vigil's own functions (libs/, apps/) with all it calls, as a share of busy (not idle) time,
+// so the frames that bound throughput can be named.  node bench/e2e/top-frames.cjs <file.cpuprofile> [count]
 const { readFileSync } = require('node:fs');
 
 const [file, countArg] = process.argv.slice(2);
@@ -32,3 +33,27 @@ const show = (title, m) => {
 };
 show('by package / folder', area);
 show('by function', fn);
+
+// Inclusive: each sample counts once for every distinct Vigil function on its stack.
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map();
+let busy = 0;
+for (const [id, us] of self) {
+  if (byId.get(id).callFrame.functionName === '(idle)') continue;
+  busy += us;
+  const seen = new Set();
+  for (let at = id; at !== undefined; at = parent.get(at)) {
+    const { callFrame: c } = byId.get(at);
+    const url = c.url.replace(/^file:\/\//, '').replace(/.*\/work\/[^/]+\//, '');
+    if (!/^(libs|apps)\//.test(url)) continue;
+    const k = `${c.functionName || '(anonymous)'} ${url}:${c.lineNumber + 1}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+  }
+}
+console.log(`\nVigil's functions with what they call (share of ${(busy / 1e6).toFixed(1)} s busy)`);
+for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, count)) {
+  console.log(`${((100 * us) / busy).toFixed(1).padStart(5)}%  ${k}`);
+}
