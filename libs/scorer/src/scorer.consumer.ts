@@ -60,7 +60,8 @@ export function streamDeviceCommandsPublisher(stream: StreamPort): DeviceCommand
 /** How the scorer gathers the batches of its partitions into one transaction (issue 11). */
 export interface ScorerBatching {
   /**
-   * How long the first waiting partition batch waits for others (default 20 ms). {@link subscribeScorer} uses 0
+   * How long the first waiting partition batch waits for others (default 8 ms; 20 ms until the fifth session of
+   * issue 11 halved the median publish→alert at 1,000/s, docs/performance.md). {@link subscribeScorer} uses 0
    * when the stream hands one partition batch at a time (Kafka): there is no other to wait for.
    */
   lingerMs?: number;
@@ -81,7 +82,7 @@ export function crossPartitionBatcher(
   options: ScorerBatching = {},
 ): { submit(events: VitalsStreamEvent[]): Promise<void>; stats: GroupCommit<unknown, unknown>['stats'] } {
   const commits = new GroupCommit<VitalsStreamEvent[], Error | null>({
-    lingerMs: options.lingerMs ?? 20,
+    lingerMs: options.lingerMs ?? 8,
     maxItems: options.maxPartitionBatches ?? 32,
     flush: async (parts) => {
       try {
