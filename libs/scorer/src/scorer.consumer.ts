@@ -124,10 +124,11 @@ export function subscribeScorer(
     invalidLogger.error(
       `skipped an invalid vitals event at offset ${offset}: ${error instanceof Error ? error.message : String(error)}`,
     ),
+  batching?: ScorerBatching,
 ): Promise<Subscription> {
   const batcher = crossPartitionBatcher(
     scorer,
-    stream.concurrentPartitionBatches <= 1 ? { lingerMs: 0 } : {},
+    batching ?? (stream.concurrentPartitionBatches <= 1 ? { lingerMs: 0 } : {}),
   );
   return stream.subscribe<unknown>({
     topic: streamTopics.observations,

@@ -9,7 +9,12 @@ import {
 } from '@nestjs/common';
 import type { SqlDatabase } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
-import { streamAlertsPublisher, streamDeviceCommandsPublisher, subscribeScorer } from './scorer.consumer';
+import {
+  type ScorerBatching,
+  streamAlertsPublisher,
+  streamDeviceCommandsPublisher,
+  subscribeScorer,
+} from './scorer.consumer';
 import { ScorerService, type ScorerServiceOptions } from './scorer.service';
 
 /** Provided by the composing app: the database (`new SqlDatabase(dataSource)`) and the stream port. */
@@ -24,6 +29,8 @@ export interface ScorerModuleOptions {
   timerIntervalMs?: number;
   /** Off for tests that drive `handleBatch` themselves. */
   consume?: boolean;
+  /** How partition batches are gathered into one transaction (default: see {@link subscribeScorer}). */
+  batching?: ScorerBatching;
 }
 
 /** Subscribes the scorer at start-up, runs its timers, and stops both on shutdown. */
@@ -41,7 +48,7 @@ export class ScorerRunner implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.consume === false) return;
-    this.subscription = await subscribeScorer(this.stream, this.scorer);
+    this.subscription = await subscribeScorer(this.stream, this.scorer, undefined, this.options.batching);
     this.timer = setInterval(() => void this.tick(), this.options.timerIntervalMs ?? 30_000);
     this.timer.unref();
   }

@@ -5,8 +5,9 @@
  * Synchronisation is by events and counters, never by elapsed time.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { createStream, parseKafkaBrokers } from './create-stream';
+import { KafkaStream, type KafkaClient } from './kafka/kafka-stream';
 import { InProcessStream, type InProcessTopicStats } from './in-process/in-process-stream';
 import { deferred, type Deferred } from './internal/deferred';
 import { partitionFor } from './partitioner';
@@ -861,6 +862,66 @@ describe(`stream contract: ${inProcessHarness.name}`, () => contract(inProcessHa
 
 if (kafkaBrokers.length > 0) {
   describe(`stream contract: ${kafkaHarness.name}`, () => contract(kafkaHarness));
+
+  describe(`Kafka adapter's stall guard (${kafkaBrokers.join(',')})`, () => {
+    it('HZ-51 replaces a consumer that stopped fetching without a word, and the records waiting are handled', async () => {
+      // A real client whose consumers the test can reach, to stop one the way the stalls seen after a
+      // broker restart did: no error, no event, no more batches (decision 0005, item 14).
+      const kafka = new Kafka({
+        brokers: kafkaBrokers,
+        clientId: 'vigil-stall-guard',
+        logLevel: logLevel.NOTHING,
+      });
+      const consumers: Consumer[] = [];
+      const client = {
+        producer: (config) => kafka.producer(config),
+        admin: (config) => kafka.admin(config),
+        consumer: (config) => {
+          const consumer = kafka.consumer(config);
+          consumers.push(consumer);
+          return consumer;
+        },
+      } as KafkaClient;
+      const errors: string[] = [];
+      const stream = new KafkaStream({
+        brokers: kafkaBrokers,
+        client,
+        partitions: 1,
+        replicationFactor: 1,
+        stallAfterMs: 2_000,
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 1_000,
+        onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
+      });
+      try {
+        const topic = `contract.stall.${randomUUID().slice(0, 8)}`;
+        const probe = new Probe<number>();
+        await stream.subscribe<number>({
+          topic,
+          groupId: `stall-${randomUUID().slice(0, 8)}`,
+          handle: async (batch) => probe.add(batch),
+        });
+        await stream.publish(topic, [{ key: 'a', value: 1 }]);
+        await probe.until(() => probe.records.length === 1);
+        consumers[0].pause([{ topic }]);
+        await stream.publish(topic, [
+          { key: 'b', value: 2 },
+          { key: 'c', value: 3 },
+        ]);
+        await probe.until(() => probe.records.length >= 3);
+        expect(probe.records.map((r) => r.value)).toEqual([1, 2, 3]);
+        expect(consumers).toHaveLength(2);
+        expect(errors).toContainEqual(
+          expect.stringMatching(
+            /^the consumer handled nothing for \d+ s while 2 records waited .*starting a new consumer$/,
+          ),
+        );
+        expect(stream.health().consumers[0]).toMatchObject({ state: 'running', stallRestarts: 1 });
+      } finally {
+        await stream.close();
+      }
+    }, 120_000);
+  });
 } else if (process.env.CI === 'true') {
   // In CI the broker is part of the run (`npm test` starts it, tools/test.mjs): missing it is a failure.
   describe('stream contract: Kafka adapter', () => {

@@ -178,6 +178,11 @@ export interface ConsumerHealth {
    * scorer taking over a dead one's partitions shows here (issue 11: the fault suite's scorer-kill signal).
    */
   assignedPartitions?: number;
+  /**
+   * Kafka: times this subscriber replaced a consumer that handled nothing while records waited (the stream's
+   * `stallAfterMs`); absent when none.
+   */
+  stallRestarts?: number;
 }
 
 /** What a health endpoint needs from the stream. */

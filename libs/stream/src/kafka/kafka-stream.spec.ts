@@ -12,6 +12,7 @@ import type {
   ProducerConfig,
 } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deferred } from '../internal/deferred';
 import { StreamClosedError, type ConsumedBatch, type StreamErrorContext } from '../stream.port';
 import { KafkaStream, type KafkaClient, type KafkaStreamOptions } from './kafka-stream';
@@ -60,6 +61,12 @@ class FakeConsumer {
   async run(config: RunConfig): Promise<void> {
     this.runConfig = config;
     this.running = true;
+  }
+
+  readonly sought: unknown[] = [];
+
+  seek(position: unknown): void {
+    this.sought.push(position);
   }
 
   async commitOffsets(offsets: unknown): Promise<void> {
@@ -691,6 +698,144 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  describe('HZ-51 the stall guard', () => {
+    /** The brokers' offsets the fake admin reports for partition 0 (and partition 1, idle at 0). */
+    function brokers(fake: ReturnType<typeof fakeClient>) {
+      const at = { high: '0', committed: '0' };
+      const fetchTopicOffsets = jest.fn(async () => [
+        { partition: 0, offset: at.high, high: at.high, low: '0' },
+        { partition: 1, offset: '0', high: '0', low: '0' },
+      ]);
+      const fetchOffsets = jest.fn(async () => [
+        { topic: 'vitals.observations', partitions: [{ partition: 0, offset: at.committed }] },
+      ]);
+      Object.assign(fake.admin, { fetchTopicOffsets, fetchOffsets });
+      return { at, fetchTopicOffsets, fetchOffsets };
+    }
+    const join = (consumer: FakeConsumer, partitions: number[]) =>
+      consumer.listeners.get('consumer.group_join')!({
+        payload: { memberAssignment: { 'vitals.observations': partitions } },
+      });
+    async function until(condition: () => boolean): Promise<void> {
+      for (let i = 0; i < 100 && !condition(); i += 1) await sleep(20);
+      expect(condition()).toBe(true);
+    }
+
+    it('replaces a consumer that handles nothing while records wait; leaves an idle one and one inside its handler alone', async () => {
+      const fake = fakeClient();
+      const { at, fetchTopicOffsets } = brokers(fake);
+      const errors: string[] = [];
+      const stream = open(fake.client, {
+        stallAfterMs: 100,
+        commitIntervalMs: 0,
+        onError: (error) => errors.push((error as Error).message),
+      });
+      const handled: string[] = [];
+      let gate: Promise<void> | null = null;
+      await stream.subscribe({
+        topic: 'vitals.observations',
+        groupId: 'scorer',
+        handle: async (batch) => {
+          await gate;
+          handled.push(...batch.records.map((r) => r.offset));
+        },
+      });
+      const first = fake.consumers[0];
+      join(first, [0, 1]);
+      await first.deliver(0, [message(0, 1), message(1, 1), message(2, 1)]).done;
+      at.high = '3';
+      at.committed = '3';
+
+      // Idle: nothing waits, so nothing is replaced however long it stays so.
+      await sleep(600);
+      expect(fetchTopicOffsets).toHaveBeenCalled();
+      expect(fake.consumers).toHaveLength(1);
+
+      // Busy: a batch sits in its handler for longer than stallAfterMs while records wait: not a stall.
+      at.high = '10';
+      const open_ = deferred<void>();
+      gate = open_.promise;
+      const busy = first.deliver(0, [message(3, 1)]);
+      await sleep(600);
+      expect(fake.consumers).toHaveLength(1);
+      open_.resolve();
+      gate = null;
+      await busy.done;
+
+      // Stalled: records wait and no batch comes.
+      await until(() => fake.consumers.length === 2);
+      expect(errors).toEqual([
+        expect.stringMatching(
+          /^the consumer handled nothing for \d+ s while 6 records waited \(partition: records 0: 6\); starting a new consumer$/,
+        ),
+      ]);
+      const second = fake.consumers[1];
+      expect(fake.log.indexOf('consumer.disconnected')).toBeLessThan(
+        fake.log.lastIndexOf('consumer.connect'),
+      );
+      expect(second.config).toEqual(first.config);
+      expect(second.subscribed).toEqual({ topics: ['vitals.observations'], fromBeginning: true });
+      await until(() => second.runConfig !== null);
+      expect(stream.health().consumers[0]).toMatchObject({ state: 'rebalancing', stallRestarts: 1 });
+
+      // A late batch of the replaced consumer is not handled (and not resolved); the new one's is.
+      first.running = true;
+      const late = first.deliver(0, [message(4, 1)]);
+      await late.done;
+      expect(late.payload.resolveOffset).not.toHaveBeenCalled();
+      join(second, [0, 1]);
+      await second.deliver(0, [message(4, 1)]).done;
+      expect(handled).toEqual(['0', '1', '2', '3', '4']);
+      expect(stream.health().consumers[0]).toMatchObject({ state: 'running', stallRestarts: 1 });
+    });
+
+    it('a fan-out subscriber continues where it was, and stallAfterMs 0 turns the guard off', async () => {
+      const fake = fakeClient();
+      const { at, fetchOffsets } = brokers(fake);
+      const stream = open(fake.client, { stallAfterMs: 100, onError: () => undefined });
+      const subscribed = stream.subscribe({
+        topic: 'vitals.observations',
+        groupId: 'api',
+        fanOut: true,
+        handle: async () => undefined,
+      });
+      // A fan-out subscribe resolves once the group is joined.
+      await until(() => fake.consumers[0]?.runConfig != null);
+      const first = fake.consumers[0];
+      join(first, [0, 1]);
+      await subscribed;
+      // Subscribed at the topic's end (offset 0 here; the fake's fetchTopicOffsets answers for latestOffsets too).
+      expect(first.sought).toEqual([
+        { topic: 'vitals.observations', partition: 0, offset: '0' },
+        { topic: 'vitals.observations', partition: 1, offset: '0' },
+      ]);
+      await first.deliver(0, [message(0, 1), message(1, 1)]).done;
+      at.high = '5';
+      await until(() => fake.consumers.length === 2);
+      // Fan-out commits nothing: the group's offsets are not asked for, and the new consumer seeks past what was handled.
+      expect(fetchOffsets).not.toHaveBeenCalled();
+      await until(() => fake.consumers[1].runConfig !== null);
+      join(fake.consumers[1], [0, 1]);
+      expect(fake.consumers[1].sought).toEqual([
+        { topic: 'vitals.observations', partition: 0, offset: '2' },
+        { topic: 'vitals.observations', partition: 1, offset: '0' },
+      ]);
+
+      const off = fakeClient();
+      const { at: offAt, fetchTopicOffsets: offFetch } = brokers(off);
+      await open(off.client, { stallAfterMs: 0 }).subscribe({
+        topic: 'vitals.observations',
+        groupId: 'scorer',
+        handle: async () => undefined,
+      });
+      join(off.consumers[0], [0]);
+      offAt.high = '5';
+      await sleep(600);
+      expect(offFetch).not.toHaveBeenCalled();
+      expect(off.consumers).toHaveLength(1);
+    });
   });
 
   it('disconnects a consumer whose start failed', async () => {

@@ -87,6 +87,14 @@ export interface KafkaStreamOptions {
    * Ingest publishes per MQTT message: batching them saves broker round trips at the cost of that wait.
    */
   lingerMs?: number;
+  /**
+   * A consumer that handled nothing for this long while records wait on its partitions is restarted as a new
+   * kafkajs consumer (default 20 000 ms; 0 = never). kafkajs consumers have been seen to stop fetching without an
+   * error (decision 0005, item 14: after a broker restart, with partitions consumed concurrently); a scorer that
+   * stops consuming stops alerting. Waiting records are found from the brokers' high watermarks and the group's
+   * committed offsets (or, for fan-out, the offsets handled here); a batch still in its handler is never cut short.
+   */
+  stallAfterMs?: number;
   /** Records that flush a batch before `lingerMs` is up (default 1000). */
   maxBatchRecords?: number;
   /** Compression of produce requests (default gzip, the codec kafkajs carries itself). */
@@ -146,6 +154,7 @@ export class KafkaStream implements StreamPort {
   private readonly sessionTimeoutMs: number;
   private readonly heartbeatIntervalMs: number;
   private readonly brokerSilenceMs: number;
+  private readonly stallAfterMs: number;
   /** kafkajs' `partitionsConsumedConcurrently`. */
   readonly concurrentPartitionBatches: number;
   private readonly commitIntervalMs: number;
@@ -186,6 +195,7 @@ export class KafkaStream implements StreamPort {
     this.sessionTimeoutMs = positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000);
     this.heartbeatIntervalMs = positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3_000);
     this.brokerSilenceMs = positiveInteger('brokerSilenceMs', options.brokerSilenceMs ?? 10_000);
+    this.stallAfterMs = nonNegative('stallAfterMs', options.stallAfterMs ?? 20_000);
     this.concurrentPartitionBatches = positiveInteger(
       'partitionsConsumedConcurrently',
       options.partitionsConsumedConcurrently ?? 1,
@@ -286,20 +296,25 @@ export class KafkaStream implements StreamPort {
       commitIntervalMs: this.commitIntervalMs,
       deadLetter: options.deadLetter ? validDeadLetter(options.deadLetter) : undefined,
       publishDeadLetter: (topic, message) => this.publishDeadLetter(topic, message),
+      stallAfterMs: this.stallAfterMs,
+      brokerOffsets: (topic, group) => this.brokerOffsets(topic, group),
     };
     if (this.autoCreateTopics) await this.ensureTopic(options.topic);
     if (settings.deadLetter && this.autoCreateTopics) await this.ensureTopic(settings.deadLetter.topic);
-    const consumer = this.consumerClient.consumer({
-      groupId,
-      sessionTimeout: this.sessionTimeoutMs,
-      heartbeatInterval: this.heartbeatIntervalMs,
-      allowAutoTopicCreation: false,
-      // kafkajs' consumer default (5) would override the client's: the same budget for both (see consumerRetries).
-      retry: { retries: this.consumerRetries },
-    });
+    const createConsumer = () =>
+      this.consumerClient.consumer({
+        groupId,
+        sessionTimeout: this.sessionTimeoutMs,
+        heartbeatInterval: this.heartbeatIntervalMs,
+        allowAutoTopicCreation: false,
+        // kafkajs' consumer default (5) would override the client's: the same budget for both (see consumerRetries).
+        retry: { retries: this.consumerRetries },
+      });
     // Fan-out starts where the topic is now, exactly: the offsets are read before joining, then sought to.
     const startAt = fanOut ? await this.latestOffsets(options.topic) : undefined;
-    const subscription = new KafkaSubscription<T>(consumer, settings, (s) => this.onSubscriptionClosed(s));
+    const subscription = new KafkaSubscription<T>(createConsumer, settings, (s) =>
+      this.onSubscriptionClosed(s),
+    );
     await subscription.start(this.concurrentPartitionBatches, startAt);
     if (this.closing) {
       await subscription.close();
@@ -332,6 +347,27 @@ export class KafkaStream implements StreamPort {
         await sleep(Math.min(1_000, 50 * 2 ** attempt));
       }
     }
+  }
+
+  /** Per partition: the brokers' low and high watermarks, and the group's committed offset (null: none). */
+  private async brokerOffsets(topic: string, groupId: string | null): Promise<Map<number, PartitionOffsets>> {
+    const admin = await this.connectAdmin();
+    const [watermarks, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      groupId === null ? Promise.resolve([]) : admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const byPartition = new Map<number, string>();
+    for (const t of committed) for (const p of t.partitions) byPartition.set(p.partition, p.offset);
+    const out = new Map<number, PartitionOffsets>();
+    for (const w of watermarks) {
+      const offset = byPartition.get(w.partition);
+      out.set(w.partition, {
+        low: BigInt(w.low),
+        high: BigInt(w.high),
+        committed: offset !== undefined && /^\d+$/.test(offset) ? BigInt(offset) : null,
+      });
+    }
+    return out;
   }
 
   private async onSubscriptionClosed(subscription: KafkaSubscription<unknown>): Promise<void> {
@@ -448,6 +484,15 @@ interface SubscriptionSettings<T> {
   commitIntervalMs: number;
   deadLetter: DeadLetterOptions | undefined;
   publishDeadLetter: (topic: string, message: Message) => Promise<void>;
+  stallAfterMs: number;
+  /** The brokers' offsets of a topic and, unless null, of a group's commits (the stall check). */
+  brokerOffsets: (topic: string, groupId: string | null) => Promise<Map<number, PartitionOffsets>>;
+}
+
+interface PartitionOffsets {
+  low: bigint;
+  high: bigint;
+  committed: bigint | null;
 }
 
 type Outcome = { kind: 'handled' } | { kind: 'failed'; error: unknown } | { kind: 'abandoned' };
@@ -472,12 +517,32 @@ class KafkaSubscription<T> implements Subscription {
   private lastCommitAt = 0;
   /** Batches kafkajs is running in `onBatch` now. */
   private batchesRunning = 0;
+  /** The kafkajs consumer now; a stalled one is replaced ({@link checkStall}). */
+  private consumer: Consumer;
+  /** Which consumer is current: events and batches of a replaced one are ignored. */
+  private generation = 0;
+  private partitionsConsumedConcurrently = 1;
+  /** Fan-out: where each partition starts (the topic's end at subscribe; after a restart, what was handled). */
+  private startAt: Map<number, string> | undefined;
+  /** The topic's partitions the group gave this subscriber at its last join. */
+  private assigned: number[] = [];
+  /** Per partition: the offset after the last record handled here. */
+  private readonly handledUpTo = new Map<number, bigint>();
+  /** When a batch last started or a chunk was last handled (or the group last joined). */
+  private lastProgressAt = Date.now();
+  private stallTimer: NodeJS.Timeout | null = null;
+  private checkingStall = false;
+  /** The consumer failed to start again after a stall: retried at the next check. */
+  private restartPending = false;
+  private stallRestarts = 0;
 
   constructor(
-    private readonly consumer: Consumer,
+    private readonly createConsumer: () => Consumer,
     private readonly settings: SubscriptionSettings<T>,
     private readonly onClosed: (subscription: KafkaSubscription<unknown>) => Promise<void>,
-  ) {}
+  ) {
+    this.consumer = createConsumer();
+  }
 
   get fanOut(): boolean {
     return this.settings.fanOut;
@@ -505,6 +570,7 @@ class KafkaSubscription<T> implements Subscription {
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
       brokerSilentMs: Math.max(0, Date.now() - this.lastContactAt),
       assignedPartitions: this.assignedPartitions,
+      ...(this.stallRestarts > 0 ? { stallRestarts: this.stallRestarts } : {}),
     };
   }
 
@@ -518,54 +584,173 @@ class KafkaSubscription<T> implements Subscription {
    * seeks each partition there, so every record published after this resolves is delivered.
    */
   async start(partitionsConsumedConcurrently: number, startAt?: Map<number, string>): Promise<void> {
+    this.partitionsConsumedConcurrently = partitionsConsumedConcurrently;
+    this.startAt = startAt;
+    await this.startConsumer(this.consumer, this.generation);
+    if (this.settings.stallAfterMs > 0) {
+      const every = Math.max(250, Math.min(5_000, this.settings.stallAfterMs / 4));
+      this.stallTimer = setInterval(() => void this.checkStall(), every);
+      this.stallTimer.unref();
+    }
+  }
+
+  /** Listens to, connects, subscribes and runs one kafkajs consumer (the first, or one replacing a stalled one). */
+  private async startConsumer(consumer: Consumer, generation: number): Promise<void> {
     const { topic, groupId } = this.settings;
-    const { CRASH, FETCH, GROUP_JOIN, HEARTBEAT, REBALANCING, STOP } = this.consumer.events;
-    const contact = () => (this.lastContactAt = Date.now());
-    this.consumer.on(HEARTBEAT, contact);
-    this.consumer.on(FETCH, contact);
-    this.consumer.on(CRASH, (event) => {
+    const startAt = this.startAt;
+    const { CRASH, FETCH, GROUP_JOIN, HEARTBEAT, REBALANCING, STOP } = consumer.events;
+    const current = () => generation === this.generation;
+    const contact = () => {
+      if (current()) this.lastContactAt = Date.now();
+    };
+    consumer.on(HEARTBEAT, contact);
+    consumer.on(FETCH, contact);
+    consumer.on(CRASH, (event) => {
+      if (!current()) return;
       // kafkajs restarts the consumer after a retriable crash; otherwise it stays down until the process restarts.
       if (!event.payload.restart) this.state = 'crashed';
       this.reportError(event.payload.error, { phase: 'client', topic, groupId });
     });
-    this.consumer.on(REBALANCING, () => {
-      if (this.state !== 'crashed') this.state = 'rebalancing';
+    consumer.on(REBALANCING, () => {
+      if (current() && this.state !== 'crashed') this.state = 'rebalancing';
     });
-    this.consumer.on(STOP, () => {
-      if (this.state !== 'crashed') this.state = 'closed';
+    consumer.on(STOP, () => {
+      if (current() && this.state !== 'crashed') this.state = 'closed';
     });
     const joined = deferred<void>();
     let sought = false;
-    this.consumer.on(GROUP_JOIN, (event) => {
+    consumer.on(GROUP_JOIN, (event) => {
+      if (!current()) return;
       contact();
       // kafkajs fetches every partition again from its committed offset after a join: what was handled and not
       // committed comes again and is recorded again; an old entry could only move another owner's offset.
       this.uncommitted.clear();
       this.state = 'running';
-      this.assignedPartitions = (event.payload.memberAssignment[topic] ?? []).length;
+      this.assigned = [...(event.payload.memberAssignment[topic] ?? [])];
+      this.assignedPartitions = this.assigned.length;
+      this.lastProgressAt = Date.now();
       if (startAt && !sought) {
         sought = true;
-        for (const partition of event.payload.memberAssignment[topic] ?? []) {
+        for (const partition of this.assigned) {
           const offset = startAt.get(partition);
-          if (offset !== undefined) this.consumer.seek({ topic, partition, offset });
+          if (offset !== undefined) consumer.seek({ topic, partition, offset });
         }
       }
       joined.resolve();
     });
     try {
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [topic], fromBeginning: !startAt });
-      await this.consumer.run({
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: !startAt });
+      await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.onBatch(payload),
+        partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.onBatch(payload, generation, consumer),
       });
       if (startAt) await joined.promise;
     } catch (error) {
-      await this.consumer.disconnect().catch(() => undefined);
+      await consumer.disconnect().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The stall guard: a consumer that handled nothing for `stallAfterMs` while records wait on its partitions, with
+   * no batch in its handler, is replaced by a new kafkajs consumer (the old one leaves the group). Idle partitions
+   * are not a stall; brokers that cannot be asked are not one either (that is `brokerSilenceMs`' to show).
+   */
+  private async checkStall(): Promise<void> {
+    if (this.checkingStall || this.closing) return;
+    this.checkingStall = true;
+    try {
+      if (this.restartPending) {
+        await this.replaceConsumer();
+        return;
+      }
+      const quiet = () =>
+        !this.closing &&
+        this.state === 'running' &&
+        this.batchesRunning === 0 &&
+        this.assigned.length > 0 &&
+        Date.now() - this.lastProgressAt >= this.settings.stallAfterMs;
+      if (!quiet()) return;
+      const { topic, groupId, fanOut } = this.settings;
+      let offsets: Map<number, PartitionOffsets>;
+      try {
+        offsets = await this.settings.brokerOffsets(topic, fanOut ? null : groupId);
+      } catch {
+        return;
+      }
+      if (!quiet()) return;
+      const waiting: string[] = [];
+      let records = 0n;
+      for (const partition of this.assigned) {
+        const o = offsets.get(partition);
+        if (!o) continue;
+        const start = this.startAt?.get(partition);
+        let position = o.committed ?? (start !== undefined ? BigInt(start) : o.low);
+        const handled = this.handledUpTo.get(partition);
+        if (handled !== undefined && handled > position) position = handled;
+        if (o.high > position) {
+          waiting.push(`${partition}: ${o.high - position}`);
+          records += o.high - position;
+        }
+      }
+      if (records === 0n) {
+        this.lastProgressAt = Date.now(); // idle: look again after another stallAfterMs
+        return;
+      }
+      const seconds = Math.round((Date.now() - this.lastProgressAt) / 1000);
+      this.reportError(
+        new Error(
+          `the consumer handled nothing for ${seconds} s while ${records} records waited (partition: records ${waiting.join(', ')}); starting a new consumer`,
+        ),
+        { phase: 'client', topic, groupId },
+      );
+      this.stallRestarts += 1;
+      await this.replaceConsumer();
+    } finally {
+      this.checkingStall = false;
+    }
+  }
+
+  /** Leaves the group with the current consumer (bounded wait) and runs a new one in its place. */
+  private async replaceConsumer(): Promise<void> {
+    const { topic, groupId, fanOut } = this.settings;
+    const old = this.consumer;
+    if (!this.restartPending) {
+      // What was handled is committed first, so the group's next owner does not handle it again.
+      await this.commitUncommitted();
+      this.generation += 1;
+      this.state = 'rebalancing';
+      // Bounded: a consumer that is stuck may not leave in time; its late batches are refused (onBatch).
+      const gaveUp = new AbortController();
+      await Promise.race([
+        old.disconnect().catch(() => undefined),
+        sleep(this.settings.closeTimeoutMs, undefined, { signal: gaveUp.signal }).catch(() => undefined),
+      ]);
+      gaveUp.abort();
+      if (fanOut) {
+        // A fan-out group commits nothing: the new consumer continues where this subscriber was.
+        const at = new Map(this.startAt ?? []);
+        for (const [partition, offset] of this.handledUpTo) at.set(partition, offset.toString());
+        this.startAt = at;
+      }
+    }
+    if (this.closing) return;
+    const generation = this.generation;
+    const consumer = this.createConsumer();
+    this.consumer = consumer;
+    this.lastProgressAt = Date.now();
+    try {
+      await this.startConsumer(consumer, generation);
+      this.restartPending = false;
+    } catch (error) {
+      this.generation += 1; // whatever this one still emits is ignored
+      this.restartPending = true;
+      this.reportError(error, { phase: 'client', topic, groupId });
+    }
+    if (this.closing) await consumer.disconnect().catch(() => undefined);
   }
 
   close(): Promise<void> {
@@ -575,6 +760,7 @@ class KafkaSubscription<T> implements Subscription {
 
   private async stop(): Promise<void> {
     this.stopping.abort();
+    if (this.stallTimer) clearInterval(this.stallTimer);
     // A batch running now commits everything handled when it ends (onBatch); otherwise it is done here.
     if (this.batchesRunning === 0) await this.commitUncommitted();
     const timer = setTimeout(() => this.abandon.abort(), this.settings.closeTimeoutMs);
@@ -589,8 +775,15 @@ class KafkaSubscription<T> implements Subscription {
     }
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload, generation: number, consumer: Consumer): Promise<void> {
+    if (generation !== this.generation) {
+      // A replaced consumer that came back to life: its batch is left unresolved and uncommitted (the new
+      // consumer fetches it again), and it is told to leave again.
+      void consumer.disconnect().catch(() => undefined);
+      return;
+    }
     this.batchesRunning += 1;
+    this.lastProgressAt = Date.now();
     try {
       const messages = payload.batch.messages;
       for (let start = 0; start < messages.length; start += this.settings.maxBatchSize) {
@@ -687,6 +880,8 @@ class KafkaSubscription<T> implements Subscription {
   ): Promise<boolean> {
     const { partition } = payload.batch;
     payload.resolveOffset(lastOffset);
+    this.handledUpTo.set(partition, BigInt(lastOffset) + 1n);
+    this.lastProgressAt = Date.now();
     // Fan-out never commits: its group is this subscriber's alone and starts at the latest offset anyway.
     if (this.settings.fanOut) return true;
     this.uncommitted.set(partition, (BigInt(lastOffset) + 1n).toString());
