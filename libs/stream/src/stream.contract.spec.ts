@@ -916,7 +916,7 @@ if (kafkaBrokers.length > 0) {
             /^the consumer handled nothing for \d+ s while 2 records waited .*starting a new consumer$/,
           ),
         );
-        expect(stream.health().consumers[0]).toMatchObject({ state: 'running', stallRestarts: 1 });
+        expect(stream.health().consumers[0]).toMatchObject({ state: 'running', consumersReplaced: 1 });
       } finally {
         await stream.close();
       }

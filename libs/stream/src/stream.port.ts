@@ -179,10 +179,10 @@ export interface ConsumerHealth {
    */
   assignedPartitions?: number;
   /**
-   * Kafka: times this subscriber replaced a consumer that handled nothing while records waited (the stream's
-   * `stallAfterMs`); absent when none.
+   * Kafka: times this subscriber replaced its consumer: one that handled nothing while records waited (the
+   * stream's `stallAfterMs`), or one that crashed and kafkajs would not restart; absent when none.
    */
-  stallRestarts?: number;
+  consumersReplaced?: number;
 }
 
 /** What a health endpoint needs from the stream. */

@@ -778,7 +778,7 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
       expect(second.config).toEqual(first.config);
       expect(second.subscribed).toEqual({ topics: ['vitals.observations'], fromBeginning: true });
       await until(() => second.runConfig !== null);
-      expect(stream.health().consumers[0]).toMatchObject({ state: 'rebalancing', stallRestarts: 1 });
+      expect(stream.health().consumers[0]).toMatchObject({ state: 'rebalancing', consumersReplaced: 1 });
 
       // A late batch of the replaced consumer is not handled (and not resolved); the new one's is.
       first.running = true;
@@ -788,7 +788,52 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
       join(second, [0, 1]);
       await second.deliver(0, [message(4, 1)]).done;
       expect(handled).toEqual(['0', '1', '2', '3', '4']);
-      expect(stream.health().consumers[0]).toMatchObject({ state: 'running', stallRestarts: 1 });
+      expect(stream.health().consumers[0]).toMatchObject({ state: 'running', consumersReplaced: 1 });
+    });
+
+    it('replaces a consumer kafkajs will not restart after a crash, pausing longer after each crash in a row', async () => {
+      const fake = fakeClient();
+      brokers(fake);
+      const errors: string[] = [];
+      const stream = open(fake.client, {
+        stallAfterMs: 300,
+        onError: (error) => errors.push((error as Error).message),
+      });
+      await stream.subscribe({
+        topic: 'vitals.observations',
+        groupId: 'scorer',
+        handle: async () => undefined,
+      });
+      join(fake.consumers[0], [0]);
+      const crash = (consumer: FakeConsumer) =>
+        consumer.listeners.get('consumer.crash')!({
+          payload: { error: new Error('Failed to find group coordinator'), restart: false },
+        });
+      crash(fake.consumers[0]);
+      expect(stream.health()).toMatchObject({ ok: false, consumers: [{ state: 'crashed' }] });
+      const crashedAt = Date.now();
+      await until(() => fake.consumers.length === 2);
+      expect(Date.now() - crashedAt).toBeGreaterThanOrEqual(290); // min(stallAfterMs, 5 s) after the crash
+      expect(errors).toEqual([
+        'Failed to find group coordinator',
+        'kafkajs will not restart the consumer after its crash; starting a new consumer',
+      ]);
+      // The crashed consumer committed nothing (it cannot); the new one runs with the same settings.
+      expect(fake.log.filter((l) => l.startsWith('consumer.commit'))).toEqual([]);
+      await until(() => fake.consumers[1].runConfig !== null);
+      expect(fake.consumers[1].config).toEqual(fake.consumers[0].config);
+
+      // Crashing again before ever joining: the next pause is twice as long.
+      crash(fake.consumers[1]);
+      const again = Date.now();
+      await until(() => fake.consumers.length === 3);
+      expect(Date.now() - again).toBeGreaterThanOrEqual(590);
+      await until(() => fake.consumers[2].runConfig !== null);
+      join(fake.consumers[2], [0]);
+      expect(stream.health()).toMatchObject({
+        ok: true,
+        consumers: [{ state: 'running', consumersReplaced: 2 }],
+      });
     });
 
     it('a fan-out subscriber continues where it was, and stallAfterMs 0 turns the guard off', async () => {

@@ -93,6 +93,8 @@ export interface KafkaStreamOptions {
    * error (decision 0005, item 14: after a broker restart, with partitions consumed concurrently); a scorer that
    * stops consuming stops alerting. Waiting records are found from the brokers' high watermarks and the group's
    * committed offsets (or, for fan-out, the offsets handled here); a batch still in its handler is never cut short.
+   * The same guard replaces a consumer that crashed and that kafkajs will not restart, after a pause of
+   * `min(stallAfterMs, 5 s)` doubling with each crash in a row (up to 5 minutes).
    */
   stallAfterMs?: number;
   /** Records that flush a batch before `lingerMs` is up (default 1000). */
@@ -534,7 +536,10 @@ class KafkaSubscription<T> implements Subscription {
   private checkingStall = false;
   /** The consumer failed to start again after a stall: retried at the next check. */
   private restartPending = false;
-  private stallRestarts = 0;
+  private consumersReplaced = 0;
+  /** When kafkajs last gave up on the consumer after a crash (it will not restart it), and how often in a row. */
+  private crashedAt: number | null = null;
+  private crashesInARow = 0;
 
   constructor(
     private readonly createConsumer: () => Consumer,
@@ -570,7 +575,7 @@ class KafkaSubscription<T> implements Subscription {
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
       brokerSilentMs: Math.max(0, Date.now() - this.lastContactAt),
       assignedPartitions: this.assignedPartitions,
-      ...(this.stallRestarts > 0 ? { stallRestarts: this.stallRestarts } : {}),
+      ...(this.consumersReplaced > 0 ? { consumersReplaced: this.consumersReplaced } : {}),
     };
   }
 
@@ -607,8 +612,13 @@ class KafkaSubscription<T> implements Subscription {
     consumer.on(FETCH, contact);
     consumer.on(CRASH, (event) => {
       if (!current()) return;
-      // kafkajs restarts the consumer after a retriable crash; otherwise it stays down until the process restarts.
-      if (!event.payload.restart) this.state = 'crashed';
+      // kafkajs restarts the consumer after a retriable crash; otherwise it stays down, and unless the stall guard
+      // is off a new consumer replaces it (checkStall).
+      if (!event.payload.restart) {
+        this.state = 'crashed';
+        this.crashedAt = Date.now();
+        this.crashesInARow += 1;
+      }
       this.reportError(event.payload.error, { phase: 'client', topic, groupId });
     });
     consumer.on(REBALANCING, () => {
@@ -626,6 +636,7 @@ class KafkaSubscription<T> implements Subscription {
       // committed comes again and is recorded again; an old entry could only move another owner's offset.
       this.uncommitted.clear();
       this.state = 'running';
+      this.crashesInARow = 0;
       this.assigned = [...(event.payload.memberAssignment[topic] ?? [])];
       this.assignedPartitions = this.assigned.length;
       this.lastProgressAt = Date.now();
@@ -657,13 +668,36 @@ class KafkaSubscription<T> implements Subscription {
   /**
    * The stall guard: a consumer that handled nothing for `stallAfterMs` while records wait on its partitions, with
    * no batch in its handler, is replaced by a new kafkajs consumer (the old one leaves the group). Idle partitions
-   * are not a stall; brokers that cannot be asked are not one either (that is `brokerSilenceMs`' to show).
+   * are not a stall; brokers that cannot be asked are not one either (that is `brokerSilenceMs`' to show). A
+   * consumer kafkajs gave up on after a crash is replaced too.
    */
   private async checkStall(): Promise<void> {
     if (this.checkingStall || this.closing) return;
     this.checkingStall = true;
     try {
       if (this.restartPending) {
+        await this.replaceConsumer();
+        return;
+      }
+      if (this.state === 'crashed' && this.crashedAt !== null) {
+        // A crash kafkajs gave up on ("Failed to find group coordinator" as a broker restarts, seen in HZ-51) left
+        // the subscriber without a consumer until the process restarts. A new one after a pause that doubles
+        // with each crash in a row (up to 5 minutes), so a lasting fault is retried without a storm.
+        const pause = Math.min(
+          300_000,
+          Math.min(this.settings.stallAfterMs, 5_000) * 2 ** Math.min(10, this.crashesInARow - 1),
+        );
+        if (Date.now() - this.crashedAt < pause) return;
+        this.crashedAt = null;
+        this.reportError(
+          new Error('kafkajs will not restart the consumer after its crash; starting a new consumer'),
+          {
+            phase: 'client',
+            topic: this.settings.topic,
+            groupId: this.settings.groupId,
+          },
+        );
+        this.consumersReplaced += 1;
         await this.replaceConsumer();
         return;
       }
@@ -707,7 +741,7 @@ class KafkaSubscription<T> implements Subscription {
         ),
         { phase: 'client', topic, groupId },
       );
-      this.stallRestarts += 1;
+      this.consumersReplaced += 1;
       await this.replaceConsumer();
     } finally {
       this.checkingStall = false;
@@ -719,8 +753,9 @@ class KafkaSubscription<T> implements Subscription {
     const { topic, groupId, fanOut } = this.settings;
     const old = this.consumer;
     if (!this.restartPending) {
-      // What was handled is committed first, so the group's next owner does not handle it again.
-      await this.commitUncommitted();
+      // What was handled is committed first, so the group's next owner does not handle it again (a crashed
+      // consumer can commit nothing: that is redelivered, and handlers are idempotent).
+      if (this.state !== 'crashed') await this.commitUncommitted();
       this.generation += 1;
       this.state = 'rebalancing';
       // Bounded: a consumer that is stuck may not leave in time; its late batches are refused (onBatch).
