@@ -198,6 +198,42 @@ export class IngestService {
     await this.stream.publish(streamTopics.observations, [{ key: vitalsStreamKey(event), value: event }]);
   }
 
+  /**
+   * The checks readings and statuses share, in order: the payload's shape, that it names the device of its topic
+   * (a forged topic), that the device is provisioned and active, and a `sentAt` not in the future. Returns the
+   * parsed payload and the device, or the outcome of dead-lettering the message with the first reason found.
+   */
+  private async admit<T extends { deviceId: string; sentAt: string }>(
+    what: 'payload' | 'status',
+    schema: { safeParse(json: unknown): ParseResult<T> },
+    topic: string,
+    deviceId: string,
+    json: unknown,
+    payload: Buffer,
+    receivedAt: Date,
+  ): Promise<{ data: T; device: DirectoryDevice } | { rejected: IngestOutcome }> {
+    const reject = async (reason: RejectionReason, detail: string) => ({
+      rejected: await this.deadLetter(topic, deviceId, payload, receivedAt, [
+        { reason, detail, measurementIndex: null },
+      ]),
+    });
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) return reject('invalid-envelope', describeIssues(parsed.error.issues));
+    if (parsed.data.deviceId !== deviceId) {
+      return reject(
+        'forged-topic',
+        `${what} names device "${parsed.data.deviceId}" but was published on the topic of device "${deviceId}"`,
+      );
+    }
+    const device = await this.stores.findDevice(deviceId);
+    if (!device) return reject('unknown-device', `device "${deviceId}" is not provisioned`);
+    if (device.status !== 'active')
+      return reject('device-disabled', `device "${deviceId}" is ${device.status}`);
+    const sentAtProblem = futureSentAt(parsed.data.sentAt, receivedAt);
+    if (sentAtProblem) return reject('future-timestamp', sentAtProblem);
+    return { data: parsed.data, device };
+  }
+
   private async handleReadings(
     topic: string,
     deviceId: string,
@@ -205,31 +241,24 @@ export class IngestService {
     payload: Buffer,
     receivedAt: Date,
   ): Promise<IngestOutcome> {
-    const reject = (reason: RejectionReason, detail: string) =>
-      this.deadLetter(topic, deviceId, payload, receivedAt, [{ reason, detail, measurementIndex: null }]);
-
-    const envelope = readingsEnvelopeSchema.safeParse(json);
-    if (!envelope.success) return reject('invalid-envelope', describeIssues(envelope.error.issues));
-    if (envelope.data.deviceId !== deviceId) {
-      return reject(
-        'forged-topic',
-        `payload names device "${envelope.data.deviceId}" but was published on the topic of device "${deviceId}"`,
-      );
-    }
-    const device = await this.stores.findDevice(deviceId);
-    if (!device) return reject('unknown-device', `device "${deviceId}" is not provisioned`);
-    if (device.status !== 'active')
-      return reject('device-disabled', `device "${deviceId}" is ${device.status}`);
-
-    const sentAtProblem = futureSentAt(envelope.data.sentAt, receivedAt);
-    if (sentAtProblem) return reject('future-timestamp', sentAtProblem);
+    const admitted = await this.admit(
+      'payload',
+      readingsEnvelopeSchema,
+      topic,
+      deviceId,
+      json,
+      payload,
+      receivedAt,
+    );
+    if ('rejected' in admitted) return admitted.rejected;
+    const { data: envelope, device } = admitted;
 
     // Dedupe (D3): the same bytes under a seq already published is a redelivery — acknowledged, not
     // republished; different content under a seen seq (a device whose counter reset) is new and stored.
     // Redeliveries this instance has not seen (after a restart) are absorbed by the observation store's keys.
     // A redelivery that arrives while the first copy is still being published (ingest handles many messages
     // at once) waits for it: acknowledged as a duplicate once that one is durable, handled afresh if it failed.
-    const { seq } = envelope.data;
+    const { seq } = envelope;
     const digest = RecentMessages.digest(payload);
     const flightKey = `${deviceId}\u0000${seq}\u0000${digest}`;
     const earlier = this.inFlight.get(flightKey);
@@ -249,7 +278,7 @@ export class IngestService {
       return { accepted: 0, rejected: 0, duplicate: true, rejections: [] };
     }
     if (seen === 'seq-reused') this.counters.seqReused += 1;
-    const work = this.publishReadings(topic, deviceId, device, envelope.data, payload, receivedAt, digest);
+    const work = this.publishReadings(topic, deviceId, device, envelope, payload, receivedAt, digest);
     this.inFlight.set(flightKey, work);
     try {
       return await work;
@@ -332,22 +361,17 @@ export class IngestService {
     payload: Buffer,
     receivedAt: Date,
   ): Promise<IngestOutcome> {
-    const reject = (reason: RejectionReason, detail: string) =>
-      this.deadLetter(topic, deviceId, payload, receivedAt, [{ reason, detail, measurementIndex: null }]);
-    const status = deviceStatusSchema.safeParse(json);
-    if (!status.success) return reject('invalid-envelope', describeIssues(status.error.issues));
-    if (status.data.deviceId !== deviceId) {
-      return reject(
-        'forged-topic',
-        `status names device "${status.data.deviceId}" but was published on the topic of device "${deviceId}"`,
-      );
-    }
-    const device = await this.stores.findDevice(deviceId);
-    if (!device) return reject('unknown-device', `device "${deviceId}" is not provisioned`);
-    if (device.status !== 'active')
-      return reject('device-disabled', `device "${deviceId}" is ${device.status}`);
-    const sentAtProblem = futureSentAt(status.data.sentAt, receivedAt);
-    if (sentAtProblem) return reject('future-timestamp', sentAtProblem);
+    const admitted = await this.admit(
+      'status',
+      deviceStatusSchema,
+      topic,
+      deviceId,
+      json,
+      payload,
+      receivedAt,
+    );
+    if ('rejected' in admitted) return admitted.rejected;
+    const status = admitted.data;
 
     // Liveness is the platform's receipt time: a device clock that is wrong must not keep it "online". The
     // scorer stores it (last seen, battery) from this event; the stream publish is the durable point.
@@ -356,10 +380,10 @@ export class IngestService {
       type: 'device-status',
       deviceId,
       patientId: binding?.patientId ?? null,
-      battery: status.data.battery ?? null,
-      signalDbm: status.data.signalDbm ?? null,
-      firmware: status.data.firmware ?? null,
-      sentAt: status.data.sentAt,
+      battery: status.battery ?? null,
+      signalDbm: status.signalDbm ?? null,
+      firmware: status.firmware ?? null,
+      sentAt: status.sentAt,
       receivedAt: receivedAt.toISOString(),
     };
     await this.stream.publish(streamTopics.observations, [{ key: vitalsStreamKey(event), value: event }]);
@@ -466,6 +490,10 @@ function measurementIndexOf(observation: DeviceObservation): number | null {
   const index = part === undefined ? NaN : Number.parseInt(part, 10);
   return Number.isInteger(index) ? index : null;
 }
+
+type ParseResult<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues
