@@ -5,13 +5,7 @@ export {
   type TestDatabase,
   type TestDatabaseFlavour,
 } from './test-database';
-export {
-  freePort,
-  SHIPPED_ACL,
-  startMosquitto,
-  type MosquittoInstance,
-  type MosquittoOptions,
-} from './mosquitto';
+export { freePort, SHIPPED_ACL, startMosquitto, type MosquittoInstance } from './mosquitto';
 export {
   startPrivateTimescaleCluster,
   timescaleBinDir,

@@ -19,25 +19,9 @@ function shippedLimits(): string[] {
 export interface MosquittoInstance {
   url: string;
   port: number;
-  /** Adds (or replaces) credentials in the password file and makes the broker reload it (SIGHUP). */
-  addUsers(users: readonly { username: string; password: string }[]): void;
-  /**
-   * A clean stop (SIGTERM: with persistence, Mosquitto saves its sessions and queued QoS 1 messages), `downMs` of
-   * nothing, and a start of the same broker (same port, config and saved sessions).
-   */
-  restart(downMs?: number): Promise<void>;
+  /** Stops and starts the same broker (same port, config and, with persistence, its saved sessions). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
-  /** The broker's process id now (undefined while it is down). */
-  pid(): number | undefined;
-}
-
-export interface MosquittoOptions {
-  /** Sessions and queued messages saved to disk (every second and on a clean stop); default false. */
-  persistence?: boolean;
-  /** Messages queued per offline or slow client (default 100 000, as infra/mosquitto). */
-  maxQueuedMessages?: number;
-  /** QoS 1 messages in flight per client (default Mosquitto's, 20). */
-  maxInflightMessages?: number;
 }
 
 /** A TCP port free on 127.0.0.1 right now (for servers a test starts). */
@@ -54,13 +38,13 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts a real Mosquitto (Debian's) on a free loopback port with the shipped ACL, the shipped config's limits
- * and a password file written by `mosquitto_passwd`, as provisioning does in production. Never the shared one on
- * 1883: other tests' ingest instances subscribe there too. The integration tests and the fault suite both use it.
+ * Starts a real Mosquitto (Debian's) on a free loopback port with the shipped ACL and a password
+ * file written by `mosquitto_passwd`, as provisioning does in production. Never the shared one on 1883:
+ * other tests' ingest instances subscribe there too.
  */
 export async function startMosquitto(
   users: readonly { username: string; password: string }[],
-  options: MosquittoOptions = {},
+  options: { persistence?: boolean } = {},
 ): Promise<MosquittoInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-mosquitto-'));
   const passwd = join(dir, 'passwd');
@@ -79,10 +63,7 @@ export async function startMosquitto(
         ...(options.persistence
           ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1']
           : ['persistence false']),
-        `max_queued_messages ${options.maxQueuedMessages ?? 100_000}`,
-        ...(options.maxInflightMessages !== undefined
-          ? [`max_inflight_messages ${options.maxInflightMessages}`]
-          : []),
+        'max_queued_messages 100000',
         ...shippedLimits(),
         // Mosquitto refuses to run as root unless told which user to drop to.
         ...(process.getuid?.() === 0 ? ['user root'] : []),
@@ -102,32 +83,24 @@ export async function startMosquitto(
       if (attempt >= 5 || !/Address already in use/.test(String(error))) throw error;
     }
   }
-  let running: ChildProcess | null = child;
+  let running: ChildProcess = child;
   const stopChild = () =>
     new Promise<void>((res) => {
-      const proc = running;
-      running = null;
-      if (!proc || proc.exitCode !== null) return res();
-      proc.once('exit', () => res());
-      proc.kill('SIGTERM');
+      if (running.exitCode !== null) return res();
+      running.once('exit', () => res());
+      running.kill('SIGTERM');
     });
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
-    addUsers: (more) => {
-      for (const u of more) execFileSync('mosquitto_passwd', ['-b', passwd, u.username, u.password]);
-      running?.kill('SIGHUP');
-    },
-    restart: async (downMs = 0) => {
+    restart: async () => {
       await stopChild();
-      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       running = await spawnMosquitto(conf, port);
     },
     stop: async () => {
       await stopChild();
       rmSync(dir, { recursive: true, force: true });
     },
-    pid: () => running?.pid,
   };
 }
 

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { type MosquittoInstance, startMosquitto } from '@vigil/testing';
 import { DeviceFleet, type FleetDevice } from '../../src/device/device-fleet.client';
 import { HistoryRecorder } from '../../src/history/history-recorder';
 import { judge, type OracleDevice, type OracleVerdict } from '../../src/oracle/oracle';
 import { buildLoadPlan, type LoadPlanOptions } from '../../src/plan/load-plan';
 import { DistributedSystem } from './distributed-system';
 import { FaultDatabase } from './fault-database.client';
+import { type MosquittoProcess, startMosquitto } from './mosquitto-process';
 import { ProgressMonitor, type RoundTiming } from './progress-monitor';
 import { VigilApiClient } from './vigil-api.client';
 import { REPO_ROOT, VigilProcess } from './vigil-process';
@@ -67,17 +67,10 @@ function positiveFromEnv(name: string): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
 }
 
-/**
- * The rounds' Mosquitto: configured as infra/mosquitto (password file, the shipped ACL and limits, sessions saved to
- * disk so a broker restart keeps queued QoS 1 messages), with room for the backlog of a round at 2,000 readings/s
- * while Vigil is down (a million queued messages per client, 100 in flight).
- */
-const FAULT_BROKER = { persistence: true, maxQueuedMessages: 1_000_000, maxInflightMessages: 100 };
 const INGEST = { username: 'vigil-ingest', password: randomBytes(18).toString('base64url') };
 const ADMIN = { username: 'faults.admin', password: randomBytes(18).toString('base64url') };
 
@@ -135,7 +128,7 @@ export class FaultEnvironment<S extends SystemUnderTest = VigilProcess> {
 
   private constructor(
     readonly db: FaultDatabase,
-    readonly mosquitto: MosquittoInstance,
+    readonly mosquitto: MosquittoProcess,
     readonly system: S,
     readonly api: VigilApiClient,
     readonly wardId: string,
@@ -157,7 +150,7 @@ export class FaultEnvironment<S extends SystemUnderTest = VigilProcess> {
   /** A fresh database, Mosquitto and Vigil process: each round gets its own, so one fault cannot leak into the next. */
   static async start(): Promise<FaultEnvironment<VigilProcess>> {
     const db = await FaultDatabase.create();
-    const mosquitto = await startMosquitto([INGEST], FAULT_BROKER);
+    const mosquitto = await startMosquitto([INGEST]);
     const vigil = new VigilProcess({
       databaseUrl: db.url,
       mqttUrl: mosquitto.url,
@@ -184,10 +177,10 @@ export class FaultEnvironment<S extends SystemUnderTest = VigilProcess> {
    */
   static async startDistributed(scale: Scale = SCALE): Promise<FaultEnvironment<DistributedSystem>> {
     const db = await FaultDatabase.create();
-    let mosquitto: MosquittoInstance | null = null;
+    let mosquitto: MosquittoProcess | null = null;
     let system: DistributedSystem | null = null;
     try {
-      mosquitto = await startMosquitto([INGEST], FAULT_BROKER);
+      mosquitto = await startMosquitto([INGEST]);
       system = await DistributedSystem.start({
         databaseUrl: db.url,
         mqttUrl: mosquitto.url,
