@@ -7,7 +7,13 @@ export interface PersonalThreshold {
   /** Alert when the value is below `below` or above `above`. */
   below?: number;
   above?: number;
+  /** User id of the clinician who set it (for the audit trail). */
   setBy: string;
+  /**
+   * That clinician's name as it was when they set it, for alert texts a nurse reads (a user id means nothing on
+   * the triage queue). Absent on thresholds set before it was recorded.
+   */
+  setByName?: string;
   setAt: string;
   note?: string;
 }

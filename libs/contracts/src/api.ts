@@ -227,7 +227,10 @@ export interface Threshold {
   below?: number;
   above?: number;
   note?: string;
+  /** User id of the clinician who set it. */
   setBy: string;
+  /** Their name when they set it (absent on thresholds set before it was recorded). */
+  setByName?: string;
   setAt: string;
 }
 

@@ -42,7 +42,14 @@ describe('deterioration: one clinical alert per patient (RCP NEWS2 2017)', () =>
   it('one row per clinical problem: band, red score and a personal threshold are reasons of one alert at the highest severity', () => {
     const copd = patient({
       thresholds: [
-        { parameter: 'spo2', below: 92, setBy: 'dr-a', setAt: '2026-11-20T00:00:00Z', note: 'COPD' },
+        {
+          parameter: 'spo2',
+          below: 92,
+          setBy: 'dr-a',
+          setByName: 'Dr Asha Patel',
+          setAt: '2026-11-20T00:00:00Z',
+          note: 'COPD',
+        },
       ],
     });
     const findings = evaluateDeterioration(
@@ -53,7 +60,9 @@ describe('deterioration: one clinical alert per patient (RCP NEWS2 2017)', () =>
     expect(f).toMatchObject({ active: true, severity: 'high', subject: '' });
     if (!f.active) throw new Error('expected active');
     expect(f.reasons?.map((r) => r.ruleId)).toEqual(['news2-band', 'news2-red-score', 'personal-threshold']);
-    expect(f.reason).toMatch(/below 92.*dr-a: COPD/);
+    // A nurse reads the clinician's name, never their user id.
+    expect(f.reason).toMatch(/below 92.*set by Dr Asha Patel: COPD/);
+    expect(f.reason).not.toContain('dr-a');
     expect(f.triggeringParameters).toEqual(expect.arrayContaining(['respiratoryRate', 'spo2']));
   });
 
@@ -70,6 +79,8 @@ describe('deterioration: one clinical alert per patient (RCP NEWS2 2017)', () =>
     });
     const low = evaluateDeterioration(ctx({ patient: copd, input: { ...COMPLETE, spo2: 87 } }));
     expect(low).toEqual([expect.objectContaining({ active: true, severity: 'medium' })]);
+    // Set before names were recorded: no user id in the text either.
+    expect(low[0]).toMatchObject({ reason: expect.stringContaining('(set by a clinician).') });
     const ok = evaluateDeterioration(ctx({ patient: copd, input: { ...COMPLETE, spo2: 88 } }));
     expect(ok).toEqual([expect.objectContaining({ active: false })]);
   });

@@ -120,7 +120,7 @@ export function personalThresholdComponents(ctx: ReadingContext): Component[] {
       severity: 'medium',
       text:
         `${def.display} ${held.value} ${def.unit} is ${limit} ${def.unit}, this patient's personalised ` +
-        `threshold (set by ${t.setBy}${t.note ? `: ${t.note}` : ''}).`,
+        `threshold (set by ${t.setByName ?? 'a clinician'}${t.note ? `: ${t.note}` : ''}).`,
       triggeringParameters: [held.parameter],
     });
   });

@@ -64,13 +64,14 @@ const toView = (r: ScheduledReading): ScheduledReadingView => ({
   status: r.status,
 });
 
-function thresholdsOf(plan: MonitoringPlan, by: string, at: Date): PersonalThreshold[] {
+function thresholdsOf(plan: MonitoringPlan, by: Principal, at: Date): PersonalThreshold[] {
   return plan.thresholds.map((t) => ({
     parameter: t.parameter,
     ...(t.below !== undefined ? { below: t.below } : {}),
     ...(t.above !== undefined ? { above: t.above } : {}),
     note: t.note,
-    setBy: by,
+    setBy: by.userId,
+    setByName: by.displayName,
     setAt: at.toISOString(),
   }));
 }
@@ -139,7 +140,7 @@ export class PathwaysService {
         patientId,
         plan,
         monitoringOf(plan),
-        thresholdsOf(plan, p.userId, at),
+        thresholdsOf(plan, p, at),
         change,
       );
     });
@@ -181,7 +182,7 @@ export class PathwaysService {
         patientId,
         next.plan,
         monitoringOf(next.plan),
-        thresholdsOf(next.plan, p.userId, at),
+        thresholdsOf(next.plan, p, at),
         next.change,
       );
     });

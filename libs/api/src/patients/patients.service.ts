@@ -132,7 +132,6 @@ export class PatientsService {
     return this.detail(p, patient.id);
   }
 
-
   /** R9: clinicians only (the controller), with a reason; audited with the change. */
   async setSpo2Scale(p: Principal, id: string, scale: 1 | 2, reason: string): Promise<PatientDetail> {
     await this.requireAdmitted(p, id);
@@ -161,7 +160,7 @@ export class PatientsService {
     const setAt = new Date().toISOString();
     await this.patients.setThresholds(
       id,
-      body.map((t) => ({ ...t, setBy: p.userId, setAt })),
+      body.map((t) => ({ ...t, setBy: p.userId, setByName: p.displayName, setAt })),
     );
     return this.detail(p, id);
   }

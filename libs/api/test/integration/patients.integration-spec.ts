@@ -90,7 +90,15 @@ describe('patients', () => {
       })
       .expect(200);
     expect(res.body.thresholds).toEqual([
-      { parameter: 'spo2', below: 88, note: 'COPD', setBy: h.users.clinicianA.id, setAt: expect.any(String) },
+      {
+        parameter: 'spo2',
+        below: 88,
+        note: 'COPD',
+        setBy: h.users.clinicianA.id,
+        // The name alert texts show (the harness gives each user their username as display name).
+        setByName: 'clinician.a',
+        setAt: expect.any(String),
+      },
     ]);
     expect(res.body.monitoring.intervalMinutes).toBe(240);
     const bad = await request(h.url)

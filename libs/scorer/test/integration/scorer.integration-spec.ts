@@ -80,7 +80,12 @@ describe('scorer on the real PostgreSQL', () => {
     if (opts.thresholds) {
       await patients.setThresholds(
         p.id,
-        opts.thresholds.map((t) => ({ ...t, setBy: 'dr-copd', setAt: new Date(T0).toISOString() })),
+        opts.thresholds.map((t) => ({
+          ...t,
+          setBy: 'dr-copd',
+          setByName: 'Dr Copd',
+          setAt: new Date(T0).toISOString(),
+        })),
       );
     }
     return p;
@@ -192,7 +197,7 @@ describe('scorer on the real PostgreSQL', () => {
       ['alert.opened', 'deterioration', ['spo2']],
     ]);
     expect(opened[0].alert.reasons.map((r) => r.ruleId)).toEqual(['personal-threshold']);
-    expect(opened[0].alert.reason).toMatch(/below 88.*personalised threshold.*dr-copd: COPD/);
+    expect(opened[0].alert.reason).toMatch(/below 88.*personalised threshold \(set by Dr Copd: COPD\)/);
   });
 
   it('raises a fall at once as a critical alert', async () => {
