@@ -509,7 +509,6 @@ class KafkaSubscription<T> implements Subscription {
   private deadLettered = 0;
   private lastError: string | undefined;
   private lastBatchSize = 0;
-  private assignedPartitions = 0;
   /** When the consumer last heard from the brokers (heartbeat, fetch, group join). */
   private lastContactAt = Date.now();
   /** Per partition: records behind the high watermark, and the publish time of the next one to handle. */
@@ -574,7 +573,7 @@ class KafkaSubscription<T> implements Subscription {
       lastBatchSize: this.lastBatchSize,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
       brokerSilentMs: Math.max(0, Date.now() - this.lastContactAt),
-      assignedPartitions: this.assignedPartitions,
+      assignedPartitions: this.assigned.length,
       ...(this.consumersReplaced > 0 ? { consumersReplaced: this.consumersReplaced } : {}),
     };
   }
@@ -638,7 +637,6 @@ class KafkaSubscription<T> implements Subscription {
       this.state = 'running';
       this.crashesInARow = 0;
       this.assigned = [...(event.payload.memberAssignment[topic] ?? [])];
-      this.assignedPartitions = this.assigned.length;
       this.lastProgressAt = Date.now();
       if (startAt && !sought) {
         sought = true;
@@ -676,7 +674,7 @@ class KafkaSubscription<T> implements Subscription {
     this.checkingStall = true;
     try {
       if (this.restartPending) {
-        await this.replaceConsumer();
+        await this.replaceConsumer(null);
         return;
       }
       if (this.state === 'crashed' && this.crashedAt !== null) {
@@ -689,16 +687,9 @@ class KafkaSubscription<T> implements Subscription {
         );
         if (Date.now() - this.crashedAt < pause) return;
         this.crashedAt = null;
-        this.reportError(
+        await this.replaceConsumer(
           new Error('kafkajs will not restart the consumer after its crash; starting a new consumer'),
-          {
-            phase: 'client',
-            topic: this.settings.topic,
-            groupId: this.settings.groupId,
-          },
         );
-        this.consumersReplaced += 1;
-        await this.replaceConsumer();
         return;
       }
       const quiet = () =>
@@ -735,23 +726,27 @@ class KafkaSubscription<T> implements Subscription {
         return;
       }
       const seconds = Math.round((Date.now() - this.lastProgressAt) / 1000);
-      this.reportError(
+      await this.replaceConsumer(
         new Error(
           `the consumer handled nothing for ${seconds} s while ${records} records waited (partition: records ${waiting.join(', ')}); starting a new consumer`,
         ),
-        { phase: 'client', topic, groupId },
       );
-      this.consumersReplaced += 1;
-      await this.replaceConsumer();
     } finally {
       this.checkingStall = false;
     }
   }
 
-  /** Leaves the group with the current consumer (bounded wait) and runs a new one in its place. */
-  private async replaceConsumer(): Promise<void> {
+  /**
+   * Reports `why`, counts the replacement, leaves the group with the current consumer (bounded wait) and runs a
+   * new one in its place. `why` is null when retrying a replacement whose new consumer failed to start.
+   */
+  private async replaceConsumer(why: Error | null): Promise<void> {
     const { topic, groupId, fanOut } = this.settings;
     const old = this.consumer;
+    if (why) {
+      this.reportError(why, { phase: 'client', topic, groupId });
+      this.consumersReplaced += 1;
+    }
     if (!this.restartPending) {
       // What was handled is committed first, so the group's next owner does not handle it again (a crashed
       // consumer can commit nothing: that is redelivered, and handlers are idempotent).
@@ -915,11 +910,12 @@ class KafkaSubscription<T> implements Subscription {
   ): Promise<boolean> {
     const { partition } = payload.batch;
     payload.resolveOffset(lastOffset);
-    this.handledUpTo.set(partition, BigInt(lastOffset) + 1n);
+    const next = BigInt(lastOffset) + 1n;
+    this.handledUpTo.set(partition, next);
     this.lastProgressAt = Date.now();
     // Fan-out never commits: its group is this subscriber's alone and starts at the latest offset anyway.
     if (this.settings.fanOut) return true;
-    this.uncommitted.set(partition, (BigInt(lastOffset) + 1n).toString());
+    this.uncommitted.set(partition, next.toString());
     const due =
       this.stopping.signal.aborted || Date.now() - this.lastCommitAt >= this.settings.commitIntervalMs;
     // A failed commit throws: kafkajs rejoins the group and the chunks come again from the last committed offset.
