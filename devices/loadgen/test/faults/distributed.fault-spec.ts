@@ -44,7 +44,12 @@ const SCALE: Scale = {
   databaseCutMs: SHORT ? 5_000 : 30_000,
   downMs: SHORT ? 1_000 : 3_000,
   settleMs: 180_000,
-  stallMs: 30_000,
+  // Longer than a Kafka consumer group may legitimately pause: a member that crashed while the broker was down
+  // is only dropped at its 30 s session timeout, kafkajs restarts a crashed consumer after up to 30 s of backoff,
+  // and the stall guard replaces a silent consumer after 20–25 s. With 30 s, one CI run of HZ-51 stopped waiting
+  // with two devices' last readings not stored and counted them lost; whether they were late or gone was not
+  // recorded (a round now prints how its wait ended and what the services said last when anything is missing).
+  stallMs: 90_000,
 };
 
 /**

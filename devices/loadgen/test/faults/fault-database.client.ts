@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { Client } from 'pg';
+import { messageKey } from '../../src/history/history-recorder';
 import type { ClinicalAlertRow, DeadLetterRow, StoredRow } from '../../src/oracle/oracle';
 
 /** The real PostgreSQL on this machine (as @vigil/testing uses), unless TEST_DATABASE_URL says otherwise. */
@@ -115,12 +116,13 @@ export class FaultDatabase {
     }));
   }
 
-  async storedMessageCount(deviceIds: string[]): Promise<number> {
-    const [row] = await this.query<{ n: string }>(
-      `SELECT count(DISTINCT (device_id, seq)) AS n FROM observations WHERE device_id = ANY($1)`,
+  /** The readings stored, as `device|seq` keys (the history's message keys). */
+  async storedKeys(deviceIds: string[]): Promise<Set<string>> {
+    const rows = await this.query<{ device_id: string; seq: string }>(
+      `SELECT DISTINCT device_id, seq FROM observations WHERE device_id = ANY($1)`,
       [deviceIds],
     );
-    return Number(row.n);
+    return new Set(rows.map((r) => messageKey(r.device_id, Number(r.seq))));
   }
 
   /** Distinct readings (device, seq) stored per device. */

@@ -209,26 +209,42 @@ export class FaultEnvironment<S extends SystemUnderTest = VigilProcess> {
   }
 
   /**
-   * Waits until as many messages are stored as were acknowledged, up to the settle deadline — or until
-   * nothing more has been stored for `SCALE.stallMs` (a pipeline that stopped will not start by itself);
-   * the oracle then names what is missing.
+   * Waits until every acknowledged reading is stored, up to the settle deadline — or until nothing more has
+   * been stored for `SCALE.stallMs` (a pipeline that stopped will not start by itself); the oracle then names
+   * what is missing. Readings stored but never acknowledged do not count (they could end the wait early).
+   * Returns how the wait ended, for the round's diagnosis.
    */
-  private async waitForStorage(deviceIds: string[], expected: number): Promise<void> {
+  private async waitForStorage(deviceIds: string[], acknowledged: ReadonlySet<string>): Promise<string> {
+    const startedAt = Date.now();
     let last = -1;
-    let lastChange = Date.now();
+    let lastChange = startedAt;
+    let missing = acknowledged.size;
+    let outcome = '';
     await waitFor(
       'every acknowledged reading to be stored',
       this.scale.settleMs,
       async () => {
-        const stored = await this.db.storedMessageCount(deviceIds);
-        if (stored !== last) {
-          last = stored;
+        const stored = await this.db.storedKeys(deviceIds);
+        missing = [...acknowledged].filter((k) => !stored.has(k)).length;
+        if (stored.size !== last) {
+          last = stored.size;
           lastChange = Date.now();
         }
-        return stored >= expected || Date.now() - lastChange > this.scale.stallMs;
+        if (missing === 0) {
+          outcome = `every acknowledged reading stored ${Date.now() - startedAt} ms after the load settled`;
+          return true;
+        }
+        if (Date.now() - lastChange > this.scale.stallMs) {
+          outcome = `gave up: nothing new stored for ${this.scale.stallMs} ms with ${missing} acknowledged readings missing`;
+          return true;
+        }
+        return false;
       },
       250,
-    ).catch(() => undefined);
+    ).catch(() => {
+      outcome = `gave up: the ${this.scale.settleMs} ms settle deadline passed with ${missing} acknowledged readings missing`;
+    });
+    return outcome;
   }
 
   /** Signs in again (a restarted process keeps sessions in the database, but a cut may have lost ours). */
@@ -308,12 +324,12 @@ export class FaultEnvironment<S extends SystemUnderTest = VigilProcess> {
 
       const deviceIds = fleetDevices.map((d) => d.deviceId);
       const acknowledged = history.acknowledged();
-      const validAcked = [...acknowledged].filter((k) =>
-        oracleDevices.some((d) => k.startsWith(`${d.deviceId}|`)),
-      ).length;
+      const validAcked = new Set(
+        [...acknowledged].filter((k) => oracleDevices.some((d) => k.startsWith(`${d.deviceId}|`))),
+      );
       // Everything acknowledged must eventually be stored; stop waiting at the deadline and let the
       // oracle name what is missing.
-      await this.waitForStorage(deviceIds, validAcked);
+      const storageWait = await this.waitForStorage(deviceIds, validAcked);
       await monitor?.stop();
       const timing = monitor ? monitor.timing(history.toJSON(), faultWindow(history.toJSON())) : null;
       const stored = await this.db.storedRows(deviceIds);
@@ -330,8 +346,15 @@ export class FaultEnvironment<S extends SystemUnderTest = VigilProcess> {
         fleetReconnects: fleet.reconnects(),
         evidence,
         timing,
+        storageWait,
         vigilOutput: this.system.recentOutput(),
       });
+      if (verdict.lost.length > 0) {
+        // CI keeps only the console: say there how the wait ended and what the services said last.
+        process.stdout.write(
+          `[faults] ${spec.name}: ${verdict.lost.length} acknowledged readings not stored (${verdict.lost.slice(0, 10).join(', ')}); ${storageWait}\n${this.system.recentOutput()}\n`,
+        );
+      }
       const historyFile = await history.write(ARTIFACTS_DIR);
       return {
         verdict,

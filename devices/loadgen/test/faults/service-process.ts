@@ -5,6 +5,9 @@ import { REPO_ROOT } from './vigil-process';
 
 export type ServiceApp = 'ingest' | 'scorer' | 'api';
 
+/** Output lines left out of {@link ServiceProcess.recentOutput}: a Nest route notice and kafkajs' reconnect attempts. */
+const NOISE = /^.*(?:LegacyRouteConverter|"kafkajs":"(?:Connection|BrokerPool)").*\n/gm;
+
 /**
  * One built service of the distributed mode (`node dist/apps/<app>/src/main.js`) as a child process, as
  * docs/operations.md starts it: it prints one JSON line when ready, naming its ports (`OPS_PORT=0` /
@@ -32,8 +35,12 @@ export class ServiceProcess {
     return c !== null && c.exitCode === null && c.signalCode === null;
   }
 
+  /**
+   * The last 3,000 characters of output, without kafkajs' line per failed reconnect while a broker is down (those
+   * would fill it and hide what the service itself said).
+   */
   recentOutput(): string {
-    return this.output.replace(/^.*LegacyRouteConverter.*\n/gm, '').slice(-3000);
+    return this.output.replace(NOISE, '').slice(-3000);
   }
 
   /** Starts it and resolves once it printed its ready line (ingest and scorer also answer /health then). */
@@ -63,7 +70,8 @@ export class ServiceProcess {
       }, timeoutMs);
       const onData = (chunk: Buffer): void => {
         const text = chunk.toString();
-        this.output = (this.output + text).slice(-20_000);
+        // Noise is left out as it comes (a line split across chunks may slip through; recentOutput drops it).
+        this.output = (this.output + text.replace(NOISE, '')).slice(-20_000);
         // FAULTS_SERVICE_LOGS=<dir>: every service's whole output, one file each, to read after a failed round.
         const logs = process.env['FAULTS_SERVICE_LOGS'];
         if (logs) appendFileSync(path.join(logs, `${this.name}.log`), text);
