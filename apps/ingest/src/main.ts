@@ -32,7 +32,10 @@ async function main(): Promise<void> {
     clientId: `${env.KAFKA_CLIENT_ID}-ingest`,
     partitions: env.STREAM_PARTITIONS,
     onError: (error, context) => logger.warn({ err: error, ...context }, `stream ${context.phase} failed`),
-    kafka: { kafkaConfig: { logCreator: kafkaLogCreator(logger) } },
+    kafka: {
+      kafkaConfig: { logCreator: kafkaLogCreator(logger) },
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    },
   });
   registerStreamMetrics(registry, stream);
   const ingest = await startIngestApp({

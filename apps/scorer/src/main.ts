@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     onError: (error, context) => logger.warn({ err: error, ...context }, `stream ${context.phase} failed`),
     kafka: {
       kafkaConfig: { logCreator: kafkaLogCreator(logger) },
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
       // Every partition this scorer holds is consumed at once, and the batches of one fetch share one transaction
       // (decision 0005, items 11 and 14); the stall guard (`stallAfterMs`, default 20 s) replaces a consumer
       // that stops fetching, as kafkajs' did in 2 of 12 broker restarts with this setting.

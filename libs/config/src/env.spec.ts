@@ -46,6 +46,15 @@ describe('parseEnv', () => {
     });
   });
 
+  it("keeps the Kafka session timeout within the brokers' default bounds (10 s unless set)", () => {
+    expect(parseEnv({}).KAFKA_SESSION_TIMEOUT_MS).toBe(10_000);
+    expect(parseEnv({ KAFKA_SESSION_TIMEOUT_MS: '45000' }).KAFKA_SESSION_TIMEOUT_MS).toBe(45_000);
+    expect(() => parseEnv({ KAFKA_SESSION_TIMEOUT_MS: '5000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS.*6000/);
+    expect(() => parseEnv({ KAFKA_SESSION_TIMEOUT_MS: '3600000' })).toThrow(
+      /KAFKA_SESSION_TIMEOUT_MS.*1800000/,
+    );
+  });
+
   it('names every bad variable, and why, without echoing the values', () => {
     let caught: unknown;
     try {

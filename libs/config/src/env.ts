@@ -133,6 +133,16 @@ const VARIABLES = {
     default: 'vigil',
     schema: z.string().min(1),
   },
+  KAFKA_SESSION_TIMEOUT_MS: {
+    description:
+      'How long a Kafka consumer may go without a heartbeat before its group gives its partitions to another instance (6000–1800000, the brokers’ default bounds).',
+    default: '10000',
+    schema: z.coerce
+      .number(countError)
+      .int(countError)
+      .min(6_000, 'must be at least 6000 (group.min.session.timeout.ms)')
+      .max(1_800_000, 'must be at most 1800000 (group.max.session.timeout.ms)'),
+  },
   STREAM_PARTITIONS: {
     description: 'Partitions per stream topic (in-process always; Kafka for topics it creates).',
     default: '8',

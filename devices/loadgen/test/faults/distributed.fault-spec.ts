@@ -17,6 +17,7 @@ import {
   type RoundSpec,
   type Scale,
   SHORT,
+  withLoadFromEnv,
 } from './fault-harness';
 import type { FaultEvidence } from './faults';
 
@@ -36,8 +37,9 @@ const measurements: Record<string, unknown> = {};
  * The short suite's load in both modes (48 readings/s): the distributed pipeline on this 2-core machine
  * drains it with a backlog already (see the no-fault round), so the full suite's 160/s would measure the
  * backlog, not the fault. The full suite cuts the database for 30 s instead of 5 and keeps things down longer.
+ * FAULTS_DEVICES, FAULTS_MESSAGES_PER_DEVICE and FAULTS_INTERVAL_MS set the load here too.
  */
-const SCALE: Scale = {
+const SCALE: Scale = withLoadFromEnv({
   devices: 12,
   messagesPerDevice: 48,
   intervalMs: 250,
@@ -50,7 +52,7 @@ const SCALE: Scale = {
   // with two devices' last readings not stored and counted them lost; whether they were late or gone was not
   // recorded (a round now prints how its wait ended and what the services said last when anything is missing).
   stallMs: 90_000,
-};
+});
 
 /**
  * 7–10 minutes here (five rounds, each with its own Kafka broker and six services on a loaded 2-core

@@ -56,12 +56,17 @@ const BASE_SCALE: Scale = SHORT
  * message carries one reading of five vital signs), e.g. issue 11's "the full fault suite at 2,000 readings/s":
  * `FAULTS_DEVICES=500 FAULTS_INTERVAL_MS=250 npm run test:faults` (500 devices × 4 readings/s).
  */
-export const SCALE: Scale = {
-  ...BASE_SCALE,
-  devices: positiveFromEnv('FAULTS_DEVICES') ?? BASE_SCALE.devices,
-  messagesPerDevice: positiveFromEnv('FAULTS_MESSAGES_PER_DEVICE') ?? BASE_SCALE.messagesPerDevice,
-  intervalMs: positiveFromEnv('FAULTS_INTERVAL_MS') ?? BASE_SCALE.intervalMs,
-};
+export const SCALE: Scale = withLoadFromEnv(BASE_SCALE);
+
+/** `base` with the load FAULTS_DEVICES, FAULTS_MESSAGES_PER_DEVICE and FAULTS_INTERVAL_MS set, if they are. */
+export function withLoadFromEnv(base: Scale): Scale {
+  return {
+    ...base,
+    devices: positiveFromEnv('FAULTS_DEVICES') ?? base.devices,
+    messagesPerDevice: positiveFromEnv('FAULTS_MESSAGES_PER_DEVICE') ?? base.messagesPerDevice,
+    intervalMs: positiveFromEnv('FAULTS_INTERVAL_MS') ?? base.intervalMs,
+  };
+}
 
 function positiveFromEnv(name: string): number | undefined {
   const raw = process.env[name];

@@ -388,10 +388,12 @@ describe('KafkaStream (against a scripted kafkajs client)', () => {
       'heartbeat',
       'resolve 12',
       commit('13'),
+      'heartbeat', // between chunks: the group hears from a member working through a long fetch
       'handle 13,14,15',
       'heartbeat',
       'resolve 15',
       commit('16'),
+      'heartbeat',
       'handle 16',
       'heartbeat',
       'resolve 16',
