@@ -46,7 +46,7 @@ describe('parseEnv', () => {
     });
   });
 
-  it("keeps the Kafka session timeout within the brokers' default bounds (10 s unless set)", () => {
+  it("HZ-50 keeps the Kafka session timeout within the brokers' default bounds (10 s unless set)", () => {
     expect(parseEnv({}).KAFKA_SESSION_TIMEOUT_MS).toBe(10_000);
     expect(parseEnv({ KAFKA_SESSION_TIMEOUT_MS: '45000' }).KAFKA_SESSION_TIMEOUT_MS).toBe(45_000);
     expect(() => parseEnv({ KAFKA_SESSION_TIMEOUT_MS: '5000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS.*6000/);
