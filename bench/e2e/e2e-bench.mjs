@@ -24,7 +24,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -150,6 +150,9 @@ const { SERVER_URL, admin, databaseUrl, nhsNumbers } = require('../bench-databas
 let MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? null;
 let privateMosquittoPid = null;
 const now = () => performance.now();
+/** This generator's event-loop delay, per step (see the step result's benchEventLoopDelayMs). */
+const benchLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+benchLoopDelay.enable();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
@@ -222,11 +225,12 @@ function startVigilProcess(options, cpuProf) {
   return {
     child,
     ready,
-    stats(gc = false) {
+    /** CPU, memory and event-loop delay since the last reset (`resetLoop` starts a new window). */
+    stats(gc = false, resetLoop = false) {
       const id = nextId++;
       return new Promise((resolve) => {
         waiting.set(id, resolve);
-        child.send({ type: 'stats', id, gc });
+        child.send({ type: 'stats', id, gc, resetLoop });
       });
     },
     stop() {
@@ -641,7 +645,8 @@ async function main() {
     async function runStep(rate, label, seconds = o.stepSeconds, warmupSeconds = o.warmupSeconds) {
       const t0 = now();
       const deliveriesBefore = deliveries.length;
-      const cpuBefore = (await vigil.stats()).cpu;
+      const cpuBefore = (await vigil.stats(false, true)).cpu;
+      benchLoopDelay.reset();
       const storedBefore = await storedCount();
       const xactsBefore = await commits();
       // Warm-up without crossings: an alert it caused would land in the measured window unaccounted for.
@@ -672,7 +677,8 @@ async function main() {
         await sleep(50);
       }
       await sleep(300);
-      const cpuAfter = (await vigil.stats()).cpu;
+      const after = await vigil.stats();
+      const cpuAfter = after.cpu;
 
       // Stored exactly once, by (device, seq): six observations per reading.
       const keys = step.keys;
@@ -764,6 +770,10 @@ async function main() {
         // script's few verification queries).
         transactionsPerReading: readingsStored > 0 ? xacts / readingsStored : null,
         wallSeconds: (now() - t0) / 1000,
+        // Event-loop delay over the step (p99 / max, ms): Vigil's, and this generator's, which timestamps
+        // publishes and alert arrivals (a stall here inflates the latencies above without Vigil being slow).
+        vigilEventLoopDelayMs: after.eventLoopDelayMs ?? null,
+        benchEventLoopDelayMs: { p99: benchLoopDelay.percentile(99) / 1e6, max: benchLoopDelay.max / 1e6 },
       };
       if (lost > 0) {
         result.deadLetters = await sql.query(
@@ -776,7 +786,8 @@ async function main() {
       log(
         `${label} ${rate}/s: sent ${result.sent}, acked ${ackedInStep}, backlog ${backlogAtEnd}, lost ${lost}, dup ${duplicated}, ` +
           `alerts ${step.expected.size}×${sockets.length} missed ${missedAlerts} spurious ${spuriousAlerts}, ` +
-          `p99 alert ${alertLatency.p99?.toFixed(1)} ms, p99 durable ${durable.p99?.toFixed(1)} ms → ${result.pass ? 'pass' : `FAIL (${result.failures.join('; ')})`}`,
+          `p99 alert ${alertLatency.p99?.toFixed(1)} ms, p99 durable ${durable.p99?.toFixed(1)} ms, ` +
+          `event-loop delay max vigil ${result.vigilEventLoopDelayMs?.max.toFixed(0) ?? '?'} / bench ${result.benchEventLoopDelayMs.max.toFixed(0)} ms → ${result.pass ? 'pass' : `FAIL (${result.failures.join('; ')})`}`,
       );
       await resolveOpen();
       return result;

@@ -3,14 +3,27 @@
 // Options arrive as JSON in BENCH_VIGIL_OPTIONS; the parent asks for stats and stops it over IPC.
 require('../../tools/register-ts.cjs');
 const path = require('node:path');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { startVigil } = require(path.join(__dirname, '../../apps/vigil/src/start-vigil.ts'));
+
+// How late Vigil's event loop ran timers: a stalled loop delays every reading and alert it holds.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 async function main() {
   const vigil = await startVigil(JSON.parse(process.env.BENCH_VIGIL_OPTIONS));
   process.on('message', async (m) => {
     if (m.type === 'stats') {
       if (m.gc && global.gc) global.gc();
-      process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), memory: process.memoryUsage() });
+      const eventLoopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      if (m.resetLoop) loopDelay.reset();
+      process.send({
+        type: 'stats',
+        id: m.id,
+        cpu: process.cpuUsage(),
+        memory: process.memoryUsage(),
+        eventLoopDelayMs,
+      });
     } else if (m.type === 'stop') {
       await vigil.stop();
       process.send({ type: 'stopped' });
