@@ -773,6 +773,7 @@ async function main() {
         // Event-loop delay over the step (p99 / max, ms): Vigil's, and this generator's, which timestamps
         // publishes and alert arrivals (a stall here inflates the latencies above without Vigil being slow).
         vigilEventLoopDelayMs: after.eventLoopDelayMs ?? null,
+        vigilGcPauses: after.gcPauses ?? null,
         benchEventLoopDelayMs: { p99: benchLoopDelay.percentile(99) / 1e6, max: benchLoopDelay.max / 1e6 },
       };
       if (lost > 0) {
@@ -787,7 +788,8 @@ async function main() {
         `${label} ${rate}/s: sent ${result.sent}, acked ${ackedInStep}, backlog ${backlogAtEnd}, lost ${lost}, dup ${duplicated}, ` +
           `alerts ${step.expected.size}×${sockets.length} missed ${missedAlerts} spurious ${spuriousAlerts}, ` +
           `p99 alert ${alertLatency.p99?.toFixed(1)} ms, p99 durable ${durable.p99?.toFixed(1)} ms, ` +
-          `event-loop delay max vigil ${result.vigilEventLoopDelayMs?.max.toFixed(0) ?? '?'} / bench ${result.benchEventLoopDelayMs.max.toFixed(0)} ms → ${result.pass ? 'pass' : `FAIL (${result.failures.join('; ')})`}`,
+          `event-loop delay max vigil ${result.vigilEventLoopDelayMs?.max.toFixed(0) ?? '?'} / bench ${result.benchEventLoopDelayMs.max.toFixed(0)} ms, ` +
+          `vigil GC max scavenge ${result.vigilGcPauses?.scavengeMaxMs.toFixed(0) ?? '?'} / mark-compact ${result.vigilGcPauses?.markCompactMaxMs.toFixed(0) ?? '?'} ms → ${result.pass ? 'pass' : `FAIL (${result.failures.join('; ')})`}`,
       );
       await resolveOpen();
       return result;

@@ -3,12 +3,23 @@
 // Options arrive as JSON in BENCH_VIGIL_OPTIONS; the parent asks for stats and stops it over IPC.
 require('../../tools/register-ts.cjs');
 const path = require('node:path');
-const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { constants, monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks');
 const { startVigil } = require(path.join(__dirname, '../../apps/vigil/src/start-vigil.ts'));
 
 // How late Vigil's event loop ran timers: a stalled loop delays every reading and alert it holds.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+// Garbage-collection pauses in the same window: the longest scavenge and mark-compact, and the total.
+let gc = { scavengeMaxMs: 0, markCompactMaxMs: 0, totalMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.totalMs += entry.duration;
+    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+      gc.markCompactMaxMs = Math.max(gc.markCompactMaxMs, entry.duration);
+    else if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)
+      gc.scavengeMaxMs = Math.max(gc.scavengeMaxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 async function main() {
   const vigil = await startVigil(JSON.parse(process.env.BENCH_VIGIL_OPTIONS));
@@ -16,13 +27,18 @@ async function main() {
     if (m.type === 'stats') {
       if (m.gc && global.gc) global.gc();
       const eventLoopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
-      if (m.resetLoop) loopDelay.reset();
+      const gcPauses = gc;
+      if (m.resetLoop) {
+        loopDelay.reset();
+        gc = { scavengeMaxMs: 0, markCompactMaxMs: 0, totalMs: 0 };
+      }
       process.send({
         type: 'stats',
         id: m.id,
         cpu: process.cpuUsage(),
         memory: process.memoryUsage(),
         eventLoopDelayMs,
+        gcPauses,
       });
     } else if (m.type === 'stop') {
       await vigil.stop();
