@@ -1,12 +1,17 @@
 // How long one small PostgreSQL commit takes on this machine, as a floor under Vigil's durable and alert
 // latencies: `node bench/commit-latency.cjs [commits per second = 200] [seconds = 30]`, against
 // BENCH_DATABASE_URL (default the local server). Each commit inserts five 200-byte rows into an ordinary
-// (WAL-logged) table, dropped at the end, as a journal flush of a few readings does. Prints one JSON line: p50 / p99 / p99.9 / max (ms) and how
-// many commits took over 50 and 100 ms. Run it on a quiet machine; docs/performance.md records results.
+// (WAL-logged) table, dropped at the end, as a journal flush of a few readings does. Prints one JSON line:
+// p50 / p99 / p99.9 / max (ms) and how many commits took over 50 and 100 ms. Run it on a quiet machine;
+// docs/performance.md records results.
 const { Client } = require('pg');
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const [rate = 200, seconds = 30] = process.argv.slice(2).map(Number);
+if (!(rate > 0 && seconds > 0)) {
+  console.error('usage: node bench/commit-latency.cjs [commits per second > 0] [seconds > 0]');
+  process.exit(2);
+}
 
 async function main() {
   const c = new Client({ connectionString: SERVER_URL });

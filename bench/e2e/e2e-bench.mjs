@@ -225,7 +225,10 @@ function startVigilProcess(options, cpuProf) {
   return {
     child,
     ready,
-    /** CPU, memory and event-loop delay since the last reset (`resetLoop` starts a new window). */
+    /**
+     * CPU used so far, memory now, and the event-loop delay and GC pauses since the last `resetLoop` (which
+     * then starts a new window).
+     */
     stats(gc = false, resetLoop = false) {
       const id = nextId++;
       return new Promise((resolve) => {

@@ -37,6 +37,11 @@ describe('vigilOptionsFromEnv', () => {
     });
   });
 
+  it('HZ-50 passes the Kafka session timeout to the all-in-one process as to the separate services', () => {
+    const env = parseEnv({ KAFKA_BROKERS: 'kafka:9092', KAFKA_SESSION_TIMEOUT_MS: '20000' });
+    expect(vigilOptionsFromEnv(env, 'postgres://db/vigil').kafkaSessionTimeoutMs).toBe(20_000);
+  });
+
   it('seeds the demo (known passwords) by default only with the embedded PostgreSQL, never into DATABASE_URL unasked', () => {
     expect(vigilOptionsFromEnv(parseEnv({}), 'postgres://embedded/vigil').demo).toBe(true);
     const real = parseEnv({ DATABASE_URL: 'postgres://db/vigil' });

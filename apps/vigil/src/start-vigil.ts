@@ -26,6 +26,8 @@ export interface StartVigilOptions {
   /** Kafka brokers; none = the in-process stream. */
   kafkaBrokers?: string[];
   kafkaClientId?: string;
+  /** Kafka consumers' session timeout (`KAFKA_SESSION_TIMEOUT_MS`; the adapter's default, 10 s, when unset). */
+  kafkaSessionTimeoutMs?: number;
   streamPartitions?: number;
   redisUrl?: string;
   /** Default: the console's own origin (`http://localhost:<port>` and `http://127.0.0.1:<port>`). */
@@ -83,6 +85,7 @@ export function vigilOptionsFromEnv(env: VigilEnv, databaseUrl: string): StartVi
       : { kind: 'embedded', host: env.MQTT_HOST, port: env.MQTT_PORT },
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaClientId: env.KAFKA_CLIENT_ID,
+    kafkaSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     streamPartitions: env.STREAM_PARTITIONS,
     redisUrl: env.REDIS_URL,
     allowedOrigins: env.ALLOWED_ORIGINS,
@@ -117,6 +120,7 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     kafkaBrokers: options.kafkaBrokers,
     clientId: options.kafkaClientId,
     partitions: options.streamPartitions,
+    kafka: { sessionTimeoutMs: options.kafkaSessionTimeoutMs },
     journal: journal ?? undefined,
   });
   let app: NestExpressApplication | null = null;
