@@ -772,6 +772,11 @@ async function main() {
         // Database round trips behind each reading, from PostgreSQL's own counter (includes this
         // script's few verification queries).
         transactionsPerReading: readingsStored > 0 ? xacts / readingsStored : null,
+        // The same counted in Vigil's process, per reading (exact to the step; PostgreSQL's counter lags by
+        // up to a second per backend), and the statements that began the most of them.
+        vigilTransactionsPerReading:
+          readingsStored > 0 && after.transactions ? after.transactions.total / readingsStored : null,
+        vigilTransactionsBegunBy: after.transactions?.top ?? null,
         wallSeconds: (now() - t0) / 1000,
         // Event-loop delay over the step (p99 / max, ms): Vigil's, and this generator's, which timestamps
         // publishes and alert arrivals (a stall here inflates the latencies above without Vigil being slow).
@@ -791,6 +796,7 @@ async function main() {
         `${label} ${rate}/s: sent ${result.sent}, acked ${ackedInStep}, backlog ${backlogAtEnd}, lost ${lost}, dup ${duplicated}, ` +
           `alerts ${step.expected.size}×${sockets.length} missed ${missedAlerts} spurious ${spuriousAlerts}, ` +
           `p99 alert ${alertLatency.p99?.toFixed(1)} ms, p99 durable ${durable.p99?.toFixed(1)} ms, ` +
+          `transactions/reading ${result.transactionsPerReading?.toFixed(3) ?? '?'} (counted in Vigil ${result.vigilTransactionsPerReading?.toFixed(3) ?? '?'}), ` +
           `event-loop delay max vigil ${result.vigilEventLoopDelayMs?.max.toFixed(0) ?? '?'} / bench ${result.benchEventLoopDelayMs.max.toFixed(0)} ms, ` +
           `vigil GC max scavenge ${result.vigilGcPauses?.scavengeMaxMs.toFixed(0) ?? '?'} / mark-compact ${result.vigilGcPauses?.markCompactMaxMs.toFixed(0) ?? '?'} ms → ${result.pass ? 'pass' : `FAIL (${result.failures.join('; ')})`}`,
       );

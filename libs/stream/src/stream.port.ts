@@ -5,9 +5,9 @@
  *
  * Guarantees common to every adapter:
  * - **Durable publish.** `publish` resolves only once the records cannot be lost: Kafka when the brokers
- *   acknowledged them with `acks = all`; in-process, for a journaled topic, when the journal (PostgreSQL, group
- *   commit) has them, and otherwise when every consumer group subscribed to the topic has handled and committed
- *   them. Ingest PUBACKs an MQTT message only after `publish` resolved.
+ *   acknowledged them with `acks = all`; in-process, when every consumer group subscribed to the topic has
+ *   handled and committed them, or, for a journaled topic, when the journal (PostgreSQL, group commit) has them
+ *   if that comes first. Ingest PUBACKs an MQTT message only after `publish` resolved.
  * - **Order per key.** Records are partitioned by a stable hash of their key (Kafka's murmur2), so the records of
  *   one key (one patient) are delivered in publish order. Within one `publish` call, order is the array order;
  *   across calls, order is guaranteed when the later call starts after the earlier one resolved.

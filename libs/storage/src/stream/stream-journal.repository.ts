@@ -1,6 +1,13 @@
 import { GroupCommit } from '../database/group-commit';
 import type { SqlDatabase } from '../timeseries/sql-client';
 
+interface JournalAppend {
+  topic: string;
+  /** The records as one JSON array. */
+  text: string;
+  handled?: () => boolean;
+}
+
 /** One published record as the journal keeps it (the shape `@vigil/stream`'s `StreamJournal` uses). */
 export interface JournalRecordRow {
   key: string;
@@ -12,7 +19,12 @@ export interface JournalRecordRow {
 export interface StreamJournalOptions {
   /** Topics journaled (the embedded runtime journals the vitals topic). */
   topics: readonly string[];
-  /** Group commit: how long a publish may wait for company (default 5 ms), and the most per flush. */
+  /**
+   * Group commit: how long a publish may wait for company (default 20 ms), and the most per flush. A publish
+   * whose records every consumer group committed before its flush began is not written at all (the stream's
+   * `handled`), so a linger longer than the scorer's usual commit time spares most journal writes while the
+   * scorer keeps up; it bounds how long a PUBACK waits when the scorer does not.
+   */
   lingerMs?: number;
   maxPublishes?: number;
   /** How often released publishes are deleted when nothing is being appended (default 1 s). */
@@ -24,12 +36,14 @@ export interface StreamJournalOptions {
  * Publish calls are group-committed — many devices' messages in one transaction, one row per call with its
  * records — and each publish resolves after that commit, so ingest PUBACKs once its readings are on disk,
  * without waiting for the scorer. Rows are deleted once every consumer group committed their records
- * (released ids are deleted in the next append transaction, or by a timer when idle). At start, what is
- * still held is replayed into the stream. Plain SQL, one statement per flush.
+ * (released ids are deleted in the next append transaction, or by a timer when idle). A publish every group
+ * committed before its flush began is not written at all: while the scorer keeps up, its own commit is the
+ * durable point and the journal costs no transaction. At start, what is still held is replayed into the
+ * stream. Plain SQL, one statement per flush.
  */
 export class StreamJournalRepository {
   readonly topics: readonly string[];
-  private readonly appends: GroupCommit<{ topic: string; text: string }, string>;
+  private readonly appends: GroupCommit<JournalAppend, string | null>;
   private released: string[] = [];
   private readonly timer: NodeJS.Timeout;
 
@@ -39,7 +53,7 @@ export class StreamJournalRepository {
   ) {
     this.topics = [...options.topics];
     this.appends = new GroupCommit({
-      lingerMs: options.lingerMs ?? 5,
+      lingerMs: options.lingerMs ?? 40,
       maxItems: options.maxPublishes ?? 2000,
       flush: (items) => this.flush(items),
     });
@@ -49,17 +63,31 @@ export class StreamJournalRepository {
     this.timer.unref();
   }
 
-  /** Flushes, rows written and failed flushes, for metrics and benchmarks. */
-  get stats(): { flushes: number; items: number; failures: number } {
-    return this.appends.stats;
+  /**
+   * Group commits, publishes they took, failed ones (`flushes`, `items`, `failures`), and of those the
+   * publishes written and the INSERTs made (`written`, `writes`): the rest had been handled before their turn.
+   */
+  get stats(): { flushes: number; items: number; failures: number; written: number; writes: number } {
+    return { ...this.appends.stats, written: this.written, writes: this.writes };
   }
 
-  append(topic: string, records: readonly JournalRecordRow[]): Promise<string> {
+  private written = 0;
+  private writes = 0;
+
+  /**
+   * Journals one publish call; resolves with its row id once committed, or with `null`, without writing it,
+   * when `handled()` says at the start of its group commit that every consumer group already committed it.
+   */
+  append(
+    topic: string,
+    records: readonly JournalRecordRow[],
+    handled?: () => boolean,
+  ): Promise<string | null> {
     // The records as one JSON array, their values spliced in as they are (already JSON text: no re-encoding).
     const text = `[${records
       .map((r) => `{"key":${JSON.stringify(r.key)},"value":${r.json},"headers":${JSON.stringify(r.headers)}}`)
       .join(',')}]`;
-    return this.appends.add([{ topic, text }]).then(([id]) => id);
+    return this.appends.add([{ topic, text, handled }]).then(([id]) => id);
   }
 
   release(id: string): void {
@@ -92,7 +120,10 @@ export class StreamJournalRepository {
     if (this.released.length > 0) await this.deleteReleased();
   }
 
-  private async flush(items: readonly { topic: string; text: string }[]): Promise<string[]> {
+  private async flush(items: readonly JournalAppend[]): Promise<(string | null)[]> {
+    // Publishes the consumers committed while they waited are durable already (issue 11): not written.
+    const write = items.filter((item) => !item.handled?.());
+    if (write.length === 0) return items.map(() => null);
     const release = this.takeReleased();
     try {
       // One statement — atomic on its own — instead of BEGIN, DELETE, INSERT, COMMIT: a flush per few
@@ -102,10 +133,14 @@ export class StreamJournalRepository {
          INSERT INTO stream_journal (topic, records)
          SELECT t, r FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, r, n) ORDER BY n
          RETURNING id::text AS id`,
-        [items.map((i) => i.topic), items.map((i) => i.text), release],
+        [write.map((i) => i.topic), write.map((i) => i.text), release],
       );
+      this.writes += 1;
+      this.written += write.length;
       // Ids come from the sequence in insertion order, which is the array order.
-      return rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      const ids = rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      const byItem = new Map(write.map((item, i) => [item, ids[i]]));
+      return items.map((item) => byItem.get(item) ?? null);
     } catch (error) {
       this.released.push(...release);
       throw error;

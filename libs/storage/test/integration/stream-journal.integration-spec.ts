@@ -25,11 +25,11 @@ describe(`the stream journal: the embedded mode's durable point (issue 11, ${TES
       json: JSON.stringify(value),
       headers: { h: key },
     });
-    const ids = await Promise.all(
+    const ids = (await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         journal.append('vitals', [record(`p${i % 5}`, { n: i, s: 'é"\\' })]),
       ),
-    );
+    )) as string[];
     expect(new Set(ids).size).toBe(50);
     expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b)); // ids follow the call order
     expect(journal.stats.flushes).toBeLessThanOrEqual(2);
@@ -46,5 +46,34 @@ describe(`the stream journal: the embedded mode's durable point (issue 11, ${TES
     await again.append('vitals', [record('p9', 1)]); // releases are deleted in the next append's transaction
     expect(await again.count()).toBe(1);
     await again.close();
+  });
+
+  it('HZ-03 HZ-28 does not write a publish the consumers handled before its group commit began', async () => {
+    const journal = new StreamJournalRepository(sql, { topics: ['vitals'], lingerMs: 20 });
+    const before = await journal.count();
+    const handledNow = new Set([1, 3]);
+    const ids = await Promise.all(
+      [0, 1, 2, 3].map((n) =>
+        journal.append('vitals', [{ key: `p${n}`, json: String(n), headers: {} }], () => handledNow.has(n)),
+      ),
+    );
+    expect(ids[1]).toBeNull();
+    expect(ids[3]).toBeNull();
+    expect(ids[0]).not.toBeNull();
+    expect(ids[2]).not.toBeNull();
+    expect(await journal.count()).toBe(before + 2);
+    const rows = await journal.pending();
+    expect(rows.filter((r) => r.id === ids[0] || r.id === ids[2]).map((r) => r.records[0].key)).toEqual([
+      'p0',
+      'p2',
+    ]);
+    // Every publish handled: no statement at all.
+    const writes = journal.stats.writes;
+    expect(await journal.append('vitals', [{ key: 'p9', json: '9', headers: {} }], () => true)).toBeNull();
+    expect(journal.stats.writes).toBe(writes);
+    expect(await journal.count()).toBe(before + 2);
+    for (const id of [ids[0], ids[2]]) journal.release(id as string);
+    await journal.close();
+    expect(await journal.count()).toBe(before);
   });
 });

@@ -11,9 +11,16 @@ class FakeJournal implements StreamJournal {
   holdCommits = false;
   fail: Error | null = null;
 
-  append(topic: string, records: readonly JournalRecord[]): Promise<string> {
-    const id = String(this.next++);
+  /** Publishes not written because the stream said they were handled when their commit began. */
+  skipped = 0;
+
+  append(topic: string, records: readonly JournalRecord[], handled?: () => boolean): Promise<string | null> {
     const commit = () => {
+      if (handled?.()) {
+        this.skipped += 1;
+        return null;
+      }
+      const id = String(this.next++);
       this.held.set(id, { topic, records: [...records] });
       return id;
     };
@@ -65,6 +72,52 @@ describe('InProcessStream with a journal (issue 11: the PUBACK does not wait for
       await new Promise((r) => setTimeout(r, 2));
     expect(seen).toEqual([{ n: 1 }]);
     expect(journal.released).toEqual(['1']); // every group committed: forgotten
+  });
+
+  it('HZ-03 HZ-28 resolves a publish once every group committed it, and the journal then does not write it', async () => {
+    const journal = new FakeJournal();
+    journal.holdCommits = true; // the journal's group commit has not begun
+    const stream = open(journal);
+    const seen: unknown[] = [];
+    await stream.subscribe({
+      topic: 'vitals',
+      groupId: 'scorer',
+      handle: async (batch) => {
+        seen.push(...batch.records.map((r) => r.value));
+      },
+    });
+    await stream.subscribe({ topic: 'vitals', groupId: 'audit', handle: async () => undefined });
+    await stream.publish('vitals', [
+      { key: 'p1', value: 1 },
+      { key: 'p2', value: 2 },
+    ]);
+    expect(seen.sort()).toEqual([1, 2]);
+    journal.openCommits();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(journal.skipped).toBe(1);
+    expect(journal.held.size).toBe(0);
+    expect(journal.released).toEqual([]);
+  });
+
+  it('HZ-03 HZ-28 waits for the journal while any group has not committed, and writes it then', async () => {
+    const journal = new FakeJournal();
+    journal.holdCommits = true;
+    const stream = open(journal);
+    const busy = deferred<void>();
+    await stream.subscribe({ topic: 'vitals', groupId: 'scorer', handle: async () => undefined });
+    await stream.subscribe({ topic: 'vitals', groupId: 'slow', handle: () => busy.promise });
+    let resolved = false;
+    const publish = stream.publish('vitals', [{ key: 'p1', value: 1 }]).then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(resolved).toBe(false); // one group committed, the other not: not durable yet
+    journal.openCommits();
+    await publish;
+    expect(journal.skipped).toBe(0);
+    expect(journal.held.size).toBe(1);
+    busy.resolve();
+    for (let i = 0; i < 50 && journal.released.length === 0; i += 1)
+      await new Promise((r) => setTimeout(r, 2));
+    expect(journal.released).toEqual(['1']);
   });
 
   it('HZ-03 does not resolve before the journal commit, and rejects when the journal fails', async () => {

@@ -31,8 +31,12 @@ export interface InProcessStreamOptions {
   onError?: StreamErrorHandler;
   /**
    * A durable journal for some topics (issue 11). A publish to a journaled topic resolves once the journal
-   * committed it (and it is in its partition), not when the consumers have committed it: the device's PUBACK
-   * no longer waits for the scorer. What the journal still holds at start is replayed by {@link recover}.
+   * committed it (and it is in its partition), or once every consumer group committed all its records,
+   * whichever comes first: the device's PUBACK never waits for the scorer, and when the scorer is quicker than
+   * the journal's group commit the publish is never written to the journal at all. So a group's commit on a
+   * journaled topic must mean its handling is durable (the scorer's commits follow its database commit), as
+   * the journal's release of a publish already assumed. What the journal still holds at start is replayed by
+   * {@link recover}.
    */
   journal?: StreamJournal;
 }
@@ -52,8 +56,12 @@ export interface JournalRecord {
 export interface StreamJournal {
   /** The topics journaled; publishes to other topics keep the commit-wait behaviour. */
   readonly topics: readonly string[];
-  /** Appends one publish call durably; resolves with its journal id once committed. */
-  append(topic: string, records: readonly JournalRecord[]): Promise<string>;
+  /**
+   * Appends one publish call durably; resolves with its journal id once committed. `handled` is asked when the
+   * append's group commit begins: if every group has committed the records by then, they are durable where
+   * the consumers put them, so the journal may skip writing them and resolve with `null`.
+   */
+  append(topic: string, records: readonly JournalRecord[], handled?: () => boolean): Promise<string | null>;
   /** Every group committed the publish `id`: it may be forgotten (batched by the journal). */
   release(id: string): void;
   /** The publishes still held, oldest first: replayed at start. */
@@ -225,7 +233,8 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  * partition) sequential batches, commit after `handle`, redelivery with backoff. Unlike Kafka it keeps nothing
  * once every group has committed. Without a journal, `publish` resolves only then (that commit is what makes a
  * record durable here); with a {@link StreamJournal} for the topic (the embedded runtime journals the vitals
- * topic in PostgreSQL), it resolves once the journal committed it, and the journal is what makes it durable.
+ * topic in PostgreSQL), it resolves once the journal committed it or every group committed it, whichever is
+ * first (a publish the groups committed before the journal's group commit began is never written to it).
  * Its memory is bounded by `partitionCapacity`.
  *
  * A group starts from what the topic still retains if it is the topic's first group (records published before
@@ -304,20 +313,22 @@ export class InProcessStream implements StreamPort {
       this.offer(topic, topic.partitions[partitionFor(item.key, this.partitionCount)], item);
     if (journal) {
       const records = pending.map((p) => ({ key: p.key, json: p.json, headers: p.headers }));
-      journal.append(topicName, records).then(
-        (id) => {
-          const j = ticket.journal as JournalTicket;
-          j.id = id;
-          j.durable = true;
-          this.settleJournaled(ticket);
-          this.releaseIfCommitted(ticket);
-        },
-        (error: unknown) => {
-          if (ticket.settled) return;
-          ticket.settled = true;
-          ticket.done.reject(error);
-        },
-      );
+      journal
+        .append(topicName, records, () => ticket.remaining === 0)
+        .then(
+          (id) => {
+            const j = ticket.journal as JournalTicket;
+            j.id = id;
+            j.durable = true;
+            this.settleJournaled(ticket);
+            this.releaseIfCommitted(ticket);
+          },
+          (error: unknown) => {
+            if (ticket.settled) return;
+            ticket.settled = true;
+            ticket.done.reject(error);
+          },
+        );
     }
     return ticket.done.promise;
   }
@@ -334,6 +345,18 @@ export class InProcessStream implements StreamPort {
     if (!j || j.released || j.id === null || ticket.remaining > 0) return;
     j.released = true;
     this.journal?.release(j.id);
+  }
+
+  /**
+   * Every group committed all the records of a journaled publish: they are durable where the consumers put
+   * them, so the publish resolves now if the journal has not committed it yet, and the journal forgets it
+   * (or, if its group commit has not begun, never writes it).
+   */
+  private settleCommitted(ticket: Ticket): void {
+    this.releaseIfCommitted(ticket);
+    if (ticket.settled) return;
+    ticket.settled = true;
+    ticket.done.resolve();
   }
 
   subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
@@ -637,7 +660,7 @@ export class InProcessStream implements StreamPort {
       const ticket = entry.ticket;
       ticket.remaining -= 1;
       if (ticket.remaining > 0) continue;
-      if (ticket.journal) this.releaseIfCommitted(ticket);
+      if (ticket.journal) this.settleCommitted(ticket);
       else if (!ticket.settled) {
         ticket.settled = true;
         ticket.done.resolve();
