@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const scorer = await startScorerApp({
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     stream,
     logger: pinoNestLogger(logger),
     // kafkajs hands a fetch's partition batches over together: 2 ms gathers them into one transaction.

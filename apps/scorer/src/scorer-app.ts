@@ -8,9 +8,9 @@ import type { StreamPort } from '@vigil/stream';
 @Global()
 @Module({})
 class ScorerInfrastructureModule {
-  static register(dataSource: DataSource, stream: StreamPort): DynamicModule {
+  static register(dataSource: DataSource, stream: StreamPort, statementTimeoutMs?: number): DynamicModule {
     const providers = [
-      { provide: SCORER_DATABASE, useValue: new SqlDatabase(dataSource) },
+      { provide: SCORER_DATABASE, useValue: new SqlDatabase(dataSource, { statementTimeoutMs }) },
       { provide: SCORER_STREAM, useValue: stream },
     ];
     return { module: ScorerInfrastructureModule, providers, exports: providers.map((p) => p.provide) };
@@ -19,10 +19,18 @@ class ScorerInfrastructureModule {
 
 @Module({})
 class ScorerAppModule {
-  static register(dataSource: DataSource, stream: StreamPort, scorer: ScorerModuleOptions): DynamicModule {
+  static register(
+    dataSource: DataSource,
+    stream: StreamPort,
+    scorer: ScorerModuleOptions,
+    statementTimeoutMs?: number,
+  ): DynamicModule {
     return {
       module: ScorerAppModule,
-      imports: [ScorerInfrastructureModule.register(dataSource, stream), ScorerModule.register(scorer)],
+      imports: [
+        ScorerInfrastructureModule.register(dataSource, stream, statementTimeoutMs),
+        ScorerModule.register(scorer),
+      ],
     };
   }
 }
@@ -32,6 +40,11 @@ export interface ScorerAppOptions {
   logger?: LoggerService;
   databaseUrl: string;
   databasePoolSize?: number;
+  /**
+   * The longest one statement of the scorer may take (`DATABASE_STATEMENT_TIMEOUT_MS`): cancelled by the server,
+   * given up on a second later if the database does not answer at all. Unset: no bound.
+   */
+  databaseStatementTimeoutMs?: number;
   /** The stream this instance consumes (Kafka in production; tests may pass an in-process one). */
   stream: StreamPort;
   scorer?: ScorerModuleOptions;
@@ -63,7 +76,12 @@ export async function startScorerApp(options: ScorerAppOptions): Promise<Running
   let retentionTimer: NodeJS.Timeout | undefined;
   try {
     const app = await NestFactory.createApplicationContext(
-      ScorerAppModule.register(dataSource, options.stream, options.scorer ?? {}),
+      ScorerAppModule.register(
+        dataSource,
+        options.stream,
+        options.scorer ?? {},
+        options.databaseStatementTimeoutMs,
+      ),
       { logger: options.logger ?? ['error', 'warn'] },
     );
     await app.init();

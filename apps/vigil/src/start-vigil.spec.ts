@@ -42,6 +42,12 @@ describe('vigilOptionsFromEnv', () => {
     expect(vigilOptionsFromEnv(env, 'postgres://db/vigil').kafkaSessionTimeoutMs).toBe(20_000);
   });
 
+  it('HZ-14 passes the bound on database statements to the all-in-one process', () => {
+    expect(vigilOptionsFromEnv(parseEnv({}), 'postgres://db/vigil').databaseStatementTimeoutMs).toBe(30_000);
+    const env = parseEnv({ DATABASE_STATEMENT_TIMEOUT_MS: '4000' });
+    expect(vigilOptionsFromEnv(env, 'postgres://db/vigil').databaseStatementTimeoutMs).toBe(4_000);
+  });
+
   it('seeds the demo (known passwords) by default only with the embedded PostgreSQL, never into DATABASE_URL unasked', () => {
     expect(vigilOptionsFromEnv(parseEnv({}), 'postgres://embedded/vigil').demo).toBe(true);
     const real = parseEnv({ DATABASE_URL: 'postgres://db/vigil' });

@@ -18,6 +18,11 @@ export interface StartVigilOptions {
   /** A PostgreSQL URL; pending migrations are applied at start. */
   databaseUrl: string;
   databasePoolSize?: number;
+  /**
+   * The longest one statement of the scorer and the stream journal may take (`DATABASE_STATEMENT_TIMEOUT_MS`);
+   * unset: no bound.
+   */
+  databaseStatementTimeoutMs?: number;
   httpHost?: string;
   /** 0 = any free port (tests). Default 3000. */
   httpPort?: number;
@@ -71,6 +76,7 @@ export function vigilOptionsFromEnv(env: VigilEnv, databaseUrl: string): StartVi
   return {
     databaseUrl,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     httpHost: env.HOST,
     httpPort: env.PORT,
     mqtt: env.MQTT_URL
@@ -115,7 +121,10 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
   // and PUBACKed — once the journal's group commit has them; the scorer consumes them from the stream.
   const journal = options.kafkaBrokers?.length
     ? null
-    : new StreamJournalRepository(new SqlDatabase(dataSource), { topics: [streamTopics.observations] });
+    : new StreamJournalRepository(
+        new SqlDatabase(dataSource, { statementTimeoutMs: options.databaseStatementTimeoutMs }),
+        { topics: [streamTopics.observations] },
+      );
   const stream = createStream({
     kafkaBrokers: options.kafkaBrokers,
     clientId: options.kafkaClientId,
@@ -159,6 +168,7 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     app = await NestFactory.create<NestExpressApplication>(
       VigilModule.register({
         dataSource,
+        databaseStatementTimeoutMs: options.databaseStatementTimeoutMs,
         stream,
         ingest: {
           broker: options.mqtt ?? { kind: 'embedded' },

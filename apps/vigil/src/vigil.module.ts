@@ -10,11 +10,11 @@ import type { StreamPort } from '@vigil/stream';
 @Global()
 @Module({})
 class InfrastructureModule {
-  static register(dataSource: DataSource, stream: StreamPort): DynamicModule {
+  static register(dataSource: DataSource, stream: StreamPort, statementTimeoutMs?: number): DynamicModule {
     const providers = [
       { provide: INGEST_DATABASE, useValue: dataSource },
       { provide: INGEST_STREAM, useValue: stream },
-      { provide: SCORER_DATABASE, useValue: new SqlDatabase(dataSource) },
+      { provide: SCORER_DATABASE, useValue: new SqlDatabase(dataSource, { statementTimeoutMs }) },
       { provide: SCORER_STREAM, useValue: stream },
       { provide: API_DATABASE, useValue: dataSource },
       { provide: API_STREAM, useValue: stream },
@@ -29,6 +29,8 @@ class InfrastructureModule {
 
 export interface VigilModuleOptions {
   dataSource: DataSource;
+  /** Bounds each statement of the scorer (`DATABASE_STATEMENT_TIMEOUT_MS`); unset: no bound. */
+  databaseStatementTimeoutMs?: number;
   stream: StreamPort;
   ingest: IngestModuleOptions;
   scorer: ScorerModuleOptions;
@@ -42,7 +44,7 @@ export class VigilModule {
     return {
       module: VigilModule,
       imports: [
-        InfrastructureModule.register(options.dataSource, options.stream),
+        InfrastructureModule.register(options.dataSource, options.stream, options.databaseStatementTimeoutMs),
         IngestModule.register(options.ingest),
         ScorerModule.register(options.scorer),
         ApiModule.register(options.api),

@@ -55,6 +55,17 @@ describe('parseEnv', () => {
     );
   });
 
+  it("HZ-14 bounds the hot path's database statements (30 s unless set, 1 s to 1 h)", () => {
+    expect(parseEnv({}).DATABASE_STATEMENT_TIMEOUT_MS).toBe(30_000);
+    expect(parseEnv({ DATABASE_STATEMENT_TIMEOUT_MS: '5000' }).DATABASE_STATEMENT_TIMEOUT_MS).toBe(5_000);
+    expect(() => parseEnv({ DATABASE_STATEMENT_TIMEOUT_MS: '500' })).toThrow(
+      /DATABASE_STATEMENT_TIMEOUT_MS.*1000/,
+    );
+    expect(() => parseEnv({ DATABASE_STATEMENT_TIMEOUT_MS: '7200000' })).toThrow(
+      /DATABASE_STATEMENT_TIMEOUT_MS.*3600000/,
+    );
+  });
+
   it('names every bad variable, and why, without echoing the values', () => {
     let caught: unknown;
     try {

@@ -60,6 +60,16 @@ const VARIABLES = {
     default: '10',
     schema: positiveInt,
   },
+  DATABASE_STATEMENT_TIMEOUT_MS: {
+    description:
+      'The longest one database statement of the scorer and of the embedded stream journal may take (1000–3600000 ms): the server cancels it and the batch is retried, and a database that stops answering without closing the connection fails the statement a second later instead of holding up the readings behind it for ever.',
+    default: '30000',
+    schema: z.coerce
+      .number(countError)
+      .int(countError)
+      .min(1_000, 'must be at least 1000')
+      .max(3_600_000, 'must be at most 3600000'),
+  },
   TIMESERIES_RETENTION_DAYS: {
     description:
       'Days of observations and NEWS2 scores to keep: a TimescaleDB retention policy, or older month partitions dropped (applied by the scorer at boot and daily). Unset: keep everything.',

@@ -7,7 +7,8 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { mqttTopics } from '@vigil/contracts';
-import { PatientsRepository } from '@vigil/storage';
+import { SCORER_DATABASE } from '@vigil/scorer';
+import { PatientsRepository, type SqlDatabase } from '@vigil/storage';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import { provisionDevice } from '../../src/provisioning/provision-device';
 import { type RunningVigil, startVigil } from '../../src/start-vigil';
@@ -51,6 +52,7 @@ describe('startVigil (the embedded runtime in one process)', () => {
     await writeFile(path.join(consoleDir, 'assets', 'app-1234.js'), 'console.log("vigil")');
     vigil = await startVigil({
       databaseUrl: db.url,
+      databaseStatementTimeoutMs: 20_000,
       httpPort: 0,
       mqtt: { kind: 'embedded', host: '127.0.0.1', port: 0 },
       consoleDir,
@@ -232,6 +234,14 @@ describe('startVigil (the embedded runtime in one process)', () => {
     );
     // The api's own metrics are still there beside them.
     expect(text).toMatch(/^# TYPE vigil_api_http_requests_total counter$/m);
+  });
+
+  it("HZ-14 bounds each statement of the scorer's transactions by databaseStatementTimeoutMs", async () => {
+    const scorerDatabase = vigil.app.get<SqlDatabase>(SCORER_DATABASE, { strict: false });
+    const rows = await scorerDatabase.transaction((tx) =>
+      tx.query<{ statement_timeout: string }>(`SHOW statement_timeout`),
+    );
+    expect(rows).toEqual([{ statement_timeout: '20s' }]);
   });
 
   it('answers /api/health', async () => {

@@ -14,8 +14,15 @@ interface PgPool {
   connect(): Promise<PgPoolClient>;
 }
 
+/** A statement as node-postgres takes it, with its own read timeout (`query_timeout`). */
+interface PgStatement {
+  text: string;
+  values?: unknown[];
+  query_timeout?: number;
+}
+
 interface PgPoolClient {
-  query(sql: string, params?: unknown[]): Promise<PgResult | PgResult[]>;
+  query(statement: string | PgStatement, params?: unknown[]): Promise<PgResult | PgResult[]>;
   release(error?: Error | boolean): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
@@ -36,6 +43,21 @@ function poolOf(dataSource: DataSource): PgPool {
   return pool;
 }
 
+export interface SqlDatabaseOptions {
+  /**
+   * The longest one statement may take, in ms (`DATABASE_STATEMENT_TIMEOUT_MS` for the scorer and the stream
+   * journal). In a transaction the server cancels a statement that runs longer (`SET LOCAL statement_timeout`,
+   * sent with the BEGIN: no extra round trip), which rolls the transaction back and frees its locks; and
+   * whatever the server does, this process stops waiting for an answer a second after that and discards the
+   * connection, so a database that swallows packets without resetting the connection (a network partition)
+   * fails the statement instead of hanging its caller for ever. Unset: no bound (migrations, reports).
+   */
+  statementTimeoutMs?: number;
+}
+
+/** How much longer than the server's bound the client waits for the answer (the cancel's own round trip). */
+const READ_TIMEOUT_GRACE_MS = 1000;
+
 /**
  * A DataSource's PostgreSQL pool seen as a {@link SqlClient}, plus transactions. A transaction is one
  * connection: everything `work` does through the client it is given commits or rolls back together.
@@ -43,7 +65,24 @@ function poolOf(dataSource: DataSource): PgPool {
  * hot path (issue 11); results are the same plain rows.
  */
 export class SqlDatabase implements SqlClient {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly statementTimeoutMs: number | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: SqlDatabaseOptions = {},
+  ) {
+    const ms = options.statementTimeoutMs;
+    if (ms !== undefined && (!Number.isInteger(ms) || ms < 1))
+      throw new RangeError(`statementTimeoutMs must be a whole number of ms above 0, got ${ms}`);
+    this.statementTimeoutMs = ms;
+  }
+
+  /** The statement with its read timeout when bounded; the plain text otherwise. */
+  private statement(text: string, params?: readonly unknown[]): string | PgStatement {
+    const values = params ? [...params] : undefined;
+    if (this.statementTimeoutMs === undefined) return values ? { text, values } : text;
+    return { text, values, query_timeout: this.statementTimeoutMs + READ_TIMEOUT_GRACE_MS };
+  }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     const client = await poolOf(this.dataSource).connect();
@@ -51,7 +90,7 @@ export class SqlDatabase implements SqlClient {
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      return rowsOf<T>(await client.query(sql, params ? [...params] : undefined));
+      return rowsOf<T>(await client.query(this.statement(sql, params)));
     } catch (error) {
       broken ??= connectionLost(error);
       throw error;
@@ -65,9 +104,8 @@ export class SqlDatabase implements SqlClient {
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     const client = await poolOf(this.dataSource).connect();
     const tx: SqlClient = {
-      async query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-        return rowsOf<R>(await client.query(sql, params ? [...params] : undefined));
-      },
+      query: async <R>(sql: string, params?: readonly unknown[]): Promise<R[]> =>
+        rowsOf<R>(await client.query(this.statement(sql, params))),
     };
     let broken: Error | undefined;
     // The pool listens for errors only on idle connections: one checked out here needs a listener of its own,
@@ -76,13 +114,20 @@ export class SqlDatabase implements SqlClient {
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      await client.query(
+        this.statement(
+          this.statementTimeoutMs === undefined
+            ? 'BEGIN'
+            : `BEGIN; SET LOCAL statement_timeout = ${this.statementTimeoutMs}`,
+        ),
+      );
       const result = await work(tx);
-      await client.query('COMMIT');
+      await client.query(this.statement('COMMIT'));
       return result;
     } catch (error) {
       broken ??= connectionLost(error);
-      if (!broken) await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+      if (!broken)
+        await client.query(this.statement('ROLLBACK')).catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
       // A connection that failed is discarded, not returned to the pool.
@@ -98,6 +143,9 @@ function connectionLost(error: unknown): Error | undefined {
   const code = (error as { code?: unknown }).code;
   const lost =
     (typeof code === 'string' && (/^(08|57P)/.test(code) || /^E(CONN|PIPE)/.test(code))) ||
-    /Connection terminated|connection error|Client has encountered a connection error/i.test(error.message);
+    // node-postgres' read timeout: the statement may still be running, or the answer lost on the way.
+    /Connection terminated|connection error|Client has encountered a connection error|Query read timeout/i.test(
+      error.message,
+    );
   return lost ? error : undefined;
 }

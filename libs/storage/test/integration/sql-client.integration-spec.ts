@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, TEST_DATABASE_FLAVOUR, type TestDatabase } from '@vigil/testing';
 import { openDatabase, SqlDatabase } from '../../src/index';
@@ -38,6 +39,68 @@ describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
       }
     } finally {
       process.off('uncaughtException', onUncaught);
+    }
+  });
+
+  it('HZ-14 a bounded transaction whose statement runs too long is cancelled by the server and rolled back; the connection is kept', async () => {
+    await sql.query(`CREATE TABLE IF NOT EXISTS bounded_probe (n int)`);
+    const bounded = new SqlDatabase(ds, { statementTimeoutMs: 300 });
+    const started = Date.now();
+    const attempt = bounded.transaction(async (tx) => {
+      await tx.query(`INSERT INTO bounded_probe VALUES (1)`);
+      await tx.query(`SELECT pg_sleep(5)`);
+    });
+    await expect(attempt).rejects.toMatchObject({ code: '57014' }); // query_canceled: statement timeout
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(await sql.query(`SELECT count(*)::int AS n FROM bounded_probe`)).toEqual([{ n: 0 }]);
+    // The bound is the transaction's own (SET LOCAL): the pool's connections keep the server's default.
+    const [{ statement_timeout: after }] = await sql.transaction((tx) =>
+      tx.query<{ statement_timeout: string }>(`SHOW statement_timeout`),
+    );
+    expect(after).toBe('0');
+    expect(await bounded.transaction((tx) => tx.query(`SELECT 2 AS two`))).toEqual([{ two: 2 }]);
+    expect(() => new SqlDatabase(ds, { statementTimeoutMs: 0 })).toThrow(RangeError);
+  });
+
+  it('HZ-14 a database that stops answering without resetting the connection fails the bounded statement, and its connection is discarded', async () => {
+    // A TCP proxy in front of PostgreSQL that can swallow every packet both ways (a network partition).
+    let swallow = false;
+    const sockets = new Set<net.Socket>();
+    const target = new URL(db.url);
+    const proxy = net.createServer((client) => {
+      const server = net.connect(Number(target.port || 5432), target.hostname);
+      for (const [from, to] of [
+        [client, server],
+        [server, client],
+      ] as const) {
+        sockets.add(from);
+        from.on('data', (chunk) => {
+          if (!swallow) to.write(chunk);
+        });
+        from.on('error', () => from.destroy());
+        from.on('close', () => to.destroy());
+      }
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const via = new URL(db.url);
+    via.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const partitioned = await openDatabase({ url: via.toString(), poolSize: 2 });
+    try {
+      const bounded = new SqlDatabase(partitioned, { statementTimeoutMs: 200 });
+      expect(await bounded.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+      swallow = true;
+      const started = Date.now();
+      await expect(bounded.transaction((tx) => tx.query(`SELECT 1`))).rejects.toThrow(/Query read timeout/);
+      await expect(bounded.query(`SELECT 1`)).rejects.toThrow(/Query read timeout/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      swallow = false;
+      // Both stuck connections were discarded, not returned to the pool: new ones answer.
+      for (let i = 0; i < 4; i += 1) expect(await bounded.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    } finally {
+      swallow = false;
+      await partitioned.destroy().catch(() => undefined);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });
