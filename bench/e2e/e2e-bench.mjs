@@ -203,7 +203,12 @@ function mosquittoPid() {
 // ---------------------------------------------------------------- the system under test (child process)
 
 function startVigilProcess(options, cpuProf) {
-  const execArgv = ['--expose-gc'];
+  // Vigil's V8 flags as `npm start` gives them (package.json), then BENCH_VIGIL_NODE_ARGS to try others.
+  const execArgv = [
+    '--expose-gc',
+    '--max-semi-space-size=32',
+    ...(process.env.BENCH_VIGIL_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   if (cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProf)}`);
   const child = fork(path.join(here, 'vigil-server.cjs'), [], {
     env: { ...process.env, BENCH_VIGIL_OPTIONS: JSON.stringify(options) },
