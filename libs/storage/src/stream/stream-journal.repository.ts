@@ -3,9 +3,15 @@ import type { SqlDatabase } from '../timeseries/sql-client';
 
 interface JournalAppend {
   topic: string;
-  /** The records as one JSON array. */
-  text: string;
+  records: readonly JournalRecordRow[];
   handled?: () => boolean;
+}
+
+/** The records of one publish as one JSON array, their values spliced in as they are (already JSON text). */
+function recordsText(records: readonly JournalRecordRow[]): string {
+  return `[${records
+    .map((r) => `{"key":${JSON.stringify(r.key)},"value":${r.json},"headers":${JSON.stringify(r.headers)}}`)
+    .join(',')}]`;
 }
 
 /** One published record as the journal keeps it (the shape `@vigil/stream`'s `StreamJournal` uses). */
@@ -83,11 +89,8 @@ export class StreamJournalRepository {
     records: readonly JournalRecordRow[],
     handled?: () => boolean,
   ): Promise<string | null> {
-    // The records as one JSON array, their values spliced in as they are (already JSON text: no re-encoding).
-    const text = `[${records
-      .map((r) => `{"key":${JSON.stringify(r.key)},"value":${r.json},"headers":${JSON.stringify(r.headers)}}`)
-      .join(',')}]`;
-    return this.appends.add([{ topic, text, handled }]).then(([id]) => id);
+    // Encoded only if written (most publishes are handled before their flush).
+    return this.appends.add([{ topic, records, handled }]).then(([id]) => id);
   }
 
   release(id: string): void {
@@ -133,7 +136,7 @@ export class StreamJournalRepository {
          INSERT INTO stream_journal (topic, records)
          SELECT t, r FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, r, n) ORDER BY n
          RETURNING id::text AS id`,
-        [write.map((i) => i.topic), write.map((i) => i.text), release],
+        [write.map((i) => i.topic), write.map((i) => recordsText(i.records)), release],
       );
       this.writes += 1;
       this.written += write.length;
