@@ -40,6 +40,24 @@ class FakeJournal implements StreamJournal {
   }
 }
 
+/** Subscribes group `scorer` to `vitals`, recording every value it is handed; each batch waits for `until`. */
+async function recordingScorer(stream: InProcessStream, until?: Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  await stream.subscribe({
+    topic: 'vitals',
+    groupId: 'scorer',
+    handle: async (batch) => {
+      seen.push(...batch.records.map((r) => r.value));
+      await until;
+    },
+  });
+  return seen;
+}
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !done(); i += 1) await new Promise((r) => setTimeout(r, 2));
+}
+
 describe('InProcessStream with a journal (issue 11: the PUBACK does not wait for the scorer)', () => {
   const streams: InProcessStream[] = [];
   const open = (journal: StreamJournal) => {
@@ -55,21 +73,12 @@ describe('InProcessStream with a journal (issue 11: the PUBACK does not wait for
     const journal = new FakeJournal();
     const stream = open(journal);
     const busy = deferred<void>();
-    const seen: unknown[] = [];
-    await stream.subscribe({
-      topic: 'vitals',
-      groupId: 'scorer',
-      handle: async (batch) => {
-        seen.push(...batch.records.map((r) => r.value));
-        await busy.promise;
-      },
-    });
+    const seen = await recordingScorer(stream, busy.promise);
     await stream.publish('vitals', [{ key: 'p1', value: { n: 1 } }]);
     expect(journal.held.size).toBe(1);
     expect(journal.released).toEqual([]); // not committed by the consumer yet: still held
     busy.resolve();
-    for (let i = 0; i < 50 && journal.released.length === 0; i += 1)
-      await new Promise((r) => setTimeout(r, 2));
+    await waitUntil(() => journal.released.length > 0);
     expect(seen).toEqual([{ n: 1 }]);
     expect(journal.released).toEqual(['1']); // every group committed: forgotten
   });
@@ -78,14 +87,7 @@ describe('InProcessStream with a journal (issue 11: the PUBACK does not wait for
     const journal = new FakeJournal();
     journal.holdCommits = true; // the journal's group commit has not begun
     const stream = open(journal);
-    const seen: unknown[] = [];
-    await stream.subscribe({
-      topic: 'vitals',
-      groupId: 'scorer',
-      handle: async (batch) => {
-        seen.push(...batch.records.map((r) => r.value));
-      },
-    });
+    const seen = await recordingScorer(stream);
     await stream.subscribe({ topic: 'vitals', groupId: 'audit', handle: async () => undefined });
     await stream.publish('vitals', [
       { key: 'p1', value: 1 },
@@ -115,8 +117,7 @@ describe('InProcessStream with a journal (issue 11: the PUBACK does not wait for
     expect(journal.skipped).toBe(0);
     expect(journal.held.size).toBe(1);
     busy.resolve();
-    for (let i = 0; i < 50 && journal.released.length === 0; i += 1)
-      await new Promise((r) => setTimeout(r, 2));
+    await waitUntil(() => journal.released.length > 0);
     expect(journal.released).toEqual(['1']);
   });
 
@@ -168,7 +169,7 @@ describe('InProcessStream with a journal (issue 11: the PUBACK does not wait for
         for (const r of batch.records) (got[r.key] ??= []).push(r.value);
       },
     });
-    for (let i = 0; i < 50 && journal.held.size > 0; i += 1) await new Promise((r) => setTimeout(r, 2));
+    await waitUntil(() => journal.held.size === 0);
     expect(got).toEqual({ p1: [1, 2], p2: ['a'] });
     expect(journal.held.size).toBe(0);
   });
