@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       },
       instanceName: clientId,
       metricsRegistry: registry,
+      databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     },
   });
   const ops = await startOpsServer({

@@ -174,6 +174,7 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
           broker: options.mqtt ?? { kind: 'embedded' },
           heartbeatIntervalMs: options.heartbeatIntervalMs,
           instanceName: `vigil@${hostname()}`,
+          databaseStatementTimeoutMs: options.databaseStatementTimeoutMs,
           metricsRegistry: ingestMetrics,
         },
         scorer: { timerIntervalMs: options.scorerTimerIntervalMs },

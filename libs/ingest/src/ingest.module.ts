@@ -58,6 +58,8 @@ export interface IngestModuleOptions {
   instanceName?: string;
   /** Where ingest's metrics are registered (the composing app scrapes it, e.g. through the api's /metrics). */
   metricsRegistry?: Registry;
+  /** Bounds each of ingest's database statements (`DATABASE_STATEMENT_TIMEOUT_MS`); unset: no bound. */
+  databaseStatementTimeoutMs?: number;
 }
 
 /** Starts the broker or subscription at bootstrap, emits pipeline heartbeats, and closes both on shutdown. */
@@ -202,6 +204,7 @@ export class IngestModule {
             const log = new Logger('ingest');
             return createIngestStores(dataSource, {
               onError: (error) => log.warn(`registry notifications: ${error.message} (reconnecting)`),
+              statementTimeoutMs: options.databaseStatementTimeoutMs,
             });
           },
         },

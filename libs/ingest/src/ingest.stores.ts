@@ -32,6 +32,12 @@ export interface IngestStoresOptions {
   deadLetterLingerMs?: number;
   /** How often changed clock offsets are saved (default 5 s). */
   clockOffsetSaveMs?: number;
+  /**
+   * The longest one of ingest's statements may take (`DATABASE_STATEMENT_TIMEOUT_MS`): dead letters, clock
+   * offsets, the directory's reads. A database that stops answering then fails them (the message's connection
+   * is dropped and the broker redelivers it) instead of holding ingest's slots for ever. Unset: no bound.
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -44,16 +50,17 @@ export function createIngestStores(
 ): IngestStoresHandle {
   const url = (dataSource.options as PostgresConnectionOptions).url;
   if (!url) throw new Error('ingest needs the database URL to listen for registry changes');
-  const changes = new RegistryChanges(url, new SqlDatabase(dataSource));
+  const sql = new SqlDatabase(dataSource, { statementTimeoutMs: options.statementTimeoutMs });
+  const changes = new RegistryChanges(url, sql);
   const directory = new DeviceDirectory(changes);
-  const deadLetters = new DeadLettersRepository(dataSource);
+  const deadLetters = new DeadLettersRepository(dataSource, sql);
   const writes = new GroupCommit<NewDeadLetter, string>({
     lingerMs: options.deadLetterLingerMs ?? 5,
     maxItems: 500,
     flush: (records) => deadLetters.insertMany(records),
   });
   const clockOffsets = new ClockOffsets();
-  const offsetStore = new DeviceClockOffsetsRepository(dataSource);
+  const offsetStore = new DeviceClockOffsetsRepository(dataSource, sql);
   const saveOnce = async (): Promise<void> => {
     const changed = clockOffsets.takeChanged();
     if (changed.length === 0) return;

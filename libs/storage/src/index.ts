@@ -72,10 +72,7 @@ export { ScoresRepository, type ScoreToStore, type StoredScore } from './timeser
 export { alertFromRow, ALERT_COLUMNS } from './alerts/alert-record';
 export { AlertsRepository } from './alerts/alerts.repository';
 export { OutboxRepository, type OutboxEntry } from './alerts/outbox.repository';
-export {
-  DeviceCommandsRepository,
-  type DeviceCommandToStore,
-} from './alerts/device-commands.repository';
+export { DeviceCommandsRepository, type DeviceCommandToStore } from './alerts/device-commands.repository';
 export {
   ScoringContextRepository,
   type PatientScoringContext,

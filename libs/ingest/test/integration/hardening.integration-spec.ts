@@ -2,8 +2,8 @@ import { networkInterfaces } from 'node:os';
 import { connect as connectTcp, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { MAX_PAYLOAD_BYTES, mqttTopics, streamTopics } from '@vigil/contracts';
-import { DeadLettersRepository, DeviceRegistryRepository } from '@vigil/storage';
-import { startMosquitto } from '@vigil/testing';
+import { DeadLettersRepository, DeviceRegistryRepository, openDatabase } from '@vigil/storage';
+import { startMosquitto, startPartitionProxy, viaProxy } from '@vigil/testing';
 import {
   type BrokerLimits,
   createIngestStores,
@@ -129,6 +129,38 @@ describe('hardening: hostile clients and bad input (issue 12)', () => {
     for (const c of open) c.end(true);
     for (const b of brokers) await b.close();
     await fx?.close();
+  });
+
+  it('HZ-14 ingest gives up on a database that stops answering: the dead letter fails after its bound instead of holding the message for ever', async () => {
+    const target = new URL(fx.db.url);
+    const proxy = await startPartitionProxy({ hostname: target.hostname, port: Number(target.port || 5432) });
+    const ds = await openDatabase({ url: viaProxy(fx.db.url, proxy), poolSize: 2 });
+    const bounded = createIngestStores(ds, { statementTimeoutMs: 200 });
+    try {
+      await bounded.start();
+      const partitioned = new IngestService(bounded, new RecordingStream());
+      const topic = mqttTopics.readings(devices[0].id);
+      proxy.swallow = true;
+      const started = Date.now();
+      // Malformed JSON is dead-lettered: that write is what meets the partition.
+      await expect(partitioned.handle(topic, Buffer.from('{"not json'))).rejects.toThrow(
+        /Query read timeout/,
+      );
+      expect(Date.now() - started).toBeLessThan(5000);
+      proxy.swallow = false;
+      // The stuck connection was discarded: the next rejection is written.
+      const before = (await deadLetters.list({ deviceId: devices[0].id, reason: 'malformed-json' })).items
+        .length;
+      await partitioned.handle(topic, Buffer.from('{"not json either'));
+      const after = (await deadLetters.list({ deviceId: devices[0].id, reason: 'malformed-json' })).items
+        .length;
+      expect(after).toBe(before + 1);
+    } finally {
+      proxy.swallow = false;
+      await bounded.close();
+      await ds.destroy();
+      await proxy.close();
+    }
   });
 
   it('D1: a 10 MB publish is refused by the embedded broker from its header: no PUBACK, nothing stored whole, a dead letter with its size', async () => {

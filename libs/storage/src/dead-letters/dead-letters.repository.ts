@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { DEAD_LETTER_RAW_PREFIX_BYTES, type RejectionReason } from '@vigil/contracts';
+import { SqlDatabase, type SqlClient } from '../timeseries/sql-client';
 
 export interface NewDeadLetter {
   receivedAt: Date;
@@ -48,7 +49,15 @@ const MAX_PAGE = 1000;
 
 /** The dead-letter store: every rejected device message or measurement, with its reason and raw bytes. */
 export class DeadLettersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly writes: SqlClient;
+
+  /** `writes`: where `insertMany` writes (ingest passes a {@link SqlDatabase} with its statement bound). */
+  constructor(
+    private readonly dataSource: DataSource,
+    writes?: SqlClient,
+  ) {
+    this.writes = writes ?? new SqlDatabase(dataSource);
+  }
 
   /** Inserts many in one statement; returns their ids in order. */
   async insertMany(records: readonly NewDeadLetter[]): Promise<string[]> {
@@ -77,7 +86,7 @@ export class DeadLettersRepository {
       const b = i * 9;
       return `(${Array.from({ length: 9 }, (_, k) => `$${b + k + 1}`).join(', ')})`;
     });
-    const result: { id: string }[] = await this.dataSource.query(
+    const result = await this.writes.query<{ id: string }>(
       `INSERT INTO dead_letters (received_at, topic, device_id, reason, detail, measurement_index, raw, raw_size, raw_sha256)
        VALUES ${rows.join(', ')} RETURNING id`,
       params,

@@ -1,6 +1,11 @@
-import net from 'node:net';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, TEST_DATABASE_FLAVOUR, type TestDatabase } from '@vigil/testing';
+import {
+  createTestDatabase,
+  startPartitionProxy,
+  TEST_DATABASE_FLAVOUR,
+  viaProxy,
+  type TestDatabase,
+} from '@vigil/testing';
 import { openDatabase, SqlDatabase } from '../../src/index';
 
 describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
@@ -64,43 +69,24 @@ describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
 
   it('HZ-14 a database that stops answering without resetting the connection fails the bounded statement, and its connection is discarded', async () => {
     // A TCP proxy in front of PostgreSQL that can swallow every packet both ways (a network partition).
-    let swallow = false;
-    const sockets = new Set<net.Socket>();
     const target = new URL(db.url);
-    const proxy = net.createServer((client) => {
-      const server = net.connect(Number(target.port || 5432), target.hostname);
-      for (const [from, to] of [
-        [client, server],
-        [server, client],
-      ] as const) {
-        sockets.add(from);
-        from.on('data', (chunk) => {
-          if (!swallow) to.write(chunk);
-        });
-        from.on('error', () => from.destroy());
-        from.on('close', () => to.destroy());
-      }
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const via = new URL(db.url);
-    via.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-    const partitioned = await openDatabase({ url: via.toString(), poolSize: 2 });
+    const proxy = await startPartitionProxy({ hostname: target.hostname, port: Number(target.port || 5432) });
+    const partitioned = await openDatabase({ url: viaProxy(db.url, proxy), poolSize: 2 });
     try {
       const bounded = new SqlDatabase(partitioned, { statementTimeoutMs: 200 });
       expect(await bounded.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
-      swallow = true;
+      proxy.swallow = true;
       const started = Date.now();
       await expect(bounded.transaction((tx) => tx.query(`SELECT 1`))).rejects.toThrow(/Query read timeout/);
       await expect(bounded.query(`SELECT 1`)).rejects.toThrow(/Query read timeout/);
       expect(Date.now() - started).toBeLessThan(5000);
-      swallow = false;
+      proxy.swallow = false;
       // Both stuck connections were discarded, not returned to the pool: new ones answer.
       for (let i = 0; i < 4; i += 1) expect(await bounded.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
     } finally {
-      swallow = false;
+      proxy.swallow = false;
       await partitioned.destroy().catch(() => undefined);
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });
