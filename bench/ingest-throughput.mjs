@@ -220,10 +220,10 @@ async function main() {
           await stream.subscribe({
             topic: streamTopics.observations,
             groupId: 'bench-ack',
-            // Its commit makes nothing durable, so it commits only after the journal's group commit (40 ms
+            // Its commit makes nothing durable, so it commits only after the journal's group commit (80 ms
             // linger) has written the batch: a publish resolves at the journal's commit, as before a consumer's
             // commit could stand in for it (decision 0005 item 17).
-            handle: () => new Promise((resolve) => setTimeout(resolve, 100)),
+            handle: () => new Promise((resolve) => setTimeout(resolve, 200)),
           }),
         );
       } else {

@@ -26,7 +26,7 @@ export interface StreamJournalOptions {
   /** Topics journaled (the embedded runtime journals the vitals topic). */
   topics: readonly string[];
   /**
-   * Group commit: how long a publish may wait for company (default 40 ms), and the most per flush. A publish
+   * Group commit: how long a publish may wait for company (default 80 ms), and the most per flush. A publish
    * whose records every consumer group committed before its flush began is not written at all (the stream's
    * `handled`), so a linger longer than the scorer's usual commit time spares most journal writes while the
    * scorer keeps up; it bounds how long a PUBACK waits when the scorer does not.
@@ -59,7 +59,7 @@ export class StreamJournalRepository {
   ) {
     this.topics = [...options.topics];
     this.appends = new GroupCommit({
-      lingerMs: options.lingerMs ?? 40,
+      lingerMs: options.lingerMs ?? 80,
       maxItems: options.maxPublishes ?? 2000,
       flush: (items) => this.flush(items),
     });
