@@ -19,7 +19,7 @@ export interface StartVigilOptions {
   databaseUrl: string;
   databasePoolSize?: number;
   /**
-   * The longest one statement of the scorer and the stream journal may take (`DATABASE_STATEMENT_TIMEOUT_MS`);
+   * The longest one statement of the scorer, ingest and the stream journal may take (`DATABASE_STATEMENT_TIMEOUT_MS`);
    * unset: no bound.
    */
   databaseStatementTimeoutMs?: number;
@@ -119,12 +119,11 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
   });
   // Embedded mode: the vitals topic is journaled in PostgreSQL (issue 11). Ingest's readings are durable —
   // and PUBACKed — once the journal's group commit has them; the scorer consumes them from the stream.
+  // The hot path's statements are bounded (`DATABASE_STATEMENT_TIMEOUT_MS`): the scorer's and the journal's.
+  const hotPath = new SqlDatabase(dataSource, { statementTimeoutMs: options.databaseStatementTimeoutMs });
   const journal = options.kafkaBrokers?.length
     ? null
-    : new StreamJournalRepository(
-        new SqlDatabase(dataSource, { statementTimeoutMs: options.databaseStatementTimeoutMs }),
-        { topics: [streamTopics.observations] },
-      );
+    : new StreamJournalRepository(hotPath, { topics: [streamTopics.observations] });
   const stream = createStream({
     kafkaBrokers: options.kafkaBrokers,
     clientId: options.kafkaClientId,
@@ -168,7 +167,7 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     app = await NestFactory.create<NestExpressApplication>(
       VigilModule.register({
         dataSource,
-        databaseStatementTimeoutMs: options.databaseStatementTimeoutMs,
+        scorerDatabase: hotPath,
         stream,
         ingest: {
           broker: options.mqtt ?? { kind: 'embedded' },

@@ -3,18 +3,18 @@ import type { DataSource } from 'typeorm';
 import { API_DATABASE, API_STREAM, ApiModule, type ApiModuleOptions } from '@vigil/api';
 import { INGEST_DATABASE, INGEST_STREAM, IngestModule, type IngestModuleOptions } from '@vigil/ingest';
 import { SCORER_DATABASE, SCORER_STREAM, ScorerModule, type ScorerModuleOptions } from '@vigil/scorer';
-import { SqlDatabase } from '@vigil/storage';
+import type { SqlDatabase } from '@vigil/storage';
 import type { StreamPort } from '@vigil/stream';
 
 /** The process's shared infrastructure, visible to every feature module (each names its own tokens). */
 @Global()
 @Module({})
 class InfrastructureModule {
-  static register(dataSource: DataSource, stream: StreamPort, statementTimeoutMs?: number): DynamicModule {
+  static register(dataSource: DataSource, scorerDatabase: SqlDatabase, stream: StreamPort): DynamicModule {
     const providers = [
       { provide: INGEST_DATABASE, useValue: dataSource },
       { provide: INGEST_STREAM, useValue: stream },
-      { provide: SCORER_DATABASE, useValue: new SqlDatabase(dataSource, { statementTimeoutMs }) },
+      { provide: SCORER_DATABASE, useValue: scorerDatabase },
       { provide: SCORER_STREAM, useValue: stream },
       { provide: API_DATABASE, useValue: dataSource },
       { provide: API_STREAM, useValue: stream },
@@ -29,8 +29,8 @@ class InfrastructureModule {
 
 export interface VigilModuleOptions {
   dataSource: DataSource;
-  /** Bounds each statement of the scorer (`DATABASE_STATEMENT_TIMEOUT_MS`); unset: no bound. */
-  databaseStatementTimeoutMs?: number;
+  /** The scorer's database client on `dataSource`'s pool (its statements bounded by `DATABASE_STATEMENT_TIMEOUT_MS`). */
+  scorerDatabase: SqlDatabase;
   stream: StreamPort;
   ingest: IngestModuleOptions;
   scorer: ScorerModuleOptions;
@@ -44,7 +44,7 @@ export class VigilModule {
     return {
       module: VigilModule,
       imports: [
-        InfrastructureModule.register(options.dataSource, options.stream, options.databaseStatementTimeoutMs),
+        InfrastructureModule.register(options.dataSource, options.scorerDatabase, options.stream),
         IngestModule.register(options.ingest),
         ScorerModule.register(options.scorer),
         ApiModule.register(options.api),

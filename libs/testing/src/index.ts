@@ -6,7 +6,7 @@ export {
   type TestDatabaseFlavour,
 } from './test-database';
 export { freePort, SHIPPED_ACL, startMosquitto, type MosquittoInstance } from './mosquitto';
-export { startPartitionProxy, viaProxy, type PartitionProxy } from './partition-proxy';
+export { startPartitionProxy, type PartitionProxy } from './partition-proxy';
 export {
   startPrivateTimescaleCluster,
   timescaleBinDir,

@@ -3,7 +3,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { MAX_PAYLOAD_BYTES, mqttTopics, streamTopics } from '@vigil/contracts';
 import { DeadLettersRepository, DeviceRegistryRepository, openDatabase } from '@vigil/storage';
-import { startMosquitto, startPartitionProxy, viaProxy } from '@vigil/testing';
+import { startMosquitto, startPartitionProxy } from '@vigil/testing';
 import {
   type BrokerLimits,
   createIngestStores,
@@ -132,9 +132,8 @@ describe('hardening: hostile clients and bad input (issue 12)', () => {
   });
 
   it('HZ-14 ingest gives up on a database that stops answering: the dead letter fails after its bound instead of holding the message for ever', async () => {
-    const target = new URL(fx.db.url);
-    const proxy = await startPartitionProxy({ hostname: target.hostname, port: Number(target.port || 5432) });
-    const ds = await openDatabase({ url: viaProxy(fx.db.url, proxy), poolSize: 2 });
+    const proxy = await startPartitionProxy(fx.db.url);
+    const ds = await openDatabase({ url: proxy.url, poolSize: 2 });
     const bounded = createIngestStores(ds, { statementTimeoutMs: 200 });
     try {
       await bounded.start();
