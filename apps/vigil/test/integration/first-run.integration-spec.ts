@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@vigil/testing';
@@ -88,6 +88,13 @@ describe('first run anywhere (npm start from dist/apps/vigil/src/main.js)', () =
     }
     first.child.kill('SIGINT');
     expect(await first.exit).toBe(0);
+    if (isRoot) {
+      // The staged runtime is shared by every clone: its link to pg as a clone since deleted would leave it.
+      const [version] = await readdir(path.join(sharedDir, 'runtime'));
+      const pgLink = path.join(sharedDir, 'runtime', version, 'node_modules/pg');
+      await rm(pgLink);
+      await symlink(path.join(privateDir, 'a deleted clone/node_modules/pg'), pgLink, 'dir');
+    }
 
     const second = await start(
       env({ EMBEDDED_POSTGRES_PORT: String(pgPort) }),
