@@ -2,8 +2,8 @@
 // Creates a database of its own on the server (default the local PostgreSQL; pass the TimescaleDB cluster's URL,
 // postgres://postgres@127.0.0.1:5433/postgres, for hypertables), applies the migrations, writes 120,000 device
 // readings (200 devices × 100 messages × 6 vital signs, one day's partition) through the scorer's own
-// `ObservationsRepository.insertMany`, reports heap and index bytes per row (and, on TimescaleDB, bytes per row
-// after compressing every chunk), then drops the database. Needs the build (`node tools/build.mjs`).
+// `ObservationsRepository.insertMany`, reports heap, index and dictionary bytes per compact row (`observation_rows`;
+// and, on TimescaleDB, bytes per row after compressing every chunk), then drops the database. Needs the build (`node tools/build.mjs`).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,7 @@ try {
     }
     rows += (await sql.transaction((tx) => repo.insertMany(tx, items))).size;
   }
-  await sql.query('VACUUM ANALYZE observations');
+  await sql.query('VACUUM ANALYZE observation_rows');
   const [{ hyper }] = await sql.query(
     `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
        AND to_regclass('timescaledb_information.hypertables') IS NOT NULL AS hyper`,
@@ -77,24 +77,31 @@ try {
     hyper &&
     (
       await sql.query(
-        `SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'observations'`,
+        `SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'observation_rows'`,
       )
     ).length > 0;
-  const result = { server: `${url.host}`, rows };
+  // The four dictionaries (a row per patient, device, parameter and kind of reading), with their indexes.
+  const [{ d }] = await sql.query(
+    `SELECT sum(pg_total_relation_size(t))::bigint AS d FROM unnest(ARRAY['observation_patients',
+       'observation_devices', 'observation_parameters', 'observation_kinds']::regclass[]) AS t`,
+  );
+  const dictionaries = Number(d);
+  const result = { server: `${url.host}`, rows, dictionaryBytesPerRow: dictionaries / rows };
   if (isHyper) {
     const size = async () =>
-      Number((await sql.query(`SELECT hypertable_size('observations')::bigint AS b`))[0].b);
+      Number((await sql.query(`SELECT hypertable_size('observation_rows')::bigint AS b`))[0].b) +
+      dictionaries;
     result.storage = 'timescaledb-hypertable';
     result.bytesPerRow = (await size()) / rows;
     await sql.query(
-      `SELECT count(compress_chunk(c, if_not_compressed => true)) FROM show_chunks('observations') c`,
+      `SELECT count(compress_chunk(c, if_not_compressed => true)) FROM show_chunks('observation_rows') c`,
     );
     result.bytesPerRowCompressed = (await size()) / rows;
     // Where the compressed bytes go: each column of the compressed chunks, per row (TOAST included).
     const chunks = await sql.query(
       `SELECT format('%I.%I', c2.schema_name, c2.table_name) AS rel
          FROM _timescaledb_catalog.chunk c1 JOIN _timescaledb_catalog.chunk c2 ON c2.id = c1.compressed_chunk_id
-         JOIN _timescaledb_catalog.hypertable h ON h.id = c1.hypertable_id WHERE h.table_name = 'observations'`,
+         JOIN _timescaledb_catalog.hypertable h ON h.id = c1.hypertable_id WHERE h.table_name = 'observation_rows'`,
     );
     const columns = await sql.query(
       `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
@@ -117,12 +124,12 @@ try {
   } else {
     const parts = await sql.query(
       `SELECT c.relname AS rel, pg_relation_size(c.oid)::bigint AS bytes, c.relkind AS kind
-         FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = 'observations'::regclass
+         FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = 'observation_rows'::regclass
        UNION ALL
-       SELECT regexp_replace(ic.relname, '^observations_[a-z0-9_]*?_(?=(device|patient|id|measured))', ''),
+       SELECT regexp_replace(ic.relname, '^observation_rows_[a-z0-9_]*?_(?=(patient|id|measured))', ''),
               pg_relation_size(ic.oid)::bigint, 'i'
          FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid JOIN pg_class ic ON ic.oid = i.indexrelid
-        WHERE h.inhparent = 'observations'::regclass`,
+        WHERE h.inhparent = 'observation_rows'::regclass`,
     );
     const heap = parts.filter((p) => p.kind !== 'i').reduce((a, p) => a + Number(p.bytes), 0);
     const indexes = {};
@@ -131,7 +138,7 @@ try {
     result.storage = 'postgresql-partitioned';
     result.heapBytesPerRow = heap / rows;
     result.indexBytesPerRow = Object.fromEntries(Object.entries(indexes).map(([k, v]) => [k, v / rows]));
-    result.bytesPerRow = (heap + Object.values(indexes).reduce((a, b) => a + b, 0)) / rows;
+    result.bytesPerRow = (heap + Object.values(indexes).reduce((a, b) => a + b, 0) + dictionaries) / rows;
   }
   console.log(JSON.stringify(result, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v), 2));
 } finally {

@@ -1,4 +1,4 @@
-import { DeviceRegistryRepository } from '@vigil/storage';
+import { DeviceRegistryRepository, ObservationsRepository } from '@vigil/storage';
 import request from 'supertest';
 import { type Harness, startHarness } from '../support/api-harness';
 import { login } from '../support/session';
@@ -29,11 +29,31 @@ describe('GET /api/fhir/Patient/:id/$everything', () => {
       from: new Date(Date.now() - 3_600_000),
     });
     const at = new Date();
-    await h.db.query(
-      `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, mdc, measured_at, received_at,
-         source, seq)
-       VALUES ('ox-fhir-1:1:0', $1, 'ox-fhir-1', 'spo2', 93, '%', 'MDC_PULS_OXIM_SAT_O2', $2, $2, 'json', 1)`,
-      [h.patientA, at],
+    await h.db.transaction((tx) =>
+      new ObservationsRepository().insertMany(tx, [
+        {
+          retrospective: false,
+          observation: {
+            id: 'ox-fhir-1:1:0',
+            patientId: h.patientA,
+            deviceId: 'ox-fhir-1',
+            parameter: 'spo2',
+            value: 93,
+            valueCode: null,
+            unit: '%',
+            loinc: null,
+            mdc: 'MDC_PULS_OXIM_SAT_O2',
+            original: null,
+            measuredAt: at.toISOString(),
+            receivedAt: at.toISOString(),
+            source: 'json',
+            messageId: 'ox-fhir-1:1',
+            seq: 1,
+            detail: null,
+            enteredBy: null,
+          },
+        },
+      ]),
     );
     await h.db.query(
       `INSERT INTO news2_scores (patient_id, scored_at, scorer_version, total, band, partial, missing, red_score,

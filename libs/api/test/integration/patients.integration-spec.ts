@@ -1,3 +1,4 @@
+import { ObservationsRepository } from '@vigil/storage';
 import request from 'supertest';
 import { type Harness, startHarness, validNhsNumber } from '../support/api-harness';
 import { login } from '../support/session';
@@ -167,10 +168,31 @@ describe('patients', () => {
 
   it('reads stored observations and scores for a time range', async () => {
     const at = new Date(Date.now() - 30 * 60_000);
-    await h.db.query(
-      `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, measured_at, received_at, source)
-       VALUES ('t-1', $1, NULL, 'heartRate', 95, '/min', $2, $2, 'manual')`,
-      [h.patientA, at],
+    await h.db.transaction((tx) =>
+      new ObservationsRepository().insertMany(tx, [
+        {
+          retrospective: false,
+          observation: {
+            id: 't-1',
+            patientId: h.patientA,
+            deviceId: null,
+            parameter: 'heartRate',
+            value: 95,
+            valueCode: null,
+            unit: '/min',
+            loinc: null,
+            mdc: null,
+            original: null,
+            measuredAt: at.toISOString(),
+            receivedAt: at.toISOString(),
+            source: 'manual',
+            messageId: 't-1',
+            seq: null,
+            detail: null,
+            enteredBy: null,
+          },
+        },
+      ]),
     );
     await h.db.query(
       `INSERT INTO news2_scores (patient_id, scored_at, scorer_version, total, band, partial, missing, red_score,

@@ -18,6 +18,7 @@ import { AttachPostFallAnswers1764500001000 } from '../migrations/1764500001000-
 import { AddDeviceClockOffsets1764600000000 } from '../migrations/1764600000000-add-device-clock-offsets';
 import { LeanObservationRows1764600001000 } from '../migrations/1764600001000-lean-observation-rows';
 import { ObservationSparseIndexes1764700000000 } from '../migrations/1764700000000-observation-sparse-indexes';
+import { CompactObservationRows1764800000000 } from '../migrations/1764800000000-compact-observation-rows';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   AddDeviceClockOffsets1764600000000,
   LeanObservationRows1764600001000,
   ObservationSparseIndexes1764700000000,
+  CompactObservationRows1764800000000,
 ];
 
 export interface DatabaseOptions {

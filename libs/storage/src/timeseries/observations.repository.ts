@@ -1,4 +1,5 @@
 import type { CanonicalObservation, Parameter } from '@vigil/contracts';
+import { ObservationKeyDictionaries, type ObservationKeys } from './observation-keys';
 import type { SqlClient } from './sql-client';
 
 /** An observation to store, with whether it arrived late (older than the newest already scored). */
@@ -46,57 +47,76 @@ function toLatest(r: LatestRow): LatestValue {
 }
 
 /**
- * Observations as a time series. Writes are one statement per batch (arrays unnested server-side, so
- * the parameter count does not grow with the batch) and idempotent: a replayed reading is skipped by
- * the unique keys, and only the rows actually inserted come back.
+ * Observations as a time series, stored as compact rows (`observation-rows-schema.ts`) and read through the
+ * `observations` view. Writes are one statement per batch (arrays unnested server-side, so the parameter count
+ * does not grow with the batch) and idempotent: a replayed reading is skipped by the unique keys, and only the
+ * rows actually inserted come back. The dictionary keys are held in memory ({@link ObservationKeyDictionaries}),
+ * so a batch of readings from known patients and devices is that one statement.
  */
 export class ObservationsRepository {
+  private readonly dictionaries = new ObservationKeyDictionaries();
+
   /**
-   * Inserts the batch, skipping readings already stored (same device, parameter and time; without a device, same id and time
-   * — see the lean-rows migration). Returns the ids of the rows inserted now: a replay returns none.
+   * Inserts the batch, skipping readings already stored (same patient, device, parameter and time; without a
+   * device, same id and time). Returns the ids of the rows inserted now: a replay returns none.
    */
   async insertMany(tx: SqlClient, items: readonly ObservationToStore[]): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    // Not stored (issue 11, lean rows): the LOINC code (the parameter's) and the message id (the id's prefix).
-    const cols: unknown[][] = Array.from({ length: 16 }, () => []);
-    for (const { observation: o, retrospective } of items) {
+    const keys = await this.dictionaries.resolve(
+      tx,
+      items.map((i) => i.observation),
+    );
+    // Not stored: the LOINC code (the parameter's), the message id (the id's prefix) and a device reading's id,
+    // which is `{device}:{seq}:{position}` (normaliseReadings) and rebuilt from them; any other id is kept.
+    const cols: unknown[][] = Array.from({ length: 15 }, () => []);
+    const idOf = new Map<string, string>();
+    items.forEach(({ observation: o, retrospective }, n) => {
+      const k = keys[n] as ObservationKeys;
+      const prefix = o.deviceId !== null && o.seq !== null ? `${o.deviceId}:${o.seq}:` : null;
+      const derived = prefix !== null && o.id.length > prefix.length && o.id.startsWith(prefix);
+      const position = derived ? o.id.slice((prefix as string).length) : null;
+      if (derived) idOf.set(`${k.device}:${o.seq}:${position}`, o.id);
       const values = [
-        o.id,
-        o.patientId,
-        o.deviceId,
-        o.parameter,
         o.value,
-        o.valueCode,
-        o.unit,
-        o.mdc,
-        o.original === null ? null : JSON.stringify(o.original),
         o.measuredAt,
         o.receivedAt,
-        o.source,
         o.seq,
+        k.patient,
+        k.device,
+        k.parameter,
+        k.kind,
+        retrospective,
+        position,
+        derived ? null : o.id,
+        o.valueCode,
+        o.original === null ? null : JSON.stringify(o.original),
         o.detail === null ? null : JSON.stringify(o.detail),
         o.enteredBy,
-        retrospective,
       ];
       values.forEach((v, i) => cols[i].push(v));
-    }
-    const rows = await tx.query<{ id: string }>(
-      `INSERT INTO observations (id, patient_id, device_id, parameter, value, value_code, unit, mdc,
-         original, measured_at, received_at, source, seq, detail, entered_by, retrospective)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[],
-         $8::text[], $9::jsonb[], $10::timestamptz[], $11::timestamptz[], $12::text[],
-         $13::bigint[], $14::jsonb[], $15::text[], $16::boolean[])
+    });
+    const rows = await tx.query<{
+      id: string | null;
+      device_key: number | null;
+      seq: string | null;
+      position: string | null;
+    }>(
+      `INSERT INTO observation_rows (value, measured_at, received_at, seq, patient_key, device_key, parameter, kind,
+         retrospective, position, id, value_code, original, detail, entered_by)
+       SELECT * FROM unnest($1::float8[], $2::timestamptz[], $3::timestamptz[], $4::bigint[], $5::int[], $6::int[],
+         $7::smallint[], $8::smallint[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::jsonb[],
+         $14::jsonb[], $15::text[])
        ON CONFLICT DO NOTHING
-       RETURNING id`,
+       RETURNING id, device_key, seq, position`,
       cols,
     );
-    return new Set(rows.map((r) => r.id));
+    return new Set(rows.map((r) => r.id ?? (idOf.get(`${r.device_key}:${r.seq}:${r.position}`) as string)));
   }
 
   /**
-   * Of device readings the last insert skipped, those held under ANOTHER observation id (the same device,
-   * parameter and time from a different message: a reading resent under a new seq, or a clock correction
-   * that put two readings on one time). A replay of the same id is not listed. Returns id → id held.
+   * Of device readings the last insert skipped, those held under ANOTHER observation id (the same patient,
+   * device, parameter and time from a different message: a reading resent under a new seq, or a clock
+   * correction that put two readings on one time). A replay of the same id is not listed. Returns id → id held.
    */
   async heldUnderOtherIds(
     tx: SqlClient,
@@ -106,12 +126,14 @@ export class ObservationsRepository {
     if (devices.length === 0) return new Map();
     const rows = await tx.query<{ wanted: string; held: string }>(
       `SELECT u.id AS wanted, o.id AS held
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, device_id, parameter, measured_at)
-       JOIN observations o ON o.device_id = u.device_id AND o.parameter = u.parameter
-         AND o.measured_at = u.measured_at
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+         AS u(id, patient_id, device_id, parameter, measured_at)
+       JOIN observations o ON o.patient_id = u.patient_id AND o.device_id = u.device_id
+         AND o.parameter = u.parameter AND o.measured_at = u.measured_at
        WHERE o.id <> u.id`,
       [
         devices.map((o) => o.id),
+        devices.map((o) => o.patientId),
         devices.map((o) => o.deviceId),
         devices.map((o) => o.parameter),
         devices.map((o) => o.measuredAt),
@@ -184,8 +206,12 @@ export class ObservationsRepository {
       max_value: number;
       readings: string | number;
     }>(
-      `SELECT bucket, avg_value, min_value, max_value, readings FROM observation_hourly
-       WHERE patient_id = $1 AND parameter = $2 AND bucket >= $3 AND bucket < $4
+      // By keys, looked up first: a condition on the aggregate's grouping columns reaches the rows' index (and,
+      // on TimescaleDB, the real-time part of the continuous aggregate) instead of grouping every patient.
+      `SELECT bucket, avg_value, min_value, max_value, readings FROM observation_hourly_rows
+       WHERE patient_key = (SELECT key FROM observation_patients WHERE patient_id = $1)
+         AND parameter = (SELECT key FROM observation_parameters WHERE parameter = $2)
+         AND bucket >= $3 AND bucket < $4
        ORDER BY bucket`,
       [patientId, parameter, from, to],
     );
@@ -224,7 +250,7 @@ export class ObservationsRepository {
     const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + monthsAhead + 1, 1));
     let created = 0;
     for (const [table, column] of [
-      ['observations', 'measured_at'],
+      ['observation_rows', 'measured_at'],
       ['news2_scores', 'scored_at'],
     ]) {
       const [row] = await sql.query<{ n: number }>(

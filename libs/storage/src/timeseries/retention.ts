@@ -13,7 +13,7 @@ export interface RetentionResult {
 }
 
 const TABLES = [
-  { table: 'observations', column: 'measured_at' },
+  { table: 'observation_rows', column: 'measured_at' },
   { table: 'news2_scores', column: 'scored_at' },
 ] as const;
 

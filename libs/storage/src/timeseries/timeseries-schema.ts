@@ -1,7 +1,9 @@
 import type { SqlClient } from './sql-client';
 
 /**
- * DDL for the time-series tables (observations, NEWS2 scores), in two flavours (SPEC §2):
+ * DDL for the time-series tables (observations, NEWS2 scores), in two flavours (SPEC §2), as the first
+ * time-series migration made them. Observations have since moved to compact rows behind an `observations`
+ * view (`observation-rows-schema.ts`, migration 1764800000000); this DDL stays as that migration's input.
  *
  * - `timescale`: hypertables chunked on event time, compression after 30 days, and an hourly continuous
  *   aggregate per patient/parameter for trend charts.
@@ -217,18 +219,20 @@ export async function detectTimeSeriesMode(sql: SqlClient): Promise<TimeSeriesMo
 /**
  * Which flavour the schema of this database actually has (what the migration chose when it ran), or null
  * before the migration. A database migrated on plain PostgreSQL stays partitioned on a later TimescaleDB.
+ * Read from `news2_scores`, made by the same migration in the same flavour and never rebuilt since
+ * (`observations` became a view over compact rows: `observation-rows-schema.ts`).
  */
 export async function installedTimeSeriesMode(sql: SqlClient): Promise<TimeSeriesMode | null> {
   const [row] = await sql.query<{ present: boolean; partitioned: boolean; extension: boolean }>(
-    `SELECT to_regclass('observations') IS NOT NULL AS present,
-            EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass('observations')) AS partitioned,
+    `SELECT to_regclass('news2_scores') IS NOT NULL AS present,
+            EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass('news2_scores')) AS partitioned,
             EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS extension`,
   );
   if (!row?.present) return null;
   if (row.partitioned) return 'partitioned';
   if (!row.extension) return null;
   const hypertables = await sql.query(
-    `SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'observations'`,
+    `SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'news2_scores'`,
   );
   return hypertables.length > 0 ? 'timescale' : null;
 }

@@ -1,15 +1,36 @@
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, TEST_DATABASE_FLAVOUR, type TestDatabase } from '@vigil/testing';
-import { applyTimeSeriesRetention, openDatabase, SqlDatabase } from '../../src/index';
+import { applyTimeSeriesRetention, ObservationsRepository, openDatabase, SqlDatabase } from '../../src/index';
 
 const timescale = TEST_DATABASE_FLAVOUR === 'timescaledb';
 const PATIENT = '5b7c1e9a-2d3f-4a51-8e6b-9c0d1e2f3a4b';
 
 async function insertObservation(sql: SqlDatabase, id: string, measuredAt: string): Promise<void> {
-  await sql.query(
-    `INSERT INTO observations (id, patient_id, device_id, parameter, value, unit, measured_at, received_at, source)
-     VALUES ($1, $2, 'ox-9', 'spo2', 95, '%', $3, $3, 'json')`,
-    [id, PATIENT, measuredAt],
+  await sql.transaction((tx) =>
+    new ObservationsRepository().insertMany(tx, [
+      {
+        retrospective: false,
+        observation: {
+          id,
+          patientId: PATIENT,
+          deviceId: 'ox-9',
+          parameter: 'spo2',
+          value: 95,
+          valueCode: null,
+          unit: '%',
+          loinc: null,
+          mdc: null,
+          original: null,
+          measuredAt,
+          receivedAt: measuredAt,
+          source: 'json',
+          messageId: id,
+          seq: null,
+          detail: null,
+          enteredBy: null,
+        },
+      },
+    ]),
   );
 }
 
@@ -45,12 +66,12 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
       expect(result).toMatchObject({ mode: 'timescale', days: 400 });
       expect(await policies()).toEqual([
         { hypertable_name: 'news2_scores', drop_after: '400 days' },
-        { hypertable_name: 'observations', drop_after: '400 days' },
+        { hypertable_name: 'observation_rows', drop_after: '400 days' },
       ]);
       await sql.transaction((tx) => applyTimeSeriesRetention(tx, 90));
       expect(await policies()).toEqual([
         { hypertable_name: 'news2_scores', drop_after: '90 days' },
-        { hypertable_name: 'observations', drop_after: '90 days' },
+        { hypertable_name: 'observation_rows', drop_after: '90 days' },
       ]);
     });
 
@@ -59,14 +80,14 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
       await again.destroy();
       const [policy] = await sql.query<{ drop_after: string }>(
         `SELECT config->>'drop_after' AS drop_after FROM timescaledb_information.jobs
-         WHERE proc_name = 'policy_retention' AND hypertable_name = 'observations'`,
+         WHERE proc_name = 'policy_retention' AND hypertable_name = 'observation_rows'`,
       );
       expect(policy.drop_after).toBe('30 days');
     });
   } else {
     it('drops the month partitions wholly older than the cut-off and old rows of DEFAULT, keeping the rest', async () => {
       await sql.query(
-        `SELECT vigil_ensure_time_partitions('observations', 'measured_at', '2025-01-01', '2025-03-01')`,
+        `SELECT vigil_ensure_time_partitions('observation_rows', 'measured_at', '2025-01-01', '2025-03-01')`,
       );
       await insertObservation(sql, 'jan', '2025-01-15T10:00:00Z'); // January partition
       await insertObservation(sql, 'feb', '2025-02-27T10:00:00Z'); // February partition, inside retention
@@ -75,8 +96,8 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
       // 30 days before now is 2025-02-08: January ends before it, February does not.
       const result = await sql.transaction((tx) => applyTimeSeriesRetention(tx, 30, now));
       expect(result.mode).toBe('partitioned');
-      expect(result.droppedPartitions).toContain('observations_p2025_01');
-      expect(result.droppedPartitions).not.toContain('observations_p2025_02');
+      expect(result.droppedPartitions).toContain('observation_rows_p2025_01');
+      expect(result.droppedPartitions).not.toContain('observation_rows_p2025_02');
       expect(result.deletedDefaultRows).toBe(1);
       const left = await sql.query<{ id: string }>(
         `SELECT id FROM observations WHERE patient_id = $1 ORDER BY id`,
@@ -84,7 +105,7 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
       );
       expect(left.map((r) => r.id)).toEqual(['feb']);
       const [jan] = await sql.query<{ t: string | null }>(
-        `SELECT to_regclass('observations_p2025_01')::text AS t`,
+        `SELECT to_regclass('observation_rows_p2025_01')::text AS t`,
       );
       expect(jan.t).toBeNull();
     });

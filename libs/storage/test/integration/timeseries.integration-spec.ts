@@ -68,7 +68,7 @@ describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertable
     const hypertables = await sql.query<{ hypertable_name: string }>(
       `SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1`,
     );
-    expect(hypertables.map((h) => h.hypertable_name)).toEqual(['news2_scores', 'observations']);
+    expect(hypertables.map((h) => h.hypertable_name)).toEqual(['news2_scores', 'observation_rows']);
     expect(await observations.ensurePartitions(sql, new Date())).toBe(0);
   });
 
@@ -78,14 +78,14 @@ describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertable
       expect(await detectTimeSeriesMode(sql)).toBe('partitioned');
       const parts = await sql.query<{ name: string }>(
         `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = 'observations'::regclass ORDER BY 1`,
+       WHERE i.inhparent = 'observation_rows'::regclass ORDER BY 1`,
       );
       const names = parts.map((p) => p.name);
-      expect(names).toContain('observations_default');
+      expect(names).toContain('observation_rows_default');
       const now = new Date();
       const ahead = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
       expect(names).toContain(
-        `observations_p${ahead.getUTCFullYear()}_${String(ahead.getUTCMonth() + 1).padStart(2, '0')}`,
+        `observation_rows_p${ahead.getUTCFullYear()}_${String(ahead.getUTCMonth() + 1).padStart(2, '0')}`,
       );
     },
   );
@@ -143,7 +143,7 @@ describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertable
     expect(stored.size).toBe(1);
     const [chunk] = await sql.query<{ n: string }>(
       `SELECT count(*) AS n FROM timescaledb_information.chunks
-       WHERE hypertable_name = 'observations' AND range_start <= '2019-03-04' AND range_end > '2019-03-04'`,
+       WHERE hypertable_name = 'observation_rows' AND range_start <= '2019-03-04' AND range_end > '2019-03-04'`,
     );
     expect(Number(chunk.n)).toBe(1);
   });
@@ -159,15 +159,17 @@ describe(`time-series storage on the real ${timescale ? 'TimescaleDB (hypertable
           )
         ).size,
       ).toBe(1);
-      const [inDefault] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_default`);
+      const [inDefault] = await sql.query<{ n: string }>(
+        `SELECT count(*) AS n FROM observation_rows_default`,
+      );
       expect(Number(inDefault.n)).toBe(1);
       await sql.query(
-        `SELECT vigil_ensure_time_partitions('observations', 'measured_at', '2019-03-01', '2019-04-01')`,
+        `SELECT vigil_ensure_time_partitions('observation_rows', 'measured_at', '2019-03-01', '2019-04-01')`,
       );
-      const [moved] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observations_p2019_03`);
+      const [moved] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM observation_rows_p2019_03`);
       expect(Number(moved.n)).toBe(1);
       const [left] = await sql.query<{ n: string }>(
-        `SELECT count(*) AS n FROM observations_default WHERE id = 'old:1'`,
+        `SELECT count(*) AS n FROM observation_rows_default WHERE id = 'old:1'`,
       );
       expect(Number(left.n)).toBe(0);
       expect(await observations.ensurePartitions(sql, new Date('2019-03-10T00:00:00Z'), 1)).toBeGreaterThan(
