@@ -325,22 +325,22 @@ async function main() {
       scoresPerSecond: (scoresAfter - scoresBefore) / seconds,
     };
 
-    // 4: storage per observation: every partition of the table, with its indexes and TOAST.
-    await sql.query(`VACUUM ANALYZE observations`);
+    // 4: storage per observation: every partition of the compact rows' table, with its indexes and TOAST.
+    await sql.query(`VACUUM ANALYZE observation_rows`);
     const [size] = await sql.query(
-      `SELECT (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits WHERE inhparent = 'observations'::regclass)
-                + pg_total_relation_size('observations') AS bytes,
+      `SELECT (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits WHERE inhparent = 'observation_rows'::regclass)
+                + pg_total_relation_size('observation_rows') AS bytes,
               (SELECT count(*) FROM observations) AS rows`,
     );
     // Where the bytes go: the heap (rows) and each index, summed over the partitions.
     const parts = await sql.query(
       `SELECT 'heap' AS name, sum(pg_relation_size(c.oid))::bigint AS bytes
-         FROM pg_class c WHERE c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'observations'::regclass)
+         FROM pg_class c WHERE c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'observation_rows'::regclass)
        UNION ALL
        SELECT substring(pg_get_indexdef(i.oid) from 'USING (.*)$') AS name,
               sum(pg_relation_size(i.oid))::bigint
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-        WHERE x.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'observations'::regclass)
+        WHERE x.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'observation_rows'::regclass)
         GROUP BY 1`,
     );
     results.storage = {
