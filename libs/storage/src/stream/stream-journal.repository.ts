@@ -7,11 +7,16 @@ interface JournalAppend {
   handled?: () => boolean;
 }
 
-/** The records of one publish as one JSON array, their values spliced in as they are (already JSON text). */
+/**
+ * The records of one publish as one JSON array, their values spliced in as they are (already JSON text), on
+ * one line: a raw line break in JSON can only be whitespace between tokens (one inside a string is escaped),
+ * so it is replaced by a space and the flush can send every publish in one newline-separated parameter.
+ */
 function recordsText(records: readonly JournalRecordRow[]): string {
-  return `[${records
+  const text = `[${records
     .map((r) => `{"key":${JSON.stringify(r.key)},"value":${r.json},"headers":${JSON.stringify(r.headers)}}`)
     .join(',')}]`;
+  return text.includes('\n') ? text.replace(/\n/g, ' ') : text;
 }
 
 /** One published record as the journal keeps it (the shape `@vigil/stream`'s `StreamJournal` uses). */
@@ -131,12 +136,15 @@ export class StreamJournalRepository {
     try {
       // One statement — atomic on its own — instead of BEGIN, DELETE, INSERT, COMMIT: a flush per few
       // milliseconds under load, so its round trips were a good part of ingest's database time (issue 11).
+      // The records go as one newline-separated text, not a text[]: an array's every quote would be escaped
+      // by node-postgres and unescaped by the server, on some 150 kB a flush at 1,000 readings/s.
       const rows = await this.db.query<{ id: string }>(
         `WITH released AS (DELETE FROM stream_journal WHERE id = ANY($3::bigint[]))
          INSERT INTO stream_journal (topic, records)
-         SELECT t, r FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, r, n) ORDER BY n
+         SELECT t, r FROM unnest($1::text[], string_to_array($2::text, E'\\n')) WITH ORDINALITY AS u(t, r, n)
+         ORDER BY n
          RETURNING id::text AS id`,
-        [write.map((i) => i.topic), write.map((i) => recordsText(i.records)), release],
+        [write.map((i) => i.topic), write.map((i) => recordsText(i.records)).join('\n'), release],
       );
       this.writes += 1;
       this.written += write.length;

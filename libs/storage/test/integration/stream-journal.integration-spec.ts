@@ -48,6 +48,30 @@ describe(`the stream journal: the embedded mode's durable point (issue 11, ${TES
     await again.close();
   });
 
+  it('HZ-03 keeps records intact whose JSON spans lines or whose strings hold line breaks (the flush sends them newline-separated)', async () => {
+    const journal = new StreamJournalRepository(sql, { topics: ['vitals'], lingerMs: 20 });
+    const value = { note: 'line one\nline two\r\n', nested: { list: [1, 2] } };
+    const ids = (await Promise.all([
+      journal.append('vitals', [
+        { key: 'a\nb', json: JSON.stringify(value, null, 2), headers: { h: 'x\ny' } },
+      ]),
+      journal.append('vitals', [{ key: 'c', json: JSON.stringify(value), headers: {} }]),
+    ])) as string[];
+    expect(journal.stats.writes).toBe(1);
+    const reader = new StreamJournalRepository(sql, { topics: ['vitals'] });
+    const replayed = (await reader.pending()).filter((p) => ids.includes(p.id));
+    await reader.close();
+    expect(replayed).toEqual([
+      {
+        id: ids[0],
+        topic: 'vitals',
+        records: [{ key: 'a\nb', json: JSON.stringify(value), headers: { h: 'x\ny' } }],
+      },
+      { id: ids[1], topic: 'vitals', records: [{ key: 'c', json: JSON.stringify(value), headers: {} }] },
+    ]);
+    await journal.close();
+  });
+
   it('HZ-03 HZ-28 does not write a publish the consumers handled before its group commit began', async () => {
     const journal = new StreamJournalRepository(sql, { topics: ['vitals'], lingerMs: 20 });
     const before = await journal.count();
