@@ -19,6 +19,7 @@ import { AddDeviceClockOffsets1764600000000 } from '../migrations/1764600000000-
 import { LeanObservationRows1764600001000 } from '../migrations/1764600001000-lean-observation-rows';
 import { ObservationSparseIndexes1764700000000 } from '../migrations/1764700000000-observation-sparse-indexes';
 import { CompactObservationRows1764800000000 } from '../migrations/1764800000000-compact-observation-rows';
+import { RefreshObservationHourly1764800001000 } from '../migrations/1764800001000-refresh-observation-hourly';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   LeanObservationRows1764600001000,
   ObservationSparseIndexes1764700000000,
   CompactObservationRows1764800000000,
+  RefreshObservationHourly1764800001000,
 ];
 
 export interface DatabaseOptions {

@@ -53,12 +53,17 @@ class KeyDictionary {
     // Found rows first, so only names missing from this snapshot draw on the identity sequence (smallint keys
     // must not be spent on every call); one committed meanwhile by another transaction still comes back,
     // through the conflict.
+    // A found row is committed unless this very transaction inserted it (an earlier call in the same batch).
+    // New names go in sorted, so two instances adding the same ones at once wait for each other instead of
+    // deadlocking.
     this.statement = `WITH wanted AS (SELECT DISTINCT * FROM unnest(${unnest}) AS w(${list})),
-      found AS (SELECT d.key, ${names.map((n) => `d.${n}`).join(', ')}, true AS committed
+      found AS (SELECT d.key, ${names.map((n) => `d.${n}`).join(', ')},
+                       (d.xmin::text <> (txid_current() % 4294967296)::text) AS committed
                 FROM ${shape.table} d JOIN wanted w USING (${list})),
       added AS (INSERT INTO ${shape.table} AS d (${list})
                 SELECT ${names.map((n) => `w.${n}`).join(', ')} FROM wanted w
                 WHERE NOT EXISTS (SELECT 1 FROM found f WHERE ${same})
+                ORDER BY ${names.map((n) => `w.${n}`).join(', ')}
                 ON CONFLICT (${list}) DO UPDATE SET ${names[0]} = EXCLUDED.${names[0]}
                 RETURNING d.key, ${names.map((n) => `d.${n}`).join(', ')}, (d.xmax <> 0) AS committed)
       SELECT * FROM found UNION ALL SELECT * FROM added`;

@@ -110,13 +110,18 @@ export function compactObservationStatements(mode: TimeSeriesMode): string[] {
       ...DICTIONARIES,
       `CREATE TABLE observation_rows (${OBSERVATION_ROW_COLUMNS})`,
       `SELECT create_hypertable('observation_rows', by_range('measured_at', INTERVAL '7 days'))`,
-      ...INDEXES,
+      // The rows first, then the indexes (built once, not row by row).
       ...copy,
+      ...INDEXES,
       `DROP TABLE observations_before`,
       `ALTER TABLE observation_rows SET (timescaledb.compress,
          timescaledb.compress_segmentby = 'patient_key, parameter',
          timescaledb.compress_orderby = 'measured_at DESC')`,
       `SELECT add_compression_policy('observation_rows', INTERVAL '30 days')`,
+      // What the policy would compress, compressed now: the copy wrote old history uncompressed, which would
+      // otherwise take several times its compressed size until the policy caught up.
+      `SELECT count(compress_chunk(c, if_not_compressed => true))
+         FROM show_chunks('observation_rows', older_than => INTERVAL '30 days') c`,
       // Only the time range as a sparse index: the segments already name the patient and parameter, and
       // TimescaleDB would otherwise derive bloom filters from the unique index's other columns.
       `DO $do$
@@ -144,13 +149,16 @@ export function compactObservationStatements(mode: TimeSeriesMode): string[] {
     ...DICTIONARIES,
     `CREATE TABLE observation_rows (${OBSERVATION_ROW_COLUMNS}) PARTITION BY RANGE (measured_at)`,
     `CREATE TABLE observation_rows_default PARTITION OF observation_rows DEFAULT`,
+    // The months the old table had partitions for (rows outside them stay in DEFAULT, as they were), and as
+    // far ahead as the first migration made them.
+    `SELECT vigil_ensure_time_partitions('observation_rows', 'measured_at',
+       least(now() - INTERVAL '1 month',
+             (SELECT min(measured_at) FROM observations_before WHERE tableoid <> 'observations_default'::regclass)),
+       now() + INTERVAL '${PARTITION_MONTHS_AHEAD} months')`,
+    // The rows first, then the indexes (built once, not row by row).
+    ...copy,
     ...INDEXES,
     `CREATE INDEX ix_observation_rows_measured_at_brin ON observation_rows USING brin (measured_at)`,
-    // Partitions for every month that holds rows, and as far ahead as the first migration made them.
-    `SELECT vigil_ensure_time_partitions('observation_rows', 'measured_at',
-       least(now() - INTERVAL '1 month', (SELECT min(measured_at) FROM observations_before)),
-       now() + INTERVAL '${PARTITION_MONTHS_AHEAD} months')`,
-    ...copy,
     `DROP TABLE observations_before`,
     OBSERVATIONS_VIEW,
     // The same shape as the continuous aggregate, so one trend query serves both (by keys: a condition on a
