@@ -1,6 +1,9 @@
 import { GroupCommit } from '../database/group-commit';
 import type { SqlDatabase } from '../timeseries/sql-client';
 
+/** How late the hold timer fires on purpose, to release a few milliseconds of publishes at once. */
+const HOLD_TICK_MS = 5;
+
 interface JournalAppend {
   topic: string;
   records: readonly JournalRecordRow[];
@@ -31,12 +34,15 @@ export interface StreamJournalOptions {
   /** Topics journaled (the embedded runtime journals the vitals topic). */
   topics: readonly string[];
   /**
-   * Group commit: how long a publish may wait for company (default 80 ms), and the most per flush. A publish
-   * whose records every consumer group committed before its flush began is not written at all (the stream's
-   * `handled`), so a linger longer than the scorer's usual commit time spares most journal writes while the
-   * scorer keeps up; it bounds how long a PUBACK waits when the scorer does not.
+   * How long a publish that can tell whether it was handled (the stream's `handled`) waits, from its own
+   * arrival, for every consumer group to commit it before it is journaled (default 80 ms). One they committed
+   * meanwhile is durable where the consumer put it and is not written at all, so a wait longer than the
+   * scorer's usual commit time spares most journal writes while the scorer keeps up; with `groupLingerMs` it
+   * bounds how long a PUBACK waits when the scorer does not. A publish without `handled` is not held.
    */
   lingerMs?: number;
+  /** Group commit of the publishes to write: how long the first waits for company (default 20 ms). */
+  groupLingerMs?: number;
   maxPublishes?: number;
   /** How often released publishes are deleted when nothing is being appended (default 1 s). */
   releaseEveryMs?: number;
@@ -48,9 +54,9 @@ export interface StreamJournalOptions {
  * records — and each publish resolves after that commit, so ingest PUBACKs once its readings are on disk,
  * without waiting for the scorer. Rows are deleted once every consumer group committed their records
  * (released ids are deleted in the next append transaction, or by a timer when idle). A publish every group
- * committed before its flush began is not written at all: while the scorer keeps up, its own commit is the
- * durable point and the journal costs no transaction. At start, what is still held is replayed into the
- * stream. Plain SQL, one statement per flush.
+ * committed within its own wait (`lingerMs` from its arrival) or before its flush began is not written at
+ * all: while the scorer keeps up, its own commit is the durable point and the journal costs no transaction.
+ * At start, what is still held is replayed into the stream. Plain SQL, one statement per flush.
  */
 export class StreamJournalRepository {
   readonly topics: readonly string[];
@@ -63,13 +69,15 @@ export class StreamJournalRepository {
     options: StreamJournalOptions,
   ) {
     this.topics = [...options.topics];
+    this.holdMs = options.lingerMs ?? 80;
     this.appends = new GroupCommit({
-      lingerMs: options.lingerMs ?? 80,
+      lingerMs: options.groupLingerMs ?? 20,
       maxItems: options.maxPublishes ?? 2000,
       flush: (items) => this.flush(items),
     });
     this.timer = setInterval(() => {
-      if (this.released.length > 0 && this.appends.pending === 0) void this.deleteReleased().catch(() => {});
+      if (this.released.length > 0 && this.appends.pending === 0 && this.held.length === 0)
+        void this.deleteReleased().catch(() => {});
     }, options.releaseEveryMs ?? 1000);
     this.timer.unref();
   }
@@ -87,15 +95,60 @@ export class StreamJournalRepository {
 
   /**
    * Journals one publish call; resolves with its row id once committed, or with `null`, without writing it,
-   * when `handled()` says at the start of its group commit that every consumer group already committed it.
+   * when `handled()` says that every consumer group already committed it: after the publish's own wait
+   * (`lingerMs`), or at the start of its group commit.
    */
   append(
     topic: string,
     records: readonly JournalRecordRow[],
     handled?: () => boolean,
   ): Promise<string | null> {
-    // Encoded only if written (most publishes are handled before their flush).
-    return this.appends.add([{ topic, records, handled }]).then(([id]) => id);
+    // Encoded only if written (most publishes are handled before their turn).
+    const item: JournalAppend = { topic, records, handled };
+    if (!handled || this.holdMs === 0) return this.appends.add([item]).then(([id]) => id);
+    return new Promise<string | null>((resolve, reject) => {
+      this.held.push({ at: performance.now(), item, resolve, reject });
+      this.armHold();
+    });
+  }
+
+  /**
+   * Publishes waiting for their consumers, oldest first. Each waits from its own arrival: were they grouped as
+   * they arrived, the flush would come `lingerMs` after the first of a group and write the later ones, which
+   * had had less time (at 1,000 readings/s that wrote about 70% of the publishes, 150 kB a flush).
+   */
+  private readonly held: {
+    at: number;
+    item: JournalAppend;
+    resolve: (id: string | null) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private readonly holdMs: number;
+  private holdTimer: NodeJS.Timeout | null = null;
+
+  private armHold(): void {
+    if (this.holdTimer || this.held.length === 0) return;
+    // A few ms late on purpose, so one timer releases the publishes of that span together.
+    const wait = Math.max(0, this.held[0].at + this.holdMs - performance.now()) + HOLD_TICK_MS;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      this.releaseHeld(false);
+    }, wait);
+  }
+
+  /** Moves the publishes that waited long enough (or all) on: resolved if handled, else to the group commit. */
+  private releaseHeld(all: boolean): void {
+    const now = performance.now();
+    while (this.held.length > 0 && (all || now - this.held[0].at >= this.holdMs)) {
+      const h = this.held.shift() as (typeof this.held)[number];
+      if (h.item.handled?.()) h.resolve(null);
+      else
+        this.appends.add([h.item]).then(
+          ([id]) => h.resolve(id),
+          (error: unknown) => h.reject(error),
+        );
+    }
+    this.armHold();
   }
 
   release(id: string): void {
@@ -124,6 +177,10 @@ export class StreamJournalRepository {
   /** Writes what waits and deletes what was released; stops the idle timer. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    this.releaseHeld(true);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     await this.appends.drain();
     if (this.released.length > 0) await this.deleteReleased();
   }

@@ -72,6 +72,22 @@ describe(`the stream journal: the embedded mode's durable point (issue 11, ${TES
     await journal.close();
   });
 
+  it('HZ-03 HZ-28 gives each publish its own wait for the consumers: one arriving just before another is written is not written with it', async () => {
+    const journal = new StreamJournalRepository(sql, { topics: ['vitals'], lingerMs: 60, groupLingerMs: 10 });
+    let bHandled = false;
+    const a = journal.append('vitals', [{ key: 'a', json: '1', headers: {} }], () => false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const b = journal.append('vitals', [{ key: 'b', json: '2', headers: {} }], () => bHandled);
+    // A goes to the journal at 60 ms; B, handled 40 ms after it arrived, must not go with it.
+    setTimeout(() => (bHandled = true), 40);
+    const [idA, idB] = await Promise.all([a, b]);
+    expect(idA).not.toBeNull();
+    expect(idB).toBeNull();
+    expect(journal.stats).toMatchObject({ writes: 1, written: 1 });
+    journal.release(idA as string);
+    await journal.close();
+  });
+
   it('HZ-03 HZ-28 does not write a publish the consumers handled before its group commit began', async () => {
     const journal = new StreamJournalRepository(sql, { topics: ['vitals'], lingerMs: 20 });
     const before = await journal.count();
