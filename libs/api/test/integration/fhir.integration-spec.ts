@@ -1,6 +1,7 @@
-import { DeviceRegistryRepository, ObservationsRepository } from '@vigil/storage';
+import { DeviceRegistryRepository } from '@vigil/storage';
 import request from 'supertest';
 import { type Harness, startHarness } from '../support/api-harness';
+import { storeObservation } from '../support/observations';
 import { login } from '../support/session';
 
 interface Entry {
@@ -29,32 +30,17 @@ describe('GET /api/fhir/Patient/:id/$everything', () => {
       from: new Date(Date.now() - 3_600_000),
     });
     const at = new Date();
-    await h.db.transaction((tx) =>
-      new ObservationsRepository().insertMany(tx, [
-        {
-          retrospective: false,
-          observation: {
-            id: 'ox-fhir-1:1:0',
-            patientId: h.patientA,
-            deviceId: 'ox-fhir-1',
-            parameter: 'spo2',
-            value: 93,
-            valueCode: null,
-            unit: '%',
-            loinc: null,
-            mdc: 'MDC_PULS_OXIM_SAT_O2',
-            original: null,
-            measuredAt: at.toISOString(),
-            receivedAt: at.toISOString(),
-            source: 'json',
-            messageId: 'ox-fhir-1:1',
-            seq: 1,
-            detail: null,
-            enteredBy: null,
-          },
-        },
-      ]),
-    );
+    await storeObservation(h.db, {
+      id: 'ox-fhir-1:1:0',
+      patientId: h.patientA,
+      deviceId: 'ox-fhir-1',
+      parameter: 'spo2',
+      value: 93,
+      unit: '%',
+      mdc: 'MDC_PULS_OXIM_SAT_O2',
+      measuredAt: at.toISOString(),
+      seq: 1,
+    });
     await h.db.query(
       `INSERT INTO news2_scores (patient_id, scored_at, scorer_version, total, band, partial, missing, red_score,
          per_parameter, spo2_scale, observation_ids)

@@ -1,6 +1,6 @@
-import { ObservationsRepository } from '@vigil/storage';
 import request from 'supertest';
 import { type Harness, startHarness, validNhsNumber } from '../support/api-harness';
+import { storeObservation } from '../support/observations';
 import { login } from '../support/session';
 
 describe('patients', () => {
@@ -168,32 +168,15 @@ describe('patients', () => {
 
   it('reads stored observations and scores for a time range', async () => {
     const at = new Date(Date.now() - 30 * 60_000);
-    await h.db.transaction((tx) =>
-      new ObservationsRepository().insertMany(tx, [
-        {
-          retrospective: false,
-          observation: {
-            id: 't-1',
-            patientId: h.patientA,
-            deviceId: null,
-            parameter: 'heartRate',
-            value: 95,
-            valueCode: null,
-            unit: '/min',
-            loinc: null,
-            mdc: null,
-            original: null,
-            measuredAt: at.toISOString(),
-            receivedAt: at.toISOString(),
-            source: 'manual',
-            messageId: 't-1',
-            seq: null,
-            detail: null,
-            enteredBy: null,
-          },
-        },
-      ]),
-    );
+    await storeObservation(h.db, {
+      id: 't-1',
+      patientId: h.patientA,
+      parameter: 'heartRate',
+      value: 95,
+      unit: '/min',
+      measuredAt: at.toISOString(),
+      source: 'manual',
+    });
     await h.db.query(
       `INSERT INTO news2_scores (patient_id, scored_at, scorer_version, total, band, partial, missing, red_score,
          per_parameter, spo2_scale, observation_ids)
