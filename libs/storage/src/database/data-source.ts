@@ -20,6 +20,7 @@ import { LeanObservationRows1764600001000 } from '../migrations/1764600001000-le
 import { ObservationSparseIndexes1764700000000 } from '../migrations/1764700000000-observation-sparse-indexes';
 import { CompactObservationRows1764800000000 } from '../migrations/1764800000000-compact-observation-rows';
 import { RefreshObservationHourly1764800001000 } from '../migrations/1764800001000-refresh-observation-hourly';
+import { HourlyTrendTakesLateReadings1764800002000 } from '../migrations/1764800002000-hourly-trend-takes-late-readings';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   ObservationSparseIndexes1764700000000,
   CompactObservationRows1764800000000,
   RefreshObservationHourly1764800001000,
+  HourlyTrendTakesLateReadings1764800002000,
 ];
 
 export interface DatabaseOptions {

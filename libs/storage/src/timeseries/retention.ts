@@ -47,6 +47,8 @@ export async function applyTimeSeriesRetention(
         days,
       ]);
     }
+    // The hourly trend's refresh must not reach what retention drops (it would empty those hours).
+    await refreshHourlyTrendFrom(tx, days);
     return result;
   }
   const cutoff = new Date(now.getTime() - days * 86_400_000);
@@ -73,6 +75,26 @@ export async function applyTimeSeriesRetention(
     result.deletedDefaultRows += Number(deleted[0]?.n ?? 0);
   }
   return result;
+}
+
+/**
+ * Sets the refresh policy of the hourly trend (`observation_hourly_rows`, TimescaleDB's continuous aggregate):
+ * hours from `days` ago (null: from the start of the data) up to the last hour, every 30 minutes. A refresh
+ * recomputes only hours whose rows changed, so a long window costs little; it lets a reading that arrived days
+ * late into the trend. Does nothing where the aggregate does not exist.
+ */
+export async function refreshHourlyTrendFrom(sql: SqlClient, days: number | null): Promise<void> {
+  const [cagg] = await sql.query(
+    `SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_name = 'observation_hourly_rows'`,
+  );
+  if (!cagg) return;
+  await sql.query(`SELECT remove_continuous_aggregate_policy('observation_hourly_rows', if_exists => true)`);
+  await sql.query(
+    `SELECT add_continuous_aggregate_policy('observation_hourly_rows',
+       start_offset => CASE WHEN $1::int IS NULL THEN NULL ELSE make_interval(days => $1::int) END,
+       end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes')`,
+    [days],
+  );
 }
 
 /** Names here come from the catalogue and match a fixed pattern; quoting still keeps them inert. */

@@ -34,6 +34,22 @@ function obs(over: Partial<CanonicalObservation>): CanonicalObservation {
   };
 }
 
+/** Runs the hourly trend's refresh policy now (TimescaleDB), waiting out a run the scheduler already began. */
+async function runRefreshPolicy(sql: SqlDatabase): Promise<void> {
+  const [job] = await sql.query<{ job_id: number }>(
+    `SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
+  );
+  for (let attempt = 1; ; attempt += 1) {
+    const failed = await sql.query(`CALL run_job($1)`, [job.job_id]).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    if (failed === null) return;
+    if (attempt >= 60 || !/concurrent refresh/i.test(String(failed))) throw failed;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 const COLUMNS = `id, patient_id, device_id, parameter, value, value_code, unit, mdc, original, measured_at, received_at,
   source, seq, detail, entered_by, retrospective`;
 
@@ -54,7 +70,7 @@ describe(`compact observation rows (${TEST_DATABASE_FLAVOUR})`, () => {
     return { db, sql: new SqlDatabase(ds) };
   }
 
-  it('HZ-03 HZ-04 the migration moves every stored observation field for field, keeps no text id for a device reading, and a replay of a moved reading is still absorbed', async () => {
+  it('HZ-03 HZ-04 HZ-07 the migration moves every stored observation field for field, keeps no text id for a device reading, a replay of a moved reading is still absorbed, and a reading weeks late still reaches the hourly trend', async () => {
     const db = await createTestDatabase();
     databases.push(db);
     // The schema as it was before the compact rows, with rows in it.
@@ -211,21 +227,9 @@ describe(`compact observation rows (${TEST_DATABASE_FLAVOUR})`, () => {
           WHERE hypertable_name = 'observation_rows' AND range_start <= '2026-10-01' AND range_end > '2026-10-01'`,
       );
       expect(chunk).toEqual({ is_compressed: true });
-      // The refresh policy runs (it looks back 7 days and moves the watermark to the last hour): the copied
-      // history must have been materialised by then, or its trend would come back empty.
-      const [job] = await sql.query<{ job_id: number }>(
-        `SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
-      );
-      // (The scheduler may be running it already: then wait for that run instead.)
-      for (let attempt = 1; ; attempt += 1) {
-        const ran = await sql.query(`CALL run_job($1)`, [job.job_id]).then(
-          () => null,
-          (error: unknown) => error,
-        );
-        if (ran === null) break;
-        if (attempt >= 60 || !/concurrent refresh/i.test(String(ran))) throw ran;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      // The refresh policy runs (and moves the watermark to the last hour): the copied history must have been
+      // materialised by then, or its trend would come back empty.
+      await runRefreshPolicy(sql);
     }
     const trend = await repo.hourlyTrend(
       sql,
@@ -236,6 +240,40 @@ describe(`compact observation rows (${TEST_DATABASE_FLAVOUR})`, () => {
     );
     expect(trend.map((t) => [t.bucket.toISOString(), t.avg, t.readings])).toEqual([
       ['2026-10-01T09:00:00.000Z', 70, 1],
+    ]);
+
+    // A reading three weeks late (a hub's store-and-forward backlog) reaches the trend at the policy's next run.
+    const late = new Date(Date.now() - 21 * 86_400_000);
+    late.setUTCMinutes(30, 0, 0);
+    await sql.transaction((tx) =>
+      repo.insertMany(tx, [
+        {
+          observation: obs({
+            id: 'hr-1:8:0',
+            deviceId: 'hr-1',
+            seq: 8,
+            parameter: 'heartRate',
+            value: 64,
+            unit: '/min',
+            mdc: null,
+            measuredAt: late.toISOString(),
+          }),
+          retrospective: true,
+        },
+      ]),
+    );
+    if (TEST_DATABASE_FLAVOUR === 'timescaledb') await runRefreshPolicy(sql);
+    const hour = new Date(late);
+    hour.setUTCMinutes(0);
+    const lateTrend = await repo.hourlyTrend(
+      sql,
+      PATIENT,
+      'heartRate',
+      hour,
+      new Date(hour.getTime() + 3_600_000),
+    );
+    expect(lateTrend.map((t) => [t.bucket.toISOString(), t.avg, t.readings])).toEqual([
+      [hour.toISOString(), 64, 1],
     ]);
   });
 

@@ -62,6 +62,12 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
            WHERE proc_name = 'policy_retention' ORDER BY 1`,
         );
       expect(await policies()).toEqual([]);
+      // Without a retention the trend's refresh reaches back to the start of the data (late readings, issue 11).
+      const [unbounded] = await sql.query<{ start_offset: string | null }>(
+        `SELECT config->>'start_offset' AS start_offset FROM timescaledb_information.jobs
+          WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
+      );
+      expect(unbounded).toEqual({ start_offset: null });
       const result = await sql.transaction((tx) => applyTimeSeriesRetention(tx, 400));
       expect(result).toMatchObject({ mode: 'timescale', days: 400 });
       expect(await policies()).toEqual([
@@ -73,6 +79,12 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
         { hypertable_name: 'news2_scores', drop_after: '90 days' },
         { hypertable_name: 'observation_rows', drop_after: '90 days' },
       ]);
+      // The hourly trend's refresh stops where retention drops rows (it would empty those hours otherwise).
+      const [refresh] = await sql.query<{ start_offset: string | null }>(
+        `SELECT config->>'start_offset' AS start_offset FROM timescaledb_information.jobs
+          WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
+      );
+      expect(refresh).toEqual({ start_offset: '90 days' });
     });
 
     it('openDatabase applies TIMESERIES_RETENTION_DAYS given as retentionDays', async () => {
