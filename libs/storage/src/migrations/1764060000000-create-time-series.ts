@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { SqlClient } from '../timeseries/sql-client';
+import { queryRunnerSql } from '../timeseries/sql-client';
 import { chooseTimeSeriesMode, timeSeriesSchemaStatements } from '../timeseries/timeseries-schema';
 
 /**
@@ -13,7 +13,7 @@ export class CreateTimeSeries1764060000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // Detection was "available" alone until TimescaleDB ran in CI, which failed this migration on a server
     // with the extension installed but not preloaded; the schema it creates is unchanged.
-    const sql: SqlClient = { query: async (text, params) => q.query(text, params ? [...params] : undefined) };
+    const sql = queryRunnerSql(q);
     const { mode } = await chooseTimeSeriesMode(sql);
     for (const statement of timeSeriesSchemaStatements(mode)) await q.query(statement);
   }

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { compactObservationStatements } from '../timeseries/observation-rows-schema';
 import { installedTimeSeriesMode } from '../timeseries/timeseries-schema';
-import type { SqlClient } from '../timeseries/sql-client';
+import { queryRunnerSql } from '../timeseries/sql-client';
 
 /**
  * Issue 11, lean storage: observations move to compact rows keyed by small integers (`observation_rows` and its
@@ -18,7 +18,7 @@ export class CompactObservationRows1764800000000 implements MigrationInterface {
   name = 'CompactObservationRows1764800000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const sql: SqlClient = { query: async (text, params) => q.query(text, params ? [...params] : undefined) };
+    const sql = queryRunnerSql(q);
     const mode = await installedTimeSeriesMode(sql);
     if (!mode) throw new Error('the observations table is missing: the time-series migration has not run');
     for (const statement of compactObservationStatements(mode)) await q.query(statement);

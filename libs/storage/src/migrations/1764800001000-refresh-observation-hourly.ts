@@ -1,4 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { hasContinuousHourlyTrend } from '../timeseries/observation-rows-schema';
+import { queryRunnerSql } from '../timeseries/sql-client';
 
 /**
  * Issue 11, compact rows: on TimescaleDB, materialises the hourly trend (`observation_hourly_rows`) over every
@@ -14,12 +16,7 @@ export class RefreshObservationHourly1764800001000 implements MigrationInterface
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    const timescale: unknown[] = await q.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
-    if (timescale.length === 0) return;
-    const caggs: unknown[] = await q.query(
-      `SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_name = 'observation_hourly_rows'`,
-    );
-    if (caggs.length === 0) return;
+    if (!(await hasContinuousHourlyTrend(queryRunnerSql(q)))) return;
     const [{ any }] = (await q.query(`SELECT EXISTS (SELECT 1 FROM observation_rows) AS any`)) as {
       any: boolean;
     }[];

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { refreshHourlyTrendFrom } from '../timeseries/retention';
+import { queryRunnerSql } from '../timeseries/sql-client';
 
 /**
  * Issue 11 (found reviewing the compact rows): on TimescaleDB the hourly trend's refresh policy looked back only
@@ -14,20 +15,10 @@ export class HourlyTrendTakesLateReadings1764800002000 implements MigrationInter
   name = 'HourlyTrendTakesLateReadings1764800002000';
 
   async up(q: QueryRunner): Promise<void> {
-    const timescale: unknown[] = await q.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
-    if (timescale.length === 0) return;
-    await refreshHourlyTrendFrom(
-      { query: async (text, params) => q.query(text, params ? [...params] : undefined) },
-      null,
-    );
+    await refreshHourlyTrendFrom(queryRunnerSql(q), null);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const timescale: unknown[] = await q.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
-    if (timescale.length === 0) return;
-    await refreshHourlyTrendFrom(
-      { query: async (text, params) => q.query(text, params ? [...params] : undefined) },
-      7,
-    );
+    await refreshHourlyTrendFrom(queryRunnerSql(q), 7);
   }
 }

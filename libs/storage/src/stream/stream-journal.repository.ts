@@ -179,8 +179,7 @@ export class StreamJournalRepository {
     clearInterval(this.timer);
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
-    this.releaseHeld(true);
-    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.releaseHeld(true); // leaves nothing held, so it arms no timer
     await this.appends.drain();
     if (this.released.length > 0) await this.deleteReleased();
   }

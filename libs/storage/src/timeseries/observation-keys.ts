@@ -48,24 +48,22 @@ class KeyDictionary {
   constructor(private readonly shape: DictionaryShape) {
     const names = shape.columns.map((c) => c.name);
     const list = names.join(', ');
+    const of = (alias: string): string => names.map((n) => `${alias}.${n}`).join(', ');
     const unnest = shape.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
     const same = names.map((n) => `f.${n} = w.${n}`).join(' AND ');
     // Found rows first, so only names missing from this snapshot draw on the identity sequence (smallint keys
-    // must not be spent on every call); one committed meanwhile by another transaction still comes back,
-    // through the conflict.
-    // A found row is committed unless this very transaction inserted it (an earlier call in the same batch).
-    // New names go in sorted, so two instances adding the same ones at once wait for each other instead of
-    // deadlocking.
+    // must not be spent on every call); one committed meanwhile by another transaction still comes back, through
+    // the conflict. A found row counts as committed unless this very transaction inserted it (an earlier call in
+    // the same batch). New names go in sorted, so two instances adding the same ones wait for each other instead
+    // of deadlocking.
     this.statement = `WITH wanted AS (SELECT DISTINCT * FROM unnest(${unnest}) AS w(${list})),
-      found AS (SELECT d.key, ${names.map((n) => `d.${n}`).join(', ')},
-                       (d.xmin::text <> (txid_current() % 4294967296)::text) AS committed
+      found AS (SELECT d.key, ${of('d')}, (d.xmin::text <> (txid_current() % 4294967296)::text) AS committed
                 FROM ${shape.table} d JOIN wanted w USING (${list})),
       added AS (INSERT INTO ${shape.table} AS d (${list})
-                SELECT ${names.map((n) => `w.${n}`).join(', ')} FROM wanted w
-                WHERE NOT EXISTS (SELECT 1 FROM found f WHERE ${same})
-                ORDER BY ${names.map((n) => `w.${n}`).join(', ')}
+                SELECT ${of('w')} FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM found f WHERE ${same})
+                ORDER BY ${of('w')}
                 ON CONFLICT (${list}) DO UPDATE SET ${names[0]} = EXCLUDED.${names[0]}
-                RETURNING d.key, ${names.map((n) => `d.${n}`).join(', ')}, (d.xmax <> 0) AS committed)
+                RETURNING d.key, ${of('d')}, (d.xmax <> 0) AS committed)
       SELECT * FROM found UNION ALL SELECT * FROM added`;
   }
 
@@ -125,25 +123,35 @@ export class ObservationKeyDictionaries {
 
   /** The keys of each row, in order; names not yet in a dictionary are added in `tx`. */
   async resolve(tx: SqlClient, rows: readonly ObservationNames[]): Promise<ObservationKeys[]> {
-    const kindOf = (r: ObservationNames): string => [r.unit, r.mdc ?? '', r.source].join(SEPARATOR);
-    // PostgreSQL gives a uuid back in lower case; the name must match what comes back.
-    const patientOf = (r: ObservationNames): string => r.patientId.toLowerCase();
+    const named = rows.map((r) => ({
+      // PostgreSQL gives a uuid back in lower case; the name must match what comes back.
+      patient: r.patientId.toLowerCase(),
+      device: r.deviceId,
+      parameter: r.parameter,
+      kind: [r.unit, r.mdc ?? '', r.source].join(SEPARATOR),
+    }));
     // One after the other: statements on one connection queue anyway (and node-postgres is retiring overlap).
-    const patients = await this.patients.keys(tx, rows.map(patientOf));
+    const patients = await this.patients.keys(
+      tx,
+      named.map((n) => n.patient),
+    );
     const devices = await this.devices.keys(
       tx,
-      rows.flatMap((r) => (r.deviceId === null ? [] : [r.deviceId])),
+      named.flatMap((n) => (n.device === null ? [] : [n.device])),
     );
     const parameters = await this.parameters.keys(
       tx,
-      rows.map((r) => r.parameter),
+      named.map((n) => n.parameter),
     );
-    const kinds = await this.kinds.keys(tx, rows.map(kindOf));
-    return rows.map((r) => ({
-      patient: patients.get(patientOf(r)) as number,
-      device: r.deviceId === null ? null : (devices.get(r.deviceId) as number),
-      parameter: parameters.get(r.parameter) as number,
-      kind: kinds.get(kindOf(r)) as number,
+    const kinds = await this.kinds.keys(
+      tx,
+      named.map((n) => n.kind),
+    );
+    return named.map((n) => ({
+      patient: patients.get(n.patient) as number,
+      device: n.device === null ? null : (devices.get(n.device) as number),
+      parameter: parameters.get(n.parameter) as number,
+      kind: kinds.get(n.kind) as number,
     }));
   }
 }

@@ -1,3 +1,4 @@
+import type { SqlClient } from './sql-client';
 import { PARTITION_MONTHS_AHEAD, type TimeSeriesMode } from './timeseries-schema';
 
 /**
@@ -16,7 +17,7 @@ import { PARTITION_MONTHS_AHEAD, type TimeSeriesMode } from './timeseries-schema
  * never vanish from the view for want of a dictionary entry. Column order in `observation_rows` puts the
  * 8-byte columns first so no byte is lost to alignment.
  */
-export const OBSERVATION_ROW_COLUMNS = `
+const OBSERVATION_ROW_COLUMNS = `
   value double precision NOT NULL,
   measured_at timestamptz NOT NULL,
   received_at timestamptz NOT NULL,
@@ -54,12 +55,8 @@ const DICTIONARIES = [
      CONSTRAINT uq_observation_kinds UNIQUE (unit, mdc, source))`,
 ];
 
-/** A device reading's id rebuilt from its parts (the inverse of what the repository stores). */
-export const OBSERVATION_ID_SQL = (rows: string, devices: string): string =>
-  `coalesce(${rows}.id, ${devices}.device_id || ':' || ${rows}.seq || ':' || ${rows}.position)`;
-
 const OBSERVATIONS_VIEW = `CREATE VIEW observations AS
-  SELECT ${OBSERVATION_ID_SQL('r', 'd')} AS id,
+  SELECT coalesce(r.id, d.device_id || ':' || r.seq || ':' || r.position) AS id, -- a device reading's, rebuilt
          p.patient_id, d.device_id, pa.parameter, r.value, r.value_code, k.unit, nullif(k.mdc, '') AS mdc,
          r.original, r.measured_at, r.received_at, k.source, r.seq, r.detail, r.entered_by, r.retrospective
   FROM observation_rows r
@@ -168,4 +165,14 @@ export function compactObservationStatements(mode: TimeSeriesMode): string[] {
               avg(value) AS avg_value, min(value) AS min_value, max(value) AS max_value, count(*) AS readings
        FROM observation_rows GROUP BY patient_key, parameter, date_trunc('hour', measured_at, 'UTC')`,
   ];
+}
+
+/** Whether the hourly trend is TimescaleDB's continuous aggregate here (a grouped view on plain PostgreSQL). */
+export async function hasContinuousHourlyTrend(sql: SqlClient): Promise<boolean> {
+  const [timescale] = await sql.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
+  if (!timescale) return false;
+  const [cagg] = await sql.query(
+    `SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_name = 'observation_hourly_rows'`,
+  );
+  return cagg !== undefined;
 }

@@ -1,3 +1,4 @@
+import { hasContinuousHourlyTrend } from './observation-rows-schema';
 import type { SqlClient } from './sql-client';
 import { installedTimeSeriesMode, type TimeSeriesMode } from './timeseries-schema';
 
@@ -81,13 +82,10 @@ export async function applyTimeSeriesRetention(
  * Sets the refresh policy of the hourly trend (`observation_hourly_rows`, TimescaleDB's continuous aggregate):
  * hours from `days` ago (null: from the start of the data) up to the last hour, every 30 minutes. A refresh
  * recomputes only hours whose rows changed, so a long window costs little; it lets a reading that arrived days
- * late into the trend. Does nothing where the aggregate does not exist.
+ * late into the trend. Does nothing where the trend is not a continuous aggregate (plain PostgreSQL).
  */
 export async function refreshHourlyTrendFrom(sql: SqlClient, days: number | null): Promise<void> {
-  const [cagg] = await sql.query(
-    `SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_name = 'observation_hourly_rows'`,
-  );
-  if (!cagg) return;
+  if (!(await hasContinuousHourlyTrend(sql))) return;
   await sql.query(`SELECT remove_continuous_aggregate_policy('observation_hourly_rows', if_exists => true)`);
   await sql.query(
     `SELECT add_continuous_aggregate_policy('observation_hourly_rows',

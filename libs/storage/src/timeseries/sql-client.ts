@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * The one thing the time-series and alert repositories need from a database: run a statement, get
@@ -7,6 +7,11 @@ import type { DataSource } from 'typeorm';
  */
 export interface SqlClient {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/** A migration's QueryRunner as a {@link SqlClient}, so migrations can call the schema helpers. */
+export function queryRunnerSql(q: QueryRunner): SqlClient {
+  return { query: async (text, params) => q.query(text, params ? [...params] : undefined) };
 }
 
 /** The pg pool under a TypeORM DataSource (TypeORM's postgres driver keeps it as `master`). */
