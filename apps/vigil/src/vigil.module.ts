@@ -33,7 +33,8 @@ export interface VigilModuleOptions {
   scorerDatabase: SqlDatabase;
   stream: StreamPort;
   ingest: IngestModuleOptions;
-  scorer: ScorerModuleOptions;
+  /** Null: the scorer runs elsewhere (on its own thread: `startScorerThread`). */
+  scorer: ScorerModuleOptions | null;
   api: ApiModuleOptions;
 }
 
@@ -46,7 +47,7 @@ export class VigilModule {
       imports: [
         InfrastructureModule.register(options.dataSource, options.scorerDatabase, options.stream),
         IngestModule.register(options.ingest),
-        ScorerModule.register(options.scorer),
+        ...(options.scorer ? [ScorerModule.register(options.scorer)] : []),
         ApiModule.register(options.api),
       ],
     };
