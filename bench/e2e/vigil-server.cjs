@@ -21,23 +21,42 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
-// Vigil's own PostgreSQL transactions, on every thread (count-transactions.cjs).
-const transactions = require('./count-transactions.cjs');
+// Vigil's own PostgreSQL transactions, counted where it sends them (every pg client of this process): an
+// explicit BEGIN … COMMIT is one, a statement outside one is one. PostgreSQL's counter (pg_stat_database) is
+// flushed by each backend at most once a second, and later when it goes idle, so a step's figure from it
+// can carry the step before; this one cannot. Also the statements that started them, for the profile.
+let transactions = { total: 0, byStatement: new Map() };
+{
+  const pg = require('pg');
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (config, ...rest) {
+    const text = typeof config === 'string' ? config : config?.text;
+    if (typeof text === 'string') {
+      const head = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+      const verb = head.split(' ', 1)[0].toUpperCase();
+      if (verb === 'COMMIT' || verb === 'ROLLBACK' || verb === 'END') this.vigilBenchInTransaction = false;
+      else if (!this.vigilBenchInTransaction) {
+        if (verb === 'BEGIN' || verb === 'START') this.vigilBenchInTransaction = true;
+        transactions.total += 1;
+        transactions.byStatement.set(head, (transactions.byStatement.get(head) ?? 0) + 1);
+      }
+    }
+    return query.call(this, config, ...rest);
+  };
+}
 
 async function main() {
-  const vigil = await startVigil({
-    ...JSON.parse(process.env.BENCH_VIGIL_OPTIONS),
-    scorerThreadPreload: [require.resolve('./count-transactions.cjs')],
-  });
+  const vigil = await startVigil(JSON.parse(process.env.BENCH_VIGIL_OPTIONS));
   process.on('message', async (m) => {
     if (m.type === 'stats') {
       if (m.gc && global.gc) global.gc();
       const eventLoopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
       const gcPauses = gc;
-      const counted = await transactions.collect(Boolean(m.resetLoop));
+      const counted = transactions;
       if (m.resetLoop) {
         loopDelay.reset();
         gc = { scavengeMaxMs: 0, markCompactMaxMs: 0, totalMs: 0 };
+        transactions = { total: 0, byStatement: new Map() };
       }
       process.send({
         type: 'stats',

@@ -54,8 +54,6 @@ export interface StartVigilOptions {
    * with Kafka it always runs on the main thread.
    */
   scorerThread?: boolean;
-  /** Modules the scorer thread requires before it starts (benchmarks: their transaction counter). */
-  scorerThreadPreload?: readonly string[];
   /**
    * Called if the scorer thread dies after start (nothing scores readings any more): `npm start` stops the
    * process with an error. Default: the error is logged.
@@ -176,7 +174,6 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
         databaseUrl: options.databaseUrl,
         statementTimeoutMs: options.databaseStatementTimeoutMs,
         scorer: scorerOptions,
-        preload: options.scorerThreadPreload,
         onFailure: (error) => {
           console.error(`vigil: the scorer thread failed; readings are no longer scored: ${error.message}`);
           options.onFatal?.(error);

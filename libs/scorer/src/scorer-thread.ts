@@ -95,8 +95,6 @@ export interface ScorerThread {
 }
 
 export interface StartScorerThreadOptions extends Omit<ScorerThreadData, 'concurrentPartitionBatches'> {
-  /** Modules the thread requires before the scorer (the benchmark's transaction counter). */
-  preload?: readonly string[];
   /**
    * Called once if the thread dies after it started (an uncaught error, out of memory): the readings it held
    * go back to the stream uncommitted, but nothing scores them until a new scorer subscribes. The embedded
@@ -108,21 +106,13 @@ export interface StartScorerThreadOptions extends Omit<ScorerThreadData, 'concur
 /** How long {@link ScorerThread.stop} waits for the thread to stop by itself before terminating it. */
 const STOP_TIMEOUT_MS = 15_000;
 
-/**
- * The thread's code: the worker file beside this one, compiled (dist) or, run from the sources (tests, benchmarks),
- * compiled on load by tools/register-ts.cjs; after the preloads.
- */
-function workerEntry(preload: readonly string[]): { file: string; eval: boolean } {
-  const fromSources = __filename.endsWith('.ts');
-  const file = path.join(__dirname, fromSources ? 'scorer.worker.ts' : 'scorer.worker.js');
-  const modules = [...preload, file];
-  if (fromSources) {
-    const hook = path.resolve(__dirname, '../../../tools/register-ts.cjs');
-    if (!existsSync(hook)) throw new Error(`cannot start the scorer thread from the sources without ${hook}`);
-    modules.unshift(hook);
-  }
-  if (modules.length === 1) return { file, eval: false };
-  return { file: modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), eval: true };
+/** Where the worker file is: beside this one, compiled (dist) or, from the sources (tests), with swc on load. */
+function workerEntry(): { file: string; eval: boolean } {
+  if (!__filename.endsWith('.ts')) return { file: path.join(__dirname, 'scorer.worker.js'), eval: false };
+  const hook = path.resolve(__dirname, '../../../tools/register-ts.cjs');
+  if (!existsSync(hook)) throw new Error(`cannot start the scorer thread from the sources without ${hook}`);
+  const file = path.join(__dirname, 'scorer.worker.ts');
+  return { file: `require(${JSON.stringify(hook)}); require(${JSON.stringify(file)});`, eval: true };
 }
 
 /** Starts the scorer on a worker thread consuming `stream`; resolves once it has subscribed. */
@@ -130,9 +120,9 @@ export async function startScorerThread(
   stream: InProcessStream,
   options: StartScorerThreadOptions,
 ): Promise<ScorerThread> {
-  const { onFailure, preload, ...rest } = options;
+  const { onFailure, ...rest } = options;
   const data: ScorerThreadData = { ...rest, concurrentPartitionBatches: stream.concurrentPartitionBatches };
-  const entry = workerEntry(preload ?? []);
+  const entry = workerEntry();
   const worker = new Worker(entry.file, { eval: entry.eval, workerData: data });
   const host = serveStreamToThread(stream, worker);
   let started = false;
