@@ -88,8 +88,6 @@ async function main(): Promise<void> {
       ...vigilOptionsFromEnv(env, databaseUrl),
       consoleDir: path.resolve(rootDir, env.CONSOLE_DIR),
       demo,
-      // Readings would be acknowledged and never scored: stop, and let the supervisor restart us.
-      onFatal: () => void shutdown('the scorer thread failed', 1),
     });
     await mkdir(stateDir, { recursive: true });
     await writeFile(

@@ -8,7 +8,6 @@ import { streamTopics } from '@vigil/contracts';
 import { type ApiModuleOptions, configureApiApp } from '@vigil/api';
 import { allowedOrigins, type VigilEnv } from '@vigil/config';
 import { type IngestBrokerOptions, IngestRunner } from '@vigil/ingest';
-import { type ScorerThread, startScorerThread } from '@vigil/scorer';
 import { openDatabase, SqlDatabase, StreamJournalRepository } from '@vigil/storage';
 import { createStream, InProcessStream, type StreamPort } from '@vigil/stream';
 import { serveConsole } from './console/serve-console';
@@ -49,16 +48,6 @@ export interface StartVigilOptions {
   /** Seed the demo wards and users. */
   demo?: boolean;
   scorerTimerIntervalMs?: number;
-  /**
-   * With the in-process stream, run the scorer on a worker thread of its own (default true, `SCORER_THREAD`);
-   * with Kafka it always runs on the main thread.
-   */
-  scorerThread?: boolean;
-  /**
-   * Called if the scorer thread dies after start (nothing scores readings any more): `npm start` stops the
-   * process with an error. Default: the error is logged.
-   */
-  onFatal?: (error: Error) => void;
   /** Pipeline heartbeat period (HZ-01); 0 = off. */
   heartbeatIntervalMs?: number;
   logLevel?: ApiModuleOptions['logLevel'];
@@ -113,7 +102,6 @@ export function vigilOptionsFromEnv(env: VigilEnv, databaseUrl: string): StartVi
     // Known demo passwords never go into a real database unless asked for.
     demo: env.DEMO ?? !env.DATABASE_URL,
     scorerTimerIntervalMs: env.SCORER_TIMER_INTERVAL_MS,
-    scorerThread: env.SCORER_THREAD,
     logLevel: env.LOG_LEVEL,
   };
 }
@@ -144,13 +132,9 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     journal: journal ?? undefined,
   });
   let app: NestExpressApplication | null = null;
-  let scorerThread: ScorerThread | null = null;
   const closeAll = async () => {
     // Nest first (broker, scorer subscription, sockets), so nothing uses the stream or the pool after they close.
     await app?.close().catch((error: unknown) => console.error('vigil: error while stopping the app', error));
-    await scorerThread
-      ?.stop()
-      .catch((error: unknown) => console.error('vigil: error while stopping the scorer thread', error));
     await stream.close().catch(() => undefined);
     await journal?.close().catch(() => undefined);
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -167,19 +151,6 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
     if (stream instanceof InProcessStream) await stream.recover();
     if (!options.kafkaBrokers?.length) await drainDeadLetters(stream);
     const demo = options.demo ? await seedDemo(dataSource) : null;
-    const scorerOptions = { timerIntervalMs: options.scorerTimerIntervalMs };
-    if (stream instanceof InProcessStream && options.scorerThread !== false) {
-      // Before ingest starts: the scorer's group is the vitals topic's first, and takes what recover() replayed.
-      scorerThread = await startScorerThread(stream, {
-        databaseUrl: options.databaseUrl,
-        statementTimeoutMs: options.databaseStatementTimeoutMs,
-        scorer: scorerOptions,
-        onFailure: (error) => {
-          console.error(`vigil: the scorer thread failed; readings are no longer scored: ${error.message}`);
-          options.onFatal?.(error);
-        },
-      });
-    }
     const host = options.httpHost ?? '127.0.0.1';
     // The default allowed origins name the port, so an ephemeral port (tests) is chosen before the api is built.
     const httpPort = options.httpPort === 0 ? await freePort(host) : (options.httpPort ?? 3000);
@@ -205,8 +176,7 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
           databaseStatementTimeoutMs: options.databaseStatementTimeoutMs,
           metricsRegistry: ingestMetrics,
         },
-        // On its thread, or here.
-        scorer: scorerThread ? null : scorerOptions,
+        scorer: { timerIntervalMs: options.scorerTimerIntervalMs },
         api: apiOptions,
       }),
       { logger: ['error', 'warn'] },

@@ -33,8 +33,7 @@ export interface VigilModuleOptions {
   scorerDatabase: SqlDatabase;
   stream: StreamPort;
   ingest: IngestModuleOptions;
-  /** Null: the scorer runs elsewhere (on its own thread: `startScorerThread`). */
-  scorer: ScorerModuleOptions | null;
+  scorer: ScorerModuleOptions;
   api: ApiModuleOptions;
 }
 
@@ -47,7 +46,7 @@ export class VigilModule {
       imports: [
         InfrastructureModule.register(options.dataSource, options.scorerDatabase, options.stream),
         IngestModule.register(options.ingest),
-        ...(options.scorer ? [ScorerModule.register(options.scorer)] : []),
+        ScorerModule.register(options.scorer),
         ApiModule.register(options.api),
       ],
     };

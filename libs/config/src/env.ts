@@ -194,12 +194,6 @@ const VARIABLES = {
     default: '30000',
     schema: positiveInt,
   },
-  SCORER_THREAD: {
-    description:
-      'One-process mode with the in-process stream: run the scorer on a worker thread of its own, so scoring does not queue behind MQTT and ingest on one event loop (docs/decisions/0005-hot-path.md item 20). `false` runs it on the main thread.',
-    default: 'true',
-    schema: bool,
-  },
   LOG_LEVEL: {
     description: 'Log level: fatal, error, warn, info (one line per HTTP request), debug, trace or silent.',
     default: 'warn',

@@ -23,10 +23,3 @@ export {
   SCORER_GROUP_ID,
   SCORER_MAX_ATTEMPTS,
 } from './scorer.consumer';
-export {
-  runScorerThread,
-  startScorerThread,
-  type ScorerThread,
-  type ScorerThreadData,
-  type StartScorerThreadOptions,
-} from './scorer-thread';

@@ -25,16 +25,6 @@ export {
 } from './kafka/kafka-topics';
 export { murmur2, partitionFor } from './partitioner';
 export {
-  crossError,
-  type CrossedError,
-  rebuildError,
-  serveStreamToThread,
-  type StreamHost,
-  ThreadStream,
-  type ThreadPort,
-  type ThreadStreamOptions,
-} from './thread/thread-stream';
-export {
   StreamClosedError,
   type ConsumerHealth,
   type DeadLetterOptions,

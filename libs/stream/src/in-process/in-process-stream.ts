@@ -289,34 +289,15 @@ export class InProcessStream implements StreamPort {
   }
 
   publish(topicName: string, records: StreamRecord[]): Promise<void> {
-    let encoded: JournalRecord[];
-    try {
-      // Serialise everything first: a value that cannot be serialised rejects the whole call, nothing appended.
-      encoded = records.map((record, i) => {
-        if (typeof record.key !== 'string') throw new TypeError(`records[${i}].key must be a string`);
-        return { key: record.key, json: encodeValue(record.value), headers: { ...record.headers } };
-      });
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.publishEncoded(topicName, encoded);
-  }
-
-  /**
-   * {@link publish} for records already serialised with the stream's JSON encoding (`json` must be what
-   * `JSON.stringify` made of the value): the bridge to a worker thread ({@link serveStreamToThread}) hands its
-   * thread's publishes over this way, so the encoding is done on that thread. The records are not copied.
-   */
-  publishEncoded(topicName: string, records: readonly JournalRecord[]): Promise<void> {
     if (this.closing) return Promise.reject(new StreamClosedError());
     let pending: PendingAppend[];
     const ticket: Ticket = { remaining: records.length, settled: false, done: deferred<void>() };
     try {
       requireName('topic', topicName);
+      // Serialise everything first: a value that cannot be serialised rejects the whole call, nothing appended.
       pending = records.map((record, i) => {
         if (typeof record.key !== 'string') throw new TypeError(`records[${i}].key must be a string`);
-        if (typeof record.json !== 'string') throw new TypeError(`records[${i}].json must be a string`);
-        return { key: record.key, json: record.json, headers: record.headers ?? {}, ticket };
+        return { key: record.key, json: encodeValue(record.value), headers: { ...record.headers }, ticket };
       });
     } catch (error) {
       return Promise.reject(error);
@@ -379,23 +360,6 @@ export class InProcessStream implements StreamPort {
   }
 
   subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
-    const decode = options.decode ?? ((value: unknown) => value as T);
-    // Parsed afresh per delivery: no consumer shares an object with the publisher or another consumer.
-    return this.subscribeWith(options, (json) => decode(decodeValue(json)));
-  }
-
-  /**
-   * {@link subscribe} with each record's value delivered as its JSON text, unparsed (`decode` is not used):
-   * the bridge to a worker thread ({@link serveStreamToThread}) passes the text on, and the thread parses it.
-   */
-  subscribeEncoded(options: Omit<SubscribeOptions<string>, 'decode'>): Promise<Subscription> {
-    return this.subscribeWith(options, (json) => json);
-  }
-
-  private subscribeWith<T>(
-    options: SubscribeOptions<T>,
-    valueOf: (json: string) => T,
-  ): Promise<Subscription> {
     if (this.closing) return Promise.reject(new StreamClosedError());
     let member: Member;
     try {
@@ -409,13 +373,15 @@ export class InProcessStream implements StreamPort {
       );
       const topic = this.topic(options.topic);
       const group = this.group(topic, options.groupId);
+      const decode = options.decode ?? ((value: unknown) => value as T);
       const deliver = (entries: Entry[], partition: number): Promise<void> => {
         const records = entries.map((entry): ConsumedRecord<T> => ({
           topic: topic.name,
           partition,
           offset: String(entry.offset),
           key: entry.key,
-          value: valueOf(entry.json),
+          // Parsed afresh per delivery: no consumer shares an object with the publisher or another consumer.
+          value: decode(decodeValue(entry.json)),
           headers: { ...entry.headers },
         }));
         const batch: ConsumedBatch<T> = {
