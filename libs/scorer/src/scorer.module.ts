@@ -56,6 +56,14 @@ export class ScorerRunner implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.subscription?.close();
+    // What was published and not yet marked, so a restart's relay does not send it again.
+    await this.scorer
+      .markPublished()
+      .catch((error: unknown) =>
+        timersLogger.warn(
+          `could not mark published outbox events at shutdown (the relay will send them again): ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
   }
 
   private async tick(): Promise<void> {

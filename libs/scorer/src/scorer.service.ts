@@ -61,6 +61,11 @@ export interface ScorerServiceOptions {
   publishCommands?: DeviceCommandsPublisher;
   /** Wall clock; injected so tests never sleep. */
   clock?: () => Date;
+  /**
+   * How long outbox rows of published events may wait for the next batch's transaction to mark them before they
+   * are marked in a statement of their own (default {@link MARK_PUBLISHED_DELAY_MS}).
+   */
+  markPublishedDelayMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -68,6 +73,13 @@ const absorbedLogger = new Logger('scorer');
 
 /** How long an event may sit unpublished in the outbox before the relay sends it. */
 export const OUTBOX_GRACE_MS = 10_000;
+
+/**
+ * Published events' outbox rows are marked in the next batch's transaction, or after this long alone when no batch
+ * comes (issue 11: about 4 transactions a second at 1,000 readings/s were these marks). Well inside
+ * {@link OUTBOX_GRACE_MS}, and the relay marks what is waiting before it looks, so nothing is sent twice for it.
+ */
+export const MARK_PUBLISHED_DELAY_MS = 1000;
 
 /** What one batch's transaction read. */
 interface Loaded {
@@ -98,6 +110,10 @@ export class ScorerService {
   /** A publish failed since the last relay: events wait in the outbox. */
   private outboxBacklog = false;
   private partitionsCheckedAt = 0;
+  /** Outbox ids published and not yet marked (see {@link MARK_PUBLISHED_DELAY_MS}). */
+  private unmarked: string[] = [];
+  private markTimer: NodeJS.Timeout | null = null;
+  private readonly markDelayMs: number;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -110,45 +126,54 @@ export class ScorerService {
     };
     this.clock = options.clock ?? (() => new Date());
     this.publishCommands = options.publishCommands ?? null;
+    this.markDelayMs = options.markPublishedDelayMs ?? MARK_PUBLISHED_DELAY_MS;
   }
 
   /** Processes one batch; resolves once stored and published. Returns the events it published. */
   async handleBatch(events: readonly VitalsStreamEvent[]): Promise<AlertsStreamEvent[]> {
     const now = this.clock();
     const batch = splitBatch(events);
-    const { decision, published, outboxIds } = await this.db.transaction(async (tx) => {
-      const loaded = await this.load(tx, batch);
-      const late = retrospectiveIds(loaded.states, batch.observations);
-      const inserted = await this.observations.insertMany(
-        tx,
-        batch.observations.map((observation) => ({ observation, retrospective: late.has(observation.id) })),
-      );
-      const skipped = batch.observations.filter((o) => !inserted.has(o.id));
-      if (skipped.length > 0) {
-        // Never silently: a reading absorbed because another message already holds its (device, parameter,
-        // time) is logged with both ids (SPEC §3 dedupe; a replay of the same id is not).
-        const held = await this.observations.heldUnderOtherIds(tx, skipped);
-        if (held.size > 0) {
-          const [id, holder] = held.entries().next().value as [string, string];
-          absorbedLogger.warn(
-            `${held.size} observation(s) not stored: another observation holds the same device, parameter and time (e.g. ${id}, held as ${holder})`,
-          );
+    // The marks of events published since the last batch ride on this transaction (none of their own).
+    const marks = this.takeUnmarked();
+    const { decision, published, outboxIds } = await this.db
+      .transaction(async (tx) => {
+        await this.outbox.markPublished(tx, marks, now);
+        const loaded = await this.load(tx, batch);
+        const late = retrospectiveIds(loaded.states, batch.observations);
+        const inserted = await this.observations.insertMany(
+          tx,
+          batch.observations.map((observation) => ({ observation, retrospective: late.has(observation.id) })),
+        );
+        const skipped = batch.observations.filter((o) => !inserted.has(o.id));
+        if (skipped.length > 0) {
+          // Never silently: a reading absorbed because another message already holds its (device, parameter,
+          // time) is logged with both ids (SPEC §3 dedupe; a replay of the same id is not).
+          const held = await this.observations.heldUnderOtherIds(tx, skipped);
+          if (held.size > 0) {
+            const [id, holder] = held.entries().next().value as [string, string];
+            absorbedLogger.warn(
+              `${held.size} observation(s) not stored: another observation holds the same device, parameter and time (e.g. ${id}, held as ${holder})`,
+            );
+          }
         }
-      }
-      const decision = decideReadings({
-        ...loaded,
-        now,
-        policy: this.config,
-        observations: batch.observations.filter((o) => inserted.has(o.id)),
-        statuses: batch.statuses,
+        const decision = decideReadings({
+          ...loaded,
+          now,
+          policy: this.config,
+          observations: batch.observations.filter((o) => inserted.has(o.id)),
+          statuses: batch.statuses,
+        });
+        const published = await this.save(tx, batch, loaded, decision, now);
+        // Alert and pipeline events go through the outbox (at least once, HZ-04). Score updates do not: they
+        // announce a score already stored, consoles refetch on reconnect, and a clinically meaningful change
+        // comes with an alert event — so the hot path does not write, mark and purge an outbox row per reading.
+        const durable = published.filter((e) => e.type !== 'score.updated');
+        return { decision, published, outboxIds: await this.outbox.add(tx, durable, now) };
+      })
+      .catch((error: unknown) => {
+        this.queueUnmarked(marks);
+        throw error;
       });
-      const published = await this.save(tx, batch, loaded, decision, now);
-      // Alert and pipeline events go through the outbox (at least once, HZ-04). Score updates do not: they
-      // announce a score already stored, consoles refetch on reconnect, and a clinically meaningful change
-      // comes with an alert event — so the hot path does not write, mark and purge an outbox row per reading.
-      const durable = published.filter((e) => e.type !== 'score.updated');
-      return { decision, published, outboxIds: await this.outbox.add(tx, durable, now) };
-    });
     // Committed: only now does the in-memory state move on (a rolled-back batch leaves it as it was).
     for (const [patientId, s] of decision.states) this.state.set(patientId, s);
     if (batch.heartbeats.length > 0) this.pipelineHealthy = true;
@@ -167,9 +192,43 @@ export class ScorerService {
     if (events.length === 0) return;
     try {
       await this.publish(events);
-      await this.outbox.markPublished(this.db, outboxIds, this.clock());
     } catch {
       this.outboxBacklog = true;
+      return;
+    }
+    this.queueUnmarked(outboxIds);
+  }
+
+  private takeUnmarked(): string[] {
+    const ids = this.unmarked;
+    this.unmarked = [];
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
+    return ids;
+  }
+
+  /** Queues ids to mark; `arm`: and make sure a timer marks them if no batch comes. */
+  private queueUnmarked(ids: readonly string[], arm = true): void {
+    if (ids.length === 0) return;
+    this.unmarked.push(...ids);
+    if (this.markTimer || !arm) return;
+    this.markTimer = setTimeout(() => void this.markPublished().catch(() => undefined), this.markDelayMs);
+    this.markTimer.unref();
+  }
+
+  /**
+   * Marks the outbox rows of events published and not yet marked, in a statement of their own: when no batch came
+   * to carry them, before the relay looks, and at shutdown. A failed mark is queued again (at worst the relay sends
+   * the event a second time, which consoles absorb); no timer is armed for it, so a database that is away is not
+   * asked every second: the next batch or relay carries it.
+   */
+  async markPublished(): Promise<void> {
+    const ids = this.takeUnmarked();
+    try {
+      await this.outbox.markPublished(this.db, ids, this.clock());
+    } catch (error) {
+      this.queueUnmarked(ids, false);
+      throw error;
     }
   }
 
@@ -179,6 +238,8 @@ export class ScorerService {
    * locked (`SKIP LOCKED`): at least once, never lost. Returns how many it sent.
    */
   async relayOutbox(): Promise<number> {
+    // Published already, only not marked yet: not the relay's to send again.
+    await this.markPublished();
     const now = this.clock();
     const sent = await this.db.transaction(async (tx) => {
       const entries = await this.outbox.lockUnpublished(tx, new Date(now.getTime() - OUTBOX_GRACE_MS));

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { nhsNumberCheckDigit } from '@vigil/clinical';
 import {
   type AlertsStreamEvent,
   type Parameter,
@@ -38,7 +39,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
   let wardId: string;
   let now = T0 + 60_000;
   const clock = () => new Date(now);
-  const nhs = ['9434765919', '9434765870'];
+  let nhsSeed = 943476500;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -54,7 +55,12 @@ describe('scorer crash between database commit and stream acknowledgement (real 
   });
 
   async function admit(): Promise<string> {
-    const nhsNumber = nhs.shift() as string;
+    let nhsNumber: string | null = null;
+    while (!nhsNumber) {
+      const nine = String(nhsSeed++);
+      const check = nhsNumberCheckDigit(nine);
+      if (check !== null) nhsNumber = `${nine}${check}`;
+    }
     return (await patients.admit({ nhsNumber, givenName: 'Test', familyName: 'Replay', wardId })).id;
   }
 
@@ -173,5 +179,63 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       await second.close();
       await stream.close();
     }
+  });
+  async function outboxMarks(patientId: string): Promise<(string | null)[]> {
+    const rows = await sql.query<{ published_at: Date | null }>(
+      `SELECT published_at FROM alert_outbox WHERE event -> 'alert' ->> 'patientId' = $1 ORDER BY id`,
+      [patientId],
+    );
+    return rows.map((r) => r.published_at?.toISOString() ?? null);
+  }
+
+  it('HZ-04 the outbox rows of published events are marked in the next batch’s transaction, none of their own', async () => {
+    const patientId = await admit();
+    const other = await admit();
+    const published: AlertsStreamEvent[] = [];
+    const scorer = new ScorerService(sql, async (events) => void published.push(...events), {
+      clock,
+      markPublishedDelayMs: 60_000,
+    });
+    const firstAt = new Date(now);
+    await scorer.handleBatch(alarmingBatch(patientId));
+    expect(published.filter((e) => e.type === 'alert.opened')).toHaveLength(2);
+    // Published, not yet marked: no transaction was spent on it.
+    expect(await outboxMarks(patientId)).toEqual([null, null]);
+    now += 1000;
+    const secondAt = new Date(now);
+    await scorer.handleBatch([observation(other, 'heartRate', 70, T0)]);
+    // Marked by the second batch's transaction (its clock), not at the first's.
+    expect(await outboxMarks(patientId)).toEqual([secondAt.toISOString(), secondAt.toISOString()]);
+    expect(secondAt).not.toEqual(firstAt);
+    // Nothing left for the relay to send again.
+    now += OUTBOX_GRACE_MS + 1;
+    expect(await scorer.relayOutbox()).toBe(0);
+  });
+
+  it('HZ-04 with no batch to carry them, published events are marked on their own within the delay, and the relay sends none again', async () => {
+    const patientId = await admit();
+    const other = await admit();
+    const published: AlertsStreamEvent[] = [];
+    const quick = new ScorerService(sql, async (events) => void published.push(...events), {
+      clock,
+      markPublishedDelayMs: 20,
+    });
+    await quick.handleBatch(alarmingBatch(patientId));
+    const deadline = Date.now() + 5000;
+    while ((await outboxMarks(patientId)).includes(null) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect((await outboxMarks(patientId)).every((m) => m !== null)).toBe(true);
+    // A relay that comes before the timer marks what is waiting first: it sends nothing twice.
+    const slow = new ScorerService(sql, async (events) => void published.push(...events), {
+      clock,
+      markPublishedDelayMs: 60_000,
+    });
+    await slow.handleBatch(alarmingBatch(other));
+    expect(await outboxMarks(other)).toEqual([null, null]);
+    const before = published.length;
+    now += OUTBOX_GRACE_MS + 1;
+    expect(await slow.relayOutbox()).toBe(0);
+    expect(published.length).toBe(before);
+    expect((await outboxMarks(other)).every((m) => m !== null)).toBe(true);
   });
 });
