@@ -2,7 +2,6 @@ export {
   ScorerService,
   DEFAULT_SCORER_CONFIG,
   OUTBOX_GRACE_MS,
-  MARK_PUBLISHED_DELAY_MS,
   type ScorerConfig,
   type ScorerServiceOptions,
   type AlertsPublisher,

@@ -212,7 +212,15 @@ export class ScorerService {
     if (ids.length === 0) return;
     this.unmarked.push(...ids);
     if (this.markTimer || !arm) return;
-    this.markTimer = setTimeout(() => void this.markPublished().catch(() => undefined), this.markDelayMs);
+    this.markTimer = setTimeout(
+      () =>
+        void this.markPublished().catch((error: unknown) =>
+          absorbedLogger.warn(
+            `could not mark published outbox events (the next batch or relay will): ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
+      this.markDelayMs,
+    );
     this.markTimer.unref();
   }
 
