@@ -1,7 +1,7 @@
-import type { CanonicalObservation, DeviceStatusEvent } from '@vigil/contracts';
+import { type CanonicalObservation, type DeviceStatusEvent, observationEvents } from '@vigil/contracts';
 import type { AlertRecord } from './alert-record';
 import type { ClinicalState } from './clinical-state';
-import { decideReadings, devicesSeen, retrospectiveIds } from './decide';
+import { decideReadings, devicesSeen, retrospectiveIds, splitBatch } from './decide';
 import { DEFAULT_ALERTING_POLICY } from './policy';
 import { COMPLETE, patient, reading, readingsOf } from './rules/test-context';
 
@@ -117,5 +117,30 @@ describe('decideReadings (event time)', () => {
     const sorted = (d: typeof a) => [...(d.states.get(P.patientId) ?? new Map()).entries()].sort();
     expect(sorted(a)).toEqual(sorted(b));
     expect(a.scores.at(-1)?.score).toEqual(b.scores.at(-1)?.score);
+  });
+});
+
+describe('splitBatch', () => {
+  it('HZ-04 reads the observations of readings events and single ones alike, each id once, in arrival order', () => {
+    const message = (seq: number, at: Date) =>
+      readingsOf(COMPLETE, at).map((o, i) => ({
+        ...o,
+        id: `dev-1:${seq}:${i}`,
+        messageId: `dev-1:${seq}`,
+        seq,
+      }));
+    const first = message(1, T('06:00'));
+    const second = message(2, T('06:05'));
+    const manual: CanonicalObservation = {
+      ...reading('spo2', 91),
+      deviceId: null,
+      source: 'manual',
+      enteredBy: 'nurse-1',
+    };
+    const events = [...observationEvents(first), { type: 'observation' as const, observation: manual }];
+    // The first message again (a redelivery), then the second.
+    const batch = splitBatch([...events, ...observationEvents(first), ...observationEvents(second)]);
+    expect(batch.observations).toEqual([...first, manual, ...second]);
+    expect(batch.patientIds).toEqual([P.patientId]);
   });
 });

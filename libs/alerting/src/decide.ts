@@ -1,11 +1,12 @@
-import type {
-  AlertsStreamEvent,
-  CanonicalObservation,
-  DeviceStatusEvent,
-  News2Score,
-  PipelineHeartbeatEvent,
-  ScoreEvent,
-  VitalsStreamEvent,
+import {
+  type AlertsStreamEvent,
+  type CanonicalObservation,
+  type DeviceStatusEvent,
+  expandVitalsEvent,
+  type News2Score,
+  type PipelineHeartbeatEvent,
+  type ScoreEvent,
+  type VitalsStreamEvent,
 } from '@vigil/contracts';
 import type { AlertChanges, AlertRecord } from './alert-record';
 import {
@@ -45,10 +46,13 @@ export function splitBatch(events: readonly VitalsStreamEvent[]): VitalsBatch {
   for (const event of events) {
     switch (event.type) {
       case 'observation':
-        if (seen.has(event.observation.id)) continue;
-        seen.add(event.observation.id);
-        out.observations.push(event.observation);
-        patients.add(event.observation.patientId);
+      case 'readings':
+        for (const observation of expandVitalsEvent(event)) {
+          if (seen.has(observation.id)) continue;
+          seen.add(observation.id);
+          out.observations.push(observation);
+          patients.add(observation.patientId);
+        }
         break;
       case 'device-status':
         out.statuses.push(event);

@@ -71,12 +71,16 @@ export {
 } from './rejections';
 export {
   observationEventSchema,
+  readingsEventSchema,
+  observationEvents,
+  expandVitalsEvent,
   deviceStatusEventSchema,
   pipelineHeartbeatEventSchema,
   vitalsStreamEventSchema,
   vitalsStreamKey,
   type VitalsStreamEvent,
   type ObservationEvent,
+  type ReadingsEvent,
   type DeviceStatusEvent,
   type PipelineHeartbeatEvent,
 } from './stream-events';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { canonicalObservationSchema } from './observation';
+import { type CanonicalObservation, canonicalObservationSchema, OBSERVATION_SOURCES } from './observation';
+import { PARAMETERS } from './parameters';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
@@ -7,6 +8,40 @@ const isoInstant = z.iso.datetime({ offset: true });
 export const observationEventSchema = z.object({
   type: z.literal('observation'),
   observation: canonicalObservationSchema,
+});
+
+/**
+ * One observation of a {@link ReadingsEvent}: a canonical observation without what the message's observations
+ * share. Null fields may be left out (they are, as published by ingest).
+ */
+const readingsItemSchema = z.object({
+  id: canonicalObservationSchema.shape.id,
+  parameter: z.enum(PARAMETERS),
+  value: z.number(),
+  valueCode: z.string().nullish(),
+  unit: z.string(),
+  loinc: z.string().nullish(),
+  mdc: z.string().nullish(),
+  original: z.object({ value: z.number(), unit: z.string() }).nullish(),
+  measuredAt: isoInstant,
+  source: z.enum(OBSERVATION_SOURCES),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish(),
+});
+
+/**
+ * `vitals.observations`: the observations of one device message for one patient, keyed by patient id, with the
+ * patient, device, message, seq and receipt time said once (issue 11: one stream record per message instead of
+ * one per measurement, about half the bytes). Each stands for the canonical observations
+ * {@link expandReadingsEvent} gives back; consumers read both this and {@link observationEventSchema}.
+ */
+export const readingsEventSchema = z.object({
+  type: z.literal('readings'),
+  patientId: z.uuid(),
+  deviceId: z.string(),
+  messageId: z.string(),
+  seq: z.number().int().nonnegative().nullable(),
+  receivedAt: isoInstant,
+  observations: z.array(readingsItemSchema).min(1),
 });
 
 /** `vitals.observations`: a device heartbeat; keyed by patient id, or `device:{id}` when unbound. */
@@ -32,11 +67,13 @@ export const pipelineHeartbeatEventSchema = z.object({
 
 export const vitalsStreamEventSchema = z.discriminatedUnion('type', [
   observationEventSchema,
+  readingsEventSchema,
   deviceStatusEventSchema,
   pipelineHeartbeatEventSchema,
 ]);
 export type VitalsStreamEvent = z.infer<typeof vitalsStreamEventSchema>;
 export type ObservationEvent = z.infer<typeof observationEventSchema>;
+export type ReadingsEvent = z.infer<typeof readingsEventSchema>;
 export type DeviceStatusEvent = z.infer<typeof deviceStatusEventSchema>;
 export type PipelineHeartbeatEvent = z.infer<typeof pipelineHeartbeatEventSchema>;
 
@@ -45,9 +82,107 @@ export function vitalsStreamKey(event: VitalsStreamEvent): string {
   switch (event.type) {
     case 'observation':
       return event.observation.patientId;
+    case 'readings':
+      return event.patientId;
     case 'device-status':
       return event.patientId ?? `device:${event.deviceId}`;
     case 'pipeline-heartbeat':
       return 'pipeline-heartbeat';
+  }
+}
+
+/** What a readings event says once for all its observations. */
+type Shared = Pick<CanonicalObservation, 'patientId' | 'deviceId' | 'messageId' | 'seq' | 'receivedAt'>;
+
+/**
+ * The stream events for observations, in their order: each run of observations from one device message for
+ * one patient (same patient, device, message, seq and receipt time, entered by nobody) becomes one
+ * {@link ReadingsEvent}; any other observation (a nurse's entry, a patient's report) stays an `observation`
+ * event. {@link expandVitalsEvent} gives back exactly the observations given.
+ */
+export function observationEvents(observations: readonly CanonicalObservation[]): VitalsStreamEvent[] {
+  const out: VitalsStreamEvent[] = [];
+  let open: { shared: Shared; event: ReadingsEvent } | null = null;
+  for (const o of observations) {
+    if (o.deviceId === null || o.enteredBy !== null) {
+      out.push({ type: 'observation', observation: o });
+      open = null;
+      continue;
+    }
+    if (
+      !open ||
+      open.shared.patientId !== o.patientId ||
+      open.shared.deviceId !== o.deviceId ||
+      open.shared.messageId !== o.messageId ||
+      open.shared.seq !== o.seq ||
+      open.shared.receivedAt !== o.receivedAt
+    ) {
+      const shared: Shared = {
+        patientId: o.patientId,
+        deviceId: o.deviceId,
+        messageId: o.messageId,
+        seq: o.seq,
+        receivedAt: o.receivedAt,
+      };
+      open = {
+        shared,
+        event: {
+          type: 'readings',
+          patientId: o.patientId,
+          deviceId: o.deviceId,
+          messageId: o.messageId,
+          seq: o.seq,
+          receivedAt: o.receivedAt,
+          observations: [],
+        },
+      };
+      out.push(open.event);
+    }
+    const item: ReadingsEvent['observations'][number] = {
+      id: o.id,
+      parameter: o.parameter,
+      value: o.value,
+      unit: o.unit,
+      measuredAt: o.measuredAt,
+      source: o.source,
+    };
+    if (o.valueCode !== null) item.valueCode = o.valueCode;
+    if (o.loinc !== null) item.loinc = o.loinc;
+    if (o.mdc !== null) item.mdc = o.mdc;
+    if (o.original !== null) item.original = o.original;
+    if (o.detail !== null) item.detail = o.detail;
+    open.event.observations.push(item);
+  }
+  return out;
+}
+
+/** The canonical observations a vitals event carries (none for a device status or a heartbeat). */
+export function expandVitalsEvent(event: VitalsStreamEvent): CanonicalObservation[] {
+  switch (event.type) {
+    case 'observation':
+      return [event.observation];
+    case 'readings':
+      return event.observations.map((item) => ({
+        id: item.id,
+        patientId: event.patientId,
+        deviceId: event.deviceId,
+        parameter: item.parameter,
+        value: item.value,
+        valueCode: item.valueCode ?? null,
+        unit: item.unit,
+        loinc: item.loinc ?? null,
+        mdc: item.mdc ?? null,
+        original: item.original ?? null,
+        measuredAt: item.measuredAt,
+        receivedAt: event.receivedAt,
+        source: item.source,
+        messageId: event.messageId,
+        seq: event.seq,
+        detail: item.detail ?? null,
+        enteredBy: null,
+      }));
+    case 'device-status':
+    case 'pipeline-heartbeat':
+      return [];
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  type CanonicalObservation,
   CLOCK_SKEW_TOLERANCE_MS,
   DEAD_LETTER_RAW_PREFIX_BYTES,
   DEVICE_KIND_PARAMETERS,
@@ -7,6 +8,7 @@ import {
   deviceStatusSchema,
   MAX_CLOCK_CORRECTION_MS,
   MAX_PAYLOAD_BYTES,
+  observationEvents,
   parseDeviceTopic,
   type ReadingsEnvelope,
   readingsEnvelopeSchema,
@@ -313,7 +315,7 @@ export class IngestService {
     // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
     normalised.observations.sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt));
     const rejections: Rejection[] = [...normalised.rejections];
-    const events: VitalsStreamEvent[] = [];
+    const accepted: CanonicalObservation[] = [];
     // A device reports only what its kind measures (D7): a pulse oximeter's "fall" is a fault or a forgery.
     const measures: readonly string[] = DEVICE_KIND_PARAMETERS[device.kind];
     const ofItsKind = normalised.observations.filter((observation) => {
@@ -334,10 +336,12 @@ export class IngestService {
           measurementIndex: item.measurementIndex,
         });
       } else {
-        events.push({ type: 'observation', observation: { ...item.observation, patientId: item.patientId } });
+        accepted.push({ ...item.observation, patientId: item.patientId });
       }
     }
 
+    // One stream record per patient the message's readings belong to (issue 11), not one per measurement.
+    const events = observationEvents(accepted);
     if (events.length > 0) {
       await this.stream.publish(
         streamTopics.observations,
@@ -350,8 +354,8 @@ export class IngestService {
     // Remembered only once everything above is durable: a crash before this line means a redelivery and a
     // republish that the idempotent observation store absorbs, never a lost reading.
     this.recent.remember(deviceId, seq, digest);
-    this.counters.accepted += events.length;
-    return { accepted: events.length, rejected: rejections.length, duplicate: false, rejections };
+    this.counters.accepted += accepted.length;
+    return { accepted: accepted.length, rejected: rejections.length, duplicate: false, rejections };
   }
 
   private async handleStatus(

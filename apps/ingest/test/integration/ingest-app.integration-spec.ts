@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import { mqttTopics, streamTopics, type VitalsStreamEvent } from '@vigil/contracts';
+import { expandVitalsEvent, mqttTopics, streamTopics, type VitalsStreamEvent } from '@vigil/contracts';
 import { DeviceRegistryRepository, openDatabase, PatientsRepository } from '@vigil/storage';
 import { InProcessStream, type Subscription } from '@vigil/stream';
 import {
@@ -96,14 +96,18 @@ describe('the ingest entry point (distributed mode, external Mosquitto)', () => 
 
     // Mosquitto acknowledges the device itself; ingest's own PUBACK to Mosquitto follows the stream publish.
     const deadline = Date.now() + 10_000;
-    while (!events.some((e) => e.type === 'observation') && Date.now() < deadline) {
+    while (!events.some((e) => e.type === 'readings') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const observation = events.find((e) => e.type === 'observation');
-    expect(observation).toMatchObject({
-      type: 'observation',
-      observation: { patientId: device.patientId, deviceId: device.id, parameter: 'temperature', value: 38 },
-    });
+    const readings = events.find((e) => e.type === 'readings');
+    expect(readings && expandVitalsEvent(readings)).toEqual([
+      expect.objectContaining({
+        patientId: device.patientId,
+        deviceId: device.id,
+        parameter: 'temperature',
+        value: 38,
+      }),
+    ]);
   });
 
   it('stop() unsubscribes and closes its database pool', async () => {

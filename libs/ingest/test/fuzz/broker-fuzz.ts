@@ -1,5 +1,12 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, mqttTopics, streamTopics } from '@vigil/contracts';
+import {
+  expandVitalsEvent,
+  MAX_PACKET_BYTES,
+  MAX_PAYLOAD_BYTES,
+  mqttTopics,
+  streamTopics,
+  type VitalsStreamEvent,
+} from '@vigil/contracts';
 import {
   DeadLettersRepository,
   DeviceRegistryRepository,
@@ -78,9 +85,10 @@ class CountingStream implements StreamPublisher {
   async publish(topic: string, records: { key: string; value: unknown }[]): Promise<void> {
     if (topic === streamTopics.deadLetters) this.deadLetters += records.length;
     else
-      this.observations += records.filter(
-        (r) => (r.value as { type?: string }).type === 'observation',
-      ).length;
+      this.observations += records.reduce(
+        (n, r) => n + expandVitalsEvent(r.value as VitalsStreamEvent).length,
+        0,
+      );
   }
 }
 

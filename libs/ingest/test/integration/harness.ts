@@ -1,6 +1,11 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { DataSource } from 'typeorm';
-import { streamTopics, type VitalsStreamEvent } from '@vigil/contracts';
+import {
+  type CanonicalObservation,
+  expandVitalsEvent,
+  streamTopics,
+  vitalsStreamEventSchema,
+} from '@vigil/contracts';
 import { DeviceRegistryRepository, openDatabase, PatientsRepository } from '@vigil/storage';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import type { StreamPublisher } from '../../src/index';
@@ -18,12 +23,11 @@ export class RecordingStream implements StreamPublisher {
       this.records.push({ topic, key: r.key, value: JSON.parse(JSON.stringify(r.value)) });
   }
 
-  observations(): Extract<VitalsStreamEvent, { type: 'observation' }>['observation'][] {
+  /** The canonical observations published, in order (a device message's come as one `readings` event). */
+  observations(): CanonicalObservation[] {
     return this.records
-      .filter(
-        (r) => r.topic === streamTopics.observations && (r.value as VitalsStreamEvent).type === 'observation',
-      )
-      .map((r) => (r.value as Extract<VitalsStreamEvent, { type: 'observation' }>).observation);
+      .filter((r) => r.topic === streamTopics.observations)
+      .flatMap((r) => expandVitalsEvent(vitalsStreamEventSchema.parse(r.value)));
   }
 }
 

@@ -92,10 +92,12 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
       messageId: 'ox-0:1',
       seq: 1,
     });
+    // One stream record for the message, keyed by its patient, carrying its observations.
     const record = stream.records.find(
-      (r) => (r.value as { observation?: { id: string } }).observation?.id === 'ox-0:1:0',
+      (r) => (r.value as { type: string; messageId?: string }).messageId === 'ox-0:1',
     );
     expect(record?.key).toBe(devices[0].patientId);
+    expect(record?.value).toMatchObject({ type: 'readings', observations: [{ id: 'ox-0:1:0' }] });
   });
 
   it("HZ-05 HZ-20 R12 a reissued device with a clock an hour slow never lands its new patient's readings on the previous one", async () => {

@@ -9,7 +9,7 @@
  * Environment: DATABASE_URL, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, MQTT_CLIENT_ID.
  * Prints `ready` on stdout once subscribed; exits cleanly on SIGTERM.
  */
-import { streamTopics, type VitalsStreamEvent } from '@vigil/contracts';
+import { expandVitalsEvent, streamTopics, type VitalsStreamEvent } from '@vigil/contracts';
 import { ObservationsRepository, openDatabase, SqlDatabase } from '@vigil/storage';
 import { InProcessStream } from '@vigil/stream';
 import { connectMqttIngest, createIngestStores, IngestService } from '../../../src/index';
@@ -30,9 +30,7 @@ async function main(): Promise<void> {
     topic: streamTopics.observations,
     groupId: 'hz03-sink',
     handle: async (batch) => {
-      const stored = batch.records.flatMap((r) =>
-        r.value.type === 'observation' ? [r.value.observation] : [],
-      );
+      const stored = batch.records.flatMap((r) => expandVitalsEvent(r.value));
       // Two statements, each committed before the batch is acknowledged; the delivery log first, so it
       // never holds fewer rows than the store.
       await sql.query(
