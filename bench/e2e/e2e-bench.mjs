@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -189,6 +189,35 @@ function rssOfPid(pid) {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time (µs) of every PostgreSQL server process on this machine, the exited backends included (their time
+ * is in the postmaster's children's columns once reaped): the database's share of the machine, which Vigil's own
+ * CPU figure leaves out. Linux only; null elsewhere.
+ */
+function postgresCpuMicros() {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      const open = stat.indexOf('(');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(open + 1, close) !== 'postgres') continue;
+      // Fields after the command: state is the 3rd; utime, stime, cutime, cstime the 14th to 17th.
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    }
+  } catch {
+    return null;
+  }
+  return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
 }
 
 function mosquittoPid() {
@@ -654,6 +683,7 @@ async function main() {
       const t0 = now();
       const deliveriesBefore = deliveries.length;
       const cpuBefore = (await vigil.stats(false, true)).cpu;
+      const databaseCpuBefore = postgresCpuMicros();
       benchLoopDelay.reset();
       const storedBefore = await storedCount();
       const xactsBefore = await commits();
@@ -687,6 +717,7 @@ async function main() {
       await sleep(300);
       const after = await vigil.stats();
       const cpuAfter = after.cpu;
+      const databaseCpuAfter = postgresCpuMicros();
 
       // Stored exactly once, by (device, seq): six observations per reading.
       const keys = step.keys;
@@ -773,6 +804,11 @@ async function main() {
         cpuMicrosecondsPerReading:
           readingsStored > 0
             ? (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / readingsStored
+            : null,
+        // PostgreSQL's CPU over the same window (every postgres process here, this script's queries included).
+        databaseCpuMicrosecondsPerReading:
+          readingsStored > 0 && databaseCpuBefore !== null && databaseCpuAfter !== null
+            ? (databaseCpuAfter - databaseCpuBefore) / readingsStored
             : null,
         // Database round trips behind each reading, from PostgreSQL's own counter (includes this
         // script's few verification queries).
@@ -1051,6 +1087,7 @@ async function main() {
           'p999PublishToAlertMs',
           'p99PublishToDurableMs',
           'cpuMicrosecondsPerReading',
+          'databaseCpuMicrosecondsPerReading',
           'ackedPerSecond',
         ]) {
           step[k] = median(repeats.map((x) => x[k]).filter((v) => v !== null));
@@ -1155,6 +1192,7 @@ async function main() {
           : ((connected.memory.heapUsed - atZero.memory.heapUsed) / 2 ** 20 / o.patients) * 1000,
       memoryMbPer1000PatientsAfterLoad: ((rssWithPatients - rssAtZero) / 2 ** 20 / o.patients) * 1000,
       cpuMicrosecondsPerReading: s?.cpuMicrosecondsPerReading ?? null,
+      databaseCpuMicrosecondsPerReading: s?.databaseCpuMicrosecondsPerReading ?? null,
       transactionsPerReading: s?.transactionsPerReading ?? null,
       storageBytesPerReading: stored ? (Number(dbBytesEnd) - Number(dbBytesBeforeLoad)) / stored : null,
       observationRowBytes: results.observationRows?.bytesPerRow ?? null,
@@ -1236,6 +1274,7 @@ function printTable(report) {
       f(s.memoryMbPer1000PatientsAfterLoad, 1),
     ],
     ['cpuMicrosecondsPerReading (Vigil process)', f(s.cpuMicrosecondsPerReading)],
+    ['databaseCpuMicrosecondsPerReading (every PostgreSQL process here)', f(s.databaseCpuMicrosecondsPerReading)],
     ['PostgreSQL transactions per reading (sustained)', f(s.transactionsPerReading, 2)],
     ['storageBytesPerReading', f(s.storageBytesPerReading)],
     [

@@ -1,5 +1,10 @@
 import type { StreamPort, SubscribeOptions } from '@vigil/stream';
-import { crossPartitionBatcher, isInfrastructureError, subscribeScorer } from './scorer.consumer';
+import {
+  crossPartitionBatcher,
+  isInfrastructureError,
+  SCORER_MAX_BATCH_RECORDS,
+  subscribeScorer,
+} from './scorer.consumer';
 import type { ScorerService } from './scorer.service';
 
 function withCode(message: string, code: string): Error {
@@ -146,5 +151,22 @@ describe('subscribeScorer (issue 11: the linger only where partition batches com
     await jest.advanceTimersByTimeAsync(25);
     await many.done;
     expect(many.handled).toEqual([1]);
+  });
+});
+
+describe('subscribeScorer batch size (issue 11, decision 0005 item 22)', () => {
+  it('takes at most 100 records per partition batch: a record is a device message of about five observations', async () => {
+    let options: SubscribeOptions<unknown> | undefined;
+    const stream = {
+      concurrentPartitionBatches: 1,
+      subscribe: async (o: SubscribeOptions<unknown>) => {
+        options = o;
+        return { close: async () => undefined };
+      },
+    } as unknown as StreamPort;
+    await subscribeScorer(stream, { handleBatch: async () => [] } as unknown as ScorerService);
+    expect(SCORER_MAX_BATCH_RECORDS).toBe(100);
+    expect(options?.topic).toBe('vitals.observations');
+    expect(options?.maxBatchSize).toBe(SCORER_MAX_BATCH_RECORDS);
   });
 });
