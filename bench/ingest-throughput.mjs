@@ -24,7 +24,7 @@ const require = createRequire(import.meta.url);
 require('../tools/register-ts.cjs');
 const mqtt = require('mqtt');
 const { Client } = require('pg');
-const { mqttTopics, streamTopics, vitalsStreamKey } = require('@vigil/contracts');
+const { mqttTopics, observationEvents, streamTopics, vitalsStreamKey } = require('@vigil/contracts');
 const {
   openDatabase,
   SqlDatabase,
@@ -118,7 +118,7 @@ function timed(target, into, names = Object.keys(target)) {
 
 function scorerEvents(patientIds, points) {
   const start = Date.now() - (points + 5) * 60_000;
-  const events = [];
+  const observations = [];
   for (const patientId of patientIds) {
     for (let t = 0; t < points; t += 1) {
       const at = start + t * 60_000;
@@ -136,7 +136,8 @@ function scorerEvents(patientIds, points) {
         const observation = {
           id: `bench:${patientId}:${parameter}:${at}`,
           patientId,
-          deviceId: valueCode ? null : `bench-${patientId.slice(0, 8)}-${parameter}`,
+          // One device message per time point, as ingest publishes it: its readings become one stream event.
+          deviceId: valueCode ? null : `bench-${patientId.slice(0, 8)}`,
           parameter,
           value,
           valueCode,
@@ -152,11 +153,12 @@ function scorerEvents(patientIds, points) {
           detail: null,
           enteredBy: valueCode ? 'bench' : null,
         };
-        events.push({ type: 'observation', observation });
+        observations.push(observation);
       }
     }
   }
-  return events;
+  // Device readings grouped as ingest groups them (decision 0005 item 22); the nurse's coded values alone.
+  return observationEvents(observations);
 }
 
 async function main() {

@@ -74,6 +74,7 @@ export {
   readingsEventSchema,
   observationEvents,
   expandVitalsEvent,
+  MAX_OBSERVATIONS_PER_READINGS_EVENT,
   deviceStatusEventSchema,
   pipelineHeartbeatEventSchema,
   vitalsStreamEventSchema,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   type CanonicalObservation,
   expandVitalsEvent,
+  MAX_OBSERVATIONS_PER_READINGS_EVENT,
   observationEvents,
   OBSERVATION_SOURCES,
   PARAMETERS,
@@ -118,6 +119,36 @@ describe('observation stream events (issue 11: one record per device message)', 
     // What the readings share is said once; null fields are left out.
     expect(JSON.stringify(events[0])).not.toContain('null,"unit"');
     expect(JSON.stringify(events[0]).match(/ox-1:7"/g)).toHaveLength(1);
+  });
+
+  it('split a long store-and-forward upload into events of at most 10 observations, same key, in order', () => {
+    const upload: CanonicalObservation[] = Array.from({ length: 23 }, (_, i) => ({
+      id: `ox-1:9:${i}`,
+      patientId: PATIENTS[0],
+      deviceId: 'ox-1',
+      parameter: 'spo2',
+      value: 90 + (i % 8),
+      valueCode: null,
+      unit: '%',
+      loinc: null,
+      mdc: null,
+      original: null,
+      measuredAt: new Date(Date.parse('2026-12-06T00:00:00Z') + i * 60_000).toISOString(),
+      receivedAt: '2026-12-06T08:00:01.000Z',
+      source: 'json',
+      messageId: 'ox-1:9',
+      seq: 9,
+      detail: null,
+      enteredBy: null,
+    }));
+    const events = observationEvents(upload);
+    expect(MAX_OBSERVATIONS_PER_READINGS_EVENT).toBe(10);
+    expect(events.map((e) => [e.type, vitalsStreamKey(e), expandVitalsEvent(e).length])).toEqual([
+      ['readings', PATIENTS[0], 10],
+      ['readings', PATIENTS[0], 10],
+      ['readings', PATIENTS[0], 3],
+    ]);
+    expect(events.flatMap(expandVitalsEvent)).toEqual(upload);
   });
 
   it('refuse a readings event with no observations or a patient that is not a uuid', () => {

@@ -41,6 +41,7 @@ export const readingsEventSchema = z.object({
   messageId: z.string(),
   seq: z.number().int().nonnegative().nullable(),
   receivedAt: isoInstant,
+  // No upper bound here: a consumer takes whatever a producer's cap was (see MAX_OBSERVATIONS_PER_READINGS_EVENT).
   observations: z.array(readingsItemSchema).min(1),
 });
 
@@ -91,13 +92,20 @@ export function vitalsStreamKey(event: VitalsStreamEvent): string {
   }
 }
 
+/**
+ * Most observations one readings event carries; a longer run (a store-and-forward upload) continues in the next
+ * event, same key, in order. It bounds what one stream record holds, and so a consumer's batch of records: the
+ * scorer's 100 records are at most 1,000 observations.
+ */
+export const MAX_OBSERVATIONS_PER_READINGS_EVENT = 10;
+
 /** What a readings event says once for all its observations. */
 type Shared = Pick<CanonicalObservation, 'patientId' | 'deviceId' | 'messageId' | 'seq' | 'receivedAt'>;
 
 /**
  * The stream events for observations, in their order: each run of observations from one device message for
  * one patient (same patient, device, message, seq and receipt time, entered by nobody) becomes one
- * {@link ReadingsEvent}; any other observation (a nurse's entry, a patient's report) stays an `observation`
+ * {@link ReadingsEvent} (or several, of at most {@link MAX_OBSERVATIONS_PER_READINGS_EVENT}); any other observation (a nurse's entry, a patient's report) stays an `observation`
  * event. {@link expandVitalsEvent} gives back exactly the observations given.
  */
 export function observationEvents(observations: readonly CanonicalObservation[]): VitalsStreamEvent[] {
@@ -111,6 +119,7 @@ export function observationEvents(observations: readonly CanonicalObservation[])
     }
     if (
       !open ||
+      open.event.observations.length >= MAX_OBSERVATIONS_PER_READINGS_EVENT ||
       open.shared.patientId !== o.patientId ||
       open.shared.deviceId !== o.deviceId ||
       open.shared.messageId !== o.messageId ||

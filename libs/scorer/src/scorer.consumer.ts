@@ -137,9 +137,9 @@ export function subscribeScorer(
   return stream.subscribe<unknown>({
     topic: streamTopics.observations,
     groupId: SCORER_GROUP_ID,
-    // A record is a device message (about five observations, decision 0005 item 22), no longer one observation:
-    // 100 records keep a partition's chunk near the 500 observations it held before, so a backlog on Kafka does
-    // not make the scorer's transactions five times longer.
+    // A record is a device message (about five observations, at most MAX_OBSERVATIONS_PER_READINGS_EVENT; decision
+    // 0005 item 22), no longer one observation: 100 records keep a partition's chunk near the 500 observations it
+    // held before (1,000 at most), so a backlog on Kafka does not make the scorer's transactions five times longer.
     maxBatchSize: SCORER_MAX_BATCH_RECORDS,
     // A batch that keeps failing for a reason of its own is split, and the record at fault set aside, so one
     // bad record never holds up the patients behind it on its partition; a database outage is waited out.

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { nhsNumberCheckDigit } from '@vigil/clinical';
-import type {
-  AlertEvent,
-  AlertsStreamEvent,
-  Parameter,
-  ScoreEvent,
-  VitalsStreamEvent,
+import {
+  type AlertEvent,
+  type AlertsStreamEvent,
+  expandVitalsEvent,
+  observationEvents,
+  type Parameter,
+  type ScoreEvent,
+  type VitalsStreamEvent,
 } from '@vigil/contracts';
 import { type AlertActionInput, applyAlertAction, DEFAULT_ALERTING_POLICY } from '@vigil/alerting';
 import {
@@ -324,6 +326,48 @@ describe('scorer on the real PostgreSQL', () => {
       [p.id],
     );
     expect([Number(counts.o), Number(counts.s), Number(counts.a)]).toEqual([8, 1, 2]);
+  });
+
+  it("HZ-04 a device message's readings event is stored and scored as its observations are, and a redelivery in either shape stores nothing twice", async () => {
+    const p = await admit();
+    // One cuff-and-oximeter message (respiratory rate 7 scores 3: an alert) and a nurse's coded entries.
+    const observations = vitals(p.id, T0, { ...NORMAL, respiratoryRate: 7 })
+      .flatMap(expandVitalsEvent)
+      .map((o, i) =>
+        o.deviceId ? { ...o, deviceId: 'hub-1', messageId: 'hub-1:4', seq: 4, id: `hub-1:4:${i}` } : o,
+      )
+      // The device's readings together, as ingest publishes a message; then the nurse's.
+      .sort((a, b) => Number(a.deviceId === null) - Number(b.deviceId === null));
+    const events = observationEvents(observations);
+    expect(events.map((e) => e.type)).toEqual(['readings', 'observation', 'observation']);
+    const first = await batch(events, T0);
+    expect(alertEvents(first).map((e) => e.alert.ruleId)).toEqual(['deterioration']);
+    // Redelivered: as the same event, and as one observation event per reading (a journal written before).
+    scorer = new ScorerService(sql, async () => undefined, { clock: () => new Date(now) });
+    expect(await batch(events, T0)).toEqual([]);
+    expect(
+      await batch(
+        observations.map((o) => ({ type: 'observation', observation: o })),
+        T0,
+      ),
+    ).toEqual([]);
+    const stored = await sql.query<{ id: string; device_id: string | null; seq: number | null }>(
+      `SELECT id, device_id, seq FROM observations WHERE patient_id = $1 ORDER BY id`,
+      [p.id],
+    );
+    expect(stored).toHaveLength(7);
+    expect(stored.filter((o) => o.device_id === 'hub-1').map((o) => [o.id, Number(o.seq)])).toEqual(
+      observations
+        .filter((o) => o.deviceId)
+        .map((o) => [o.id, 4])
+        .sort(),
+    );
+    const [counts] = await sql.query<{ s: string; a: string }>(
+      `SELECT (SELECT count(*) FROM news2_scores WHERE patient_id = $1) AS s,
+              (SELECT count(*) FROM alerts WHERE patient_id = $1) AS a`,
+      [p.id],
+    );
+    expect([Number(counts.s), Number(counts.a)]).toEqual([1, 1]);
   });
 
   it('HZ-15 a failing audit write fails the transition, and a failing batch stores nothing', async () => {

@@ -1,8 +1,9 @@
 import type { CanonicalObservation, Parameter, VitalsStreamEvent } from '@vigil/contracts';
 
 /**
- * A canonical observation event as ingest would publish it: numbers from a device, coded values (air or
- * oxygen, ACVPU) entered by a nurse. The id is derived from patient, parameter and time, so a replay is
+ * One observation as a single `observation` event (ingest groups a message's readings into one `readings` event
+ * with `observationEvents`; the scorer reads both): numbers from a device, coded values (air or oxygen, ACVPU)
+ * entered by a nurse. The id is derived from patient, parameter and time, so a replay is
  * recognisably the same reading.
  */
 export function observation(
