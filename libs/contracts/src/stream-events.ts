@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { type CanonicalObservation, canonicalObservationSchema, OBSERVATION_SOURCES } from './observation';
-import { PARAMETERS } from './parameters';
+import { type CanonicalObservation, canonicalObservationSchema } from './observation';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
@@ -10,37 +9,35 @@ export const observationEventSchema = z.object({
   observation: canonicalObservationSchema,
 });
 
+const canonical = canonicalObservationSchema.shape;
+
 /**
  * One observation of a {@link ReadingsEvent}: a canonical observation without what the message's observations
- * share. Null fields may be left out (they are, as published by ingest).
+ * share, each field checked as the canonical one is. Null fields may be left out (ingest leaves them out).
  */
-const readingsItemSchema = z.object({
-  id: canonicalObservationSchema.shape.id,
-  parameter: z.enum(PARAMETERS),
-  value: z.number(),
-  valueCode: z.string().nullish(),
-  unit: z.string(),
-  loinc: z.string().nullish(),
-  mdc: z.string().nullish(),
-  original: z.object({ value: z.number(), unit: z.string() }).nullish(),
-  measuredAt: isoInstant,
-  source: z.enum(OBSERVATION_SOURCES),
-  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish(),
-});
+const readingsItemSchema = canonicalObservationSchema
+  .pick({ id: true, parameter: true, value: true, unit: true, measuredAt: true, source: true })
+  .extend({
+    valueCode: canonical.valueCode.optional(),
+    loinc: canonical.loinc.optional(),
+    mdc: canonical.mdc.optional(),
+    original: canonical.original.optional(),
+    detail: canonical.detail.optional(),
+  });
 
 /**
  * `vitals.observations`: the observations of one device message for one patient, keyed by patient id, with the
  * patient, device, message, seq and receipt time said once (issue 11: one stream record per message instead of
  * one per measurement, about half the bytes). Each stands for the canonical observations
- * {@link expandReadingsEvent} gives back; consumers read both this and {@link observationEventSchema}.
+ * {@link expandVitalsEvent} gives back; consumers read both this and {@link observationEventSchema}.
  */
 export const readingsEventSchema = z.object({
   type: z.literal('readings'),
-  patientId: z.uuid(),
+  patientId: canonical.patientId,
   deviceId: z.string(),
-  messageId: z.string(),
-  seq: z.number().int().nonnegative().nullable(),
-  receivedAt: isoInstant,
+  messageId: canonical.messageId,
+  seq: canonical.seq,
+  receivedAt: canonical.receivedAt,
   // No upper bound here: a consumer takes whatever a producer's cap was (see MAX_OBSERVATIONS_PER_READINGS_EVENT).
   observations: z.array(readingsItemSchema).min(1),
 });
