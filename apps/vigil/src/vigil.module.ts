@@ -43,11 +43,16 @@ export class VigilModule {
   static register(options: VigilModuleOptions): DynamicModule {
     return {
       module: VigilModule,
+      // The order is the lifecycle order. Nest starts sibling modules in this order and stops them in the reverse:
+      // the api's alerts consumer is subscribed before the scorer publishes, and the scorer before ingest takes
+      // readings; at shutdown ingest stops taking readings first, then the scorer finishes its batch, whose alert
+      // events still have the api's consumer to go to (stopped the other way round, the batch's publish waited
+      // for a consumer that had gone, until the scorer's close gave up after 10 s).
       imports: [
         InfrastructureModule.register(options.dataSource, options.scorerDatabase, options.stream),
-        IngestModule.register(options.ingest),
-        ScorerModule.register(options.scorer),
         ApiModule.register(options.api),
+        ScorerModule.register(options.scorer),
+        IngestModule.register(options.ingest),
       ],
     };
   }

@@ -12,5 +12,6 @@ export { Public, Roles, CurrentUser } from './auth/auth.decorators';
 export { AUTH_PROVIDER, type AuthProvider, type AuthenticatedUser } from './auth/auth-provider';
 export { type Principal } from './auth/principal';
 export { SocketHub } from './gateway/socket-hub.service';
+export { AlertsEventsConsumer } from './gateway/alerts-events.consumer';
 export { reportedObservationEvents } from './patient-reporting/reported-observations';
 export { SmiService } from './smi/smi.service';

@@ -7,7 +7,9 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { mqttTopics } from '@vigil/contracts';
-import { SCORER_DATABASE } from '@vigil/scorer';
+import { AlertsEventsConsumer } from '@vigil/api';
+import { IngestRunner } from '@vigil/ingest';
+import { SCORER_DATABASE, ScorerRunner } from '@vigil/scorer';
 import { PatientsRepository, type SqlDatabase } from '@vigil/storage';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import { provisionDevice } from '../../src/provisioning/provision-device';
@@ -270,13 +272,27 @@ describe('startVigil (the embedded runtime in one process)', () => {
     expect(await metrics.text()).not.toBe(INDEX_HTML);
   });
 
-  it('stop() closes the HTTP server, the broker and every database connection', async () => {
+  it('stop() stops ingest, then the scorer, then the api, and closes the HTTP server, the broker and every database connection', async () => {
     const httpPort = vigil.httpPort;
     const mqttPort = vigil.mqttPort!;
     expect(await portOpen(httpPort)).toBe(true);
     expect(await portOpen(mqttPort)).toBe(true);
+    // Ingest stops taking readings first; the scorer's last batch still has the api's alerts consumer to publish to.
+    const order: string[] = [];
+    for (const [name, runner] of [
+      ['ingest', vigil.app.get(IngestRunner)],
+      ['scorer', vigil.app.get(ScorerRunner)],
+      ['api', vigil.app.get(AlertsEventsConsumer)],
+    ] as const) {
+      const stop = runner.onApplicationShutdown.bind(runner);
+      jest.spyOn(runner, 'onApplicationShutdown').mockImplementation(async () => {
+        order.push(name);
+        await stop();
+      });
+    }
     await vigil.stop();
     stopped = true;
+    expect(order).toEqual(['ingest', 'scorer', 'api']);
     expect(await portOpen(httpPort)).toBe(false);
     expect(await portOpen(mqttPort)).toBe(false);
     expect(vigil.dataSource.isInitialized).toBe(false);
