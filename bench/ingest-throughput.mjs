@@ -8,8 +8,9 @@
 //    acknowledges. Readings/s from first publish to last PUBACK.
 // 2. ingest + scorer: the same, consumed by the real scorer writing to PostgreSQL; the PUBACK now waits
 //    for the scorer's commit (the embedded mode's durability).
-// 3. scorer: readings events (one per time point, as ingest groups a message) published to the in-process stream, consumed by the scorer in its batches
-//    (≤ 100 records, a device message each) into PostgreSQL. Observations written/s.
+// 3. scorer: readings events (one per time point, as ingest groups a message) published to the in-process
+//    stream, consumed by the scorer in its batches (≤ 100 records, a device message each) into PostgreSQL.
+//    Observations written/s.
 // 4. storage: bytes per observation = size of the observations table with its indexes / rows.
 //
 // Needs only the repo and the local PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres):

@@ -96,18 +96,16 @@ export function vitalsStreamKey(event: VitalsStreamEvent): string {
  */
 export const MAX_OBSERVATIONS_PER_READINGS_EVENT = 10;
 
-/** What a readings event says once for all its observations. */
-type Shared = Pick<CanonicalObservation, 'patientId' | 'deviceId' | 'messageId' | 'seq' | 'receivedAt'>;
-
 /**
  * The stream events for observations, in their order: each run of observations from one device message for
  * one patient (same patient, device, message, seq and receipt time, entered by nobody) becomes one
- * {@link ReadingsEvent} (or several, of at most {@link MAX_OBSERVATIONS_PER_READINGS_EVENT}); any other observation (a nurse's entry, a patient's report) stays an `observation`
- * event. {@link expandVitalsEvent} gives back exactly the observations given.
+ * {@link ReadingsEvent} (or several, of at most {@link MAX_OBSERVATIONS_PER_READINGS_EVENT}); any other
+ * observation (a nurse's entry, a patient's report) stays an `observation` event. {@link expandVitalsEvent}
+ * gives back exactly the observations given.
  */
 export function observationEvents(observations: readonly CanonicalObservation[]): VitalsStreamEvent[] {
   const out: VitalsStreamEvent[] = [];
-  let open: { shared: Shared; event: ReadingsEvent } | null = null;
+  let open: ReadingsEvent | null = null;
   for (const o of observations) {
     if (o.deviceId === null || o.enteredBy !== null) {
       out.push({ type: 'observation', observation: o });
@@ -116,33 +114,23 @@ export function observationEvents(observations: readonly CanonicalObservation[])
     }
     if (
       !open ||
-      open.event.observations.length >= MAX_OBSERVATIONS_PER_READINGS_EVENT ||
-      open.shared.patientId !== o.patientId ||
-      open.shared.deviceId !== o.deviceId ||
-      open.shared.messageId !== o.messageId ||
-      open.shared.seq !== o.seq ||
-      open.shared.receivedAt !== o.receivedAt
+      open.observations.length >= MAX_OBSERVATIONS_PER_READINGS_EVENT ||
+      open.patientId !== o.patientId ||
+      open.deviceId !== o.deviceId ||
+      open.messageId !== o.messageId ||
+      open.seq !== o.seq ||
+      open.receivedAt !== o.receivedAt
     ) {
-      const shared: Shared = {
+      open = {
+        type: 'readings',
         patientId: o.patientId,
         deviceId: o.deviceId,
         messageId: o.messageId,
         seq: o.seq,
         receivedAt: o.receivedAt,
+        observations: [],
       };
-      open = {
-        shared,
-        event: {
-          type: 'readings',
-          patientId: o.patientId,
-          deviceId: o.deviceId,
-          messageId: o.messageId,
-          seq: o.seq,
-          receivedAt: o.receivedAt,
-          observations: [],
-        },
-      };
-      out.push(open.event);
+      out.push(open);
     }
     const item: ReadingsEvent['observations'][number] = {
       id: o.id,
@@ -157,7 +145,7 @@ export function observationEvents(observations: readonly CanonicalObservation[])
     if (o.mdc !== null) item.mdc = o.mdc;
     if (o.original !== null) item.original = o.original;
     if (o.detail !== null) item.detail = o.detail;
-    open.event.observations.push(item);
+    open.observations.push(item);
   }
   return out;
 }
