@@ -683,6 +683,7 @@ async function main() {
       const t0 = now();
       const deliveriesBefore = deliveries.length;
       const cpuBefore = (await vigil.stats(false, true)).cpu;
+      const benchCpuBefore = process.cpuUsage();
       const databaseCpuBefore = postgresCpuMicros();
       benchLoopDelay.reset();
       const storedBefore = await storedCount();
@@ -717,6 +718,7 @@ async function main() {
       await sleep(300);
       const after = await vigil.stats();
       const cpuAfter = after.cpu;
+      const benchCpu = process.cpuUsage(benchCpuBefore);
       const databaseCpuAfter = postgresCpuMicros();
 
       // Stored exactly once, by (device, seq): six observations per reading.
@@ -805,6 +807,13 @@ async function main() {
           readingsStored > 0
             ? (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / readingsStored
             : null,
+        // Of which in the kernel (system time: sockets, the PostgreSQL and MQTT round trips).
+        cpuSystemMicrosecondsPerReading:
+          readingsStored > 0 ? (cpuAfter.system - cpuBefore.system) / readingsStored : null,
+        // This load generator's CPU (the device clients, the nurses' sockets) over the same window. It shares the
+        // machine's cores, and as the same work every run it is a control: when it moves, the machine's speed did.
+        benchCpuMicrosecondsPerReading:
+          readingsStored > 0 ? (benchCpu.user + benchCpu.system) / readingsStored : null,
         // PostgreSQL's CPU over the same window (every postgres process here, this script's queries included).
         databaseCpuMicrosecondsPerReading:
           readingsStored > 0 && databaseCpuBefore !== null && databaseCpuAfter !== null
@@ -818,6 +827,10 @@ async function main() {
         vigilTransactionsPerReading:
           readingsStored > 0 && after.transactions ? after.transactions.total / readingsStored : null,
         vigilTransactionsBegunBy: after.transactions?.top ?? null,
+        // Every statement Vigil sent per reading (each a round trip's worth of socket writes), and the commonest.
+        vigilStatementsPerReading:
+          readingsStored > 0 && after.transactions ? after.transactions.statements / readingsStored : null,
+        vigilTopStatements: after.transactions?.topStatements ?? null,
         wallSeconds: (now() - t0) / 1000,
         // Event-loop delay over the step (p99 / max, ms): Vigil's, and this generator's, which timestamps
         // publishes and alert arrivals (a stall here inflates the latencies above without Vigil being slow).
@@ -1274,7 +1287,10 @@ function printTable(report) {
       f(s.memoryMbPer1000PatientsAfterLoad, 1),
     ],
     ['cpuMicrosecondsPerReading (Vigil process)', f(s.cpuMicrosecondsPerReading)],
-    ['databaseCpuMicrosecondsPerReading (every PostgreSQL process here)', f(s.databaseCpuMicrosecondsPerReading)],
+    [
+      'databaseCpuMicrosecondsPerReading (every PostgreSQL process here)',
+      f(s.databaseCpuMicrosecondsPerReading),
+    ],
     ['PostgreSQL transactions per reading (sustained)', f(s.transactionsPerReading, 2)],
     ['storageBytesPerReading', f(s.storageBytesPerReading)],
     [

@@ -1,15 +1,23 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and per package/file, and the time
 // spent inside each of Vigil's own functions (libs/, apps/) with all it calls, as a share of busy (not idle) time,
 // so the frames that bound throughput can be named.  node bench/e2e/top-frames.cjs <file.cpuprofile> [count]
+// [fromSecondsBeforeEnd toSecondsBeforeEnd]: only the samples in that window (e.g. 25 5 for a step that ended 5 s
+// before the profile did), leaving out start-up and the steps before.
 const { readFileSync } = require('node:fs');
 
-const [file, countArg] = process.argv.slice(2);
+const [file, countArg, fromArg, toArg] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const count = Number(countArg ?? 25);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const dt = profile.timeDeltas;
+const at = [];
+for (let i = 0, t = profile.startTime; i < profile.samples.length; i += 1) at.push((t += dt[i] ?? 0));
+const end = at.at(-1) ?? profile.endTime;
+const from = fromArg === undefined ? -Infinity : end - Number(fromArg) * 1e6;
+const to = toArg === undefined ? Infinity : end - Number(toArg) * 1e6;
 for (let i = 0; i < profile.samples.length; i += 1) {
+  if (at[i] < from || at[i] > to) continue;
   self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (dt[i] ?? 0));
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);

@@ -25,7 +25,7 @@ new PerformanceObserver((list) => {
 // explicit BEGIN … COMMIT is one, a statement outside one is one. PostgreSQL's counter (pg_stat_database) is
 // flushed by each backend at most once a second, and later when it goes idle, so a step's figure from it
 // can carry the step before; this one cannot. Also the statements that started them, for the profile.
-let transactions = { total: 0, byStatement: new Map() };
+let transactions = { total: 0, byStatement: new Map(), statements: 0, statementsByText: new Map() };
 {
   const pg = require('pg');
   const query = pg.Client.prototype.query;
@@ -34,6 +34,8 @@ let transactions = { total: 0, byStatement: new Map() };
     if (typeof text === 'string') {
       const head = text.replace(/\s+/g, ' ').trim().slice(0, 60);
       const verb = head.split(' ', 1)[0].toUpperCase();
+      transactions.statements += 1;
+      transactions.statementsByText.set(head, (transactions.statementsByText.get(head) ?? 0) + 1);
       if (verb === 'COMMIT' || verb === 'ROLLBACK' || verb === 'END') this.vigilBenchInTransaction = false;
       else if (!this.vigilBenchInTransaction) {
         if (verb === 'BEGIN' || verb === 'START') this.vigilBenchInTransaction = true;
@@ -56,7 +58,7 @@ async function main() {
       if (m.resetLoop) {
         loopDelay.reset();
         gc = { scavengeMaxMs: 0, markCompactMaxMs: 0, totalMs: 0 };
-        transactions = { total: 0, byStatement: new Map() };
+        transactions = { total: 0, byStatement: new Map(), statements: 0, statementsByText: new Map() };
       }
       process.send({
         type: 'stats',
@@ -69,6 +71,9 @@ async function main() {
           total: counted.total,
           // The statements that began the most, most first (a BEGIN stands for a whole transaction).
           top: [...counted.byStatement].sort((a, b) => b[1] - a[1]).slice(0, 8),
+          // Every statement sent (BEGIN and COMMIT included), and the most frequent.
+          statements: counted.statements,
+          topStatements: [...counted.statementsByText].sort((a, b) => b[1] - a[1]).slice(0, 16),
         },
       });
     } else if (m.type === 'stop') {

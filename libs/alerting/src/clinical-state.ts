@@ -48,13 +48,14 @@ export function heldValueOf(o: CanonicalObservation): HeldValue {
 }
 
 /**
- * Event-time order of two values of one parameter. Equal times are ordered by observation id, so any
- * arrival order of the same readings ends in the same state.
+ * Event-time order of a reading (its `measuredAt` in ms, its id) against the value held for its parameter. Equal
+ * times are ordered by observation id, so any arrival order of the same readings ends in the same state. Takes the
+ * time as a number so that no held value (two Dates) is made only to be compared (issue 11: that was a fifth of
+ * the scorer's pure decision time).
  */
-function isNewer(candidate: HeldValue, held: HeldValue): boolean {
-  const a = candidate.measuredAt.getTime();
+function isNewerThan(measuredAtMs: number, observationId: string, held: HeldValue): boolean {
   const b = held.measuredAt.getTime();
-  return a > b || (a === b && candidate.observationId > held.observationId);
+  return measuredAtMs > b || (measuredAtMs === b && observationId > held.observationId);
 }
 
 /**
@@ -65,7 +66,9 @@ function isNewer(candidate: HeldValue, held: HeldValue): boolean {
 export function isRetrospective(state: ClinicalState, o: CanonicalObservation): boolean {
   if (o.parameter === 'fall') return false;
   const held = state.get(o.parameter);
-  return held !== undefined && held.observationId !== o.id && !isNewer(heldValueOf(o), held);
+  return (
+    held !== undefined && held.observationId !== o.id && !isNewerThan(Date.parse(o.measuredAt), o.id, held)
+  );
 }
 
 /** The state after these readings (pure: the input state is not changed). */
@@ -76,11 +79,10 @@ export function applyReadings(
   let next: Map<Parameter, HeldValue> | null = null;
   for (const o of readings) {
     if (o.parameter === 'fall') continue;
-    const candidate = heldValueOf(o);
     const held = (next ?? state).get(o.parameter);
-    if (held && !isNewer(candidate, held)) continue;
+    if (held && !isNewerThan(Date.parse(o.measuredAt), o.id, held)) continue;
     next ??= new Map(state);
-    next.set(o.parameter, candidate);
+    next.set(o.parameter, heldValueOf(o));
   }
   return next ?? state;
 }

@@ -270,15 +270,22 @@ export function devicesSeen(
       firmware: s.firmware ?? prev?.firmware ?? null,
     });
   }
+  // A batch holds several readings of one device: its newest receipt time is found first, one Date per device.
+  const lastReading = new Map<string, number>();
   for (const o of observations) {
     if (!o.deviceId) continue;
-    const at = new Date(o.receivedAt);
-    const prev = merged.get(o.deviceId);
+    const at = Date.parse(o.receivedAt);
+    const prev = lastReading.get(o.deviceId);
+    if (prev === undefined || at > prev) lastReading.set(o.deviceId, at);
+  }
+  for (const [deviceId, ms] of lastReading) {
+    const at = new Date(ms);
+    const prev = merged.get(deviceId);
     merged.set(
-      o.deviceId,
+      deviceId,
       prev
         ? { ...prev, seenAt: prev.seenAt > at ? prev.seenAt : at }
-        : { deviceId: o.deviceId, seenAt: at, battery: null, signalDbm: null, firmware: null },
+        : { deviceId, seenAt: at, battery: null, signalDbm: null, firmware: null },
     );
   }
   return [...merged.values()];
@@ -295,8 +302,12 @@ function groupBy<T>(list: readonly T[], keyOf: (t: T) => string): Map<string, T[
   return out;
 }
 
+/** Event-time order, stable (equal times keep arrival order). Each time is parsed once, not per comparison. */
 function byEventTime(list: readonly CanonicalObservation[]): CanonicalObservation[] {
-  return [...list].sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt));
+  return list
+    .map((o) => ({ o, at: Date.parse(o.measuredAt) }))
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.o);
 }
 
 /** Readings grouped by event time, oldest first (a cuff's systolic, diastolic and pulse are one group). */
