@@ -27,6 +27,7 @@ const mqtt = require('mqtt');
 const { Client } = require('pg');
 const { mqttTopics, observationEvents, streamTopics, vitalsStreamKey } = require('@vigil/contracts');
 const {
+  insertDeadLetters,
   openDatabase,
   SqlDatabase,
   PatientsRepository,
@@ -230,7 +231,11 @@ async function main() {
           }),
         );
       } else {
-        subs.push(await subscribeScorer(stream, new ScorerService(sql, async () => undefined), silent));
+        subs.push(
+          await subscribeScorer(stream, new ScorerService(sql, async () => undefined), (letters) =>
+            insertDeadLetters(sql, letters),
+          ),
+        );
       }
       subs.push(
         await stream.subscribe({
@@ -308,7 +313,9 @@ async function main() {
     const [{ n: before }] = await sql.query(`SELECT count(*)::int AS n FROM observations`);
     const [{ n: scoresBefore }] = await sql.query(`SELECT count(*)::int AS n FROM news2_scores`);
     const stream = new InProcessStream({ partitions: 8, partitionCapacity: 5000, onError: silent });
-    const sub = await subscribeScorer(stream, new ScorerService(sql, async () => undefined), silent);
+    const sub = await subscribeScorer(stream, new ScorerService(sql, async () => undefined), (letters) =>
+      insertDeadLetters(sql, letters),
+    );
     const start = performance.now();
     await stream.publish(
       streamTopics.observations,

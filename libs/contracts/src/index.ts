@@ -255,3 +255,4 @@ export {
   type CreateCareHomeRequest,
   type ResidentView,
 } from './care-homes';
+export { describeIssues } from './describe-issues';

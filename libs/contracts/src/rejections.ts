@@ -22,6 +22,12 @@ export const REJECTION_REASONS = [
   'wrong-device-kind',
   /** Refused by the broker's topic ACL: a publish to another device's topic, or a subscribe. */
   'acl-refused',
+  /**
+   * Accepted and acknowledged, then set aside by the scorer: a stream record that is not a valid vitals event, or
+   * one that kept failing (HZ-01, HZ-13). Kept here so that the patients behind it are scored and it is not lost; `raw`
+   * is the stream record's JSON value.
+   */
+  'unprocessable',
 ] as const;
 export const rejectionReasonSchema = z.enum(REJECTION_REASONS);
 export type RejectionReason = z.infer<typeof rejectionReasonSchema>;

@@ -3,6 +3,7 @@ import {
   type CanonicalObservation,
   CLOCK_SKEW_TOLERANCE_MS,
   DEAD_LETTER_RAW_PREFIX_BYTES,
+  describeIssues,
   DEVICE_KIND_PARAMETERS,
   type DeviceObservation,
   deviceStatusSchema,
@@ -313,12 +314,15 @@ export class IngestService {
     }
     const normalised = normaliseReadings(envelope, { receivedAt, clockOffsetMs });
     // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
-    normalised.observations.sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt));
+    const observations = normalised.observations
+      .map((o) => ({ o, at: Date.parse(o.measuredAt) }))
+      .sort((a, b) => a.at - b.at)
+      .map((x) => x.o);
     const rejections: Rejection[] = [...normalised.rejections];
     const accepted: CanonicalObservation[] = [];
     // A device reports only what its kind measures (D7): a pulse oximeter's "fall" is a fault or a forgery.
     const measures: readonly string[] = DEVICE_KIND_PARAMETERS[device.kind];
-    const ofItsKind = normalised.observations.filter((observation) => {
+    const ofItsKind = observations.filter((observation) => {
       if (measures.includes(observation.parameter)) return true;
       rejections.push({
         reason: 'wrong-device-kind',
@@ -498,10 +502,3 @@ function measurementIndexOf(observation: DeviceObservation): number | null {
 type ParseResult<T> =
   | { success: true; data: T }
   | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
-
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
-}

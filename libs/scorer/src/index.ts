@@ -18,6 +18,10 @@ export {
 export {
   isInfrastructureError,
   subscribeScorer,
+  subscribeScorerDeadLetters,
+  unprocessableDeadLetter,
+  type DeadLetterStore,
+  SCORER_DEAD_LETTERS_GROUP_ID,
   streamAlertsPublisher,
   streamDeviceCommandsPublisher,
   SCORER_GROUP_ID,

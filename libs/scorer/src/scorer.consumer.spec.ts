@@ -1,9 +1,12 @@
-import type { StreamPort, SubscribeOptions } from '@vigil/stream';
+import type { NewDeadLetter } from '@vigil/storage';
+import { DEAD_LETTER_HEADERS, type StreamPort, type SubscribeOptions } from '@vigil/stream';
 import {
   crossPartitionBatcher,
+  type DeadLetterStore,
   isInfrastructureError,
   SCORER_MAX_BATCH_RECORDS,
   subscribeScorer,
+  subscribeScorerDeadLetters,
 } from './scorer.consumer';
 import type { ScorerService } from './scorer.service';
 
@@ -123,7 +126,7 @@ describe('subscribeScorer (issue 11: the linger only where partition batches com
         return [];
       },
     } as unknown as ScorerService;
-    await subscribeScorer(stream, scorer);
+    await subscribeScorer(stream, scorer, async () => undefined);
     let acknowledged = false;
     const done = handle!({
       topic: 'vitals.observations',
@@ -164,9 +167,90 @@ describe('subscribeScorer batch size (issue 11, decision 0005 item 22)', () => {
         return { close: async () => undefined };
       },
     } as unknown as StreamPort;
-    await subscribeScorer(stream, { handleBatch: async () => [] } as unknown as ScorerService);
+    await subscribeScorer(
+      stream,
+      { handleBatch: async () => [] } as unknown as ScorerService,
+      async () => undefined,
+    );
     expect(SCORER_MAX_BATCH_RECORDS).toBe(100);
     expect(options?.topic).toBe('vitals.observations');
     expect(options?.maxBatchSize).toBe(SCORER_MAX_BATCH_RECORDS);
+  });
+});
+
+describe('subscribeScorerDeadLetters (issue 11, HZ-13)', () => {
+  async function subscribed(store: DeadLetterStore) {
+    let options: SubscribeOptions<unknown> | undefined;
+    const stream = {
+      concurrentPartitionBatches: 1,
+      subscribe: async (o: SubscribeOptions<unknown>) => {
+        options = o;
+        return { close: async () => undefined };
+      },
+    } as unknown as StreamPort;
+    await subscribeScorerDeadLetters(stream, store, () => new Date('2026-12-06T12:00:00Z'));
+    const handle = (value: unknown) =>
+      options!.handle({
+        topic: 'vitals.observations.dead-letters',
+        partition: 3,
+        records: [
+          {
+            topic: 'vitals.observations.dead-letters',
+            partition: 3,
+            offset: '0',
+            key: 'patient-1',
+            value,
+            headers: {
+              [DEAD_LETTER_HEADERS.topic]: 'vitals.observations',
+              [DEAD_LETTER_HEADERS.partition]: '5',
+              [DEAD_LETTER_HEADERS.offset]: '42',
+              [DEAD_LETTER_HEADERS.attempts]: '5',
+              [DEAD_LETTER_HEADERS.error]: 'a scorer bug',
+            },
+          },
+        ],
+        heartbeat: async () => undefined,
+      });
+    return { options: options!, handle };
+  }
+
+  it('HZ-13 keeps a set-aside record in the dead-letter store: where it was, why, its device and its JSON', async () => {
+    const kept: NewDeadLetter[] = [];
+    const { options, handle } = await subscribed(async (letters) => void kept.push(...letters));
+    expect(options.topic).toBe('vitals.observations.dead-letters');
+    const value = { type: 'readings', patientId: 'p-1', deviceId: 'ox-7', observations: [] };
+    await handle(value);
+    expect(kept).toEqual([
+      {
+        receivedAt: new Date('2026-12-06T12:00:00Z'),
+        topic: 'vitals.observations',
+        deviceId: 'ox-7',
+        reason: 'unprocessable',
+        detail:
+          'the scorer failed on this record 5 times alone (vitals.observations partition 5, offset 42): a scorer bug',
+        measurementIndex: null,
+        raw: Buffer.from(JSON.stringify(value)),
+      },
+    ]);
+  });
+
+  it('HZ-13 a dead letter the store refuses for what it holds is stored without its device id; a database outage is thrown', async () => {
+    const kept: NewDeadLetter[] = [];
+    let down = false;
+    const { handle } = await subscribed(async (letters) => {
+      if (down) throw Object.assign(new Error('connection failure'), { code: '08006' });
+      if (letters.some((d) => d.deviceId !== null)) throw new Error('value too long for the device id');
+      kept.push(...letters);
+    });
+    await handle({ type: 'readings', deviceId: 'x'.repeat(10_000) });
+    expect(
+      kept.map((d) => [
+        d.deviceId,
+        d.detail.endsWith('which the store refused: value too long for the device id]'),
+      ]),
+    ).toEqual([[null, true]]);
+    down = true;
+    await expect(handle({ type: 'readings', deviceId: 'ox-7' })).rejects.toThrow('connection failure');
+    expect(kept).toHaveLength(1);
   });
 });

@@ -1,11 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { streamTopics, vitalsStreamEventSchema, type VitalsStreamEvent } from '@vigil/contracts';
-import { GroupCommit } from '@vigil/storage';
-import type { StreamPort, Subscription } from '@vigil/stream';
+import {
+  describeIssues,
+  streamTopics,
+  vitalsStreamEventSchema,
+  type VitalsStreamEvent,
+} from '@vigil/contracts';
+import { GroupCommit, type NewDeadLetter } from '@vigil/storage';
+import { DEAD_LETTER_HEADERS, type ConsumedRecord, type StreamPort, type Subscription } from '@vigil/stream';
 import type { AlertsPublisher, DeviceCommandsPublisher, ScorerService } from './scorer.service';
 
 export const SCORER_GROUP_ID = 'vigil-scorer';
+/** The group that keeps the records the scorer set aside (`vitals.observations.dead-letters`) in the dead-letter store. */
+export const SCORER_DEAD_LETTERS_GROUP_ID = 'vigil-scorer-dead-letters';
 const invalidLogger = new Logger('scorer');
+
+/** Where the scorer keeps what it sets aside: the dead-letter store (`insertDeadLetters` on its database). */
+export type DeadLetterStore = (records: readonly NewDeadLetter[]) => Promise<unknown>;
 
 /** Deliveries of a failing batch (then of each of its records alone) before a record is dead-lettered. */
 export const SCORER_MAX_ATTEMPTS = 5;
@@ -117,18 +127,65 @@ export function crossPartitionBatcher(
 export const SCORER_MAX_BATCH_RECORDS = 100;
 
 /**
+ * A stream record the scorer set aside, as a dead letter (reason `unprocessable`): the device it names, where it
+ * was in the stream, why, and its JSON value as the raw bytes, so an admin sees it beside ingest's rejections.
+ */
+export function unprocessableDeadLetter(
+  record: ConsumedRecord<unknown>,
+  why: string,
+  receivedAt: Date,
+): NewDeadLetter {
+  const value = record.value as { deviceId?: unknown; observation?: { deviceId?: unknown } } | null;
+  const deviceId = value?.deviceId ?? value?.observation?.deviceId;
+  const raw = Buffer.from(JSON.stringify(record.value) ?? 'null', 'utf8');
+  return {
+    receivedAt,
+    topic: record.headers[DEAD_LETTER_HEADERS.topic] ?? record.topic,
+    deviceId: typeof deviceId === 'string' ? deviceId : null,
+    reason: 'unprocessable',
+    detail: why.slice(0, 2000),
+    measurementIndex: null,
+    raw,
+  };
+}
+
+/**
+ * Stores dead letters and logs each. One the store refuses for what it holds (not the database being away) is
+ * stored again without its device id, which is the only field taken from the record, so one strange record never
+ * holds up the records behind it: in-process, the scorer's partition waits for this store. A failure of the
+ * database is thrown, and the batch comes again.
+ */
+async function keepDeadLetters(store: DeadLetterStore, letters: readonly NewDeadLetter[]): Promise<void> {
+  try {
+    await store(letters);
+  } catch (error) {
+    if (isInfrastructureError(error) || letters.every((d) => d.deviceId === null)) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    await store(
+      letters.map((d) => ({
+        ...d,
+        deviceId: null,
+        detail: `${d.detail} [stored without its device id, which the store refused: ${why}]`,
+      })),
+    );
+  }
+  for (const d of letters) invalidLogger.error(`kept as a dead letter: ${d.detail}`);
+}
+
+/**
  * Consumes `vitals.observations`: the batch is acknowledged only after `handleBatch` resolved, i.e.
  * after the database commit and the publish of its alert events. Partition batches arriving together
- * share one transaction ({@link crossPartitionBatcher}).
+ * share one transaction ({@link crossPartitionBatcher}). A record that is not a valid vitals event is kept in
+ * the dead-letter store before the batch is acknowledged (never dropped: ingest acknowledged it to the device);
+ * a record that keeps failing is set aside on `vitals.observations.dead-letters`
+ * ({@link subscribeScorerDeadLetters} keeps those).
  */
 export function subscribeScorer(
   stream: StreamPort,
   scorer: ScorerService,
-  onInvalid: (error: unknown, offset: string) => void = (error, offset) =>
-    invalidLogger.error(
-      `skipped an invalid vitals event at offset ${offset}: ${error instanceof Error ? error.message : String(error)}`,
-    ),
+  deadLetters: DeadLetterStore,
   batching?: ScorerBatching,
+  clock: () => Date = () => new Date(),
 ): Promise<Subscription> {
   const batcher = crossPartitionBatcher(
     scorer,
@@ -152,12 +209,49 @@ export function subscribeScorer(
       // Validated here rather than in `decode`: one malformed record (ingest validates, so a bug) must not
       // stop the partition and with it every good reading behind it.
       const events: VitalsStreamEvent[] = [];
+      const invalid: NewDeadLetter[] = [];
       for (const record of batch.records) {
         const parsed = vitalsStreamEventSchema.safeParse(record.value);
         if (parsed.success) events.push(parsed.data);
-        else onInvalid(parsed.error, record.offset);
+        else {
+          const why = `not a valid vitals event (partition ${record.partition}, offset ${record.offset}): ${describeIssues(parsed.error.issues)}`;
+          invalid.push(unprocessableDeadLetter(record, why, clock()));
+        }
       }
       await batcher.submit(events);
+      // Kept once the rest is handled (a batch that fails and comes again would keep them again), before the batch
+      // is acknowledged: if keeping them fails, the batch comes again (its readings are absorbed as replays).
+      if (invalid.length > 0) await keepDeadLetters(deadLetters, invalid);
+    },
+  });
+}
+
+/**
+ * Keeps the records the scorer set aside (`vitals.observations.dead-letters`: a record that failed
+ * {@link SCORER_MAX_ATTEMPTS} times alone) in the dead-letter store, with the error and attempts from its headers
+ * (HZ-01, HZ-13). In-process, the scorer commits past such a record only once this group has committed its copy.
+ */
+export function subscribeScorerDeadLetters(
+  stream: StreamPort,
+  deadLetters: DeadLetterStore,
+  clock: () => Date = () => new Date(),
+): Promise<Subscription> {
+  return stream.subscribe<unknown>({
+    topic: streamTopics.observationsDeadLetters,
+    groupId: SCORER_DEAD_LETTERS_GROUP_ID,
+    handle: async (batch) => {
+      const at = clock();
+      await keepDeadLetters(
+        deadLetters,
+        batch.records.map((record) => {
+          const h = record.headers;
+          const why =
+            `the scorer failed on this record ${h[DEAD_LETTER_HEADERS.attempts] ?? '?'} times alone ` +
+            `(${h[DEAD_LETTER_HEADERS.topic] ?? '?'} partition ${h[DEAD_LETTER_HEADERS.partition] ?? '?'}, ` +
+            `offset ${h[DEAD_LETTER_HEADERS.offset] ?? '?'}): ${h[DEAD_LETTER_HEADERS.error] ?? 'no error given'}`;
+          return unprocessableDeadLetter(record, why, at);
+        }),
+      );
     },
   });
 }

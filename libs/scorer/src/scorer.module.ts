@@ -7,13 +7,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { SqlDatabase } from '@vigil/storage';
+import { insertDeadLetters, type SqlDatabase } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import {
   type ScorerBatching,
   streamAlertsPublisher,
   streamDeviceCommandsPublisher,
   subscribeScorer,
+  subscribeScorerDeadLetters,
 } from './scorer.consumer';
 import { ScorerService, type ScorerServiceOptions } from './scorer.service';
 
@@ -37,18 +38,23 @@ export interface ScorerModuleOptions {
 @Injectable()
 export class ScorerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription: Subscription | null = null;
+  private deadLetters: Subscription | null = null;
   private timer: NodeJS.Timeout | null = null;
   private timersRunning = false;
 
   constructor(
     private readonly scorer: ScorerService,
+    @Inject(SCORER_DATABASE) private readonly db: SqlDatabase,
     @Inject(SCORER_STREAM) private readonly stream: StreamPort,
     @Inject(SCORER_OPTIONS) private readonly options: ScorerModuleOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.consume === false) return;
-    this.subscription = await subscribeScorer(this.stream, this.scorer, undefined, this.options.batching);
+    const keep = (records: Parameters<typeof insertDeadLetters>[1]) => insertDeadLetters(this.db, records);
+    this.subscription = await subscribeScorer(this.stream, this.scorer, keep, this.options.batching);
+    // After the scorer's subscription, which makes its dead-letter topic (Kafka).
+    this.deadLetters = await subscribeScorerDeadLetters(this.stream, keep);
     this.timer = setInterval(() => void this.tick(), this.options.timerIntervalMs ?? 30_000);
     this.timer.unref();
   }
@@ -56,6 +62,7 @@ export class ScorerRunner implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.subscription?.close();
+    await this.deadLetters?.close();
     // What was published and not yet marked, so a restart's relay does not send it again.
     await this.scorer
       .markPublished()

@@ -31,6 +31,7 @@ export { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 export {
   type DeadLetterPage,
   DeadLettersRepository,
+  insertDeadLetters,
   InvalidCursorError,
   type NewDeadLetter,
   type StoredDeadLetter,

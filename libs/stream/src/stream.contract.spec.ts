@@ -649,8 +649,8 @@ function contract(h: Harness): void {
     },
   );
 
-  kafkaIt(
-    'dead-letters a poison record after bounded retries; the records around it are handled',
+  it(
+    'HZ-01 HZ-13 dead-letters a poison record after bounded retries; the records around it are handled',
     async () => {
       const errors: StreamErrorContext[] = [];
       const stream = open({ onError: (_e, c) => errors.push(c) });
@@ -705,10 +705,11 @@ function contract(h: Harness): void {
         lastError: 'cannot handle this record',
       });
     },
+    h.timeoutMs,
   );
 
-  kafkaIt(
-    'retries a transient failure without bound: nothing is dead-lettered during an outage',
+  it(
+    'HZ-01 retries a transient failure without bound: nothing is dead-lettered during an outage',
     async () => {
       const stream = open({ onError: () => undefined });
       const topic = topicName('outage');
@@ -735,6 +736,61 @@ function contract(h: Harness): void {
       expect(failures).toBe(5);
       expect(probe.records.map((r) => r.value)).toEqual(['reading']);
       expect(stream.health().consumers[0].deadLettered).toBe(0);
+    },
+    h.timeoutMs,
+  );
+
+  inProcessIt(
+    'HZ-13 commits past a poison record only once its dead-letter copy is committed: the publish waits for it',
+    async () => {
+      const stream = open({ onError: () => undefined });
+      const topic = topicName('poison-held');
+      const deadLetters = `${topic}.dlt`;
+      const probe = new Probe<string>();
+      await stream.subscribe<string>({
+        topic,
+        groupId: `g-${id()}`,
+        deadLetter: { topic: deadLetters, maxAttempts: 1 },
+        handle: async (batch) => {
+          if (batch.records.some((r) => r.value === 'poison')) throw new Error('cannot handle this record');
+          probe.add(batch);
+        },
+      });
+      let published = false;
+      const publishing = stream
+        .publish(topic, [
+          { key: 'patient-1', value: 'poison' },
+          { key: 'patient-1', value: 'good' },
+        ])
+        .then(() => (published = true));
+      // No one keeps the dead-letter topic yet: the copy is not durable, so the partition holds the record (and
+      // the one behind it) rather than commit it away.
+      await settle();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(published).toBe(false);
+      expect(probe.records).toEqual([]);
+      expect(stream.health().consumers[0].deadLettered).toBe(0);
+      const kept = gate();
+      const dlt = new Probe<string>();
+      await stream.subscribe<string>({
+        topic: deadLetters,
+        groupId: `dlt-${id()}`,
+        handle: async (batch) => {
+          dlt.add(batch);
+          await kept.promise;
+        },
+      });
+      await dlt.until(() => dlt.records.length === 1);
+      await settle();
+      // Handed to the dead-letter consumer, not yet committed by it: still held.
+      expect(published).toBe(false);
+      expect(probe.records).toEqual([]);
+      kept.resolve();
+      await publishing;
+      await probe.until(() => probe.records.length === 1);
+      expect(probe.records.map((r) => r.value)).toEqual(['good']);
+      expect(dlt.records[0]).toMatchObject({ key: 'patient-1', value: 'poison' });
+      expect(stream.health().consumers.find((c) => c.topic === topic)).toMatchObject({ deadLettered: 1 });
     },
   );
 

@@ -4,6 +4,7 @@ import { createIngestStores, IngestService } from '@vigil/ingest';
 import {
   AlertsRepository,
   DeviceRegistryRepository,
+  insertDeadLetters,
   openDatabase,
   PatientsRepository,
   SqlDatabase,
@@ -53,7 +54,7 @@ describe('pipeline heartbeat through ingest → in-process stream → scorer (re
       clock,
       config: { pipelineStallSeconds: 120 },
     });
-    subscription = await subscribeScorer(stream, scorer);
+    subscription = await subscribeScorer(stream, scorer, (records) => insertDeadLetters(sql, records));
     ingest = new IngestService(createIngestStores(ds), stream, clock);
   });
 

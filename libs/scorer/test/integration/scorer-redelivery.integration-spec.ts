@@ -7,10 +7,16 @@ import {
   type VitalsStreamEvent,
   vitalsStreamKey,
 } from '@vigil/contracts';
-import { openDatabase, PatientsRepository, SqlDatabase } from '@vigil/storage';
+import { insertDeadLetters, openDatabase, PatientsRepository, SqlDatabase } from '@vigil/storage';
 import { InProcessStream, type StreamErrorContext } from '@vigil/stream';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
-import { type AlertsPublisher, OUTBOX_GRACE_MS, ScorerService, subscribeScorer } from '../../src/index';
+import {
+  type AlertsPublisher,
+  OUTBOX_GRACE_MS,
+  ScorerService,
+  subscribeScorer,
+  subscribeScorerDeadLetters,
+} from '../../src/index';
 import { observation } from '../support/observation';
 
 const T0 = Date.parse('2026-11-25T06:00:00Z');
@@ -99,7 +105,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       published.push(...events);
     };
     const scorer = new ScorerService(sql, crashOnce, { clock });
-    const subscription = await subscribeScorer(stream, scorer);
+    const subscription = await subscribeScorer(stream, scorer, (records) => insertDeadLetters(sql, records));
     try {
       // The batch is durable with its events in the outbox: the failed publish is not a batch failure.
       await publishBatch(stream, alarmingBatch(patientId));
@@ -137,7 +143,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       await handle(events);
       throw new Error('SIGKILL: died before the stream acknowledged');
     };
-    const first = await subscribeScorer(stream, dying);
+    const first = await subscribeScorer(stream, dying, (records) => insertDeadLetters(sql, records));
     const delivered = publishBatch(stream, alarmingBatch(patientId));
     await afterCommit;
     expect(await counts(patientId)).toEqual([8, 1, 2, 3]);
@@ -159,7 +165,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       deliveries += 1;
       return original(events);
     };
-    const second = await subscribeScorer(stream, restarted);
+    const second = await subscribeScorer(stream, restarted, (records) => insertDeadLetters(sql, records));
     try {
       await delivered;
       expect(deliveries).toBe(1);
@@ -180,6 +186,74 @@ describe('scorer crash between database commit and stream acknowledgement (real 
       await stream.close();
     }
   });
+  it('HZ-01 HZ-13 an invalid vitals event and a record the scorer keeps failing on are kept as dead letters; the readings behind them are scored', async () => {
+    const patientId = await admit();
+    // One partition: the bad records sit in front of the good reading behind them.
+    const stream = new InProcessStream({
+      partitions: 1,
+      retry: { initialDelayMs: 1, maxDelayMs: 5 },
+      onError: () => undefined,
+    });
+    const scorer = new ScorerService(sql, async () => undefined, { clock });
+    const poison = observation(patientId, 'heartRate', 71, T0 + 1000);
+    const real = scorer.handleBatch.bind(scorer);
+    let poisonAttempts = 0;
+    // A scorer bug that only this record triggers (not the database's fault: never retried for ever).
+    scorer.handleBatch = async (events) => {
+      if (events.includes(poison) || events.some((e) => JSON.stringify(e) === JSON.stringify(poison))) {
+        poisonAttempts += 1;
+        throw new TypeError('a scorer bug this record triggers');
+      }
+      return real(events);
+    };
+    const keep = (records: Parameters<typeof insertDeadLetters>[1]) => insertDeadLetters(sql, records);
+    const scoring = await subscribeScorer(stream, scorer, keep);
+    const keeping = await subscribeScorerDeadLetters(stream, keep);
+    try {
+      const key = patientId;
+      // Each publish resolves only once its record is handled or kept: none is acknowledged and dropped.
+      await Promise.all([
+        stream.publish(streamTopics.observations, [
+          { key, value: observation(patientId, 'spo2', 97, T0) },
+          {
+            key,
+            value: { type: 'readings', patientId, deviceId: 'dev-\u0000broken', observations: 'not a list' },
+          },
+          { key, value: poison },
+          // Normal: no alert is left in the outbox for the other tests' relays to find.
+          { key, value: observation(patientId, 'respiratoryRate', 16, T0 + 2000) },
+        ]),
+      ]);
+      expect(await counts(patientId)).toEqual([2, 2, 0, 0]);
+      // Five deliveries in its batch, then five alone (SCORER_MAX_ATTEMPTS).
+      expect(poisonAttempts).toBe(10);
+      const kept = await sql.query<{
+        reason: string;
+        device_id: string | null;
+        detail: string;
+        raw: Buffer;
+        topic: string;
+      }>(
+        `SELECT reason, device_id, detail, raw, topic FROM dead_letters WHERE raw::text LIKE '%' || $1 || '%' ORDER BY detail`,
+        [Buffer.from(patientId).toString('hex')],
+      );
+      expect(kept.map((k) => [k.reason, k.topic, k.device_id])).toEqual([
+        // PostgreSQL text holds no NUL: kept spelled out, never a refused insert that would hold the partition.
+        ['unprocessable', 'vitals.observations', 'dev-\\u0000broken'],
+        ['unprocessable', 'vitals.observations', `dev-${patientId.slice(0, 8)}-heartRate`],
+      ]);
+      expect(kept[0].detail).toMatch(/^not a valid vitals event \(partition 0, offset 1\)/);
+      expect(kept[1].detail).toMatch(
+        /failed on this record 5 times alone .*offset 2.*a scorer bug this record triggers/,
+      );
+      expect(JSON.parse(kept[1].raw.toString('utf8'))).toEqual(poison);
+    } finally {
+      await scoring.close();
+      await keeping.close();
+      await stream.close();
+    }
+  });
+
   async function outboxMarks(patientId: string): Promise<(string | null)[]> {
     const rows = await sql.query<{ published_at: Date | null }>(
       `SELECT published_at FROM alert_outbox WHERE event -> 'alert' ->> 'patientId' = $1 ORDER BY id`,

@@ -47,6 +47,47 @@ export class InvalidCursorError extends Error {
 
 const MAX_PAGE = 1000;
 
+/**
+ * Inserts dead letters in one statement through any {@link SqlClient} (the repository's writes, or the scorer's
+ * database for the stream records it set aside); returns their ids in order.
+ */
+export async function insertDeadLetters(
+  client: SqlClient,
+  records: readonly NewDeadLetter[],
+): Promise<string[]> {
+  if (records.length === 0) return [];
+  const params: unknown[] = [];
+  // A batch's rejections share one payload: hash it once.
+  const hashes = new Map<Buffer, Buffer>();
+  const rows = records.map((r, i) => {
+    const whole = r.announcedSize === undefined;
+    let sha: Buffer | null = null;
+    if (whole) {
+      sha = hashes.get(r.raw) ?? createHash('sha256').update(r.raw).digest();
+      hashes.set(r.raw, sha);
+    }
+    params.push(
+      r.receivedAt,
+      textSafe(r.topic),
+      r.deviceId === null ? null : textSafe(r.deviceId),
+      r.reason,
+      textSafe(r.detail),
+      r.measurementIndex,
+      r.raw.subarray(0, DEAD_LETTER_RAW_PREFIX_BYTES),
+      Math.max(r.announcedSize ?? r.raw.length, Math.min(r.raw.length, DEAD_LETTER_RAW_PREFIX_BYTES)),
+      sha,
+    );
+    const b = i * 9;
+    return `(${Array.from({ length: 9 }, (_, k) => `$${b + k + 1}`).join(', ')})`;
+  });
+  const result = await client.query<{ id: string }>(
+    `INSERT INTO dead_letters (received_at, topic, device_id, reason, detail, measurement_index, raw, raw_size, raw_sha256)
+     VALUES ${rows.join(', ')} RETURNING id`,
+    params,
+  );
+  return result.map((r) => r.id);
+}
+
 /** The dead-letter store: every rejected device message or measurement, with its reason and raw bytes. */
 export class DeadLettersRepository {
   private readonly writes: SqlClient;
@@ -60,38 +101,8 @@ export class DeadLettersRepository {
   }
 
   /** Inserts many in one statement; returns their ids in order. */
-  async insertMany(records: readonly NewDeadLetter[]): Promise<string[]> {
-    if (records.length === 0) return [];
-    const params: unknown[] = [];
-    // A batch's rejections share one payload: hash it once.
-    const hashes = new Map<Buffer, Buffer>();
-    const rows = records.map((r, i) => {
-      const whole = r.announcedSize === undefined;
-      let sha: Buffer | null = null;
-      if (whole) {
-        sha = hashes.get(r.raw) ?? createHash('sha256').update(r.raw).digest();
-        hashes.set(r.raw, sha);
-      }
-      params.push(
-        r.receivedAt,
-        textSafe(r.topic),
-        r.deviceId,
-        r.reason,
-        textSafe(r.detail),
-        r.measurementIndex,
-        r.raw.subarray(0, DEAD_LETTER_RAW_PREFIX_BYTES),
-        Math.max(r.announcedSize ?? r.raw.length, Math.min(r.raw.length, DEAD_LETTER_RAW_PREFIX_BYTES)),
-        sha,
-      );
-      const b = i * 9;
-      return `(${Array.from({ length: 9 }, (_, k) => `$${b + k + 1}`).join(', ')})`;
-    });
-    const result = await this.writes.query<{ id: string }>(
-      `INSERT INTO dead_letters (received_at, topic, device_id, reason, detail, measurement_index, raw, raw_size, raw_sha256)
-       VALUES ${rows.join(', ')} RETURNING id`,
-      params,
-    );
-    return result.map((r) => r.id);
+  insertMany(records: readonly NewDeadLetter[]): Promise<string[]> {
+    return insertDeadLetters(this.writes, records);
   }
 
   /**

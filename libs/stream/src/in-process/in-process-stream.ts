@@ -1,9 +1,11 @@
 import { backoffDelay, resolveRetry, type ResolvedRetry, type RetryOptions } from '../internal/backoff';
 import { deferred, type Deferred } from '../internal/deferred';
+import { deadLetterHeaders, validDeadLetter } from '../internal/dead-letter';
 import { decodeValue, encodeValue } from '../internal/json';
 import { consoleStreamErrorHandler, report } from '../internal/report';
 import { partitionFor } from '../partitioner';
 import {
+  type DeadLetterOptions,
   StreamClosedError,
   type StreamHealth,
   type ConsumedBatch,
@@ -192,6 +194,11 @@ interface Worker {
   retryTimer: NodeJS.Timeout | null;
   failures: number;
   pumpQueued: boolean;
+  /**
+   * With a dead-letter topic: records up to this offset are delivered one at a time, because a batch holding them
+   * kept failing (-1: none). The record at fault is found so, and set aside alone.
+   */
+  splitUntil: number;
 }
 
 interface GroupState {
@@ -206,6 +213,8 @@ interface GroupState {
 
 class Member implements Subscription {
   closing: Promise<void> | null = null;
+  deadLettered = 0;
+  lastError: string | undefined;
 
   constructor(
     readonly group: GroupState,
@@ -214,6 +223,7 @@ class Member implements Subscription {
     readonly onError: StreamErrorHandler,
     readonly deliver: (entries: Entry[], partition: number) => Promise<void>,
     private readonly onClose: (member: Member) => Promise<void>,
+    readonly deadLetter: DeadLetterOptions | undefined,
   ) {}
 
   close(): Promise<void> {
@@ -399,6 +409,7 @@ export class InProcessStream implements StreamPort {
         options.onError ?? this.onError,
         deliver,
         (m) => this.closeMember(m),
+        options.deadLetter ? validDeadLetter(options.deadLetter) : undefined,
       );
     } catch (error) {
       return Promise.reject(error);
@@ -427,7 +438,10 @@ export class InProcessStream implements StreamPort {
     return this.closing;
   }
 
-  /** In-process subscriptions never crash: a failing handler is retried (and reported) for ever. */
+  /**
+   * In-process subscriptions never crash: a failing handler is retried (and reported), for ever without a
+   * dead-letter topic, and with one until the record at fault is set aside.
+   */
   health(): StreamHealth {
     return {
       adapter: 'in-process',
@@ -446,10 +460,11 @@ export class InProcessStream implements StreamPort {
           topic: topic.name,
           groupId: m.group.id,
           state: m.closing ? ('closed' as const) : ('running' as const),
-          deadLettered: 0,
+          deadLettered: m.deadLettered,
           lag,
           oldestPendingAgeMs: Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0,
           lastBatchSize: 0,
+          ...(m.lastError === undefined ? {} : { lastError: m.lastError }),
         };
       }),
     };
@@ -541,6 +556,7 @@ export class InProcessStream implements StreamPort {
         retryTimer: null,
         failures: 0,
         pumpQueued: false,
+        splitUntil: -1,
       }));
       topic.groups.set(id, group);
     }
@@ -589,7 +605,10 @@ export class InProcessStream implements StreamPort {
     const cursor = group.cursors[worker.partition];
     if (cursor >= partition.nextOffset) return;
     const start = cursor - partition.log[0].offset;
-    const entries = partition.log.slice(start, start + owner.maxBatchSize);
+    const entries = partition.log.slice(
+      start,
+      start + (cursor <= worker.splitUntil ? 1 : owner.maxBatchSize),
+    );
     const attempt = worker.failures + 1;
     const inflight: Inflight = { member: owner, settled: Promise.resolve(), done: false, abandoned: false };
     // A subscription closed (with no grace) before this microtask ran never sees the batch.
@@ -637,6 +656,23 @@ export class InProcessStream implements StreamPort {
     }
     worker.inflight = null;
     worker.failures += 1;
+    const member = inflight.member;
+    member.lastError = error instanceof Error ? error.message : String(error);
+    const deadLetter = member.deadLetter;
+    const bounded = deadLetter !== undefined && !(deadLetter.isTransient?.(error) ?? false);
+    if (bounded && worker.failures >= deadLetter.maxAttempts && !this.closing && worker.owner === member) {
+      // As the Kafka adapter does: a batch that keeps failing is split to find the record at fault, and that
+      // record alone, once it too has failed `maxAttempts` times, is moved to the dead-letter topic.
+      report(member.onError, error, { ...context, phase: 'handle' });
+      worker.failures = 0;
+      if (entries.length > 1) {
+        worker.splitUntil = entries[entries.length - 1].offset;
+        this.requestPump(worker);
+      } else {
+        this.deadLetterEntry(worker, member, deadLetter, entries[0], error, attempt);
+      }
+      return;
+    }
     const retryInMs = backoffDelay(this.retry, worker.failures);
     report(inflight.member.onError, error, { ...context, phase: 'handle', retryInMs });
     // Without an owner there is no one to retry for; the next subscriber's arrival triggers the redelivery.
@@ -645,6 +681,54 @@ export class InProcessStream implements StreamPort {
       worker.retryTimer = null;
       this.pump(worker);
     }, retryInMs);
+  }
+
+  /**
+   * Moves a record that kept failing to the dead-letter topic (its key, value and headers, and where it came from
+   * and why), then commits past it. The partition waits meanwhile: the move is done once every group of the
+   * dead-letter topic has committed the copy (in-process, that is where it becomes durable; with no group yet it
+   * waits for the first), so a record is never committed away before its copy is kept. A failed move (the stream
+   * closing) is retried like a failed batch.
+   */
+  private deadLetterEntry(
+    worker: Worker,
+    member: Member,
+    deadLetter: DeadLetterOptions,
+    entry: Entry,
+    error: unknown,
+    attempts: number,
+  ): void {
+    const group = worker.group;
+    const context = {
+      topic: group.topic.name,
+      groupId: group.id,
+      partition: worker.partition,
+      firstOffset: String(entry.offset),
+      lastOffset: String(entry.offset),
+      attempt: attempts,
+    };
+    const headers = deadLetterHeaders(entry.headers, {
+      topic: group.topic.name,
+      partition: worker.partition,
+      offset: String(entry.offset),
+      groupId: group.id,
+      error,
+      attempts,
+    });
+    const inflight: Inflight = { member, settled: Promise.resolve(), done: false, abandoned: false };
+    inflight.settled = this.publish(deadLetter.topic, [
+      { key: entry.key, value: decodeValue(entry.json), headers },
+    ]).then(
+      () => {
+        if (!inflight.abandoned) {
+          member.deadLettered += 1;
+          report(member.onError, error, { ...context, phase: 'dead-letter' });
+        }
+        this.onHandled(worker, inflight, [entry]);
+      },
+      (moveError: unknown) => this.onFailed(worker, inflight, [entry], attempts, moveError),
+    );
+    worker.inflight = inflight;
   }
 
   /** Drops what every group has committed, settles the publishes it completes, lets waiting publishes in. */
@@ -680,8 +764,10 @@ export class InProcessStream implements StreamPort {
       const owner = group.members.length > 0 ? group.members[worker.partition % group.members.length] : null;
       if (owner !== worker.owner) {
         worker.owner = owner;
-        // A new owner retries at once, as a new Kafka consumer would fetch from the committed offset.
+        // A new owner retries at once, as a new Kafka consumer would fetch from the committed offset, and counts
+        // its attempts afresh (as Kafka's does: its first failure does not split a batch another one failed on).
         this.clearRetry(worker);
+        worker.failures = 0;
       }
       this.requestPump(worker);
     }

@@ -17,6 +17,7 @@ import {
 } from 'kafkajs';
 import { backoffDelay, resolveRetry, type ResolvedRetry, type RetryOptions } from '../internal/backoff';
 import { deferred, type Deferred } from '../internal/deferred';
+import { DEAD_LETTER_HEADERS, deadLetterHeaders, validDeadLetter } from '../internal/dead-letter';
 import { decodeValue, encodeValue } from '../internal/json';
 import { consoleStreamErrorHandler, report } from '../internal/report';
 import {
@@ -117,15 +118,7 @@ export interface KafkaStreamOptions {
 const DEFAULT_MAX_BATCH = 500;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
-/** Headers a dead-lettered record carries beside its own (the original key and value are kept). */
-export const DEAD_LETTER_HEADERS = {
-  topic: 'vigil-dlt-topic',
-  partition: 'vigil-dlt-partition',
-  offset: 'vigil-dlt-offset',
-  groupId: 'vigil-dlt-group',
-  error: 'vigil-dlt-error',
-  attempts: 'vigil-dlt-attempts',
-} as const;
+export { DEAD_LETTER_HEADERS };
 
 interface PendingPublish {
   topic: string;
@@ -942,18 +935,18 @@ class KafkaSubscription<T> implements Subscription {
   ): Promise<boolean> {
     const { topic, partition } = payload.batch;
     const deadLetter = this.settings.deadLetter!;
-    const headers: Record<string, string | Buffer> = {};
+    const own: Record<string, string | Buffer> = {};
     for (const [name, raw] of Object.entries(message.headers ?? {})) {
       const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-      if (value !== undefined) headers[name] = value;
+      if (value !== undefined) own[name] = value;
     }
-    Object.assign(headers, {
-      [DEAD_LETTER_HEADERS.topic]: topic,
-      [DEAD_LETTER_HEADERS.partition]: String(partition),
-      [DEAD_LETTER_HEADERS.offset]: message.offset,
-      [DEAD_LETTER_HEADERS.groupId]: this.settings.groupId,
-      [DEAD_LETTER_HEADERS.error]: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
-      [DEAD_LETTER_HEADERS.attempts]: String(context.attempt ?? 0),
+    const headers = deadLetterHeaders(own, {
+      topic,
+      partition,
+      offset: message.offset,
+      groupId: this.settings.groupId,
+      error,
+      attempts: context.attempt ?? 0,
     });
     for (let attempt = 1; ; attempt += 1) {
       if (this.closing || !payload.isRunning() || payload.isStale()) return false;
@@ -1042,12 +1035,6 @@ export function producerStateLost(error: unknown): boolean {
     e = cause;
   }
   return false;
-}
-
-function validDeadLetter(options: DeadLetterOptions): DeadLetterOptions {
-  requireName('deadLetter.topic', options.topic);
-  positiveInteger('deadLetter.maxAttempts', options.maxAttempts);
-  return options;
 }
 
 function toRecord<T>(
