@@ -157,40 +157,39 @@ describe('subscribeScorer (issue 11: the linger only where partition batches com
   });
 });
 
+/** A stream that hands one partition batch at a time and keeps what was subscribed, for the handler's tests. */
+function capturingStream(): { stream: StreamPort; options: () => SubscribeOptions<unknown> } {
+  let options: SubscribeOptions<unknown> | undefined;
+  const stream = {
+    concurrentPartitionBatches: 1,
+    subscribe: async (o: SubscribeOptions<unknown>) => {
+      options = o;
+      return { close: async () => undefined };
+    },
+  } as unknown as StreamPort;
+  return { stream, options: () => options as SubscribeOptions<unknown> };
+}
+
 describe('subscribeScorer batch size (issue 11, decision 0005 item 22)', () => {
   it('takes at most 100 records per partition batch: a record is a device message of about five observations', async () => {
-    let options: SubscribeOptions<unknown> | undefined;
-    const stream = {
-      concurrentPartitionBatches: 1,
-      subscribe: async (o: SubscribeOptions<unknown>) => {
-        options = o;
-        return { close: async () => undefined };
-      },
-    } as unknown as StreamPort;
+    const { stream, options } = capturingStream();
     await subscribeScorer(
       stream,
       { handleBatch: async () => [] } as unknown as ScorerService,
       async () => undefined,
     );
     expect(SCORER_MAX_BATCH_RECORDS).toBe(100);
-    expect(options?.topic).toBe('vitals.observations');
-    expect(options?.maxBatchSize).toBe(SCORER_MAX_BATCH_RECORDS);
+    expect(options().topic).toBe('vitals.observations');
+    expect(options().maxBatchSize).toBe(SCORER_MAX_BATCH_RECORDS);
   });
 });
 
 describe('subscribeScorerDeadLetters (issue 11, HZ-13)', () => {
   async function subscribed(store: DeadLetterStore) {
-    let options: SubscribeOptions<unknown> | undefined;
-    const stream = {
-      concurrentPartitionBatches: 1,
-      subscribe: async (o: SubscribeOptions<unknown>) => {
-        options = o;
-        return { close: async () => undefined };
-      },
-    } as unknown as StreamPort;
+    const { stream, options } = capturingStream();
     await subscribeScorerDeadLetters(stream, store, () => new Date('2026-12-06T12:00:00Z'));
     const handle = (value: unknown) =>
-      options!.handle({
+      options().handle({
         topic: 'vitals.observations.dead-letters',
         partition: 3,
         records: [
@@ -211,7 +210,7 @@ describe('subscribeScorerDeadLetters (issue 11, HZ-13)', () => {
         ],
         heartbeat: async () => undefined,
       });
-    return { options: options!, handle };
+    return { options: options(), handle };
   }
 
   it('HZ-13 keeps a set-aside record in the dead-letter store: where it was, why, its device and its JSON', async () => {
