@@ -794,6 +794,57 @@ function contract(h: Harness): void {
     },
   );
 
+  inProcessIt(
+    'HZ-01 a new subscriber of a partition counts its failures afresh: it does not split a batch on its first failure because another failed on it',
+    async () => {
+      // Slow retries, so that the first subscriber can be closed between its failure and its retry.
+      const stream = new InProcessStream({
+        partitions: 1,
+        retry: { initialDelayMs: 200 },
+        onError: () => undefined,
+      });
+      streams.push(stream);
+      const topic = topicName('owner-failures');
+      const groupId = `g-${id()}`;
+      const deadLetter = { topic: `${topic}.dlt`, maxAttempts: 2 };
+      await stream.subscribe({
+        topic: deadLetter.topic,
+        groupId: `dlt-${id()}`,
+        handle: async () => undefined,
+      });
+      let firstFailed!: () => void;
+      const failedOnce = new Promise<void>((resolve) => (firstFailed = resolve));
+      const first = await stream.subscribe<string>({
+        topic,
+        groupId,
+        deadLetter,
+        handle: async () => {
+          firstFailed();
+          throw new Error('cannot handle this record');
+        },
+      });
+      const published = stream.publish(topic, [
+        { key: 'patient-1', value: 'good' },
+        { key: 'patient-1', value: 'poison' },
+      ]);
+      await failedOnce;
+      await first.close();
+      const sizes: number[] = [];
+      await stream.subscribe<string>({
+        topic,
+        groupId,
+        deadLetter,
+        handle: async (batch) => {
+          sizes.push(batch.records.length);
+          if (batch.records.some((r) => r.value === 'poison')) throw new Error('cannot handle this record');
+        },
+      });
+      await published;
+      // Two whole deliveries (its own maxAttempts), then one at a time: good handled, poison twice alone.
+      expect(sizes).toEqual([2, 2, 1, 1, 1]);
+    },
+  );
+
   inProcessIt('resolves publish only after the consumer handled and committed the records', async () => {
     const stream = open();
     const topic = topicName('durable');
