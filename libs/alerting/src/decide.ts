@@ -1,5 +1,6 @@
 import {
   type AlertsStreamEvent,
+  byEventTime,
   type CanonicalObservation,
   type DeviceStatusEvent,
   expandVitalsEvent,
@@ -300,14 +301,6 @@ function groupBy<T>(list: readonly T[], keyOf: (t: T) => string): Map<string, T[
     else out.set(k, [t]);
   }
   return out;
-}
-
-/** Event-time order, stable (equal times keep arrival order). Each time is parsed once, not per comparison. */
-function byEventTime(list: readonly CanonicalObservation[]): CanonicalObservation[] {
-  return list
-    .map((o) => ({ o, at: Date.parse(o.measuredAt) }))
-    .sort((a, b) => a.at - b.at)
-    .map((x) => x.o);
 }
 
 /** Readings grouped by event time, oldest first (a cuff's systolic, diastolic and pulse are one group). */

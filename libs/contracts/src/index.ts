@@ -58,6 +58,7 @@ export {
   type ObservationSource,
   type CanonicalObservation,
   type DeviceObservation,
+  byEventTime,
 } from './observation';
 export {
   REJECTION_REASONS,

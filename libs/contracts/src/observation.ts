@@ -54,3 +54,14 @@ export type CanonicalObservation = z.infer<typeof canonicalObservationSchema>;
 
 /** What the codecs produce before ingest resolves the patient binding. */
 export type DeviceObservation = Omit<CanonicalObservation, 'patientId'>;
+
+/**
+ * Observations in event-time (`measuredAt`) order, stable: equal times keep their order. Each time is parsed once,
+ * not in every comparison (issue 11: on the hot path, in ingest and in the alerting core).
+ */
+export function byEventTime<T extends { measuredAt: string }>(list: readonly T[]): T[] {
+  return list
+    .map((o) => ({ o, at: Date.parse(o.measuredAt) }))
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.o);
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  byEventTime,
   type CanonicalObservation,
   CLOCK_SKEW_TOLERANCE_MS,
   DEAD_LETTER_RAW_PREFIX_BYTES,
@@ -314,10 +315,7 @@ export class IngestService {
     }
     const normalised = normaliseReadings(envelope, { receivedAt, clockOffsetMs });
     // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
-    const observations = normalised.observations
-      .map((o) => ({ o, at: Date.parse(o.measuredAt) }))
-      .sort((a, b) => a.at - b.at)
-      .map((x) => x.o);
+    const observations = byEventTime(normalised.observations);
     const rejections: Rejection[] = [...normalised.rejections];
     const accepted: CanonicalObservation[] = [];
     // A device reports only what its kind measures (D7): a pulse oximeter's "fall" is a fault or a forgery.

@@ -10,6 +10,7 @@ import {
 import { insertDeadLetters, type SqlDatabase } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import {
+  type DeadLetterStore,
   type ScorerBatching,
   streamAlertsPublisher,
   streamDeviceCommandsPublisher,
@@ -51,7 +52,7 @@ export class ScorerRunner implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.consume === false) return;
-    const keep = (records: Parameters<typeof insertDeadLetters>[1]) => insertDeadLetters(this.db, records);
+    const keep: DeadLetterStore = (records) => insertDeadLetters(this.db, records);
     this.subscription = await subscribeScorer(this.stream, this.scorer, keep, this.options.batching);
     // After the scorer's subscription, which makes its dead-letter topic (Kafka).
     this.deadLetters = await subscribeScorerDeadLetters(this.stream, keep);

@@ -200,7 +200,7 @@ describe('scorer crash between database commit and stream acknowledgement (real 
     let poisonAttempts = 0;
     // A scorer bug that only this record triggers (not the database's fault: never retried for ever).
     scorer.handleBatch = async (events) => {
-      if (events.includes(poison) || events.some((e) => JSON.stringify(e) === JSON.stringify(poison))) {
+      if (events.some((e) => JSON.stringify(e) === JSON.stringify(poison))) {
         poisonAttempts += 1;
         throw new TypeError('a scorer bug this record triggers');
       }
