@@ -39,6 +39,7 @@ import {
   ScoringContextRepository,
   type SqlClient,
   type SqlDatabase,
+  type SqlTransaction,
 } from '@vigil/storage';
 
 /** Tunables of the scorer: the alerting policy, and how far back the overdue timer looks. */
@@ -137,8 +138,12 @@ export class ScorerService {
     const marks = this.takeUnmarked();
     const { decision, published, outboxIds } = await this.db
       .transaction(async (tx) => {
-        await this.outbox.markPublished(tx, marks, now);
-        const loaded = await this.load(tx, batch);
+        // Statements issued together share a round trip (SqlTransaction): BEGIN, the marks and the reads go as
+        // one, the observations as one, and the writes with the COMMIT as one (issue 11: seven before).
+        const [, loaded] = await Promise.all([
+          this.outbox.markPublished(tx, marks, now),
+          this.load(tx, batch),
+        ]);
         const late = retrospectiveIds(loaded.states, batch.observations);
         const inserted = await this.observations.insertMany(
           tx,
@@ -163,12 +168,8 @@ export class ScorerService {
           observations: batch.observations.filter((o) => inserted.has(o.id)),
           statuses: batch.statuses,
         });
-        const published = await this.save(tx, batch, loaded, decision, now);
-        // Alert and pipeline events go through the outbox (at least once, HZ-04). Score updates do not: they
-        // announce a score already stored, consoles refetch on reconnect, and a clinically meaningful change
-        // comes with an alert event — so the hot path does not write, mark and purge an outbox row per reading.
-        const durable = published.filter((e) => e.type !== 'score.updated');
-        return { decision, published, outboxIds: await this.outbox.add(tx, durable, now) };
+        const { published, outboxIds } = await this.save(tx, batch, loaded, decision, now);
+        return { decision, published, outboxIds };
       })
       .catch((error: unknown) => {
         this.queueUnmarked(marks);
@@ -265,34 +266,54 @@ export class ScorerService {
     return sent;
   }
 
+  /**
+   * The batch's patients (share-locked), their clinical states (from memory, or read for a patient not seen yet)
+   * and their open episodes (locked): issued together, in the discharge's lock order (patients, then alerts).
+   */
   private async load(tx: SqlClient, batch: VitalsBatch): Promise<Loaded> {
-    const patients = await this.context.patients(tx, batch.patientIds);
-    const states = await this.loadStates(tx, [...new Set(batch.observations.map((o) => o.patientId))]);
-    const episodes = await this.alerts.lockOpenEpisodes(tx, [...patients.keys()]);
+    const [patients, states, episodes] = await Promise.all([
+      this.context.patients(tx, batch.patientIds),
+      this.loadStates(tx, [...new Set(batch.observations.map((o) => o.patientId))]),
+      this.alerts.lockOpenEpisodes(tx, batch.patientIds),
+    ]);
     return { patients, states, episodes };
   }
 
+  /**
+   * Stores the decision — scores, devices' last-seen, heartbeats, alert changes with their audit rows, and the
+   * outbox rows of the events that must reach consoles — and commits, all in one round trip. Returns what to
+   * publish once committed.
+   */
   private async save(
-    tx: SqlClient,
+    tx: SqlTransaction,
     batch: VitalsBatch,
     loaded: Loaded,
     decision: ReadingsDecision,
     now: Date,
-  ): Promise<AlertsStreamEvent[]> {
+  ): Promise<{ published: AlertsStreamEvent[]; outboxIds: string[] }> {
     const late = await this.lateScores(tx, loaded.patients, decision.lateScoreTimes);
-    const stored = await this.scores.insertMany(tx, [...decision.scores, ...late]);
-    await this.context.recordDeviceStatuses(tx, decision.devices);
-    await this.context.recordPipelineHeartbeats(
-      tx,
-      batch.heartbeats.map((h) => ({ ...h, emittedAt: new Date(h.emittedAt), receivedAt: now })),
-    );
-    await this.saveAlerts(tx, decision.alerts);
-    const scores = scoreEvents([...decision.scores, ...late], stored, loaded.patients);
-    const published = [...decision.alerts.events, ...scores];
     const last = batch.heartbeats.at(-1);
-    if (last && this.pipelineHealthy === false)
-      published.push(this.pipelineEvent(true, new Date(last.emittedAt)));
-    return published;
+    // Alert and pipeline events go through the outbox (at least once, HZ-04). Score updates do not: they
+    // announce a score already stored, consoles refetch on reconnect, and a clinically meaningful change
+    // comes with an alert event — so the hot path does not write, mark and purge an outbox row per reading.
+    const recovered =
+      last && this.pipelineHealthy === false ? [this.pipelineEvent(true, new Date(last.emittedAt))] : [];
+    const durable = [...decision.alerts.events, ...recovered];
+    // Issued in this order, one behind the other: an audit row after its episode, COMMIT last.
+    const [stored, , , , , outboxIds] = await Promise.all([
+      this.scores.insertMany(tx, [...decision.scores, ...late]),
+      this.context.recordDeviceStatuses(tx, decision.devices),
+      this.context.recordPipelineHeartbeats(
+        tx,
+        batch.heartbeats.map((h) => ({ ...h, emittedAt: new Date(h.emittedAt), receivedAt: now })),
+      ),
+      this.alerts.save(tx, decision.alerts.save),
+      this.alerts.audit(tx, decision.alerts.audits),
+      this.outbox.add(tx, durable, now),
+      tx.commit(),
+    ]);
+    const scores = scoreEvents([...decision.scores, ...late], stored, loaded.patients);
+    return { published: [...decision.alerts.events, ...scores, ...recovered], outboxIds };
   }
 
   private async saveAlerts(tx: SqlClient, changes: AlertChanges): Promise<void> {

@@ -6,6 +6,13 @@ export interface PartitionProxy {
   readonly url: string;
   /** While true, nothing passes either way, and no connection is reset: the peers just hear nothing. */
   swallow: boolean;
+  /**
+   * While true the server's answers are held back (kept, in order) instead of passed on, and passed on once it is
+   * set back to false: a slow link, for seeing what a client sends before it hears anything.
+   */
+  holdAnswers: boolean;
+  /** Everything the clients sent the server so far, as latin1 text (a statement's SQL shows in it as written). */
+  heard(): string;
   close(): Promise<void>;
 }
 
@@ -16,6 +23,9 @@ export interface PartitionProxy {
 export async function startPartitionProxy(url: string): Promise<PartitionProxy> {
   const target = new URL(url);
   const sockets = new Set<net.Socket>();
+  const heard: Buffer[] = [];
+  const held: { to: net.Socket; chunk: Buffer }[] = [];
+  let holding = false;
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     for (const [from, to] of [
@@ -23,8 +33,11 @@ export async function startPartitionProxy(url: string): Promise<PartitionProxy> 
       [upstream, client],
     ] as const) {
       sockets.add(from);
-      from.on('data', (chunk) => {
-        if (!proxy.swallow) to.write(chunk);
+      from.on('data', (chunk: Buffer) => {
+        if (proxy.swallow) return;
+        if (from === client) heard.push(chunk);
+        if (from === upstream && holding) held.push({ to, chunk });
+        else to.write(chunk);
       });
       from.on('error', () => from.destroy());
       from.on('close', () => {
@@ -39,8 +52,17 @@ export async function startPartitionProxy(url: string): Promise<PartitionProxy> 
   const proxy: PartitionProxy = {
     url: via.toString(),
     swallow: false,
+    get holdAnswers() {
+      return holding;
+    },
+    set holdAnswers(hold: boolean) {
+      holding = hold;
+      if (!hold) for (const { to, chunk } of held.splice(0)) if (!to.destroyed) to.write(chunk);
+    },
+    heard: () => Buffer.concat(heard).toString('latin1'),
     async close() {
       proxy.swallow = false;
+      proxy.holdAnswers = false;
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     },

@@ -182,20 +182,26 @@ export class ScoringContextRepository {
     return row?.locked === true;
   }
 
+  /**
+   * One statement per heartbeat (two of one source may not share an upsert), all issued at once: in a transaction
+   * they share a round trip, and none is left to issue after the caller's COMMIT.
+   */
   async recordPipelineHeartbeats(
     tx: SqlClient,
     beats: readonly { source: string; heartbeatId: string; emittedAt: Date; receivedAt: Date }[],
   ): Promise<void> {
-    for (const b of beats) {
-      await tx.query(
-        `INSERT INTO pipeline_heartbeats (source, heartbeat_id, emitted_at, received_at) VALUES ($1, $2, $3, $4)
+    await Promise.all(
+      beats.map((b) =>
+        tx.query(
+          `INSERT INTO pipeline_heartbeats (source, heartbeat_id, emitted_at, received_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (source) DO UPDATE SET heartbeat_id = EXCLUDED.heartbeat_id,
            emitted_at = GREATEST(pipeline_heartbeats.emitted_at, EXCLUDED.emitted_at),
            received_at = GREATEST(pipeline_heartbeats.received_at, EXCLUDED.received_at),
            stalled_since = NULL`,
-        [b.source, b.heartbeatId, b.emittedAt, b.receivedAt],
-      );
-    }
+          [b.source, b.heartbeatId, b.emittedAt, b.receivedAt],
+        ),
+      ),
+    );
   }
 
   /** The newest heartbeat from any source, or null when none was ever seen. */

@@ -9,6 +9,24 @@ export interface SqlClient {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
+/**
+ * A transaction's client (`SqlDatabase.transaction`). Its statements go to the server as soon as they are issued,
+ * each behind the ones issued before it (node-postgres' pipeline mode), so statements issued without waiting for
+ * each other's results share one round trip instead of taking one each (issue 11: the scorer's batch took seven round
+ * trips, each waiting for a busy event loop to read the answer). They run in the order they were issued; once one
+ * fails the transaction is aborted, and every statement after it fails too.
+ */
+export interface SqlTransaction extends SqlClient {
+  /**
+   * Sends COMMIT now, behind the statements already issued, without waiting for their results: the writes that end
+   * a transaction and its COMMIT can share one round trip. Resolves once committed; rejects if the server rolled
+   * back instead (a statement before it failed, which also rejects that statement's own promise). No statement may
+   * be issued after it (one would be refused, not run outside the transaction). Without it the transaction commits
+   * when its work resolves.
+   */
+  commit(): Promise<void>;
+}
+
 /** A migration's QueryRunner as a {@link SqlClient}, so migrations can call the schema helpers. */
 export function queryRunnerSql(q: QueryRunner): SqlClient {
   return { query: async (text, params) => q.query(text, params ? [...params] : undefined) };
@@ -28,6 +46,12 @@ interface PgStatement {
 
 interface PgPoolClient {
   query(statement: string | PgStatement, params?: unknown[]): Promise<PgResult | PgResult[]>;
+  /**
+   * node-postgres' pipeline mode (in the 8.x this repository pins): queries are sent without waiting for the
+   * answers to the ones before. A plain field, read on every query; switched on only while a transaction holds
+   * the connection, and off again before it goes back to the pool. Absent from older versions.
+   */
+  pipeline?: boolean;
   release(error?: Error | boolean): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
@@ -35,6 +59,8 @@ interface PgPoolClient {
 
 interface PgResult {
   rows: unknown[];
+  /** The command tag: `COMMIT`, or `ROLLBACK` when COMMIT ended a transaction a failed statement had aborted. */
+  command?: string;
 }
 
 /** The rows of a statement (of the last one, when a text holds several). */
@@ -105,12 +131,65 @@ export class SqlDatabase implements SqlClient {
     }
   }
 
-  /** Runs `work` in one transaction; it commits only if `work` resolves. */
-  async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction; it commits only if `work` resolves (and its `commit()`, if it called it,
+   * committed). Statements are pipelined (see {@link SqlTransaction}): BEGIN goes out with the first of them. A
+   * statement pipelined behind BEGIN would run outside any transaction if BEGIN itself failed, but BEGIN (with
+   * `SET LOCAL statement_timeout` to a whole number) cannot fail on a connection that still answers; the statement's
+   * result is given to `work` only once BEGIN's answer came back, and if it failed the transaction fails.
+   */
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const client = await poolOf(this.dataSource).connect();
-    const tx: SqlClient = {
-      query: async <R>(sql: string, params?: readonly unknown[]): Promise<R[]> =>
-        rowsOf<R>(await client.query(this.statement(sql, params))),
+    const pipelined = typeof client.pipeline === 'boolean';
+    if (pipelined) client.pipeline = true;
+    // Without pipeline mode (an older node-postgres) statements issued together are sent one after another.
+    let last: Promise<unknown> = Promise.resolve();
+    const send = (sql: string, params?: readonly unknown[]): Promise<PgResult | PgResult[]> => {
+      if (pipelined) return client.query(this.statement(sql, params));
+      const sent = last.then(
+        () => client.query(this.statement(sql, params)),
+        () => client.query(this.statement(sql, params)),
+      );
+      last = sent.catch(() => undefined);
+      return sent;
+    };
+    let over = false;
+    let commitSent: Promise<void> | null = null;
+    const refuseAfter = (what: string) => {
+      if (over) throw new Error(`a statement was issued after its transaction ended (${what})`);
+      if (commitSent) throw new Error(`a statement was issued after its transaction's COMMIT (${what})`);
+    };
+    const begun = send(
+      this.statementTimeoutMs === undefined
+        ? 'BEGIN'
+        : `BEGIN; SET LOCAL statement_timeout = ${this.statementTimeoutMs}`,
+    );
+    // Awaited by every statement and by the commit, and at the end; never left unhandled meanwhile.
+    begun.catch(() => undefined);
+    // The first statement that failed: a COMMIT the server answered with ROLLBACK rejects with it (its code intact,
+    // so a serialisation failure or a lost connection is still told apart), not with a message that hides it.
+    let failure: unknown;
+    const tx: SqlTransaction = {
+      query: async <R>(sql: string, params?: readonly unknown[]): Promise<R[]> => {
+        refuseAfter(sql.slice(0, 60));
+        const sent = send(sql, params);
+        // Recorded as soon as the answer is read, before the answers behind it (a COMMIT's) are acted on.
+        sent.catch((error: unknown) => (failure ??= error));
+        const [, result] = await Promise.all([begun, sent]);
+        return rowsOf<R>(result);
+      },
+      commit: () => {
+        refuseAfter('COMMIT');
+        commitSent = Promise.all([begun, send('COMMIT')]).then(([, result]) => {
+          const command = Array.isArray(result) ? result.at(-1)?.command : result.command;
+          if (command !== undefined && command !== 'COMMIT') {
+            throw failure instanceof Error
+              ? failure
+              : new Error(`the transaction was rolled back, not committed (the server answered ${command})`);
+          }
+        });
+        return commitSent;
+      },
     };
     let broken: Error | undefined;
     // The pool listens for errors only on idle connections: one checked out here needs a listener of its own,
@@ -119,24 +198,19 @@ export class SqlDatabase implements SqlClient {
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      await client.query(
-        this.statement(
-          this.statementTimeoutMs === undefined
-            ? 'BEGIN'
-            : `BEGIN; SET LOCAL statement_timeout = ${this.statementTimeoutMs}`,
-        ),
-      );
       const result = await work(tx);
-      await client.query(this.statement('COMMIT'));
+      await (commitSent ?? tx.commit());
       return result;
     } catch (error) {
       broken ??= connectionLost(error);
-      if (!broken)
-        await client.query(this.statement('ROLLBACK')).catch((rollback: Error) => (broken = rollback));
+      // Behind everything already sent: once it answers, nothing of this transaction is still running.
+      if (!broken) await send('ROLLBACK').catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
+      over = true;
       // A connection that failed is discarded, not returned to the pool.
       client.removeListener('error', onError);
+      if (pipelined && !broken) client.pipeline = false;
       client.release(broken);
     }
   }

@@ -66,6 +66,93 @@ describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
     expect(() => new SqlDatabase(ds, { statementTimeoutMs: 0 })).toThrow(RangeError);
   });
 
+  /** Resolves once `condition` holds; fails the test after 5 s. */
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    for (const deadline = Date.now() + 5000; !condition();) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('statements a transaction issues together, COMMIT included, all reach the server before any answer comes back, and run in the order issued', async () => {
+    await sql.query(`CREATE TABLE IF NOT EXISTS pipeline_probe (n int)`);
+    // A link whose answers can be held back: what the client sends before it hears anything shows in the proxy.
+    const proxy = await startPartitionProxy(db.url);
+    const via = await openDatabase({ url: proxy.url, poolSize: 1 });
+    try {
+      const pipelined = new SqlDatabase(via, { statementTimeoutMs: 5000 });
+      await pipelined.query(`SELECT 1`);
+      const from = proxy.heard().length;
+      proxy.holdAnswers = true;
+      const done = pipelined.transaction((tx) =>
+        Promise.all([
+          tx.query(`INSERT INTO pipeline_probe VALUES (41)`),
+          tx.query(`INSERT INTO pipeline_probe VALUES (42)`),
+          tx.query<{ n: number[] }>(`SELECT array_agg(n ORDER BY n) AS n FROM pipeline_probe`),
+          tx.commit(),
+        ]),
+      );
+      await until(() => proxy.heard().slice(from).includes('COMMIT'), 'the COMMIT to be sent');
+      const sent = proxy.heard().slice(from);
+      const at = ['BEGIN', 'VALUES (41)', 'VALUES (42)', 'array_agg', 'COMMIT'].map((s) => sent.indexOf(s));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      proxy.holdAnswers = false;
+      const [, , selected] = await done;
+      // The SELECT ran after both inserts, in the same transaction, which committed.
+      expect(selected).toEqual([{ n: [41, 42] }]);
+      expect(await sql.query(`SELECT array_agg(n ORDER BY n) AS n FROM pipeline_probe`)).toEqual([
+        { n: [41, 42] },
+      ]);
+    } finally {
+      await via.destroy().catch(() => undefined);
+      await proxy.close();
+      await sql.query(`DELETE FROM pipeline_probe`);
+    }
+  });
+
+  it('a statement that fails before a COMMIT issued with it rolls the whole transaction back: the COMMIT rejects with the error of that statement, nothing is kept, and the connection serves the next transaction', async () => {
+    await sql.query(`CREATE TABLE IF NOT EXISTS pipeline_probe (n int)`);
+    let commit: Promise<void> | undefined;
+    const attempt = sql.transaction((tx) => {
+      const writes = Promise.all([
+        tx.query(`INSERT INTO pipeline_probe VALUES (1)`),
+        tx.query(`INSERT INTO pipeline_probe VALUES ('not a number')`),
+        tx.query(`INSERT INTO pipeline_probe VALUES (3)`),
+      ]);
+      commit = tx.commit();
+      commit.catch(() => undefined);
+      return writes;
+    });
+    await expect(attempt).rejects.toMatchObject({ code: '22P02' }); // invalid_text_representation
+    // The COMMIT fails with the statement that rolled the transaction back, not with a message that hides it.
+    await expect(commit).rejects.toMatchObject({ code: '22P02' });
+    expect(await sql.query(`SELECT count(*)::int AS n FROM pipeline_probe`)).toEqual([{ n: 0 }]);
+    // Both pool connections are clean: no transaction left open on either.
+    for (let i = 0; i < 3; i += 1) {
+      expect(await sql.transaction((tx) => tx.query(`SELECT 7 AS seven`))).toEqual([{ seven: 7 }]);
+    }
+  });
+
+  it('a statement issued after its transaction committed is refused, not run outside the transaction', async () => {
+    await sql.query(`CREATE TABLE IF NOT EXISTS pipeline_probe (n int)`);
+    let late: Promise<unknown> | undefined;
+    await sql.transaction(async (tx) => {
+      await tx.commit();
+      late = tx.query(`INSERT INTO pipeline_probe VALUES (9)`);
+      late.catch(() => undefined);
+    });
+    await expect(late).rejects.toThrow(/after its transaction's COMMIT/);
+    let leaked: ((sql: string) => Promise<unknown>) | undefined;
+    await sql.transaction(async (tx) => {
+      leaked = (text) => tx.query(text);
+    });
+    await expect(leaked?.(`INSERT INTO pipeline_probe VALUES (10)`)).rejects.toThrow(
+      /after its transaction ended/,
+    );
+    expect(await sql.query(`SELECT count(*)::int AS n FROM pipeline_probe`)).toEqual([{ n: 0 }]);
+  });
+
   it('HZ-14 a database that stops answering without resetting the connection fails the bounded statement, and its connection is discarded', async () => {
     // A TCP proxy in front of PostgreSQL that can swallow every packet both ways (a network partition).
     const proxy = await startPartitionProxy(db.url);
