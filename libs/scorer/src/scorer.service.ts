@@ -137,42 +137,51 @@ export class ScorerService {
     // The marks of events published since the last batch ride on this transaction (none of their own).
     const marks = this.takeUnmarked();
     const { decision, published, outboxIds } = await this.db
-      .transaction(async (tx) => {
-        // Statements issued together share a round trip (SqlTransaction): BEGIN, the marks and the reads go as
-        // one, the observations as one, and the writes with the COMMIT as one (issue 11: seven before).
-        const [, loaded] = await Promise.all([
-          this.outbox.markPublished(tx, marks, now),
-          this.load(tx, batch),
-        ]);
-        const late = retrospectiveIds(loaded.states, batch.observations);
-        const inserted = await this.observations.insertMany(
-          tx,
-          batch.observations.map((observation) => ({ observation, retrospective: late.has(observation.id) })),
-        );
-        const skipped = batch.observations.filter((o) => !inserted.has(o.id));
-        if (skipped.length > 0) {
-          // Never silently: a reading absorbed because another message already holds its (device, parameter,
-          // time) is logged with both ids (SPEC §3 dedupe; a replay of the same id is not).
-          const held = await this.observations.heldUnderOtherIds(tx, skipped);
-          if (held.size > 0) {
-            const [id, holder] = held.entries().next().value as [string, string];
-            absorbedLogger.warn(
-              `${held.size} observation(s) not stored: another observation holds the same device, parameter and time (e.g. ${id}, held as ${holder})`,
-            );
+      .transaction(
+        async (tx) => {
+          // Statements issued together share a round trip (SqlTransaction): BEGIN, the marks and the reads go as
+          // one, the observations as one, and the writes with the COMMIT as one (issue 11: seven before).
+          const [, loaded] = await Promise.all([
+            this.outbox.markPublished(tx, marks, now),
+            this.load(tx, batch),
+          ]);
+          const late = retrospectiveIds(loaded.states, batch.observations);
+          const inserted = await this.observations.insertMany(
+            tx,
+            batch.observations.map((observation) => ({
+              observation,
+              retrospective: late.has(observation.id),
+            })),
+          );
+          const skipped = batch.observations.filter((o) => !inserted.has(o.id));
+          if (skipped.length > 0) {
+            // Never silently: a reading absorbed because another message already holds its (device, parameter,
+            // time) is logged with both ids (SPEC §3 dedupe; a replay of the same id is not).
+            const held = await this.observations.heldUnderOtherIds(tx, skipped);
+            if (held.size > 0) {
+              const [id, holder] = held.entries().next().value as [string, string];
+              absorbedLogger.warn(
+                `${held.size} observation(s) not stored: another observation holds the same device, parameter and time (e.g. ${id}, held as ${holder})`,
+              );
+            }
           }
-        }
-        const decision = decideReadings({
-          ...loaded,
-          now,
-          policy: this.config,
-          observations: batch.observations.filter((o) => inserted.has(o.id)),
-          statuses: batch.statuses,
-        });
-        const { published, outboxIds } = await this.save(tx, batch, loaded, decision, now);
-        return { decision, published, outboxIds };
-      })
+          const decision = decideReadings({
+            ...loaded,
+            now,
+            policy: this.config,
+            observations: batch.observations.filter((o) => inserted.has(o.id)),
+            statuses: batch.statuses,
+          });
+          const { published, outboxIds } = await this.save(tx, batch, loaded, decision, now);
+          return { decision, published, outboxIds };
+        },
+        { beginWithFirstStatements: true },
+      )
       .catch((error: unknown) => {
         this.queueUnmarked(marks);
+        // The batch may have committed all the same (the connection lost while the COMMIT's answer was awaited):
+        // its patients' states are read afresh from the database, never left behind what it holds.
+        this.forgetPatients(batch.patientIds);
         throw error;
       });
     // Committed: only now does the in-memory state move on (a rolled-back batch leaves it as it was).
@@ -300,7 +309,7 @@ export class ScorerService {
       last && this.pipelineHealthy === false ? [this.pipelineEvent(true, new Date(last.emittedAt))] : [];
     const durable = [...decision.alerts.events, ...recovered];
     // Issued in this order, one behind the other: an audit row after its episode, COMMIT last.
-    const [stored, , , , , outboxIds] = await Promise.all([
+    const writes = Promise.all([
       this.scores.insertMany(tx, [...decision.scores, ...late]),
       this.context.recordDeviceStatuses(tx, decision.devices),
       this.context.recordPipelineHeartbeats(
@@ -310,8 +319,8 @@ export class ScorerService {
       this.alerts.save(tx, decision.alerts.save),
       this.alerts.audit(tx, decision.alerts.audits),
       this.outbox.add(tx, durable, now),
-      tx.commit(),
     ]);
+    const [[stored, , , , , outboxIds]] = await Promise.all([writes, tx.commit(writes)]);
     const scores = scoreEvents([...decision.scores, ...late], stored, loaded.patients);
     return { published: [...decision.alerts.events, ...scores, ...recovered], outboxIds };
   }

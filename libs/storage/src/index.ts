@@ -36,7 +36,13 @@ export {
   type NewDeadLetter,
   type StoredDeadLetter,
 } from './dead-letters/dead-letters.repository';
-export { SqlDatabase, type SqlClient, type SqlDatabaseOptions, type SqlTransaction } from './timeseries/sql-client';
+export {
+  SqlDatabase,
+  type SqlClient,
+  type SqlDatabaseOptions,
+  type SqlTransaction,
+  type TransactionOptions,
+} from './timeseries/sql-client';
 export { GroupCommit, type GroupCommitOptions } from './database/group-commit';
 export {
   StreamJournalRepository,

@@ -5,7 +5,7 @@ import type {
   PatientContext,
   PersonalThreshold,
 } from '@vigil/alerting';
-import type { SqlClient } from '../timeseries/sql-client';
+import type { SqlClient, SqlTransaction } from '../timeseries/sql-client';
 
 /** What the scorer needs to know about a patient, read fresh for every batch (clinicians edit it live). */
 export type PatientScoringContext = PatientContext;
@@ -183,11 +183,11 @@ export class ScoringContextRepository {
   }
 
   /**
-   * One statement per heartbeat (two of one source may not share an upsert), all issued at once: in a transaction
-   * they share a round trip, and none is left to issue after the caller's COMMIT.
+   * One statement per heartbeat (two of one source may not share an upsert), all issued at once: in the transaction
+   * they share a round trip, run in order, and none is left to issue after the caller's COMMIT.
    */
   async recordPipelineHeartbeats(
-    tx: SqlClient,
+    tx: SqlTransaction,
     beats: readonly { source: string; heartbeatId: string; emittedAt: Date; receivedAt: Date }[],
   ): Promise<void> {
     await Promise.all(

@@ -18,13 +18,25 @@ export interface SqlClient {
  */
 export interface SqlTransaction extends SqlClient {
   /**
-   * Sends COMMIT now, behind the statements already issued, without waiting for their results: the writes that end
-   * a transaction and its COMMIT can share one round trip. Resolves once committed; rejects if the server rolled
-   * back instead (a statement before it failed, which also rejects that statement's own promise). No statement may
-   * be issued after it (one would be refused, not run outside the transaction). Without it the transaction commits
-   * when its work resolves.
+   * Commits without waiting for the answers to the statements already issued: the writes that end a transaction and
+   * its COMMIT share one round trip. COMMIT is sent once the statements issued so far have been handed to the
+   * connection (the same turn of the event loop), and only if none of them, nor `issued` (the caller's promise
+   * for them), has failed by then: a statement that fails in this process (a parameter that cannot be sent, a
+   * repository that throws before sending) aborts the transaction instead of leaving a COMMIT of the others.
+   * Resolves once committed; rejects with the first failure if the server rolled back instead (a statement failed
+   * there). No statement may be issued after it: one would be refused, not run outside the transaction.
    */
-  commit(): Promise<void>;
+  commit(issued?: Promise<unknown>): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * Send BEGIN with the first statements instead of a round trip ahead of them (the scorer's hot path). If BEGIN
+   * failed, those statements would have run outside any transaction; BEGIN (with `SET LOCAL statement_timeout` to a
+   * whole number) does not fail on a connection that answers, but only work whose first statements are reads or
+   * idempotent should ask for it. Their results reach `work` only once BEGIN succeeded.
+   */
+  beginWithFirstStatements?: boolean;
 }
 
 /** A migration's QueryRunner as a {@link SqlClient}, so migrations can call the schema helpers. */
@@ -133,30 +145,41 @@ export class SqlDatabase implements SqlClient {
 
   /**
    * Runs `work` in one transaction; it commits only if `work` resolves (and its `commit()`, if it called it,
-   * committed). Statements are pipelined (see {@link SqlTransaction}): BEGIN goes out with the first of them. A
-   * statement pipelined behind BEGIN would run outside any transaction if BEGIN itself failed, but BEGIN (with
-   * `SET LOCAL statement_timeout` to a whole number) cannot fail on a connection that still answers; the statement's
-   * result is given to `work` only once BEGIN's answer came back, and if it failed the transaction fails.
+   * committed). Statements are pipelined (see {@link SqlTransaction}). If `work` throws after its `commit()`
+   * resolved, the transaction is committed and this still rejects. A failure while the answers to a COMMIT's round
+   * trip are awaited (the connection lost) leaves it unknown whether the server committed, as a lost COMMIT always
+   * did: callers that cache what they wrote must forget it when this rejects.
+   *
+   * Each statement's read timeout (`statementTimeoutMs` + 1 s) runs from when it is issued, so statements issued
+   * together share theirs with those queued ahead of them; a pipeline whose statements together wait longer fails
+   * and is retried, as one slow statement is.
    */
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (tx: SqlTransaction) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     const client = await poolOf(this.dataSource).connect();
     const pipelined = typeof client.pipeline === 'boolean';
     if (pipelined) client.pipeline = true;
     // Without pipeline mode (an older node-postgres) statements issued together are sent one after another.
     let last: Promise<unknown> = Promise.resolve();
+    let inFlight = 0;
     const send = (sql: string, params?: readonly unknown[]): Promise<PgResult | PgResult[]> => {
-      if (pipelined) return client.query(this.statement(sql, params));
-      const sent = last.then(
-        () => client.query(this.statement(sql, params)),
-        () => client.query(this.statement(sql, params)),
+      const run = () => client.query(this.statement(sql, params));
+      const sent = pipelined ? run() : last.then(run, run);
+      if (!pipelined) last = sent.catch(() => undefined);
+      inFlight += 1;
+      void sent.then(
+        () => (inFlight -= 1),
+        () => (inFlight -= 1),
       );
-      last = sent.catch(() => undefined);
       return sent;
     };
-    let over = false;
+    // Set once the transaction is ending (rolling back, or over): a statement issued from then on is refused.
+    let ending: string | null = null;
     let commitSent: Promise<void> | null = null;
-    const refuseAfter = (what: string) => {
-      if (over) throw new Error(`a statement was issued after its transaction ended (${what})`);
+    const refuse = (what: string) => {
+      if (ending) throw new Error(`a statement was issued after its transaction ${ending} (${what})`);
       if (commitSent) throw new Error(`a statement was issued after its transaction's COMMIT (${what})`);
     };
     const begun = send(
@@ -166,29 +189,53 @@ export class SqlDatabase implements SqlClient {
     );
     // Awaited by every statement and by the commit, and at the end; never left unhandled meanwhile.
     begun.catch(() => undefined);
-    // The first statement that failed: a COMMIT the server answered with ROLLBACK rejects with it (its code intact,
-    // so a serialisation failure or a lost connection is still told apart), not with a message that hides it.
+    // The first statement that failed, here or at the server: the transaction then never commits, and a COMMIT the
+    // server answered with ROLLBACK rejects with it (its code intact, so a serialisation failure or a lost connection
+    // is still told apart), not with a message that hides it.
+    let failed = false;
     let failure: unknown;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      failure = error;
+    };
     const tx: SqlTransaction = {
       query: async <R>(sql: string, params?: readonly unknown[]): Promise<R[]> => {
-        refuseAfter(sql.slice(0, 60));
+        refuse(sql.slice(0, 60));
+        if (!options.beginWithFirstStatements) {
+          await begun;
+          // Issued before the COMMIT, so sent before it (the COMMIT waits for BEGIN too); not if rolling back.
+          if (ending)
+            throw new Error(`a statement was issued after its transaction ${ending} (${sql.slice(0, 60)})`);
+        }
         const sent = send(sql, params);
         // Recorded as soon as the answer is read, before the answers behind it (a COMMIT's) are acted on.
-        sent.catch((error: unknown) => (failure ??= error));
+        sent.catch(fail);
         const [, result] = await Promise.all([begun, sent]);
         return rowsOf<R>(result);
       },
-      commit: () => {
-        refuseAfter('COMMIT');
-        commitSent = Promise.all([begun, send('COMMIT')]).then(([, result]) => {
+      commit: (issued) => {
+        refuse('COMMIT');
+        issued?.catch(fail);
+        // One turn later: what failed in this process while the statements were issued has failed by then.
+        const committed = (async () => {
+          if (!options.beginWithFirstStatements) await begun;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          // Failed, or rolling back already (the caller gave up first): no COMMIT is sent.
+          if (failed || ending)
+            throw failed ? failure : new Error(`the transaction ${ending} before its COMMIT`);
+          const [, result] = await Promise.all([begun, send('COMMIT')]);
           const command = Array.isArray(result) ? result.at(-1)?.command : result.command;
           if (command !== undefined && command !== 'COMMIT') {
-            throw failure instanceof Error
+            throw failed
               ? failure
               : new Error(`the transaction was rolled back, not committed (the server answered ${command})`);
           }
-        });
-        return commitSent;
+        })();
+        // Awaited by the caller or at the end; never an unhandled rejection if the caller throws first.
+        committed.catch(() => undefined);
+        commitSent = committed;
+        return committed;
       },
     };
     let broken: Error | undefined;
@@ -202,12 +249,16 @@ export class SqlDatabase implements SqlClient {
       await (commitSent ?? tx.commit());
       return result;
     } catch (error) {
+      ending = 'rolled back';
       broken ??= connectionLost(error);
       // Behind everything already sent: once it answers, nothing of this transaction is still running.
       if (!broken) await send('ROLLBACK').catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
-      over = true;
+      ending = 'ended';
+      // A connection with a statement still unanswered never goes back to the pool: its answer would reach the next
+      // user. Normally there is none (ROLLBACK and COMMIT answer after everything sent before them).
+      if (!broken && inFlight > 0) broken = new Error(`${inFlight} statement(s) still unanswered at the end`);
       // A connection that failed is discarded, not returned to the pool.
       client.removeListener('error', onError);
       if (pipelined && !broken) client.pipeline = false;

@@ -5,7 +5,7 @@ import {
   TEST_DATABASE_FLAVOUR,
   type TestDatabase,
 } from '@vigil/testing';
-import { openDatabase, SqlDatabase } from '../../src/index';
+import { openDatabase, SqlDatabase, type SqlTransaction } from '../../src/index';
 
 describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
   let db: TestDatabase;
@@ -74,23 +74,26 @@ describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
     }
   }
 
-  it('statements a transaction issues together, COMMIT included, all reach the server before any answer comes back, and run in the order issued', async () => {
+  it('statements a transaction issues together, COMMIT included, all reach the server before any answer comes back, and run in the order issued; the connection goes back to the pool as it was', async () => {
     await sql.query(`CREATE TABLE IF NOT EXISTS pipeline_probe (n int)`);
     // A link whose answers can be held back: what the client sends before it hears anything shows in the proxy.
     const proxy = await startPartitionProxy(db.url);
     const via = await openDatabase({ url: proxy.url, poolSize: 1 });
     try {
       const pipelined = new SqlDatabase(via, { statementTimeoutMs: 5000 });
-      await pipelined.query(`SELECT 1`);
+      const [{ pid }] = await pipelined.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
       const from = proxy.heard().length;
       proxy.holdAnswers = true;
-      const done = pipelined.transaction((tx) =>
-        Promise.all([
-          tx.query(`INSERT INTO pipeline_probe VALUES (41)`),
-          tx.query(`INSERT INTO pipeline_probe VALUES (42)`),
-          tx.query<{ n: number[] }>(`SELECT array_agg(n ORDER BY n) AS n FROM pipeline_probe`),
-          tx.commit(),
-        ]),
+      const done = pipelined.transaction(
+        (tx) => {
+          const writes = Promise.all([
+            tx.query(`INSERT INTO pipeline_probe VALUES (41)`),
+            tx.query(`INSERT INTO pipeline_probe VALUES (42)`),
+            tx.query<{ n: number[] }>(`SELECT array_agg(n ORDER BY n) AS n FROM pipeline_probe`),
+          ]);
+          return Promise.all([writes, tx.commit(writes)]);
+        },
+        { beginWithFirstStatements: true },
       );
       await until(() => proxy.heard().slice(from).includes('COMMIT'), 'the COMMIT to be sent');
       const sent = proxy.heard().slice(from);
@@ -98,12 +101,20 @@ describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
       expect(at.every((i) => i >= 0)).toBe(true);
       expect([...at].sort((a, b) => a - b)).toEqual(at);
       proxy.holdAnswers = false;
-      const [, , selected] = await done;
+      const [[, , selected]] = await done;
       // The SELECT ran after both inserts, in the same transaction, which committed.
       expect(selected).toEqual([{ n: [41, 42] }]);
       expect(await sql.query(`SELECT array_agg(n ORDER BY n) AS n FROM pipeline_probe`)).toEqual([
         { n: [41, 42] },
       ]);
+      // The same connection serves the next statement (kept, not discarded), out of pipeline mode again.
+      expect(await pipelined.query(`SELECT pg_backend_pid() AS pid`)).toEqual([{ pid }]);
+      const pool = (
+        via.driver as unknown as { master: { connect(): Promise<{ pipeline?: boolean; release(): void }> } }
+      ).master;
+      const client = await pool.connect();
+      expect(client.pipeline).toBe(false);
+      client.release();
     } finally {
       await via.destroy().catch(() => undefined);
       await proxy.close();
@@ -111,30 +122,85 @@ describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
     }
   });
 
-  it('a statement that fails before a COMMIT issued with it rolls the whole transaction back: the COMMIT rejects with the error of that statement, nothing is kept, and the connection serves the next transaction', async () => {
+  it('without beginWithFirstStatements a statement goes out only once BEGIN has answered', async () => {
+    const proxy = await startPartitionProxy(db.url);
+    const via = await openDatabase({ url: proxy.url, poolSize: 1 });
+    try {
+      const plain = new SqlDatabase(via);
+      await plain.query(`SELECT 1`);
+      const from = proxy.heard().length;
+      proxy.holdAnswers = true;
+      const done = plain.transaction((tx) => tx.query<{ marker: number }>(`SELECT 4242 AS marker`));
+      await until(() => proxy.heard().slice(from).includes('BEGIN'), 'the BEGIN to be sent');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(proxy.heard().slice(from)).not.toContain('4242');
+      proxy.holdAnswers = false;
+      expect(await done).toEqual([{ marker: 4242 }]);
+    } finally {
+      await via.destroy().catch(() => undefined);
+      await proxy.close();
+    }
+  });
+
+  it('HZ-15 a statement that fails before a COMMIT issued with it rolls the whole transaction back: the COMMIT rejects with the error of that statement, nothing is kept, and the connection serves the next transaction', async () => {
     await sql.query(`CREATE TABLE IF NOT EXISTS pipeline_probe (n int)`);
     let commit: Promise<void> | undefined;
-    const attempt = sql.transaction((tx) => {
-      const writes = Promise.all([
-        tx.query(`INSERT INTO pipeline_probe VALUES (1)`),
-        tx.query(`INSERT INTO pipeline_probe VALUES ('not a number')`),
-        tx.query(`INSERT INTO pipeline_probe VALUES (3)`),
-      ]);
-      commit = tx.commit();
-      commit.catch(() => undefined);
-      return writes;
-    });
+    const attempt = sql.transaction(
+      (tx) => {
+        const writes = Promise.all([
+          tx.query(`INSERT INTO pipeline_probe VALUES (1)`),
+          tx.query(`INSERT INTO pipeline_probe VALUES ('not a number')`),
+          tx.query(`INSERT INTO pipeline_probe VALUES (3)`),
+        ]);
+        commit = tx.commit();
+        return writes;
+      },
+      { beginWithFirstStatements: true },
+    );
     await expect(attempt).rejects.toMatchObject({ code: '22P02' }); // invalid_text_representation
     // The COMMIT fails with the statement that rolled the transaction back, not with a message that hides it.
     await expect(commit).rejects.toMatchObject({ code: '22P02' });
     expect(await sql.query(`SELECT count(*)::int AS n FROM pipeline_probe`)).toEqual([{ n: 0 }]);
-    // Both pool connections are clean: no transaction left open on either.
-    for (let i = 0; i < 3; i += 1) {
-      expect(await sql.transaction((tx) => tx.query(`SELECT 7 AS seven`))).toEqual([{ seven: 7 }]);
-    }
+    // The connection is clean: no transaction left open on it.
+    expect(await sql.transaction((tx) => tx.query(`SELECT 7 AS seven`))).toEqual([{ seven: 7 }]);
   });
 
-  it('a statement issued after its transaction committed is refused, not run outside the transaction', async () => {
+  it('HZ-15 a statement that fails in this process (a parameter that cannot be sent, or a caller that throws before sending) is never followed by a COMMIT of the others', async () => {
+    await sql.query(`CREATE TABLE IF NOT EXISTS pipeline_probe (n int)`);
+    const unsendable = {
+      toPostgres() {
+        throw new Error('this value cannot be sent');
+      },
+    };
+    // The work waits only for the COMMIT, so nothing but the COMMIT's own check stands between a failed statement
+    // and a COMMIT of the others.
+    const onlyCommit = (issue: (tx: SqlTransaction) => Promise<unknown>) =>
+      sql.transaction(
+        async (tx) => {
+          const writes = issue(tx);
+          writes.catch(() => undefined);
+          await tx.commit(writes);
+        },
+        { beginWithFirstStatements: true },
+      );
+    await expect(
+      onlyCommit((tx) =>
+        Promise.all([
+          tx.query(`INSERT INTO pipeline_probe VALUES (1)`),
+          tx.query(`INSERT INTO pipeline_probe VALUES ($1)`, [unsendable]),
+        ]),
+      ),
+    ).rejects.toThrow(/this value cannot be sent/);
+    const refused = async (): Promise<void> => {
+      throw new Error('a repository failed before it sent its statement');
+    };
+    await expect(
+      onlyCommit((tx) => Promise.all([tx.query(`INSERT INTO pipeline_probe VALUES (2)`), refused()])),
+    ).rejects.toThrow(/failed before it sent/);
+    expect(await sql.query(`SELECT count(*)::int AS n FROM pipeline_probe`)).toEqual([{ n: 0 }]);
+  });
+
+  it('HZ-15 a statement issued after its transaction committed, while it rolls back or after it ended is refused, not run outside the transaction', async () => {
     await sql.query(`CREATE TABLE IF NOT EXISTS pipeline_probe (n int)`);
     let late: Promise<unknown> | undefined;
     await sql.transaction(async (tx) => {
@@ -143,6 +209,18 @@ describe(`SqlDatabase on the pg pool (${TEST_DATABASE_FLAVOUR})`, () => {
       late.catch(() => undefined);
     });
     await expect(late).rejects.toThrow(/after its transaction's COMMIT/);
+    let straggler: Promise<unknown> | undefined;
+    await expect(
+      sql.transaction(async (tx) => {
+        // One branch fails; another goes on and issues a statement once its own (slower) wait is over.
+        straggler = new Promise((resolve) => setImmediate(resolve)).then(() =>
+          tx.query(`INSERT INTO pipeline_probe VALUES (11)`),
+        );
+        straggler.catch(() => undefined);
+        await Promise.all([straggler, Promise.reject(new Error('one branch failed'))]);
+      }),
+    ).rejects.toThrow(/one branch failed/);
+    await expect(straggler).rejects.toThrow(/after its transaction (rolled back|ended)/);
     let leaked: ((sql: string) => Promise<unknown>) | undefined;
     await sql.transaction(async (tx) => {
       leaked = (text) => tx.query(text);
