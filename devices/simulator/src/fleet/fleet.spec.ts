@@ -168,6 +168,30 @@ describe('Fleet and reading reminders (issue 13)', () => {
     expect(fleet.stats().reminded).toBe(1);
     await fleet.stop(0);
   });
+
+  it('answers reminders that come together (one per parameter due) with one reading, and a later one with another', async () => {
+    const { fleet, connections } = fleetFor('stable', 0.001);
+    await fleet.start();
+    const [deviceId, ox] = [...connections.entries()].find(([id]) => id.startsWith('pulse-oximeter'))!;
+    const readings = () => ox.published.filter((p) => p.topic === `vigil/v1/devices/${deviceId}/readings`);
+    await until(() => readings().length === 1, 'the first scheduled reading');
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-12-01T08:01:00Z'));
+    try {
+      ox.options.onCommand!(command(deviceId, 'spo2', '3f8fad5b-d9cb-469f-a165-70867728950e'));
+      ox.options.onCommand!(command(deviceId, 'heartRate', '4f8fad5b-d9cb-469f-a165-70867728950e'));
+      clock.mockReturnValue(Date.parse('2026-12-01T08:01:00.900Z'));
+      ox.options.onCommand!(command(deviceId, 'respiratoryRate', '5f8fad5b-d9cb-469f-a165-70867728950e'));
+      // One reading answers all three: the device measures everything it measures at once.
+      expect(readings()).toHaveLength(2);
+      expect(fleet.stats().reminded).toBe(3);
+      clock.mockReturnValue(Date.parse('2026-12-01T08:16:00Z'));
+      ox.options.onCommand!(command(deviceId, 'spo2', '6f8fad5b-d9cb-469f-a165-70867728950e'));
+      expect(readings()).toHaveLength(3);
+    } finally {
+      clock.mockRestore();
+      await fleet.stop(0);
+    }
+  });
 });
 
 describe('progress', () => {

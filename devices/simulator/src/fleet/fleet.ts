@@ -64,7 +64,16 @@ interface RunningDevice {
   silent: boolean;
   /** Command ids already acted on: a redelivered reminder is answered once. */
   handled: Set<string>;
+  /** When this device last answered a reminder with a reading (ms since the epoch). */
+  answeredAt: number;
 }
+
+/**
+ * Reminders that come together (the platform sends one per parameter due) are answered with one reading: a device
+ * measures everything it measures at once, and a second reading at the same instant would be the same observation
+ * again (the platform stores one and logs the other as absorbed).
+ */
+const REMINDER_BURST_MS = 1000;
 
 const MIN_TIMER_MS = 100;
 
@@ -111,6 +120,7 @@ export class Fleet {
         timers: [],
         silent: false,
         handled: new Set(),
+        answeredAt: Number.NEGATIVE_INFINITY,
       };
       this.running.push(running);
       const connection = connect({
@@ -176,7 +186,8 @@ export class Fleet {
 
   /**
    * A command from the platform (issue 13): a `reading-due` reminder for a parameter this device measures is
-   * answered with a reading now, as a patient prompted by their device would. Anything else (a malformed
+   * answered with a reading now, as a patient prompted by their device would; reminders within
+   * {@link REMINDER_BURST_MS} of an answer are answered by it. Anything else (a malformed
    * command, a parameter this kind does not measure, a command id already answered) is reported, not acted on.
    */
   private command(running: RunningDevice, payload: Buffer): void {
@@ -203,7 +214,10 @@ export class Fleet {
       return;
     }
     this.reminded += 1;
-    for (const message of running.simulation.readings(new Date(), this.elapsed()))
+    const now = Date.now();
+    if (now - running.answeredAt < REMINDER_BURST_MS) return;
+    running.answeredAt = now;
+    for (const message of running.simulation.readings(new Date(now), this.elapsed()))
       this.send(running, message);
   }
 
