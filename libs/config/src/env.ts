@@ -62,7 +62,7 @@ const VARIABLES = {
   },
   DATABASE_STATEMENT_TIMEOUT_MS: {
     description:
-      'The longest one database statement of the scorer, of ingest and of the embedded stream journal may take (1000–3600000 ms): the server cancels a statement of a transaction that runs longer, and a database that stops answering without closing the connection fails the statement a second later, so the batch or message is retried instead of holding up the readings behind it for ever.',
+      'The longest one database statement of the scorer, of ingest and of the embedded stream journal may take (1000–3600000 ms): the server cancels a statement of a transaction that runs longer, and a database that stops answering without closing the connection fails the statement a second later, so the batch or message is retried instead of holding up the readings behind it for ever. The scorer sends its statements in three groups (decision 0005 item 24): each statement waits for its answer from when its group was sent, so the statements of one group share that bound.',
     default: '30000',
     schema: z.coerce
       .number(countError)
