@@ -159,15 +159,12 @@ export class SqlDatabase implements SqlClient {
     options: TransactionOptions = {},
   ): Promise<T> {
     const client = await poolOf(this.dataSource).connect();
-    const pipelined = typeof client.pipeline === 'boolean';
-    if (pipelined) client.pipeline = true;
-    // Without pipeline mode (an older node-postgres) statements issued together are sent one after another.
-    let last: Promise<unknown> = Promise.resolve();
+    // Without the field (a node-postgres before pipeline mode) this sets nothing, and node-postgres queues the
+    // statements issued together and sends them one after another: correct, only slower.
+    client.pipeline = true;
     let inFlight = 0;
     const send = (sql: string, params?: readonly unknown[]): Promise<PgResult | PgResult[]> => {
-      const run = () => client.query(this.statement(sql, params));
-      const sent = pipelined ? run() : last.then(run, run);
-      if (!pipelined) last = sent.catch(() => undefined);
+      const sent = client.query(this.statement(sql, params));
       inFlight += 1;
       void sent.then(
         () => (inFlight -= 1),
@@ -178,8 +175,11 @@ export class SqlDatabase implements SqlClient {
     // Set once the transaction is ending (rolling back, or over): a statement issued from then on is refused.
     let ending: string | null = null;
     let commitSent: Promise<void> | null = null;
-    const refuse = (what: string) => {
+    const refuseIfEnding = (what: string) => {
       if (ending) throw new Error(`a statement was issued after its transaction ${ending} (${what})`);
+    };
+    const refuse = (what: string) => {
+      refuseIfEnding(what);
       if (commitSent) throw new Error(`a statement was issued after its transaction's COMMIT (${what})`);
     };
     const begun = send(
@@ -192,21 +192,17 @@ export class SqlDatabase implements SqlClient {
     // The first statement that failed, here or at the server: the transaction then never commits, and a COMMIT the
     // server answered with ROLLBACK rejects with it (its code intact, so a serialisation failure or a lost connection
     // is still told apart), not with a message that hides it.
-    let failed = false;
-    let failure: unknown;
-    const fail = (error: unknown) => {
-      if (failed) return;
-      failed = true;
-      failure = error;
-    };
+    let failure = null as { error: unknown } | null;
+    const fail = (error: unknown) => (failure ??= { error });
+    // Read through a call: TypeScript would otherwise keep the narrowing of a check made before an await.
+    const failedWith = () => failure;
     const tx: SqlTransaction = {
       query: async <R>(sql: string, params?: readonly unknown[]): Promise<R[]> => {
         refuse(sql.slice(0, 60));
         if (!options.beginWithFirstStatements) {
           await begun;
           // Issued before the COMMIT, so sent before it (the COMMIT waits for BEGIN too); not if rolling back.
-          if (ending)
-            throw new Error(`a statement was issued after its transaction ${ending} (${sql.slice(0, 60)})`);
+          refuseIfEnding(sql.slice(0, 60));
         }
         const sent = send(sql, params);
         // Recorded as soon as the answer is read, before the answers behind it (a COMMIT's) are acted on.
@@ -222,13 +218,15 @@ export class SqlDatabase implements SqlClient {
           if (!options.beginWithFirstStatements) await begun;
           await new Promise<void>((resolve) => setImmediate(resolve));
           // Failed, or rolling back already (the caller gave up first): no COMMIT is sent.
-          if (failed || ending)
-            throw failed ? failure : new Error(`the transaction ${ending} before its COMMIT`);
+          const early = failedWith();
+          if (early) throw early.error;
+          if (ending) throw new Error(`the transaction ${ending} before its COMMIT`);
           const [, result] = await Promise.all([begun, send('COMMIT')]);
           const command = Array.isArray(result) ? result.at(-1)?.command : result.command;
           if (command !== undefined && command !== 'COMMIT') {
-            throw failed
-              ? failure
+            const first = failedWith();
+            throw first
+              ? first.error
               : new Error(`the transaction was rolled back, not committed (the server answered ${command})`);
           }
         })();
@@ -261,7 +259,7 @@ export class SqlDatabase implements SqlClient {
       if (!broken && inFlight > 0) broken = new Error(`${inFlight} statement(s) still unanswered at the end`);
       // A connection that failed is discarded, not returned to the pool.
       client.removeListener('error', onError);
-      if (pipelined && !broken) client.pipeline = false;
+      if (!broken) client.pipeline = false;
       client.release(broken);
     }
   }
