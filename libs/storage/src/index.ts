@@ -69,6 +69,7 @@ export {
   type TimeSeriesSupport,
 } from './timeseries/timeseries-schema';
 export { applyTimeSeriesRetention, type RetentionResult } from './timeseries/retention';
+export { refreshWaitingOutScheduler } from './timeseries/observation-rows-schema';
 export {
   ObservationsRepository,
   type ObservationToStore,

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { hasContinuousHourlyTrend } from '../timeseries/observation-rows-schema';
+import { hasContinuousHourlyTrend, refreshWaitingOutScheduler } from '../timeseries/observation-rows-schema';
 import { queryRunnerSql } from '../timeseries/sql-client';
 
 /**
@@ -23,17 +23,9 @@ export class RefreshObservationHourly1764800001000 implements MigrationInterface
     if (!any) return;
     // Up to the policy's end offset: the newest hour stays real-time, as the policy leaves it. The policy's own
     // first run may be refreshing at this moment (it starts soon after the aggregate is made): wait for it.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await q.query(
-          `CALL refresh_continuous_aggregate('observation_hourly_rows', NULL, now() - INTERVAL '1 hour')`,
-        );
-        return;
-      } catch (error) {
-        if (attempt >= 120 || !/concurrent refresh/i.test(String(error))) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+    await refreshWaitingOutScheduler(() =>
+      q.query(`CALL refresh_continuous_aggregate('observation_hourly_rows', NULL, now() - INTERVAL '1 hour')`),
+    );
   }
 
   async down(): Promise<void> {

@@ -176,3 +176,25 @@ export async function hasContinuousHourlyTrend(sql: SqlClient): Promise<boolean>
   );
   return cagg !== undefined;
 }
+
+/**
+ * Runs `refresh` (a `CALL refresh_continuous_aggregate(...)`, or a `CALL run_job(...)` of the refresh policy),
+ * waiting out a refresh TimescaleDB's scheduler already began on the same continuous aggregate: the policy's
+ * first run starts soon after the aggregate is made, and a refresh that meets it fails with "could not refresh
+ * continuous aggregate ... due to a concurrent refresh". Any other error is thrown at once; so is that one after
+ * `attempts` tries half a second apart.
+ */
+export async function refreshWaitingOutScheduler(
+  refresh: () => Promise<unknown>,
+  attempts = 120,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const failed = await refresh().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    if (failed === null) return;
+    if (attempt >= attempts || !/concurrent refresh/i.test(String(failed))) throw failed;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

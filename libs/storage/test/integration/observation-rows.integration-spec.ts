@@ -1,7 +1,17 @@
 import { DataSource } from 'typeorm';
 import type { CanonicalObservation } from '@vigil/contracts';
-import { createTestDatabase, TEST_DATABASE_FLAVOUR, type TestDatabase } from '@vigil/testing';
-import { MIGRATIONS, ObservationsRepository, openDatabase, SqlDatabase } from '../../src/index';
+import {
+  createTestDatabase,
+  TEST_DATABASE_FLAVOUR,
+  type TestDatabase,
+} from '@vigil/testing';
+import {
+  MIGRATIONS,
+  ObservationsRepository,
+  openDatabase,
+  refreshWaitingOutScheduler,
+  SqlDatabase,
+} from '../../src/index';
 
 /**
  * Compact observation rows (issue 11, migration 1764800000000, `observation-rows-schema.ts`): rows keyed by
@@ -39,15 +49,7 @@ async function runRefreshPolicy(sql: SqlDatabase): Promise<void> {
   const [job] = await sql.query<{ job_id: number }>(
     `SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
   );
-  for (let attempt = 1; ; attempt += 1) {
-    const failed = await sql.query(`CALL run_job($1)`, [job.job_id]).then(
-      () => null,
-      (error: unknown) => error,
-    );
-    if (failed === null) return;
-    if (attempt >= 60 || !/concurrent refresh/i.test(String(failed))) throw failed;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  await refreshWaitingOutScheduler(() => sql.query(`CALL run_job($1)`, [job.job_id]));
 }
 
 const COLUMNS = `id, patient_id, device_id, parameter, value, value_code, unit, mdc, original, measured_at, received_at,

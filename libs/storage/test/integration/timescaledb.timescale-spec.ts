@@ -12,6 +12,7 @@ import {
   installedTimeSeriesMode,
   ObservationsRepository,
   openDatabase,
+  refreshWaitingOutScheduler,
   SqlDatabase,
 } from '../../src/index';
 
@@ -96,6 +97,16 @@ describe('time-series storage on TimescaleDB (real server)', () => {
   });
 
   it('HZ-04 writes idempotently into the hypertable and reads the trend from the continuous aggregate', async () => {
+    // The refresh policy's scheduled runs would materialise hours this test keeps real-time: pause it, and wait
+    // out a run already under way (a refresh of its own fails with "concurrent refresh" until that run is over).
+    const [policy] = await sql.query<{ job_id: number }>(
+      `SELECT job_id FROM timescaledb_information.jobs
+        WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name IS NOT NULL`,
+    );
+    await sql.query(`SELECT alter_job($1, scheduled => false)`, [policy.job_id]);
+    await refreshWaitingOutScheduler(() =>
+      sql.query(`CALL refresh_continuous_aggregate('observation_hourly_rows', NULL, NULL)`),
+    );
     const batch = [obs(0, 70), obs(20, 80), obs(40, 90), obs(61, 100)].map((observation) => ({
       observation,
       retrospective: false,
@@ -103,8 +114,10 @@ describe('time-series storage on TimescaleDB (real server)', () => {
     expect((await sql.transaction((tx) => observations.insertMany(tx, batch))).size).toBe(4);
     expect((await sql.transaction((tx) => observations.insertMany(tx, batch))).size).toBe(0);
     // Materialise the first hour; the second comes from real-time aggregation of the raw rows.
-    await sql.query(
-      `CALL refresh_continuous_aggregate('observation_hourly_rows', '2026-11-25T09:00:00Z', '2026-11-25T10:00:00Z')`,
+    await refreshWaitingOutScheduler(() =>
+      sql.query(
+        `CALL refresh_continuous_aggregate('observation_hourly_rows', '2026-11-25T09:00:00Z', '2026-11-25T10:00:00Z')`,
+      ),
     );
     const [mat] = await sql.query<{ schema: string; name: string }>(
       `SELECT materialization_hypertable_schema AS schema, materialization_hypertable_name AS name
