@@ -72,7 +72,7 @@ const VARIABLES = {
   },
   TIMESERIES_RETENTION_DAYS: {
     description:
-      'Days of observations and NEWS2 scores to keep: a TimescaleDB retention policy, or older month partitions dropped (applied by the scorer at boot and daily). Unset: keep everything.',
+      'Days of observations, NEWS2 scores and hourly trend to keep: TimescaleDB retention policies, or older month partitions dropped (applied by the scorer at boot and daily). Unset: keep everything.',
     schema: positiveInt.optional(),
   },
   EMBEDDED_POSTGRES_PORT: {

@@ -21,6 +21,7 @@ import { ObservationSparseIndexes1764700000000 } from '../migrations/17647000000
 import { CompactObservationRows1764800000000 } from '../migrations/1764800000000-compact-observation-rows';
 import { RefreshObservationHourly1764800001000 } from '../migrations/1764800001000-refresh-observation-hourly';
 import { HourlyTrendTakesLateReadings1764800002000 } from '../migrations/1764800002000-hourly-trend-takes-late-readings';
+import { HourlyTrendRefreshEveryMinute1764900000000 } from '../migrations/1764900000000-hourly-trend-refresh-every-minute';
 import { DeviceBindingEntity } from '../registry/device-binding.entity';
 import { DeviceEntity } from '../registry/device.entity';
 import { applyTimeSeriesRetention } from '../timeseries/retention';
@@ -57,6 +58,7 @@ export const MIGRATIONS = [
   CompactObservationRows1764800000000,
   RefreshObservationHourly1764800001000,
   HourlyTrendTakesLateReadings1764800002000,
+  HourlyTrendRefreshEveryMinute1764900000000,
 ];
 
 export interface DatabaseOptions {

@@ -50,6 +50,15 @@ export async function applyTimeSeriesRetention(
     }
     // The hourly trend's refresh must not reach what retention drops (it would empty those hours).
     await refreshHourlyTrendFrom(tx, days);
+    if (await hasContinuousHourlyTrend(tx)) {
+      // The trend's materialised hours are the patients' readings too (average, lowest, highest): they go when
+      // the rows they summarise go, not kept for ever below the refresh window. A grouped view on PostgreSQL.
+      await tx.query(`SELECT remove_retention_policy('observation_hourly_rows', if_exists => true)`);
+      await tx.query(
+        `SELECT add_retention_policy('observation_hourly_rows', drop_after => make_interval(days => $1))`,
+        [days],
+      );
+    }
     return result;
   }
   const cutoff = new Date(now.getTime() - days * 86_400_000);
@@ -79,10 +88,19 @@ export async function applyTimeSeriesRetention(
 }
 
 /**
+ * How often the hourly trend's refresh policy runs (TimescaleDB): the longest a reading that arrives late, into
+ * an hour already materialised (a hub's store-and-forward backlog, a scale synced after days away), stays out of
+ * the trend chart. It was 30 minutes, long enough for a nurse to read a gap as "no readings then". A run
+ * recomputes only the hours that late rows invalidated and the hour just completed, so frequent runs cost little.
+ */
+export const HOURLY_TREND_REFRESH_EVERY = '1 minute';
+
+/**
  * Sets the refresh policy of the hourly trend (`observation_hourly_rows`, TimescaleDB's continuous aggregate):
- * hours from `days` ago (null: from the start of the data) up to the last hour, every 30 minutes. A refresh
- * recomputes only hours whose rows changed, so a long window costs little; it lets a reading that arrived days
- * late into the trend. Does nothing where the trend is not a continuous aggregate (plain PostgreSQL).
+ * hours from `days` ago (null: from the start of the data) up to the last hour, every
+ * {@link HOURLY_TREND_REFRESH_EVERY}. A refresh recomputes only hours whose rows changed, so a long window costs
+ * little; it lets a reading that arrived days late into the trend. Does nothing where the trend is not a
+ * continuous aggregate (plain PostgreSQL).
  */
 export async function refreshHourlyTrendFrom(sql: SqlClient, days: number | null): Promise<void> {
   if (!(await hasContinuousHourlyTrend(sql))) return;
@@ -90,8 +108,8 @@ export async function refreshHourlyTrendFrom(sql: SqlClient, days: number | null
   await sql.query(
     `SELECT add_continuous_aggregate_policy('observation_hourly_rows',
        start_offset => CASE WHEN $1::int IS NULL THEN NULL ELSE make_interval(days => $1::int) END,
-       end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes')`,
-    [days],
+       end_offset => INTERVAL '1 hour', schedule_interval => $2::interval)`,
+    [days, HOURLY_TREND_REFRESH_EVERY],
   );
 }
 

@@ -1,6 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, TEST_DATABASE_FLAVOUR, type TestDatabase } from '@vigil/testing';
-import { applyTimeSeriesRetention, ObservationsRepository, openDatabase, SqlDatabase } from '../../src/index';
+import {
+  applyTimeSeriesRetention,
+  MIGRATIONS,
+  ObservationsRepository,
+  openDatabase,
+  refreshWaitingOutScheduler,
+  SqlDatabase,
+} from '../../src/index';
 
 const timescale = TEST_DATABASE_FLAVOUR === 'timescaledb';
 const PATIENT = '5b7c1e9a-2d3f-4a51-8e6b-9c0d1e2f3a4b';
@@ -62,29 +69,31 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
            WHERE proc_name = 'policy_retention' ORDER BY 1`,
         );
       expect(await policies()).toEqual([]);
-      // Without a retention the trend's refresh reaches back to the start of the data (late readings, issue 11).
-      const [unbounded] = await sql.query<{ start_offset: string | null }>(
-        `SELECT config->>'start_offset' AS start_offset FROM timescaledb_information.jobs
-          WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
-      );
-      expect(unbounded).toEqual({ start_offset: null });
+      // Without a retention the trend's refresh reaches back to the start of the data (late readings, issue 11),
+      // and runs every minute, so a late reading is out of the chart for a minute, not half an hour.
+      const refreshPolicy = () =>
+        sql.query<{ start_offset: string | null; every: string }>(
+          `SELECT config->>'start_offset' AS start_offset, schedule_interval::text AS every
+             FROM timescaledb_information.jobs
+            WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name = 'observation_hourly_rows'`,
+        );
+      expect(await refreshPolicy()).toEqual([{ start_offset: null, every: '00:01:00' }]);
       const result = await sql.transaction((tx) => applyTimeSeriesRetention(tx, 400));
       expect(result).toMatchObject({ mode: 'timescale', days: 400 });
+      // The hourly trend (the continuous aggregate) is bounded too: its hours summarise the same readings.
       expect(await policies()).toEqual([
         { hypertable_name: 'news2_scores', drop_after: '400 days' },
+        { hypertable_name: 'observation_hourly_rows', drop_after: '400 days' },
         { hypertable_name: 'observation_rows', drop_after: '400 days' },
       ]);
       await sql.transaction((tx) => applyTimeSeriesRetention(tx, 90));
       expect(await policies()).toEqual([
         { hypertable_name: 'news2_scores', drop_after: '90 days' },
+        { hypertable_name: 'observation_hourly_rows', drop_after: '90 days' },
         { hypertable_name: 'observation_rows', drop_after: '90 days' },
       ]);
       // The hourly trend's refresh stops where retention drops rows (it would empty those hours otherwise).
-      const [refresh] = await sql.query<{ start_offset: string | null }>(
-        `SELECT config->>'start_offset' AS start_offset FROM timescaledb_information.jobs
-          WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
-      );
-      expect(refresh).toEqual({ start_offset: '90 days' });
+      expect(await refreshPolicy()).toEqual([{ start_offset: '90 days', every: '00:01:00' }]);
     });
 
     it('openDatabase applies TIMESERIES_RETENTION_DAYS given as retentionDays', async () => {
@@ -95,6 +104,65 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
          WHERE proc_name = 'policy_retention' AND hypertable_name = 'observation_rows'`,
       );
       expect(policy.drop_after).toBe('30 days');
+    });
+
+    it('the hourly trend keeps no hour past the retention: the retention jobs drop the readings and the hours that summarise them', async () => {
+      const hour = 3_600_000;
+      const old = new Date(Math.floor((Date.now() - 100 * 86_400_000) / hour) * hour + 60_000);
+      const recent = new Date(Math.floor((Date.now() - 2 * 86_400_000) / hour) * hour + 60_000);
+      await insertObservation(sql, 'old-trend', old.toISOString());
+      await insertObservation(sql, 'recent-trend', recent.toISOString());
+      // Materialise both hours (as the refresh policy did before the retention was set, or a manual refresh).
+      await refreshWaitingOutScheduler(() =>
+        sql.query(`CALL refresh_continuous_aggregate('observation_hourly_rows', NULL, now() - INTERVAL '1 hour')`),
+      );
+      const trend = async () =>
+        (
+          await new ObservationsRepository().hourlyTrend(
+            sql,
+            PATIENT,
+            'spo2',
+            new Date(Date.now() - 200 * 86_400_000),
+            new Date(),
+          )
+        ).map((b) => [b.bucket.toISOString(), b.readings]);
+      const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / hour) * hour).toISOString();
+      expect(await trend()).toEqual([
+        [hourOf(old), 1],
+        [hourOf(recent), 1],
+      ]);
+      // Retention is 30 days (the test above): run its jobs now rather than wait for the scheduler.
+      const jobs = await sql.query<{ job_id: number }>(
+        `SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' ORDER BY job_id`,
+      );
+      expect(jobs).toHaveLength(3);
+      for (const { job_id } of jobs) await sql.query(`CALL run_job($1)`, [job_id]);
+      const ids = await sql.query<{ id: string }>(`SELECT id FROM observations WHERE patient_id = $1`, [PATIENT]);
+      expect(ids).toEqual([{ id: 'recent-trend' }]);
+      // Without the aggregate's own policy the old hour stayed in the chart, materialised, months past its rows.
+      expect(await trend()).toEqual([[hourOf(recent), 1]]);
+    });
+
+    it('migration 1764900000000 makes an existing half-hourly trend refresh run every minute, its window kept', async () => {
+      const policy = () =>
+        sql.query<{ start_offset: string | null; every: string }>(
+          `SELECT config->>'start_offset' AS start_offset, schedule_interval::text AS every
+             FROM timescaledb_information.jobs
+            WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name = 'observation_hourly_rows'`,
+        );
+      await sql.query(
+        `SELECT alter_job(job_id, schedule_interval => INTERVAL '30 minutes') FROM timescaledb_information.jobs
+          WHERE proc_name = 'policy_refresh_continuous_aggregate'`,
+      );
+      expect(await policy()).toEqual([{ start_offset: '30 days', every: '00:30:00' }]);
+      const Migration = MIGRATIONS.find((m) => m.name === 'HourlyTrendRefreshEveryMinute1764900000000');
+      const runner = ds.createQueryRunner();
+      try {
+        await new Migration!().up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await policy()).toEqual([{ start_offset: '30 days', every: '00:01:00' }]);
     });
   } else {
     it('drops the month partitions wholly older than the cut-off and old rows of DEFAULT, keeping the rest', async () => {
