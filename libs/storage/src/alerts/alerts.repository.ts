@@ -117,9 +117,14 @@ export class AlertsRepository {
   }
 
   /**
-   * Episodes the timers may act on: open or acknowledged, waiting at least `minMinutes` since they last
-   * asked for attention or were acknowledged. `SKIP LOCKED` lets several scorer instances run the timers
-   * at once without double-firing; which of them are due is alerting's decision.
+   * Episodes the timers may act on, locked: those a timer could change at `now` — an open alert (not under a
+   * ladder, or waiting for a care home) that has asked for attention for at least `minMinutes`; an acknowledged
+   * one whose cause persists, acknowledged at least `minMinutes` ago (R5); and one under a ladder whose tier
+   * has not acted and whose tier's response target has passed, below the ladder's top. Which of them are due is
+   * alerting's decision (`decideTimers`); this only never leaves out one that may be. Alerts no timer can change
+   * (acknowledged with the cause cleared, at the top of the ladder, owned by their tier) are not candidates:
+   * were they, enough of them would fill every `limit` and starve the alerts that are due (HZ-21). `SKIP
+   * LOCKED` lets several scorer instances run the timers at once without double-firing.
    */
   async lockTimerCandidates(
     tx: SqlClient,
@@ -129,10 +134,18 @@ export class AlertsRepository {
   ): Promise<AlertRecord[]> {
     const rows = await tx.query(
       `SELECT ${COLUMN_LIST} FROM alerts
-       WHERE (state IN ('open', 'acknowledged')
-           AND GREATEST(attention_since, coalesce(acknowledged_at, attention_since)) + make_interval(mins => $2) <= $1)
+       WHERE (state = 'open' AND (ladder IS NULL OR escalation_destination = 'care-home')
+              AND attention_since + make_interval(mins => $2) <= $1)
+          OR (state = 'acknowledged' AND condition_active
+              AND coalesce(acknowledged_at, attention_since) + make_interval(mins => $2) <= $1)
           -- Tiered alerts (issue 13): each tier has its own target, some shorter than any policy timer.
-          OR (ladder IS NOT NULL AND state IN ('open', 'escalated'))
+          OR (ladder IS NOT NULL AND state IN ('open', 'escalated')
+              AND tier IS DISTINCT FROM ladder->-1->>'tier'
+              AND coalesce(acknowledged_at, '-infinity') < tier_since
+              AND coalesce(tier_acted_at, '-infinity') < tier_since
+              AND tier_since + make_interval(mins => (
+                    SELECT (t->>'responseMinutes')::int FROM jsonb_array_elements(ladder) t
+                     WHERE t->>'tier' = alerts.tier LIMIT 1)) <= $1)
        ORDER BY attention_since LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [now, minMinutes, limit],
     );
