@@ -22,6 +22,14 @@ describe('isInfrastructureError (what the scorer waits out instead of dead-lette
     ['refused socket', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
     ['pg lost its connection', new Error('Connection terminated unexpectedly')],
     ['kafkajs', Object.assign(new Error('broker down'), { name: 'KafkaJSNumberOfRetriesExceeded' })],
+    // The fault suite's database cut: the database closed to new connections while its backends are killed.
+    [
+      'HZ-14 a database closed to connections',
+      withCode('database "vigil" is not currently accepting connections', '55000'),
+    ],
+    ['a lock not available in time', withCode('canceling statement due to lock timeout', '55P03')],
+    ['HZ-14 a database that stopped answering (pg read timeout)', new Error('Query read timeout')],
+    ['pg refusing a closed client', new Error('Client was closed and is not queryable')],
   ])('%s is transient', (_name, error) => {
     expect(isInfrastructureError(error)).toBe(true);
   });
@@ -29,6 +37,7 @@ describe('isInfrastructureError (what the scorer waits out instead of dead-lette
   it.each([
     ['a constraint violation', withCode('null value in column', '23502')],
     ['invalid input', withCode('invalid input syntax for type uuid', '22P02')],
+    ['another object-state error', withCode('cannot refresh materialized view concurrently', '55000')],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'value')")],
     ['not an Error', 'boom'],
   ])('%s is the record’s own problem', (_name, error) => {

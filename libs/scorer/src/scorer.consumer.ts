@@ -22,19 +22,23 @@ export const SCORER_MAX_ATTEMPTS = 5;
 
 /**
  * Failures that are not a record's fault: the database, the brokers or the network are away (PostgreSQL
- * classes 08 connection, 53 resources, 57 operator intervention, 40 serialisation/deadlock; Node socket
- * errors; pg's lost connections; kafkajs errors; a stream closing). Retried for as long as they last, never
- * dead-lettered.
+ * classes 08 connection, 53 resources, 57 operator intervention, 40 serialisation/deadlock; a lock or object
+ * busy, 55P03 and 55006; a database closed to connections, 55000 "not currently accepting connections"; Node
+ * socket errors; pg's lost or closed connections and its read timeout, a database that stopped answering;
+ * kafkajs errors; a stream closing). Retried for as long as they last, never dead-lettered: a batch that fails
+ * for one of these is not retried record by record, so no record is set aside for an outage (HZ-14; the fault
+ * suite's database cut closes the database to connections, and once dead-lettered a reading that way).
  */
 export function isInfrastructureError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (/^(08|53|57|40)[0-9A-Z]{3}$/.test(code)) return true;
+    if (/^(08|53|57|40)[0-9A-Z]{3}$/.test(code) || code === '55P03' || code === '55006') return true;
+    if (code === '55000' && /not currently accepting connections/i.test(error.message)) return true;
     if (/^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)/.test(code)) return true;
   }
   if (error.name.startsWith('KafkaJS') || error.name === 'StreamClosedError') return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connection error/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|connection error|Client was closed and is not queryable|Query read timeout/i.test(
     error.message,
   );
 }
