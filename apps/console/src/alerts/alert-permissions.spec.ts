@@ -102,4 +102,22 @@ describe('reasonLines', () => {
     ]);
     expect(reasonLines({ reason: 'Fall detected', reasons: [] })).toEqual(['Fall detected']);
   });
+
+  it('HZ-06 shows the instants a reason names in UK time, as the rest of the console does (BST in summer, GMT in winter)', () => {
+    const offline = (since: string) => ({
+      reason: `Device ox-1 has not been heard from since ${since} (more than 60 minutes): readings from it may be missing.`,
+      reasons: [],
+    });
+    expect(reasonLines(offline('2026-06-10T07:55:00.000Z'))).toEqual([
+      'Device ox-1 has not been heard from since 10 Jun 2026, 08:55 (more than 60 minutes): readings from it may be missing.',
+    ]);
+    expect(reasonLines(offline('2026-12-10T07:55:00.000Z'))[0]).toContain('since 10 Dec 2026, 07:55 (more');
+    // Several in one reason (the monitoring plan's overdue parameters), and text with no instant, unchanged.
+    expect(
+      reasonLines({
+        reason: 'Overdue: spo2 (last 2026-07-01T23:30:00Z); heartRate (last 2026-07-02T00:10:00.5Z).',
+        reasons: [],
+      }),
+    ).toEqual(['Overdue: spo2 (last 2 Jul 2026, 00:30); heartRate (last 2 Jul 2026, 01:10).']);
+  });
 });

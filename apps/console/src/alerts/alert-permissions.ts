@@ -7,6 +7,7 @@ import {
   newAlertRecord,
 } from '@vigil/alerting';
 import type { AlertSummary, UserRole } from '@vigil/contracts';
+import { localiseInstants } from '../common/format';
 
 const date = (iso: string | null): Date | null => (iso ? new Date(iso) : null);
 
@@ -77,7 +78,10 @@ export function snoozeChoices(a: Pick<AlertSummary, 'severity'>): number[] {
   return steps.length > 0 ? steps : [max];
 }
 
-/** Every reason behind an alert, one line each; alerts stored before reasons existed have the one. */
+/**
+ * Every reason behind an alert, one line each (alerts stored before reasons existed have the one), with the
+ * instants in them in UK time like every other time in the console (HZ-06).
+ */
 export function reasonLines(a: Pick<AlertSummary, 'reason' | 'reasons'>): string[] {
-  return a.reasons.length > 0 ? a.reasons.map((r) => r.text) : [a.reason];
+  return (a.reasons.length > 0 ? a.reasons.map((r) => r.text) : [a.reason]).map(localiseInstants);
 }

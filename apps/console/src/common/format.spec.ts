@@ -119,6 +119,8 @@ describe('formatValue and parameterLabel', () => {
     expect(formatValue({ value: 0, valueCode: 'A', unit: '{ACVPU}' })).toBe('A');
     expect(formatValue({ value: 37.2, valueCode: null, unit: 'Cel' })).toBe('37.2 °C');
     expect(formatValue({ value: 95, valueCode: null, unit: '%' })).toBe('95%');
+    // Weight is the heart-failure pathway's key reading: never a bare number.
+    expect(formatValue({ value: 82.4, valueCode: null, unit: 'kg' })).toBe('82.4 kg');
   });
 
   it('labels known parameters in words', () => {

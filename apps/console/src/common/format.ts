@@ -113,12 +113,23 @@ export function formatDateTime(iso: string | null | undefined): string {
   return iso ? DATE_TIME.format(new Date(iso)) : '–';
 }
 
+/** An instant written out in a server's text (an alert's reason): `2026-06-10T07:55:00.000Z`. */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/**
+ * Text from the server (alert reasons) with every instant in it shown as the console shows times: UK time
+ * (GMT or BST), not UTC, so a reason's "since 07:55Z" reads as the 08:55 the rest of the page says in summer.
+ */
+export function localiseInstants(text: string): string {
+  return text.replace(ISO_INSTANT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : formatDateTime(iso)));
+}
+
 /** A date of birth is a calendar date, not an instant: format it in UTC so it never shifts a day. */
 export function formatDate(isoDate: string | null | undefined): string {
   return isoDate ? DATE.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)) : 'Not recorded';
 }
 
-const UNITS: Record<string, string> = { Cel: '°C', 'mm[Hg]': 'mmHg', '/min': '/min', '%': '%' };
+const UNITS: Record<string, string> = { Cel: '°C', 'mm[Hg]': 'mmHg', '/min': '/min', '%': '%', kg: 'kg' };
 
 export function formatValue(o: { value: number; valueCode: string | null; unit: string }): string {
   if (o.valueCode) return o.valueCode;
