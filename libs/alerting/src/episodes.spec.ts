@@ -1,7 +1,9 @@
 import type { AlertRecord } from './alert-record';
 import { EpisodeBook } from './episodes';
 import { DEFAULT_ALERTING_POLICY } from './policy';
+import { evaluateDeviceOffline } from './rules/device-offline.rule';
 import { evaluateFall } from './rules/fall.rule';
+import { evaluateOverdueReading } from './rules/overdue-reading.rule';
 import { alertRecord, ctx, patient, reading } from './rules/test-context';
 import type { ActiveFinding } from './rules/rule';
 
@@ -75,5 +77,49 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
     } as const;
     book.apply(P, { active: false, rule, subject: '', at: later(30) });
     expect(book.changes().save[0].state).toBe('acknowledged');
+  });
+});
+
+describe('EpisodeBook: the last reading of an alert about readings that did not come', () => {
+  const scheduled = patient({
+    monitoring: { requiredParameters: ['spo2', 'heartRate'], intervalMinutes: 240, graceMinutes: 30 },
+  });
+  const lastSpo2 = new Date(NOW.getTime() - 6 * 60 * 60_000);
+
+  it('HZ-06 an overdue-reading alert shows the overdue parameter’s last reading, not the tick that found it, and keeps it on later ticks', () => {
+    const measured = new Map([
+      ['spo2', lastSpo2],
+      ['heartRate', new Date(NOW.getTime() - 10 * 60_000)],
+    ]);
+    const first = new EpisodeBook([], DEFAULT_ALERTING_POLICY, NOW);
+    first.apply(scheduled, evaluateOverdueReading(scheduled, measured, NOW)!);
+    const [opened] = first.changes().save;
+    expect(opened).toMatchObject({ ruleId: 'overdue-reading', lastObservationAt: lastSpo2 });
+    // Ten minutes later, still no SpO2: the alert's last reading is still six hours (and ten minutes) old.
+    const next = new EpisodeBook([opened], DEFAULT_ALERTING_POLICY, later(10));
+    next.apply(scheduled, evaluateOverdueReading(scheduled, measured, later(10))!);
+    expect(next.changes().save[0]).toMatchObject({ id: opened.id, lastObservationAt: lastSpo2 });
+    // Never measured since admission: no last reading, not "just now".
+    const never = new EpisodeBook([], DEFAULT_ALERTING_POLICY, NOW);
+    never.apply(scheduled, evaluateOverdueReading(scheduled, new Map(), NOW)!);
+    expect(never.changes().save[0].lastObservationAt).toBeNull();
+  });
+
+  it('HZ-06 a device-offline alert shows when the device was last heard from; one whose record took a tick for a reading is put right', () => {
+    const device = {
+      deviceId: 'ox-1',
+      patientId: P.patientId,
+      wardId: P.wardId,
+      lastSeenAt: lastSpo2,
+      boundFrom: new Date('2026-11-01T00:00:00Z'),
+    };
+    const book = new EpisodeBook([], DEFAULT_ALERTING_POLICY, NOW);
+    book.apply(device, evaluateDeviceOffline(device, NOW, 60)!);
+    const [opened] = book.changes().save;
+    expect(opened.lastObservationAt).toEqual(lastSpo2);
+    const stored = { ...opened, lastObservationAt: NOW }; // as written before this fix
+    const next = new EpisodeBook([stored], DEFAULT_ALERTING_POLICY, later(5));
+    next.apply(device, evaluateDeviceOffline(device, later(5), 60)!);
+    expect(next.changes().save[0].lastObservationAt).toEqual(lastSpo2);
   });
 });

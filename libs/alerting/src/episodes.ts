@@ -9,7 +9,7 @@ import {
 } from './alert-record';
 import type { AlertingPolicy } from './policy';
 import type { MonitoringSchedule } from './patient-context';
-import { startingTier, TIER_LABELS } from '@vigil/pathways';
+import { ESCALATION_TIERS, startingTier, TIER_LABELS } from '@vigil/pathways';
 import type { ActiveFinding, Finding } from './rules/rule';
 
 /** Issue 14: `escalationDestination` of a care-home resident's fall while it waits for the home's staff. */
@@ -178,7 +178,7 @@ export class EpisodeBook {
       news2Total: f.news2Total,
       partial: f.partial,
       triggeringParameters: f.triggeringParameters,
-      lastObservationAt: f.at,
+      lastObservationAt: f.lastReadingAt !== undefined ? f.lastReadingAt : f.at,
       at: this.now,
     });
     // Issue 14: a care-home resident's fall goes to the home's staff first, not to the CCC at once; the
@@ -221,7 +221,7 @@ export class EpisodeBook {
       news2Total: f.news2Total,
       partial: f.partial,
       triggeringParameters: f.triggeringParameters,
-      lastObservationAt: e.lastObservationAt && e.lastObservationAt > f.at ? e.lastObservationAt : f.at,
+      lastObservationAt: newestReading(e.lastObservationAt, f),
       conditionActive: true,
       clearSince: null,
       clearReadings: 0,
@@ -248,11 +248,42 @@ export class EpisodeBook {
       });
     }
     if (worsened && next.escalationDestination !== CARE_HOME_DESTINATION) next = this.withCcc(next);
+    if (needsAttention && next.ladder && next.tier) next = this.askTierAgain(next, e, f);
     if (next.escalatedAt !== null && e.escalatedAt === null) {
       this.audit(next, 'sent-to-ccc', e.state, { reason: next.escalationReason });
     }
     this.put(k, next);
     if (needsAttention || changed) this.events.push(alertEvent('alert.updated', next, this.now, null));
+  }
+
+  /**
+   * Issue 13, under a plan's ladder: a worsening or a new event is something the tier has not seen, so what it
+   * did before (an acknowledgement, taking ownership) no longer counts — its response target starts again now,
+   * and the timers move the alert up if it does not act. A worsening to a severity that starts higher on the
+   * ladder (NEWS2 ≥ 7 and falls start at the CCC) goes there at once, never staying with a lower tier.
+   */
+  private askTierAgain(next: AlertRecord, e: AlertRecord, f: ActiveFinding): AlertRecord {
+    const ladder = next.ladder as NonNullable<AlertRecord['ladder']>;
+    const current = next.tier as NonNullable<AlertRecord['tier']>;
+    const start = startingTier(ladder, next.severity);
+    if (ESCALATION_TIERS.indexOf(start.tier) <= ESCALATION_TIERS.indexOf(current)) {
+      return { ...next, tierSince: this.now };
+    }
+    const told = [...start.alsoNotified, start.tier].map((t) => TIER_LABELS[t]).join(' and ');
+    const reason = `Worse (${e.severity} to ${f.severity}): sent at once to the ${told}.`;
+    const moved: AlertRecord = {
+      ...next,
+      state: 'escalated',
+      tier: start.tier,
+      tierSince: this.now,
+      attentionSince: this.now,
+      escalatedAt: next.escalatedAt ?? this.now,
+      escalatedBy: null,
+      escalationReason: reason,
+      escalationDestination: start.tier,
+    };
+    this.audit(moved, 're-escalated', next.state, { reason, fromTier: current, toTier: start.tier });
+    return moved;
   }
 
   private clear(k: string, e: AlertRecord, at: Date): void {
@@ -298,4 +329,14 @@ function reasonsOf(f: ActiveFinding) {
       },
     ]
   );
+}
+
+/**
+ * The alert's last reading after `f`: the newest reading that touched it, or, for a timer's finding about
+ * readings that did not come, the newest reading it waits since (which may be older than what an earlier record
+ * said, when that record took a tick for a reading).
+ */
+function newestReading(had: Date | null, f: ActiveFinding): Date | null {
+  if (f.lastReadingAt !== undefined) return f.lastReadingAt;
+  return had && had > f.at ? had : f.at;
 }

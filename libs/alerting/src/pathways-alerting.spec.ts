@@ -1,5 +1,6 @@
 import { applyTemplate, monitoringOf, PATHWAY_TEMPLATES } from '@vigil/pathways';
 import { applyAlertAction, AlertActionError } from './actions';
+import type { AlertRecord } from './alert-record';
 import { decideReadings } from './decide';
 import { EpisodeBook } from './episodes';
 import { DEFAULT_ALERTING_POLICY } from './policy';
@@ -328,5 +329,75 @@ describe('a late weight is judged in event time by the weight-gain rule (HZ-63, 
       { kg: 80.9, minutes: 0 },
     ];
     expect(decideLate(stored, { kg: 82.1, minutes: -24 * H }).alerts.save).toEqual([]);
+  });
+});
+
+describe('a worsening or a new event under a ladder asks the tier again (fake clock)', () => {
+  const p = patient({ monitoring: { escalation: ladder } });
+  const decide = (now: Date, episodes: AlertRecord[], observations: ReturnType<typeof reading>[]) =>
+    decideReadings({
+      now,
+      policy: DEFAULT_ALERTING_POLICY,
+      patients: new Map([[p.patientId, p]]),
+      states: new Map(),
+      episodes,
+      observations,
+      statuses: [],
+    });
+  const vitals = (t: Date, rr: number, spo2: number, hr: number) =>
+    [
+      reading('respiratoryRate', rr),
+      reading('spo2', spo2),
+      reading('inspiredOxygen', 0, null, { valueCode: 'air' }),
+      reading('systolicBp', 120),
+      reading('heartRate', hr),
+      reading('consciousness', 0, null, { valueCode: 'A' }),
+      reading('temperature', 38.5),
+    ].map((r) => ({ ...r, id: `${r.id}@${t.toISOString()}`, measuredAt: t.toISOString() }));
+
+  it('HZ-10 HZ-33: NEWS2 5 acknowledged by the nurse, then 7: the alert goes to the CCC tier at once and on up the ladder if the CCC does not act', () => {
+    const [medium] = decide(AT, [], vitals(AT, 22, 95, 95)).alerts.save;
+    expect(medium).toMatchObject({ severity: 'medium', tier: 'ward-nurse', state: 'open' });
+    const acked: AlertRecord = {
+      ...medium,
+      state: 'acknowledged',
+      acknowledgedAt: at(5),
+      acknowledgedBy: 'n1',
+    };
+    const worse = decide(at(20), [acked], vitals(at(20), 26, 90, 115));
+    const [high] = worse.alerts.save;
+    expect(high).toMatchObject({
+      id: medium.id,
+      severity: 'high',
+      state: 'escalated',
+      tier: 'ccc',
+      tierSince: at(20),
+    });
+    expect(worse.alerts.audits.map((a) => a.action)).toContain('re-escalated');
+    // The nurse's acknowledgement covered NEWS2 5, not 7: the CCC's own 15-minute target runs.
+    expect(decideTimers([high], at(34), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+    expect(decideTimers([high], at(35), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+      tier: 'urgent-response',
+    });
+  });
+
+  it('HZ-17 HZ-33: a second fall after the first was acknowledged (or owned) asks the CCC tier again, and climbs when it does not act', () => {
+    const fallAt = (t: Date) => [
+      reading('fall', 1, null, { id: `fall@${t.toISOString()}`, measuredAt: t.toISOString() }),
+    ];
+    const [fall] = decide(AT, [], fallAt(AT)).alerts.save;
+    expect(fall).toMatchObject({ severity: 'critical', tier: 'ccc' });
+    for (const handled of [
+      { state: 'acknowledged' as const, acknowledgedAt: at(2), acknowledgedBy: 'n1' },
+      { state: 'escalated' as const, assignedTo: 'c1', tierActedAt: at(2) },
+    ]) {
+      const [again] = decide(at(60), [{ ...fall, ...handled }], fallAt(at(60))).alerts.save;
+      expect(again).toMatchObject({ id: fall.id, state: 'open', tier: 'ccc', tierSince: at(60) });
+      expect(decideTimers([again], at(74), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+      expect(decideTimers([again], at(75), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+        state: 'escalated',
+        tier: 'urgent-response',
+      });
+    }
   });
 });

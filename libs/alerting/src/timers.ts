@@ -200,7 +200,7 @@ function reprompt(
 
 /** The shortest wait of any timer: episodes that changed less recently than this cannot be due. */
 export function earliestTimerMinutes(policy: TimerPolicy): number {
-  // Ladders allow 1-minute targets; alerts under one are taken as candidates whatever their age (storage).
+  // Ladders allow 1-minute targets; alerts under one are taken as candidates by their tier's own target (storage).
   return Math.min(
     ...Object.values(policy.escalationMinutes),
     ...Object.values(policy.repromptMinutes),

@@ -467,13 +467,22 @@ export class ScorerService {
       { ...this.config, hysteresis: PIPELINE_HYSTERESIS },
       now,
     );
-    const stall = evaluatePipelineStalled(lastBeat, now, this.config.pipelineStallSeconds);
-    if (stall) for (const p of patients.values()) pipelineBook.apply(p, stall);
     const last = await this.observations.lastMeasuredAt(
       tx,
-      scheduled.map((p) => p.patientId),
+      [...patients.keys()],
       new Date(now.getTime() - this.config.stateLookbackHours * 60 * MINUTE),
     );
+    const stall = evaluatePipelineStalled(lastBeat, now, this.config.pipelineStallSeconds);
+    if (stall) {
+      for (const p of patients.values()) {
+        // The alert's "last reading" is the patient's own newest reading, not the tick that found the stall.
+        const newest = [...(last.get(p.patientId)?.values() ?? [])].reduce<Date | null>(
+          (a, b) => (a && a > b ? a : b),
+          null,
+        );
+        pipelineBook.apply(p, stall.active ? { ...stall, lastReadingAt: newest } : stall);
+      }
+    }
     const reminders: DeviceCommandToStore[] = [];
     for (const p of scheduled) {
       const measured = last.get(p.patientId) ?? new Map<string, Date>();

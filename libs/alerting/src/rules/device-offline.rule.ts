@@ -31,5 +31,6 @@ export function evaluateDeviceOffline(device: BoundDevice, now: Date, offlineMin
     partial: false,
     triggeringParameters: [],
     at: now,
+    lastReadingAt: device.lastSeenAt,
   };
 }

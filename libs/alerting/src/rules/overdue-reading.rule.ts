@@ -45,6 +45,7 @@ export function evaluateOverdueReading(
     `No ${overdue.join(', ')} reading for more than ${interval} minutes plus ` +
       `${patient.monitoring.graceMinutes ?? 0} minutes' grace (monitoring schedule).`,
     now,
+    newest(overdue.map((p) => lastMeasured.get(p))),
   );
 }
 
@@ -82,10 +83,18 @@ function planOverdue(
         `${r.parameter} (every ${r.everyMinutes} min${r.tightened ? ', tightened: NEWS2 5 or more' : ''}` +
         `, ${r.lastAt ? `last ${r.lastAt.toISOString()}` : 'none since admission'})`,
     );
-  return active(overdue, `Overdue per the monitoring plan: ${parts.join('; ')}.`, now);
+  const lastAt = newest(rows.filter((r) => r.status === 'overdue').map((r) => r.lastAt));
+  return active(overdue, `Overdue per the monitoring plan: ${parts.join('; ')}.`, now, lastAt);
 }
 
-function active(overdue: Parameter[], reason: string, now: Date): Finding {
+/** The newest of the overdue parameters' last readings: the alert's "last reading" (null: none of them has one). */
+function newest(lastAts: readonly (Date | null | undefined)[]): Date | null {
+  let out: Date | null = null;
+  for (const at of lastAts) if (at && (!out || at > out)) out = at;
+  return out;
+}
+
+function active(overdue: Parameter[], reason: string, now: Date, lastReadingAt: Date | null): Finding {
   return {
     active: true,
     rule: OVERDUE_READING_RULE,
@@ -97,5 +106,6 @@ function active(overdue: Parameter[], reason: string, now: Date): Finding {
     partial: false,
     triggeringParameters: overdue,
     at: now,
+    lastReadingAt,
   };
 }

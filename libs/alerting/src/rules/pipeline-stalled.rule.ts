@@ -50,5 +50,7 @@ export function evaluatePipelineStalled(
     partial: false,
     triggeringParameters: [],
     at: now,
+    // The rule knows no patient's readings: the scorer gives each patient's newest (HZ-01 alert, not a reading).
+    lastReadingAt: null,
   };
 }

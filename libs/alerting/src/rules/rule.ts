@@ -42,8 +42,15 @@ export interface ActiveFinding {
   news2Total: number | null;
   partial: boolean;
   triggeringParameters: Parameter[];
-  /** Event time of the reading(s) behind the finding. */
+  /** Event time of the reading(s) behind the finding; for a timer's finding about readings that did not come, the tick. */
   at: Date;
+  /**
+   * A timer's finding about readings that did not come (overdue reading, device offline, pipeline stalled): the
+   * newest reading it waits since, null when there is none (or none the rule can know). It becomes the alert's
+   * `lastObservationAt`, which is shown as the alert's "last reading": the tick (`at`) would show a patient
+   * silent for hours as "just now". Absent on findings about readings that came: `at` is that reading's time.
+   */
+  lastReadingAt?: Date | null;
 }
 
 /** The condition is known to be clear at `at` (one more "clear reading" for hysteresis). */

@@ -91,6 +91,8 @@ describe('pipeline heartbeat through ingest → in-process stream → scorer (re
       monitored.map((id) => ['alert.opened', 'technical', 'technical', id]).sort(),
     );
     expect(opened[0].alert.reason).toMatch(/No pipeline heartbeat since .* \(more than 120 seconds\)/);
+    // HZ-06: the alert's last reading is the patient's own (none here), never the tick that found the stall.
+    expect(opened.map((e) => e.alert.lastObservationAt)).toEqual(monitored.map(() => null));
 
     // Still stalled: one episode per patient, no repeat event, no repeat status.
     now = T0 + 200 * SECOND;
