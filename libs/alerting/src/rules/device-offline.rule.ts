@@ -11,8 +11,14 @@ export const DEVICE_OFFLINE_RULE: RuleDefinition = {
   autoResolve: true,
 };
 
+/**
+ * Silent for longer than `offlineMinutes` since it was last heard from — or since it was bound to this patient,
+ * if that is later: a device re-issued from another patient (last heard from days ago, with them) gets the same
+ * grace as a new one, instead of opening an offline alert on its new patient the moment it is bound.
+ */
 export function evaluateDeviceOffline(device: BoundDevice, now: Date, offlineMinutes: number): Finding {
-  const last = device.lastSeenAt ?? device.boundFrom;
+  const last =
+    device.lastSeenAt && device.lastSeenAt > device.boundFrom ? device.lastSeenAt : device.boundFrom;
   const silentMs = now.getTime() - last.getTime();
   if (silentMs <= offlineMinutes * 60_000) {
     return { active: false, rule: DEVICE_OFFLINE_RULE, subject: device.deviceId, at: now };
