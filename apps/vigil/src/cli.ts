@@ -45,7 +45,8 @@ async function main(): Promise<void> {
         );
       });
       try {
-        const result = await provisionDevice(dataSource, opts);
+        // The broker account ingest signs in with is no device's to take (its ACL reads every device's topics).
+        const result = await provisionDevice(dataSource, opts, { serviceAccounts: [env.MQTT_USERNAME] });
         const runtime = await readRuntimeInfo(stateDir);
         const broker = env.MQTT_URL ?? runtime?.mqttUrl ?? 'mqtt://127.0.0.1:1883';
         const { hostname, port } = new URL(broker);

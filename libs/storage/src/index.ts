@@ -16,7 +16,10 @@ export {
 } from './registry/device.entity';
 export { DeviceBindingEntity } from './registry/device-binding.entity';
 export {
+  BROKER_SERVICE_ACCOUNTS,
   DeviceRegistryRepository,
+  type DeviceRegistryOptions,
+  EMBEDDED_BROKER_SERVICE_ACCOUNT,
   type SecretVerifier,
   RegistryError,
   type ProvisionedDevice,

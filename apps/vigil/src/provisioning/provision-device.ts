@@ -3,6 +3,7 @@ import { isValidNhsNumber, normaliseNhsNumber } from '@vigil/clinical';
 import {
   DEVICE_KINDS,
   type DeviceKind,
+  type DeviceRegistryOptions,
   DeviceRegistryRepository,
   PatientsRepository,
   RegistryError,
@@ -29,11 +30,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What `vigil provision-device` does: checks the patient first (so a typo provisions nothing), then
- * provisions the device and binds it from now.
+ * provisions the device and binds it from now. `registryOptions.serviceAccounts`: the broker's service usernames besides
+ * Vigil's defaults (the configured `MQTT_USERNAME`), which no device may take.
  */
 export async function provisionDevice(
   dataSource: DataSource,
   input: ProvisionDeviceInput,
+  registryOptions: DeviceRegistryOptions = {},
 ): Promise<ProvisionDeviceResult> {
   if (!(DEVICE_KINDS as readonly string[]).includes(input.kind)) {
     throw new RegistryError(
@@ -60,7 +63,7 @@ export async function provisionDevice(
       throw new RegistryError('invalid', '--bind takes a patient id (uuid) or a valid 10-digit NHS number');
     }
   }
-  const registry = new DeviceRegistryRepository(dataSource);
+  const registry = new DeviceRegistryRepository(dataSource, undefined, registryOptions);
   const { device, secret } = await registry.provision({ kind, id: input.id, serial: input.serial });
   if (patientId) await registry.bind({ deviceId: device.id, patientId, by: 'vigil-cli' });
   return { deviceId: device.id, kind, secret, patientId };

@@ -214,6 +214,24 @@ describe('startVigil (the embedded runtime in one process)', () => {
     expect(after[0].n).toBe(before[0].n);
   });
 
+  it("HZ-11 HZ-60 provision-device refuses the broker service account's username (the default and the configured MQTT_USERNAME), so it prints no credential or mosquitto_passwd line for it", async () => {
+    const before: { n: string }[] = await vigil.dataSource.query('SELECT count(*) AS n FROM devices');
+    await expect(
+      provisionDevice(vigil.dataSource, { kind: 'pulse-oximeter', id: 'vigil-ingest' }),
+    ).rejects.toThrow(
+      'device id "vigil-ingest" is the MQTT username of a Vigil service account on the broker',
+    );
+    await expect(
+      provisionDevice(
+        vigil.dataSource,
+        { kind: 'pulse-oximeter', id: 'mqtt-ingest-prod' },
+        { serviceAccounts: ['mqtt-ingest-prod'] },
+      ),
+    ).rejects.toThrow('device id "mqtt-ingest-prod" is the MQTT username of a Vigil service account');
+    const after: { n: string }[] = await vigil.dataSource.query('SELECT count(*) AS n FROM devices');
+    expect(after[0].n).toBe(before[0].n);
+  });
+
   it('refuses a device with a wrong secret at the embedded broker', async () => {
     const device = await provisionDevice(vigil.dataSource, { kind: 'thermometer' });
     await expect(

@@ -28,6 +28,29 @@ const KIND_PREFIX: Record<DeviceKind, string> = {
   hub: 'hub',
 };
 
+/** Ingest's account on an external broker: `MQTT_USERNAME`'s default and the `user` of infra/mosquitto/acl. */
+const INGEST_BROKER_ACCOUNT = 'vigil-ingest';
+/** The embedded broker's service account (`IngestRunner`; nothing outside the process signs in with it). */
+export const EMBEDDED_BROKER_SERVICE_ACCOUNT = 'vigil-service';
+
+/**
+ * The MQTT usernames Vigil's own services sign in to the broker with. A device signs in with its id as its
+ * username, so a device provisioned under one of these would be that service to the broker: with Mosquitto, the
+ * `mosquitto_passwd` line printed for it would replace the service's password and give the "device" the service's
+ * ACL (read every device's readings, publish every device's commands: HZ-11, HZ-60); with the embedded broker it
+ * could never sign in. A deployment that names ingest's account otherwise passes its `MQTT_USERNAME` as
+ * {@link DeviceRegistryOptions.serviceAccounts}.
+ */
+export const BROKER_SERVICE_ACCOUNTS: readonly string[] = [
+  INGEST_BROKER_ACCOUNT,
+  EMBEDDED_BROKER_SERVICE_ACCOUNT,
+];
+
+export interface DeviceRegistryOptions {
+  /** Broker usernames of service accounts besides {@link BROKER_SERVICE_ACCOUNTS} (the configured `MQTT_USERNAME`). */
+  serviceAccounts?: readonly string[];
+}
+
 /** Checks a secret against an argon2 hash (injectable so a test can see what work a sign-in does). */
 export type SecretVerifier = (hashed: string, secret: string) => Promise<boolean>;
 
@@ -46,11 +69,17 @@ function unknownDeviceHash(): Promise<string> {
 export class DeviceRegistryRepository {
   private readonly devices: Repository<DeviceEntity>;
   private readonly bindings: Repository<DeviceBindingEntity>;
+  /** Lower-cased: a look-alike of a service account (`Vigil-Ingest`) is refused too. */
+  private readonly serviceAccounts: ReadonlySet<string>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly verifySecretHash: SecretVerifier = verify,
+    options: DeviceRegistryOptions = {},
   ) {
+    this.serviceAccounts = new Set(
+      [...BROKER_SERVICE_ACCOUNTS, ...(options.serviceAccounts ?? [])].map((name) => name.toLowerCase()),
+    );
     void unknownDeviceHash();
     this.devices = dataSource.getRepository(DeviceEntity);
     this.bindings = dataSource.getRepository(DeviceBindingEntity);
@@ -67,6 +96,12 @@ export class DeviceRegistryRepository {
     const id = input.id ?? `${KIND_PREFIX[input.kind]}-${randomBytes(6).toString('hex')}`;
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
       throw new RegistryError('invalid', 'device id must be 1–64 of A–Z a–z 0–9 . _ -');
+    }
+    if (this.serviceAccounts.has(id.toLowerCase())) {
+      throw new RegistryError(
+        'conflict',
+        `device id "${id}" is the MQTT username of a Vigil service account on the broker; a device signs in with its id, so it would take over that account (and its access to every device's topics): choose another id`,
+      );
     }
     if (await this.devices.existsBy({ id }))
       throw new RegistryError('conflict', `device ${id} already exists`);

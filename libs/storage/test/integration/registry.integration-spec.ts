@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import { parseEnv } from '@vigil/config';
 import { DEAD_LETTER_RAW_PREFIX_BYTES } from '@vigil/contracts';
 import { createTestDatabase, type TestDatabase } from '@vigil/testing';
 import {
+  BROKER_SERVICE_ACCOUNTS,
   DeadLettersRepository,
   DeviceRegistryRepository,
   InvalidCursorError,
@@ -73,6 +77,34 @@ describe('device registry on the real PostgreSQL', () => {
     await expect(registry.provision({ kind: 'pulse-oximeter', id: device.id })).rejects.toBeInstanceOf(
       RegistryError,
     );
+  });
+
+  it("HZ-11 HZ-60 refuses to provision a device under a broker service account's username (the shipped ACL's users, MQTT_USERNAME's default, the embedded broker's, a configured one) and creates nothing", async () => {
+    const acl = readFileSync(path.join(__dirname, '../../../../infra/mosquitto/acl'), 'utf8');
+    const aclUsers = [...acl.matchAll(/^user\s+(\S+)/gm)].map((m) => m[1]);
+    expect(aclUsers).toContain('vigil-ingest');
+    const names = [...new Set([...aclUsers, parseEnv({}).MQTT_USERNAME, ...BROKER_SERVICE_ACCOUNTS])];
+    const configured = new DeviceRegistryRepository(ds, undefined, { serviceAccounts: ['ingest-prod'] });
+    const [{ n: before }] = await ds.query(`SELECT count(*)::int AS n FROM devices`);
+    for (const id of [...names, 'VIGIL-INGEST']) {
+      await expect(registry.provision({ kind: 'pulse-oximeter', id })).rejects.toMatchObject({
+        name: 'RegistryError',
+        code: 'conflict',
+        message: expect.stringMatching(
+          new RegExp(
+            `^device id "${id}" is the MQTT username of a Vigil service account on the broker.*choose another id$`,
+          ),
+        ),
+      });
+    }
+    await expect(configured.provision({ kind: 'hub', id: 'ingest-prod' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    const [{ n: after }] = await ds.query(`SELECT count(*)::int AS n FROM devices`);
+    expect(after).toBe(before);
+    // Only the exact names are taken: a device id that merely starts like one is a device id.
+    const { device } = await registry.provision({ kind: 'pulse-oximeter', id: 'vigil-ingest-ox-1' });
+    expect(device.id).toBe('vigil-ingest-ox-1');
   });
 
   it('HZ-05 attributes a reading by its measuredAt and refuses overlapping bindings', async () => {
