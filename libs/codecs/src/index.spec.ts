@@ -27,6 +27,11 @@ describe('@vigil/codecs public API (SPEC §8)', () => {
     ]);
     expect(codecs.PLX_MEASUREMENT_STATUS_BITS.size).toBe(11);
     expect(codecs.PLX_DEVICE_AND_SENSOR_STATUS_BITS.size).toBe(16);
+    // HZ-05 HZ-20: which cuff user is the patient, and how far a peripheral's clock may be from the hub's.
+    expect([codecs.PATIENT_CUFF_USER, codecs.UNKNOWN_CUFF_USER]).toEqual([1, 255]);
+    expect(codecs.PERIPHERAL_CLOCK_TOLERANCE_MS).toBe(300_000);
+    expect(typeof codecs.otherCuffUser).toBe('function');
+    expect(typeof codecs.decidePeripheralTime).toBe('function');
   });
 
   it('decodes through the public entry point', () => {

@@ -13,6 +13,9 @@ export type { DetailValue, GattCodec, GattReading, GattReadings } from './gatt/g
 export {
   decodeBloodPressureMeasurement,
   bloodPressureMeasurementCodec,
+  otherCuffUser,
+  PATIENT_CUFF_USER,
+  UNKNOWN_CUFF_USER,
   type BloodPressureMeasurement,
   type BloodPressureMeasurementStatus,
   type PulseRateRange,
@@ -55,4 +58,9 @@ export {
   type NormaliseContext,
   type NormaliseResult,
 } from './normalise/normalise-readings';
+export {
+  decidePeripheralTime,
+  PERIPHERAL_CLOCK_TOLERANCE_MS,
+  type PeripheralTimeDecision,
+} from './normalise/peripheral-clock';
 export { MMHG_PER_KPA, roundToOneDecimal, kpaToMmHg, fahrenheitToCelsius } from './normalise/units';

@@ -18,10 +18,14 @@ export const REJECTION_REASONS = [
   'special-value',
   'implausible-value',
   'future-timestamp',
+  /** A `measuredAt` no binding covers and over a year before receipt: a wrong (reset) device clock, not a reading. */
+  'past-timestamp',
   /** The device's kind does not measure this parameter (a pulse oximeter reporting a fall). */
   'wrong-device-kind',
   /** Refused by the broker's topic ACL: a publish to another device's topic, or a subscribe. */
   'acl-refused',
+  /** A multi-user cuff's reading from a user other than the patient's (HZ-05): someone else's blood pressure. */
+  'other-cuff-user',
   /**
    * Accepted and acknowledged, then set aside by the scorer: a stream record that is not a valid vitals event, or
    * one that kept failing (HZ-01, HZ-13). Kept here so that the patients behind it are scored and it is not lost; `raw`

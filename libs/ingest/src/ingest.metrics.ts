@@ -44,7 +44,7 @@ export function registerIngestMetrics(registry: Registry, source: IngestMetricsS
   );
   counter(
     'vigil_ingest_seq_reused_total',
-    'Messages under a (device, seq) seen lately with different content (a counter reset): stored, not dropped',
+    'Messages under a (device, seq) seen lately with different content (a counter reset): stored under ids of their own, flagged seqReused',
     () => source.counters.seqReused,
   );
   new Gauge({

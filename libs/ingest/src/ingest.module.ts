@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { DeviceRegistryRepository } from '@vigil/storage';
+import { DeviceRegistryRepository, EMBEDDED_BROKER_SERVICE_ACCOUNT } from '@vigil/storage';
 import type { StreamPort, Subscription } from '@vigil/stream';
 import { subscribeDeviceCommands } from './device-commands';
 import { type BrokerLimits, type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
@@ -132,8 +132,12 @@ export class IngestRunner implements OnApplicationBootstrap, OnApplicationShutdo
       this.broker = await startEmbeddedBroker({
         host: broker.host,
         port: broker.port,
-        // Nothing outside this process needs a service login to the embedded broker: ingest runs inside it.
-        service: { username: 'vigil-service', password: randomBytes(24).toString('base64url') },
+        // Nothing outside this process needs a service login to the embedded broker: ingest runs inside it. The
+        // username is one no device may be provisioned under (`BROKER_SERVICE_ACCOUNTS`).
+        service: {
+          username: EMBEDDED_BROKER_SERVICE_ACCOUNT,
+          password: randomBytes(24).toString('base64url'),
+        },
         verifyDevice: (id, secret) => registry.verifySecret(id, secret),
         onDeviceMessage: (topic, payload) => this.handle(topic, payload),
         onRefusal: (refusal) => this.ingest.recordBrokerRefusal(refusal),

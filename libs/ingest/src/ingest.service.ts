@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
   byEventTime,
@@ -25,6 +26,9 @@ import type { NewDeadLetter } from '@vigil/storage';
 import { bindingAt, type DirectoryBinding, type DirectoryDevice } from './device-directory';
 import { ClockOffsets } from './clock-offsets';
 import { RecentMessages } from './recent-messages';
+
+/** Ingest's warnings that are not a rejection (a reused seq is stored, not refused). */
+const seqReusedLog = new Logger('ingest');
 
 /** What ingest needs from the stream: a publish that resolves only when the records are durable. */
 export interface StreamPublisher {
@@ -78,7 +82,10 @@ export interface IngestCounters {
   accepted: number;
   rejected: number;
   duplicates: number;
-  /** A seen seq with different content (a device whose counter reset): stored, never dropped (D3). */
+  /**
+   * A seen seq with different content (a device whose counter reset): stored under observation ids of its own,
+   * flagged `seqReused`, never under the first message's ids, never dropped (D3, HZ-04).
+   */
   seqReused: number;
   statuses: number;
   rejectionsByReason: Partial<Record<RejectionReason, number>>;
@@ -104,7 +111,7 @@ export class IngestService {
   };
   /** (device, seq) → digest of the messages published lately: redeliveries are told from reused seqs. */
   private readonly recent: RecentMessages;
-  /** Messages being published now, by (device, seq, digest). */
+  /** Messages being published now, by (device, seq): one at a time per (device, seq), whatever its bytes. */
   private readonly inFlight = new Map<string, Promise<IngestOutcome>>();
 
   constructor(
@@ -257,38 +264,56 @@ export class IngestService {
     if ('rejected' in admitted) return admitted.rejected;
     const { data: envelope, device } = admitted;
 
-    // Dedupe (D3): the same bytes under a seq already published is a redelivery — acknowledged, not
-    // republished; different content under a seen seq (a device whose counter reset) is new and stored.
-    // Redeliveries this instance has not seen (after a restart) are absorbed by the observation store's keys.
-    // A redelivery that arrives while the first copy is still being published (ingest handles many messages
-    // at once) waits for it: acknowledged as a duplicate once that one is durable, handled afresh if it failed.
+    // Dedupe (D3, HZ-04): the same bytes under a seq already published is a redelivery — acknowledged, not
+    // republished. Different bytes under a seen seq (a device whose counter reset) is stored under ids of its own
+    // (below): under the first message's (`{device}:{seq}:{i}`) the store would keep two readings under one id.
+    // Redeliveries this instance has not seen (after a restart) are absorbed by the observation store's keys; a
+    // reused seq it has not seen (after a restart, or past the last 100,000 messages) is not recognised, and its
+    // readings take the first message's ids (residual, hazard log HZ-04). A message whose
+    // (device, seq) is being published now (ingest handles many messages at once) waits for that one to finish:
+    // then it is a redelivery or a reused seq as above, or is handled afresh if that one failed (a message is
+    // remembered only once durable).
     const { seq } = envelope;
     const digest = RecentMessages.digest(payload);
-    const flightKey = `${deviceId}\u0000${seq}\u0000${digest}`;
-    const earlier = this.inFlight.get(flightKey);
-    if (
-      earlier &&
-      (await earlier.then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      this.counters.duplicates += 1;
-      return { accepted: 0, rejected: 0, duplicate: true, rejections: [] };
+    const flightKey = `${deviceId}\u0000${seq}`;
+    for (let earlier = this.inFlight.get(flightKey); earlier; earlier = this.inFlight.get(flightKey)) {
+      await earlier.then(
+        () => undefined,
+        () => undefined,
+      );
     }
     const seen = this.recent.check(deviceId, seq, digest);
     if (seen === 'duplicate') {
       this.counters.duplicates += 1;
       return { accepted: 0, rejected: 0, duplicate: true, rejections: [] };
     }
-    if (seen === 'seq-reused') this.counters.seqReused += 1;
-    const work = this.publishReadings(topic, deviceId, device, envelope, payload, receivedAt, digest);
-    this.inFlight.set(flightKey, work);
-    try {
-      return await work;
-    } finally {
-      if (this.inFlight.get(flightKey) === work) this.inFlight.delete(flightKey);
+    // A reused seq (a device whose counter reset) is stored, never refused: a device that restarted its numbering
+    // must not have its readings go unscored. Its observations get ids of their own (the seq and a tag of these
+    // bytes), so they never take the first message's, and their detail says `seqReused` (SPEC §3).
+    let reusedSeqTag: string | undefined;
+    if (seen === 'seq-reused') {
+      reusedSeqTag = Buffer.from(digest, 'base64').toString('hex').slice(0, 12);
+      this.counters.seqReused += 1;
+      const firstSeenAt = this.recent.firstSeenAt(deviceId, seq);
+      seqReusedLog.warn(
+        `device "${deviceId}" reused seq ${seq} (first seen at ${firstSeenAt?.toISOString() ?? 'an unknown time'}) with other content: stored under ${deviceId}:${seq}~${reusedSeqTag}`,
+      );
     }
+    // Removed from the map before anyone waiting on it resumes, so that the first of them to resume takes its place.
+    const work: Promise<IngestOutcome> = this.publishReadings(
+      topic,
+      deviceId,
+      device,
+      envelope,
+      payload,
+      receivedAt,
+      digest,
+      reusedSeqTag,
+    ).finally(() => {
+      if (this.inFlight.get(flightKey) === work) this.inFlight.delete(flightKey);
+    });
+    this.inFlight.set(flightKey, work);
+    return work;
   }
 
   private async publishReadings(
@@ -299,6 +324,7 @@ export class IngestService {
     payload: Buffer,
     receivedAt: Date,
     digest: string,
+    reusedSeqTag: string | undefined,
   ): Promise<IngestOutcome> {
     const { seq } = envelope;
 
@@ -313,7 +339,7 @@ export class IngestService {
     if (Math.abs(clockOffsetMs) > CLOCK_SKEW_TOLERANCE_MS && this.clockOffsets.unsaved(deviceId)) {
       await this.stores.saveClockOffsets?.();
     }
-    const normalised = normaliseReadings(envelope, { receivedAt, clockOffsetMs });
+    const normalised = normaliseReadings(envelope, { receivedAt, clockOffsetMs, reusedSeqTag });
     // Store-and-forward batches are published in event-time order, so one patient's stream is ordered.
     const observations = byEventTime(normalised.observations);
     const rejections: Rejection[] = [...normalised.rejections];
@@ -332,11 +358,7 @@ export class IngestService {
     const attributed = await this.attribute(deviceId, ofItsKind);
     for (const item of attributed) {
       if (item.patientId === null) {
-        rejections.push({
-          reason: 'unbound-device',
-          detail: `device "${deviceId}" was not bound to a patient at ${item.observation.measuredAt} (${item.observation.parameter})`,
-          measurementIndex: item.measurementIndex,
-        });
+        rejections.push(unattributed(deviceId, item.observation, item.measurementIndex, receivedAt));
       } else {
         accepted.push({ ...item.observation, patientId: item.patientId });
       }
@@ -355,7 +377,7 @@ export class IngestService {
     }
     // Remembered only once everything above is durable: a crash before this line means a redelivery and a
     // republish that the idempotent observation store absorbs, never a lost reading.
-    this.recent.remember(deviceId, seq, digest);
+    this.recent.remember(deviceId, seq, digest, receivedAt);
     this.counters.accepted += accepted.length;
     return { accepted: accepted.length, rejected: rejections.length, duplicate: false, rejections };
   }
@@ -488,6 +510,34 @@ function futureSentAt(sentAt: string, receivedAt: Date): string | null {
   const ahead = Date.parse(sentAt) - receivedAt.getTime();
   if (ahead <= MAX_CLOCK_CORRECTION_MS) return null;
   return `sentAt ${sentAt} is ${Math.round(ahead / 1000)} s ahead of the platform's clock (a device clock up to ${MAX_CLOCK_CORRECTION_MS / 3_600_000} h off is corrected for; this is not a time)`;
+}
+
+/**
+ * A reading no binding covers and older than this before its receipt is a wrong device clock (one reset to 1970 or
+ * 2000), not a reading of a device that was not bound at the time: no store-and-forward backlog is a year old.
+ */
+const IMPLAUSIBLY_OLD_MS = 366 * 24 * 3_600_000;
+
+/** Why a reading no binding covers is rejected: `past-timestamp` if its time cannot be true, else `unbound-device`. */
+function unattributed(
+  deviceId: string,
+  observation: DeviceObservation,
+  measurementIndex: number | null,
+  receivedAt: Date,
+): Rejection {
+  const ageMs = receivedAt.getTime() - Date.parse(observation.measuredAt);
+  if (ageMs > IMPLAUSIBLY_OLD_MS) {
+    return {
+      reason: 'past-timestamp',
+      detail: `measuredAt ${observation.measuredAt} (${observation.parameter}) is ${Math.floor(ageMs / 86_400_000)} days before receivedAt ${receivedAt.toISOString()}: no binding of device "${deviceId}" covers it, and a time more than ${IMPLAUSIBLY_OLD_MS / 86_400_000} days old is a wrong device clock (reset?), not a reading to attribute`,
+      measurementIndex,
+    };
+  }
+  return {
+    reason: 'unbound-device',
+    detail: `device "${deviceId}" was not bound to a patient at ${observation.measuredAt} (${observation.parameter})`,
+    measurementIndex,
+  };
 }
 
 /** The measurement index is the third part of a device observation id (`{deviceId}:{seq}:{index}`). */

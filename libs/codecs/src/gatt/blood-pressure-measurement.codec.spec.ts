@@ -2,6 +2,7 @@ import { codecError, hex } from '../test-helpers/bytes';
 import {
   bloodPressureMeasurementCodec,
   decodeBloodPressureMeasurement,
+  otherCuffUser,
 } from './blood-pressure-measurement.codec';
 
 // Golden fixtures, hand-built from the Bluetooth SIG Blood Pressure Measurement (0x2A35) definition:
@@ -157,6 +158,15 @@ describe('decodeBloodPressureMeasurement (0x2A35)', () => {
         improperMeasurementPosition: false,
       });
       expect(r.deviceDeclaredInvalid).toEqual([]);
+      expect(r.otherUser).toBeNull();
+    });
+
+    it("HZ-05 marks a reading from another cuff user as someone else's", () => {
+      const spouse = bloodPressureMeasurementCodec.toReadings(
+        decodeBloodPressureMeasurement(hex('08 | 78 00 | 50 00 | 5D 00 | 02')),
+      );
+      expect(spouse.otherUser).toBe("cuff user 2; this cuff's patient is user 1");
+      expect(spouse.detail).toEqual({ userId: 2 });
     });
 
     it('uses kPa as the unit when flagged and omits pulse when absent', () => {
@@ -164,6 +174,21 @@ describe('decodeBloodPressureMeasurement (0x2A35)', () => {
       expect(r.readings.map((x) => x.unit)).toEqual(['kPa', 'kPa', 'kPa']);
       expect(r.detail).toEqual({});
       expect(r.timestamp).toBeNull();
+      expect(r.otherUser).toBeNull();
+    });
+  });
+
+  describe('otherCuffUser', () => {
+    it.each([
+      ['no User ID (a single-user cuff)', null],
+      ['user 1, the patient by default', 1],
+      ['255, "unknown user"', 0xff],
+    ])("HZ-05 takes %s as the patient's", (_name, userId) => {
+      expect(otherCuffUser(userId)).toBeNull();
+    });
+
+    it.each([0, 2, 3, 254])("HZ-05 takes user %i as someone else's", (userId) => {
+      expect(otherCuffUser(userId)).toBe(`cuff user ${userId}; this cuff's patient is user 1`);
     });
   });
 });

@@ -12,6 +12,15 @@ const FLAG_PULSE_RATE = 0x04;
 const FLAG_USER_ID = 0x08;
 const FLAG_MEASUREMENT_STATUS = 0x10;
 
+/**
+ * The cuff user who is the patient, by default: user 1, the first user of a multi-user cuff (the "1" button of a
+ * two-user cuff). The registry has no per-device or per-binding setting for it yet, so the cuff is set up with the
+ * patient as user 1 when it is issued (docs/device-protocol.md).
+ */
+export const PATIENT_CUFF_USER = 1;
+/** Bluetooth SIG User ID 0xFF: "unknown user" — the cuff cannot say who measured. */
+export const UNKNOWN_CUFF_USER = 0xff;
+
 export type PulseRateRange = 'withinRange' | 'aboveUpperLimit' | 'belowLowerLimit' | 'reserved';
 
 const PULSE_RATE_RANGES: readonly PulseRateRange[] = [
@@ -89,6 +98,17 @@ export function decodeBloodPressureMeasurement(bytes: Uint8Array): BloodPressure
   };
 }
 
+/**
+ * HZ-05: why a reading with this User ID is not the patient's, or null when it is to be taken as theirs. No User ID
+ * (a single-user cuff), the patient's user ({@link PATIENT_CUFF_USER}) and "unknown user" ({@link UNKNOWN_CUFF_USER})
+ * are the patient's: a cuff that cannot name its user says no more than one that sends no User ID, and such a cuff
+ * would otherwise have every reading refused. Any other user (the spouse on user 2) is someone else. Pure.
+ */
+export function otherCuffUser(userId: number | null): string | null {
+  if (userId === null || userId === PATIENT_CUFF_USER || userId === UNKNOWN_CUFF_USER) return null;
+  return `cuff user ${userId}; this cuff's patient is user ${PATIENT_CUFF_USER}`;
+}
+
 function decodeStatus(raw: number): BloodPressureMeasurementStatus {
   return {
     raw,
@@ -139,7 +159,14 @@ function toReadings(m: BloodPressureMeasurement): GattReadings {
     const { raw: _raw, ...status } = m.measurementStatus;
     Object.assign(detail, status);
   }
-  return { readings, timestamp: m.timestamp, timestampUnreliable: null, detail, deviceDeclaredInvalid: [] };
+  return {
+    readings,
+    timestamp: m.timestamp,
+    timestampUnreliable: null,
+    detail,
+    deviceDeclaredInvalid: [],
+    otherUser: otherCuffUser(m.userId),
+  };
 }
 
 export const bloodPressureMeasurementCodec: GattCodec<BloodPressureMeasurement> = {

@@ -39,6 +39,11 @@ export interface GattReadings {
    * "measurement unavailable"); any entry rejects the measurement.
    */
   deviceDeclaredInvalid: string[];
+  /**
+   * Set when the reading is someone else's, not the patient's (a multi-user cuff's other user): why, in words.
+   * The measurement is dead-lettered `other-cuff-user`, never stored as the patient's (HZ-05).
+   */
+  otherUser: string | null;
 }
 
 /** A Bluetooth GATT characteristic codec: one file per format, registered in `gatt-registry.ts`. */

@@ -94,6 +94,7 @@ function toReadings(m: PlxContinuousMeasurement): GattReadings {
     timestampUnreliable: null,
     detail: plxDetail(m),
     deviceDeclaredInvalid: plxDeviceDeclaredInvalid(m),
+    otherUser: null,
   };
 }
 

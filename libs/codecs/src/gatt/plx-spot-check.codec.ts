@@ -86,6 +86,7 @@ function toReadings(m: PlxSpotCheckMeasurement): GattReadings {
     timestampUnreliable: m.deviceClockNotSet ? 'the device clock is not set' : null,
     detail,
     deviceDeclaredInvalid: plxDeviceDeclaredInvalid(m),
+    otherUser: null,
   };
 }
 

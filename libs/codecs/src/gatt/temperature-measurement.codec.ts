@@ -106,6 +106,7 @@ function toReadings(m: TemperatureMeasurement): GattReadings {
     timestampUnreliable: null,
     detail,
     deviceDeclaredInvalid: [],
+    otherUser: null,
   };
 }
 

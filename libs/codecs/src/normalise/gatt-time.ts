@@ -4,8 +4,9 @@ export type GattTime = { ok: true; date: Date } | { ok: false; reason: string };
 
 /**
  * A Bluetooth Date Time as an instant. The SIG structure carries no time zone; we read it as UTC,
- * an assumption the device protocol must state (devices keep UTC clocks). A device on UK local time
- * would read an hour ahead in summer and be rejected as a future timestamp: loud, not silent. Year,
+ * an assumption the device protocol states (devices keep UTC clocks). A peripheral on UK local time
+ * reads an hour ahead in summer: it then disagrees with the hub's time and is not used
+ * (`decidePeripheralTime`), the reading keeping the hub's time, flagged. Year,
  * month or day 0 means "unknown" and makes the timestamp unusable; hours, minutes and seconds 0
  * are ordinary values. A field out of range, or a day the month does not have, is unusable too.
  */

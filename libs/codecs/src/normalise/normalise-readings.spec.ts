@@ -537,16 +537,24 @@ describe('normaliseReadings: GATT pass-through', () => {
   });
 
   it('uses a GATT time of midnight (hours, minutes, seconds 0 are real values)', () => {
-    const { observations } = run([gatt('2A5E', '01 | 61 00 | 44 00 | E8 07 03 0F 00 00 00')]);
+    const { observations } = run([
+      gatt('2A5E', '01 | 61 00 | 44 00 | E8 07 03 0F 00 00 00', '2024-03-15T00:01:00Z'),
+    ]);
     expect(observations[0].measuredAt).toBe('2024-03-15T00:00:00.000Z');
+    expect(observations[0].detail?.measuredAtSource).toBe('gattTimestamp');
   });
 
-  it('rejects a GATT timestamp more than 5 minutes in the future, saying where the time came from', () => {
-    const { rejections } = run([gatt('2A5E', '01 | 61 00 | 44 00 | E8 07 03 0F 0B 1E 2D')]); // 11:30:45
+  it('rejects a GATT reading more than 5 minutes in the future (hub and peripheral agreeing), saying where the time came from', () => {
+    // The hub says 10:40, the oximeter 10:40:45: they agree, and both are after receipt at 10:31.
+    const { rejections } = run([
+      gatt('2A5E', '01 | 61 00 | 44 00 | E8 07 03 0F 0A 28 2D', '2024-03-15T10:40:00Z'),
+    ]);
     expect(rejections).toEqual([
       {
         reason: 'future-timestamp',
-        detail: expect.stringContaining('(from the GATT timestamp, read as UTC) is 3585 s after receivedAt'),
+        detail: expect.stringContaining(
+          "(from the GATT timestamp, read as UTC (it agrees with the hub's measuredAt)) is 585 s after receivedAt",
+        ),
         measurementIndex: 0,
       },
     ]);
@@ -674,5 +682,212 @@ describe('normaliseReadings: GATT pass-through', () => {
       ['implausible-value', 4],
       ['future-timestamp', 6],
     ]);
+  });
+});
+
+describe("normaliseReadings: a peripheral's clock against the hub's (HZ-05, HZ-20)", () => {
+  // A hub bound to patient A until 09:00 today and to B from then; ingest resolves the binding at each reading's
+  // measuredAt, as this does.
+  const TODAY = '2024-06-20';
+  const patientAt = (measuredAt: string) =>
+    Date.parse(measuredAt) < Date.parse(`${TODAY}T09:00:00Z`) ? 'A' : 'B';
+  const NOW = `${TODAY}T11:58:00.000Z`;
+  const RECEIPT = new Date(`${TODAY}T11:58:02Z`);
+
+  const two = (n: number) => n.toString(16).padStart(2, '0');
+  /** A 120/80 (MAP 93) blood pressure carrying the cuff's own Date Time (`at` as the cuff would show it, as UTC). */
+  const bpAt = (at: string, userId?: number) => {
+    const t = new Date(at);
+    const y = t.getUTCFullYear();
+    const time = [y & 0xff, y >> 8, t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes()]
+      .concat(t.getUTCSeconds())
+      .map(two)
+      .join(' ');
+    const flags = 0x02 | (userId === undefined ? 0 : 0x08);
+    return `${two(flags)} | 78 00 50 00 5D 00 | ${time}${userId === undefined ? '' : ` | ${two(userId)}`}`;
+  };
+  /** The hub relays the cuff's value: `sentAt` and `measuredAt` on the hub's clock. */
+  const relay = (hub: { sentAt: string; measuredAt: string }, cuffAt: string, clockOffsetMs?: number) => {
+    const result = normaliseReadings(
+      {
+        v: 1,
+        deviceId: 'hub-1',
+        seq: 3,
+        sentAt: hub.sentAt,
+        measurements: [gatt('2A35', bpAt(cuffAt), hub.measuredAt)],
+      },
+      clockOffsetMs === undefined ? { receivedAt: RECEIPT } : { receivedAt: RECEIPT, clockOffsetMs },
+    );
+    for (const o of result.observations) deviceObservationSchema.parse(o);
+    return result;
+  };
+  const hourMs = 3_600_000;
+  const shift = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+
+  it("HZ-05 HZ-20 a cuff clock a day behind never moves the reading onto the hub's previous patient: the hub's time is used and the disagreement recorded", () => {
+    const yesterday = shift(NOW, -24 * hourMs);
+    const { observations, rejections } = relay({ sentAt: NOW, measuredAt: NOW }, yesterday);
+    expect(rejections).toEqual([]);
+    expect(observations.map((o) => o.parameter)).toEqual([
+      'systolicBp',
+      'diastolicBp',
+      'meanArterialPressure',
+    ]);
+    for (const o of observations) {
+      expect(o.measuredAt).toBe(NOW);
+      expect(patientAt(o.measuredAt)).toBe('B');
+      expect(o.detail).toEqual({
+        measuredAtSource: 'measuredAt',
+        gattTimestamp: yesterday,
+        gattClockDisagreementSeconds: -86400,
+        gattTimestampIgnored: `the GATT timestamp ${yesterday} (read as UTC) is 86400 s before the hub's measuredAt ${NOW}, more than 300 s apart: the peripheral's clock is not trusted and the hub's time is used`,
+      });
+    }
+  });
+
+  it("HZ-05 HZ-20 a hub clock 2 h slow does not shift a right cuff clock: the cuff's time is used as sent, not dead-lettered future-timestamp", () => {
+    const hubSays = shift(NOW, -2 * hourMs);
+    // The offset learned over the hub's messages, and (a new hub) only this message's own.
+    for (const learned of [-2 * hourMs - 2000, undefined]) {
+      const { observations, rejections } = relay({ sentAt: hubSays, measuredAt: hubSays }, NOW, learned);
+      expect(rejections).toEqual([]);
+      expect(observations).toHaveLength(3);
+      for (const o of observations) {
+        expect(o.measuredAt).toBe(NOW);
+        expect(patientAt(o.measuredAt)).toBe('B');
+        // The cuff's clock was checked against the hub's corrected one, not corrected itself.
+        expect(o.detail).toEqual({ measuredAtSource: 'gattTimestamp' });
+      }
+    }
+  });
+
+  it('HZ-05 HZ-20 a hub clock 3 h fast does not pull a right cuff clock back onto the previous patient', () => {
+    const hubSays = shift(NOW, 3 * hourMs);
+    const { observations, rejections } = relay(
+      { sentAt: hubSays, measuredAt: hubSays },
+      NOW,
+      3 * hourMs + 2000,
+    );
+    expect(rejections).toEqual([]);
+    expect(observations[0].measuredAt).toBe(NOW); // not 08:58, when the hub was A's
+    expect(patientAt(observations[0].measuredAt)).toBe('B');
+  });
+
+  it("HZ-05 HZ-20 a cuff on UK summer time (an hour ahead of UTC) is accepted at the hub's time and flagged, not dead-lettered all summer", () => {
+    const cuffShows = shift(NOW, hourMs); // 12:58 BST, read as 12:58 UTC
+    const { observations, rejections } = relay({ sentAt: NOW, measuredAt: NOW }, cuffShows);
+    expect(rejections).toEqual([]);
+    expect(observations).toHaveLength(3);
+    expect(observations[0].measuredAt).toBe(NOW);
+    expect(observations[0].detail).toMatchObject({
+      measuredAtSource: 'measuredAt',
+      gattTimestamp: cuffShows,
+      gattClockDisagreementSeconds: 3600,
+    });
+    expect(observations[0].detail?.gattTimestampIgnored).toContain('3600 s after the hub');
+  });
+
+  it("HZ-05 HZ-20 a reading from the cuff's memory, relayed 3 h later, is dated at the hub's time with the cuff's time kept", () => {
+    // One reading cannot tell a stored reading from a clock 3 h behind, and the binding may differ between the two
+    // times: the hub's time decides; the cuff's is on record.
+    const stored = shift(NOW, -3 * hourMs);
+    const { observations } = relay({ sentAt: NOW, measuredAt: NOW }, stored);
+    expect(observations[0].measuredAt).toBe(NOW);
+    expect(observations[0].detail).toMatchObject({
+      gattTimestamp: stored,
+      gattClockDisagreementSeconds: -10800,
+    });
+  });
+
+  it("HZ-05 HZ-20 a cuff a few seconds before the hub is the reading's time; 5 minutes is the edge", () => {
+    const edge = shift(NOW, -300_000);
+    for (const [cuffAt, expected] of [
+      [shift(NOW, -20_000), shift(NOW, -20_000)],
+      [edge, edge],
+      [shift(NOW, -301_000), NOW],
+      [shift(NOW, 300_000), shift(NOW, 300_000)],
+      [shift(NOW, 301_000), NOW],
+    ]) {
+      expect(relay({ sentAt: NOW, measuredAt: NOW }, cuffAt).observations[0].measuredAt).toBe(expected);
+    }
+  });
+
+  it("HZ-05 HZ-20 R12 when the cuff's clock is not trusted, the hub's time is still corrected by the hub's own offset", () => {
+    const hubSays = shift(NOW, -2 * hourMs);
+    const yesterday = shift(NOW, -24 * hourMs);
+    const { observations } = relay({ sentAt: hubSays, measuredAt: hubSays }, yesterday, -2 * hourMs);
+    expect(observations[0].measuredAt).toBe(NOW);
+    expect(patientAt(observations[0].measuredAt)).toBe('B');
+    expect(observations[0].detail).toMatchObject({
+      clockCorrected: true,
+      clockOffsetSeconds: -7200,
+      measuredAtAsSent: hubSays,
+      gattTimestamp: yesterday,
+      gattClockDisagreementSeconds: -86400,
+    });
+  });
+
+  it('HZ-05 HZ-20 an oximeter and a thermometer timestamp follow the same rule', () => {
+    const { observations, rejections } = normaliseReadings(
+      {
+        v: 1,
+        deviceId: 'hub-1',
+        seq: 4,
+        sentAt: NOW,
+        measurements: [
+          gatt('2A5E', '01 | 61 00 | 44 00 | E7 07 06 14 0B 3A 00', NOW), // 2023-06-20 11:58: a year (366 days) behind
+          gatt('2A1C', '02 | 72 01 00 FF | E8 07 06 14 0C 3A 00', NOW), // 12:58: summer time
+        ],
+      },
+      { receivedAt: RECEIPT },
+    );
+    expect(rejections).toEqual([]);
+    expect(
+      observations.map((o) => [o.parameter, o.measuredAt, o.detail?.gattClockDisagreementSeconds]),
+    ).toEqual([
+      ['spo2', NOW, -366 * 86400],
+      ['heartRate', NOW, -366 * 86400],
+      ['temperature', NOW, 3600],
+    ]);
+  });
+});
+
+describe("normaliseReadings: a multi-user cuff's other users (HZ-05)", () => {
+  const withUser = (userId: number) =>
+    gatt('2A35', `08 | 78 00 50 00 5D 00 | ${userId.toString(16).padStart(2, '0')}`);
+
+  it("HZ-05 dead-letters a reading from cuff user 2 as other-cuff-user, never as the patient's; user 1 and 255 (unknown) are stored as theirs", () => {
+    const { observations, rejections } = run([
+      withUser(2),
+      { type: 'spo2', measuredAt: MEASURED, value: 97, unit: '%' },
+      withUser(1),
+      withUser(255),
+    ]);
+    expect(rejections).toEqual([
+      {
+        reason: 'other-cuff-user',
+        detail:
+          "measurement 0 (gatt Blood Pressure Measurement (0x2A35)): cuff user 2; this cuff's patient is user 1; not stored as the patient's reading",
+        measurementIndex: 0,
+      },
+    ]);
+    expect(observations.map((o) => [o.id, o.parameter, o.detail?.userId])).toEqual([
+      ['dev-1:7:1', 'spo2', undefined],
+      ['dev-1:7:2.0', 'systolicBp', 1],
+      ['dev-1:7:2.1', 'diastolicBp', 1],
+      ['dev-1:7:2.2', 'meanArterialPressure', 1],
+      ['dev-1:7:3.0', 'systolicBp', 255],
+      ['dev-1:7:3.1', 'diastolicBp', 255],
+      ['dev-1:7:3.2', 'meanArterialPressure', 255],
+    ]);
+  });
+
+  it("HZ-05 refuses another user's reading whatever else is wrong with it (no special-value or clock reason hides it)", () => {
+    const { observations, rejections } = run([
+      gatt('2A35', '0A | FF 07 50 00 5D 00 | E8 07 03 0E 0A 1E 2D | 03'),
+    ]);
+    expect(observations).toEqual([]);
+    expect(rejections.map((r) => r.reason)).toEqual(['other-cuff-user']);
+    expect(rejections[0].detail).toContain('cuff user 3;');
   });
 });

@@ -18,6 +18,7 @@ import type { DetailValue } from '../gatt/gatt-codec';
 import { readGattCharacteristic } from '../gatt/gatt-registry';
 import type { Ieee11073Special } from '../ieee11073/ieee11073-number';
 import { gattDateTimeToDate, type GattTime } from './gatt-time';
+import { decidePeripheralTime, PERIPHERAL_CLOCK_TOLERANCE_MS } from './peripheral-clock';
 import { toCanonicalUnit } from './units';
 
 export interface NormaliseContext {
@@ -30,6 +31,13 @@ export interface NormaliseContext {
    * `ClockOffsets`, R12); when absent, this message's own `sentAt − receivedAt`.
    */
   clockOffsetMs?: number;
+  /**
+   * Set when this device already used this message's `seq` for other content (a counter reset, SPEC §3
+   * `seq-reused`; ingest tells it from a redelivery by the bytes' digest): a short tag of this message's bytes.
+   * Its observations are stored, not refused, under ids of their own — `{deviceId}:{seq}~{tag}:{i}`, message id
+   * `{deviceId}:{seq}~{tag}` — so they never take the first message's ids, and their detail says `seqReused`.
+   */
+  reusedSeqTag?: string;
 }
 
 export interface NormaliseResult {
@@ -52,12 +60,17 @@ interface Candidate {
 interface Plan {
   label: string;
   source: ObservationSource;
+  /** The publishing device's `measuredAt` (the hub's clock), until the clocks are settled in `timeReading`. */
   measuredAt: Date;
   /** How `measuredAt` was chosen, for the future-timestamp detail. */
   measuredAtFrom: string;
+  /** A Bluetooth peripheral's own timestamp (its clock, not the hub's), read as UTC; null when absent or unusable. */
+  peripheralTime: Date | null;
   candidates: Candidate[];
   detail: Record<string, DetailValue> | null;
   deviceDeclaredInvalid: string[];
+  /** Why the reading is someone else's (a multi-user cuff's other user); null when it is the patient's. */
+  otherUser: string | null;
 }
 
 const SPECIAL_MEANING: Readonly<Record<Ieee11073Special, string>> = {
@@ -98,6 +111,16 @@ export function normaliseReadings(envelope: ReadingsEnvelope, context: Normalise
     result.observations.push(...one.observations);
     result.rejections.push(...one.rejections);
   });
+  const tag = context.reusedSeqTag;
+  if (tag === undefined) return result;
+  const first = `${env.deviceId}:${env.seq}`;
+  const own = `${first}~${tag}`;
+  result.observations = result.observations.map((o) => ({
+    ...o,
+    id: `${own}${o.id.slice(first.length)}`,
+    messageId: own,
+    detail: { ...o.detail, seqReused: true },
+  }));
   return result;
 }
 
@@ -140,9 +163,11 @@ function plan(m: Measurement, index: number): Plan | { rejection: Rejection } {
     source: 'json',
     measuredAt,
     measuredAtFrom: 'measuredAt',
+    peripheralTime: null,
     candidates,
     detail: null,
     deviceDeclaredInvalid: [],
+    otherUser: null,
   });
   const single = (parameter: Parameter, field: string, value: number, unit: string): Candidate => ({
     parameter,
@@ -188,9 +213,11 @@ function plan(m: Measurement, index: number): Plan | { rejection: Rejection } {
         source: 'fall-sensor',
         measuredAt,
         measuredAtFrom: 'measuredAt',
+        peripheralTime: null,
         candidates: [single('fall', 'confidence', m.confidence, '1')],
         detail: m.location !== undefined ? { location: m.location } : null,
         deviceDeclaredInvalid: [],
+        otherUser: null,
       };
     case 'gatt':
       return planGatt(m.characteristic, m.data, measuredAt, index);
@@ -224,25 +251,23 @@ function planGatt(
     };
   }
   const detail: Record<string, DetailValue> = { ...decoded.detail };
-  let measuredAtFrom = 'measuredAt';
+  let peripheralTime: Date | null = null;
   if (decoded.timestamp !== null) {
     const time: GattTime =
       decoded.timestampUnreliable === null
         ? gattDateTimeToDate(decoded.timestamp)
         : { ok: false, reason: decoded.timestampUnreliable };
-    if (time.ok) {
-      measuredAt = time.date;
-      measuredAtFrom = 'the GATT timestamp, read as UTC';
-    } else {
-      detail.gattTimestampIgnored = time.reason;
-    }
+    if (time.ok) peripheralTime = time.date;
+    else detail.gattTimestampIgnored = time.reason;
   }
-  detail.measuredAtSource = measuredAtFrom === 'measuredAt' ? 'measuredAt' : 'gattTimestamp';
+  // Until `timeReading` has compared the peripheral's clock with the hub's.
+  detail.measuredAtSource = 'measuredAt';
   return {
     label: `gatt ${decoded.name}`,
     source: decoded.source,
     measuredAt,
-    measuredAtFrom,
+    measuredAtFrom: 'measuredAt',
+    peripheralTime,
     candidates: decoded.readings.map((r) => ({
       parameter: r.parameter,
       subIndex: r.subIndex,
@@ -254,6 +279,7 @@ function planGatt(
     })),
     detail,
     deviceDeclaredInvalid: decoded.deviceDeclaredInvalid,
+    otherUser: decoded.otherUser,
   };
 }
 
@@ -277,7 +303,8 @@ interface Accepted {
  * R12: a device clock more than {@link CLOCK_SKEW_TOLERANCE_MS} from receipt (its `sentAt` against the
  * platform's time) is corrected for: `measuredAt` moves by the offset, and the reading records the offset
  * and the time as sent. The binding is then resolved at the corrected time, so a reissued device whose clock
- * is an hour slow never lands its new patient's readings on the previous one.
+ * is an hour slow never lands its new patient's readings on the previous one. The offset is the publishing
+ * device's (the hub's): it applies to the envelope's `measuredAt` only, never to a peripheral's own timestamp.
  */
 function correctClock(
   env: ReadingsEnvelope,
@@ -300,6 +327,46 @@ function correctClock(
   };
 }
 
+/**
+ * HZ-05 HZ-20: the reading's time. The hub's `measuredAt` is corrected by the hub's offset (R12); a peripheral's own
+ * timestamp is used instead only when it agrees with that within {@link PERIPHERAL_CLOCK_TOLERANCE_MS}
+ * (`decidePeripheralTime`). When it does not, the hub's time is kept — the binding ingest resolves is the one the
+ * hub's time names — and the reading records the peripheral's time and how far apart the clocks were.
+ */
+function timeReading(
+  env: ReadingsEnvelope,
+  planned: Plan,
+  receivedAt: Date,
+  learnedOffsetMs: number | undefined,
+): Plan {
+  const hub = correctClock(env, planned, receivedAt, learnedOffsetMs);
+  if (planned.peripheralTime === null) return hub;
+  const decision = decidePeripheralTime(hub.measuredAt, planned.peripheralTime);
+  if (decision.use === 'peripheral') {
+    // The peripheral's clock, checked against the hub's corrected one: not corrected itself.
+    return {
+      ...planned,
+      measuredAt: decision.measuredAt,
+      measuredAtFrom: "the GATT timestamp, read as UTC (it agrees with the hub's measuredAt)",
+      detail: { ...planned.detail, measuredAtSource: 'gattTimestamp' },
+    };
+  }
+  const seconds = Math.round(decision.disagreementMs / 1000);
+  const peripheralAt = planned.peripheralTime.toISOString();
+  const side = seconds > 0 ? 'after' : 'before';
+  const why = `the GATT timestamp ${peripheralAt} (read as UTC) is ${Math.abs(seconds)} s ${side} the hub's measuredAt ${hub.measuredAt.toISOString()}, more than ${PERIPHERAL_CLOCK_TOLERANCE_MS / 1000} s apart: the peripheral's clock is not trusted and the hub's time is used`;
+  return {
+    ...hub,
+    measuredAtFrom: `${hub.measuredAtFrom}; ${why}`,
+    detail: {
+      ...hub.detail,
+      gattTimestamp: peripheralAt,
+      gattClockDisagreementSeconds: seconds,
+      gattTimestampIgnored: why,
+    },
+  };
+}
+
 function check(
   env: ReadingsEnvelope,
   planned: Plan,
@@ -307,8 +374,16 @@ function check(
   receivedAt: Date,
   clockOffsetMs: number | undefined,
 ): NormaliseResult {
-  const p = correctClock(env, planned, receivedAt, clockOffsetMs);
-  const where = `measurement ${index} (${p.label})`;
+  const where = `measurement ${index} (${planned.label})`;
+  // Someone else's reading is refused whatever else is true of it: it must never be scored as the patient's.
+  if (planned.otherUser !== null) {
+    return reject(
+      'other-cuff-user',
+      `${where}: ${planned.otherUser}; not stored as the patient's reading`,
+      index,
+    );
+  }
+  const p = timeReading(env, planned, receivedAt, clockOffsetMs);
   if (p.deviceDeclaredInvalid.length > 0) {
     return reject(
       'special-value',

@@ -224,7 +224,7 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
     expect(service.counters.duplicates).toBeGreaterThanOrEqual(1);
   });
 
-  it('D3 stores different content under a reused seq (a device whose counter reset) and still drops the same bytes again', async () => {
+  it('HZ-04 HZ-13 D3 stores different content under a reused seq (a device whose counter reset) under ids of its own, and still absorbs the same bytes again', async () => {
     const c = await device(3);
     const first = envelope('ox-3', 77, [{ type: 'spo2', value: 97, unit: '%', measuredAt: atNow(-600_000) }]);
     const reused = envelope('ox-3', 77, [{ type: 'spo2', value: 91, unit: '%', measuredAt: atNow(-60_000) }]);
@@ -232,13 +232,16 @@ describe('ingest in the embedded broker, on the real PostgreSQL', () => {
     await c.publishAsync(mqttTopics.readings('ox-3'), first, { qos: 1 });
     await c.publishAsync(mqttTopics.readings('ox-3'), reused, { qos: 1 });
     await c.publishAsync(mqttTopics.readings('ox-3'), reused, { qos: 1 });
-    const values = stream
-      .observations()
-      .filter((o) => o.messageId === 'ox-3:77')
-      .map((o) => o.value);
-    expect(values).toEqual([97, 91]);
+    await c.publishAsync(mqttTopics.readings('ox-3'), first, { qos: 1 });
+    const published = stream.observations().filter((o) => o.messageId.startsWith('ox-3:77'));
+    expect(published.map((o) => o.value)).toEqual([97, 91]);
+    // Two readings, two ids: the reused seq's readings never take the first message's.
+    expect(published[0].id).toBe('ox-3:77:0');
+    expect(published[1].id).toMatch(/^ox-3:77~[0-9a-f]{12}:0$/);
+    expect(published[1].detail).toMatchObject({ seqReused: true });
+    expect((await deadLetters.list({ deviceId: 'ox-3' })).items).toEqual([]);
     expect(service.counters.seqReused - before.seqReused).toBe(1);
-    expect(service.counters.duplicates - before.duplicates).toBe(1);
+    expect(service.counters.duplicates - before.duplicates).toBe(2);
   });
 
   it('HZ-27 hears a rebinding through PostgreSQL NOTIFY: the next reading goes to the new patient, without a query per message', async () => {
