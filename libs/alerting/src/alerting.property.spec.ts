@@ -3,7 +3,7 @@ import { severityRank } from '@vigil/contracts';
 import fc from 'fast-check';
 import { type AlertActionInput, AlertActionError, applyAlertAction } from './actions';
 import type { AlertAuditEntry, AlertChanges, AlertRecord } from './alert-record';
-import { type ClinicalState, currentScore, EMPTY_STATE } from './clinical-state';
+import { type ClinicalState, currentScore, EMPTY_STATE, liveState } from './clinical-state';
 import { decideReadings } from './decide';
 import { DEFAULT_ALERTING_POLICY, DEFAULT_FRESHNESS_MINUTES } from './policy';
 import { evaluateDeterioration } from './rules/deterioration.rule';
@@ -38,7 +38,10 @@ type Step =
       which: number;
       arrival: number;
     }
-  | { kind: 'timer'; arrival: number };
+  | { kind: 'timer'; arrival: number }
+  /** A store-and-forward backlog: measured `late` minutes before it arrives (past the freshness window). */
+  | { kind: 'backlog'; parameter: Parameter; value: number; late: number; arrival: number }
+  | { kind: 'backlog-fall'; late: number; arrival: number };
 
 const minute = fc.integer({ min: 0, max: 600 });
 const arrival = fc.integer({ min: 0, max: 30 });
@@ -62,7 +65,22 @@ const actionStep: fc.Arbitrary<Step> = fc
   )
   .map(([action, which, a]) => ({ kind: 'action' as const, action, which, arrival: a }));
 const timerStep: fc.Arbitrary<Step> = arrival.map((a) => ({ kind: 'timer' as const, arrival: a }));
+/** Minutes late: from just at the freshness window to two days past it. */
+const lateness = fc.integer({ min: DEFAULT_FRESHNESS_MINUTES, max: DEFAULT_FRESHNESS_MINUTES + 2 * 24 * 60 });
+const backlogStep: fc.Arbitrary<Step> = fc
+  .tuple(fc.constantFrom(...NUMERIC), fc.double({ min: 0, max: 1, noNaN: true }), lateness, arrival)
+  .map(([[parameter, lo, hi], f, late, a]) => ({
+    kind: 'backlog' as const,
+    parameter,
+    value: Math.round((lo + f * (hi - lo)) * 10) / 10,
+    late,
+    arrival: a,
+  }));
+const backlogFallStep: fc.Arbitrary<Step> = fc
+  .tuple(lateness, arrival)
+  .map(([late, a]) => ({ kind: 'backlog-fall' as const, late, arrival: a }));
 
+/** Event sequences: with people acting and timers firing (and store-and-forward backlogs), or readings only. */
 const steps = (withPeople: boolean) =>
   fc.array(
     withPeople
@@ -71,6 +89,8 @@ const steps = (withPeople: boolean) =>
           { arbitrary: fallStep, weight: 1 },
           { arbitrary: actionStep, weight: 2 },
           { arbitrary: timerStep, weight: 1 },
+          { arbitrary: backlogStep, weight: 2 },
+          { arbitrary: backlogFallStep, weight: 1 },
         )
       : fc.oneof({ arbitrary: readingStep, weight: 6 }, { arbitrary: fallStep, weight: 1 }),
     { minLength: 1, maxLength: 10 },
@@ -85,11 +105,16 @@ interface World {
   resolved: AlertRecord[];
 }
 
-function observationOf(s: Extract<Step, { kind: 'reading' | 'fall' }>, seq: number): CanonicalObservation {
-  const measuredAt = new Date(T0 + s.minute * MIN).toISOString();
-  return s.kind === 'fall'
-    ? reading('fall', 1, null, { id: `o${seq}`, measuredAt, receivedAt: measuredAt })
-    : reading(s.parameter, s.value, null, { id: `o${seq}`, measuredAt, receivedAt: measuredAt });
+type ReadingStep = Extract<Step, { kind: 'reading' | 'fall' | 'backlog' | 'backlog-fall' }>;
+
+/** A step's observation; a backlog's is measured `late` minutes before `now`, its arrival. */
+function observationOf(s: ReadingStep, seq: number, now: number): CanonicalObservation {
+  const backlog = s.kind === 'backlog' || s.kind === 'backlog-fall';
+  const measuredAt = new Date(backlog ? now - s.late * MIN : T0 + s.minute * MIN).toISOString();
+  const receivedAt = backlog ? new Date(now).toISOString() : measuredAt;
+  return s.kind === 'fall' || s.kind === 'backlog-fall'
+    ? reading('fall', 1, null, { id: `o${seq}`, measuredAt, receivedAt })
+    : reading(s.parameter, s.value, null, { id: `o${seq}`, measuredAt, receivedAt });
 }
 
 function applyChanges(w: World, changes: AlertChanges): void {
@@ -112,14 +137,16 @@ function step(w: World, s: Step, seq: number): AlertChanges {
   const now = new Date(w.now);
   switch (s.kind) {
     case 'reading':
-    case 'fall': {
+    case 'fall':
+    case 'backlog':
+    case 'backlog-fall': {
       const d = decideReadings({
         now,
         policy: DEFAULT_ALERTING_POLICY,
         patients: new Map([[P.patientId, P]]),
         states: new Map([[P.patientId, w.state]]),
         episodes: [...w.open.values()],
-        observations: [observationOf(s, seq)],
+        observations: [observationOf(s, seq, w.now)],
         statuses: [],
       });
       w.state = d.states.get(P.patientId) ?? w.state;
@@ -162,14 +189,15 @@ function step(w: World, s: Step, seq: number): AlertChanges {
   }
 }
 
-/** The clinical alert's severity the current state calls for, or null. */
-function demanded(state: ClinicalState) {
-  const score = currentScore(state, P);
+/** The clinical alert's severity the state calls for at `now` (its values still fresh then: R7), or null. */
+function demanded(state: ClinicalState, now: number) {
+  const live = liveState(state, new Date(now), DEFAULT_FRESHNESS_MINUTES);
+  const score = currentScore(live, P);
   const [f] = evaluateDeterioration({
     patient: P,
     at: score?.at ?? new Date(T0),
     readings: [reading('heartRate', 1)],
-    state,
+    state: live,
     score,
     freshnessMinutes: DEFAULT_FRESHNESS_MINUTES,
   });
@@ -185,10 +213,10 @@ describe('alerting core properties (fast-check)', () => {
           // What the nurse was already told: the unresolved clinical alert's severity, if any.
           // A worsening: the state now calls for a more urgent alert than it did, and than the one shown.
           const shown = [...w.open.values()].find((a) => a.ruleId === 'deterioration')?.severity ?? null;
-          const before = demanded(w.state);
+          const before = demanded(w.state, w.now);
           const changes = step(w, s, i);
           if (s.kind !== 'reading') return;
-          const after = demanded(w.state);
+          const after = demanded(w.state, w.now);
           const worse = (x: typeof after, than: typeof after) =>
             x !== null && (than === null || severityRank(x) < severityRank(than));
           const worsened = worse(after, before) && worse(after, shown);
@@ -248,9 +276,43 @@ describe('alerting core properties (fast-check)', () => {
           const entries = (st: ClinicalState) => [...st.entries()].sort(([x], [y]) => x.localeCompare(y));
           expect(entries(a.state)).toEqual(entries(b.state));
           expect(currentScore(a.state, P)?.result).toEqual(currentScore(b.state, P)?.result);
-          expect(demanded(a.state)).toEqual(demanded(b.state));
+          expect(demanded(a.state, a.now)).toEqual(demanded(b.state, b.now));
         },
       ),
+      { numRuns: RUNS, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) },
+    );
+  });
+
+  it(`HZ-06 HZ-07 R7 no reading older than the freshness window on arrival opens, worsens or clears a clinical alert; a fall that late still alerts (${RUNS} sequences)`, () => {
+    fc.assert(
+      fc.property(steps(true), (seq) => {
+        const w = newWorld();
+        seq.forEach((s, i) => {
+          const changes = step(w, s, i);
+          if (s.kind === 'backlog') {
+            // Nothing saved, nothing published: no alert opened, updated, worsened, cleared or resolved.
+            if (changes.save.length > 0 || changes.events.length > 0) {
+              throw new Error(
+                `backlog at step ${i} changed ${JSON.stringify(changes.events.map((e) => e.type))}`,
+              );
+            }
+            // At most a note on an alert already there, in its audit trail.
+            if (changes.audits.some((a) => a.action !== 'late-data-not-paged' || !w.open.has(a.alertId))) {
+              throw new Error(`backlog at step ${i} wrote ${JSON.stringify(changes.audits)}`);
+            }
+          }
+          if (s.kind === 'backlog-fall') {
+            const fall = [...w.open.values()].find((a) => a.ruleId === 'fall');
+            if (!fall || fall.state !== 'open' || fall.snoozedUntil !== null || fall.escalatedAt === null) {
+              throw new Error(`late fall at step ${i} left ${JSON.stringify(fall?.state)}`);
+            }
+            const told = changes.events.find((e) => e.alert.id === fall.id);
+            if (!told?.alert.reason.includes('Late data: this fall reached Vigil')) {
+              throw new Error(`late fall at step ${i} did not say how late it was`);
+            }
+          }
+        });
+      }),
       { numRuns: RUNS, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) },
     );
   });

@@ -1,7 +1,7 @@
 import { NEWS2_SCORER_VERSION, type News2Input, type News2Result, scoreNews2 } from '@vigil/clinical';
 import type { AcvpuCode, CanonicalObservation, News2Score, Parameter } from '@vigil/contracts';
 import type { PatientContext } from './patient-context';
-import { freshnessMinutes, isFresh } from './policy';
+import { freshnessMinutes, isFresh, isStaleOnArrival } from './policy';
 
 /** The parameters NEWS2 reads (RCP NEWS2 2017, chart 1). */
 export const NEWS2_PARAMETERS: ReadonlySet<Parameter> = new Set<Parameter>([
@@ -61,7 +61,9 @@ function isNewerThan(measuredAtMs: number, observationId: string, held: HeldValu
 /**
  * R11: a reading is retrospective when the state already holds a newer value of its parameter — judged
  * against the current state, however old that value is, never against a fixed window. It is stored and
- * charted and changes nothing current. Falls are events, never retrospective.
+ * charted and changes nothing current. Falls are events, never retrospective. A reading that is the newest
+ * of its parameter but already older than the freshness window when it arrives is treated the same way for
+ * alerting (R7 on arrival, `policy.ts`): it moves the event-time state on, and pages nothing.
  */
 export function isRetrospective(state: ClinicalState, o: CanonicalObservation): boolean {
   if (o.parameter === 'fall') return false;
@@ -92,6 +94,20 @@ export function stateTime(state: ClinicalState): Date | null {
   let newest: Date | null = null;
   for (const v of state.values()) if (!newest || v.measuredAt > newest) newest = v.measuredAt;
   return newest;
+}
+
+/**
+ * R7 on arrival: the state as it stands at `now` — without the values already older than the freshness window
+ * then (the same map when none is). Values measured after `now` (a device clock a little fast) are kept.
+ */
+export function liveState(state: ClinicalState, now: Date, windowMinutes: number): ClinicalState {
+  let live: Map<Parameter, HeldValue> | null = null;
+  for (const [parameter, v] of state) {
+    if (!isStaleOnArrival(v.measuredAt, now, windowMinutes)) continue;
+    live ??= new Map(state);
+    live.delete(parameter);
+  }
+  return live ?? state;
 }
 
 /** The values still current at `at` under the patient's freshness window (R7). */
@@ -136,9 +152,10 @@ function oxygenOf(
 }
 
 /**
- * The patient's current NEWS2 (RCP NEWS2 2017) from the state: the newest value of each parameter still
- * fresh at the state's own event time. Missing parameters make it partial, never 0 (HZ-08). Null when no
- * NEWS2 parameter is current.
+ * The patient's NEWS2 (RCP NEWS2 2017) at the state's own event time: the newest value of each parameter
+ * still fresh then. Missing parameters make it partial, never 0 (HZ-08). Null when no NEWS2 parameter is
+ * current. What is "current" at the wall clock is the score of {@link liveState} (R7 on arrival): the
+ * decision uses that one.
  */
 export function currentScore(
   state: ClinicalState,

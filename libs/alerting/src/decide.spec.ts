@@ -2,8 +2,9 @@ import { type CanonicalObservation, type DeviceStatusEvent, observationEvents } 
 import type { AlertRecord } from './alert-record';
 import type { ClinicalState } from './clinical-state';
 import { decideReadings, devicesSeen, retrospectiveIds, splitBatch } from './decide';
+import type { PatientContext } from './patient-context';
 import { DEFAULT_ALERTING_POLICY } from './policy';
-import { COMPLETE, patient, reading, readingsOf } from './rules/test-context';
+import { alertRecord, COMPLETE, patient, reading, readingsOf } from './rules/test-context';
 
 const P = patient();
 const patients = new Map([[P.patientId, P]]);
@@ -16,12 +17,13 @@ function decide(
     episodes?: AlertRecord[];
     now?: Date;
     statuses?: DeviceStatusEvent[];
+    patient?: PatientContext;
   } = {},
 ) {
   return decideReadings({
     now: opts.now ?? T('07:02'),
     policy: DEFAULT_ALERTING_POLICY,
-    patients,
+    patients: opts.patient ? new Map([[opts.patient.patientId, opts.patient]]) : patients,
     states: opts.states ?? new Map(),
     episodes: opts.episodes ?? [],
     observations,
@@ -117,6 +119,149 @@ describe('decideReadings (event time)', () => {
     const sorted = (d: typeof a) => [...(d.states.get(P.patientId) ?? new Map()).entries()].sort();
     expect(sorted(a)).toEqual(sorted(b));
     expect(a.scores.at(-1)?.score).toEqual(b.scores.at(-1)?.score);
+  });
+});
+
+describe('R7 on arrival: freshness is judged at the time the readings arrive, not at their own newest time', () => {
+  const NOW = T('07:02');
+  const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
+  const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+  /** The reviewer's backlog: RR 25 (3), SpO2 91 (3), pulse 115 (2) — NEWS2 at least 8 — measured 20 h ago. */
+  const backlog = () => {
+    const measuredAt = hoursAgo(20).toISOString();
+    return [
+      reading('respiratoryRate', 25, null, { measuredAt }),
+      reading('spo2', 91, null, { measuredAt }),
+      reading('heartRate', 115, null, { measuredAt }),
+    ];
+  };
+  /** The patient's last state: a normal set measured two days ago (received then). */
+  const twoDaysAgo = () => decide(readingsOf(COMPLETE, hoursAgo(48)), { now: hoursAgo(48) }).states;
+
+  it('HZ-06 HZ-07 R7 a store-and-forward backlog older than the freshness window on arrival is stored, scored for the record and charted, but pages nothing', () => {
+    const states = twoDaysAgo();
+    const batch = backlog();
+    const d = decide(batch, { states, now: NOW });
+    expect(d.alerts).toEqual({ save: [], audits: [], events: [] });
+    // Scored for the record at its own time, flagged retrospective (never the console's current score).
+    expect(
+      d.scores.map((s) => [
+        s.score.total,
+        s.score.band,
+        s.score.partial,
+        s.score.retrospective,
+        s.score.scoredAt,
+      ]),
+    ).toEqual([[8, 'high', true, true, hoursAgo(20).toISOString()]]);
+    // The event-time state moves on (it is the newest of each parameter), so arrival order still does not matter.
+    expect(d.states.get(P.patientId)?.get('respiratoryRate')?.value).toBe(25);
+    // The stored readings are flagged retrospective too, given the arrival; without it only R11 applies.
+    const arrival = { now: NOW, patients, freshnessMinutes: DEFAULT_ALERTING_POLICY.freshnessMinutes };
+    expect([...retrospectiveIds(states, batch, arrival)].sort()).toEqual(batch.map((o) => o.id).sort());
+    expect(retrospectiveIds(states, batch).size).toBe(0);
+  });
+
+  it("HZ-06 HZ-07 R7 a stale backlog that would have alerted leaves a non-paging note on the patient's unresolved alert", () => {
+    const overdue = alertRecord(
+      {
+        ruleId: 'overdue-reading',
+        subject: 'spo2',
+        kind: 'clinical',
+        severity: 'low',
+        reason: 'No SpO2 reading for 47 hours',
+        band: null,
+        news2Total: null,
+      },
+      hoursAgo(24),
+    );
+    const d = decide(backlog(), { states: twoDaysAgo(), now: NOW, episodes: [overdue] });
+    expect(d.alerts.events).toEqual([]);
+    expect(d.alerts.save).toEqual([]);
+    expect(d.alerts.audits).toHaveLength(1);
+    const [note] = d.alerts.audits;
+    expect(note).toMatchObject({
+      alertId: overdue.id,
+      actor: null,
+      action: 'late-data-not-paged',
+      fromState: 'open',
+      toState: 'open',
+      detail: { severity: 'high', news2Total: 8, minutesLate: 20 * 60, ruleId: 'deterioration' },
+    });
+    expect(note.detail?.['note']).toMatch(
+      /^Not paged: readings measured at .* reached Vigil 20 h later, beyond the 12 h freshness window.*Had they been current: NEWS2 at least 8 \(high band\)/,
+    );
+  });
+
+  it('HZ-06 HZ-07 R7 a stale backlog neither worsens nor clears an open clinical alert', () => {
+    const open = alertRecord({ severity: 'medium', news2Total: 5 }, hoursAgo(30));
+    const worse = decide(backlog(), { states: twoDaysAgo(), now: NOW, episodes: [open] });
+    expect(worse.alerts.save).toEqual([]);
+    expect(worse.alerts.events).toEqual([]);
+    expect(worse.alerts.audits.map((a) => [a.alertId, a.action])).toEqual([[open.id, 'late-data-not-paged']]);
+    const normal = decide(readingsOf(COMPLETE, hoursAgo(20)), {
+      states: twoDaysAgo(),
+      now: NOW,
+      episodes: [open],
+    });
+    expect(normal.alerts).toEqual({ save: [], audits: [], events: [] });
+  });
+
+  it('HZ-07 R7 a reading 40 minutes late, still within the window, pages, and its reason says when it was measured and how late it came', () => {
+    const measuredAt = minutesAgo(40);
+    const d = decide(
+      [...readingsOf({ ...COMPLETE, respiratoryRate: 25, spo2: 91, pulse: 115 }, measuredAt)],
+      {
+        states: twoDaysAgo(),
+        now: NOW,
+      },
+    );
+    expect(d.scores.map((s) => [s.score.total, s.score.retrospective])).toEqual([[8, false]]);
+    const [opened] = d.alerts.events;
+    expect([opened.type, opened.alert.severity, opened.alert.escalatedAt]).toEqual([
+      'alert.opened',
+      'high',
+      NOW.toISOString(),
+    ]);
+    const note = `Late data: measured at ${measuredAt.toISOString()}, 40 min before it reached Vigil.`;
+    expect(opened.alert.reason).toContain(note);
+    // The console shows the reasons, one a line: the most urgent one carries the note.
+    expect(opened.alert.reasons[0].text).toContain(note);
+    // On time (two minutes), no note.
+    const onTime = decide(readingsOf({ ...COMPLETE, respiratoryRate: 25 }, minutesAgo(2)), { now: NOW });
+    expect(onTime.alerts.events[0].alert.reason).not.toContain('Late data');
+  });
+
+  it('HZ-06 R7 a late group is decided on the values still fresh now, not on those fresh only at its own time', () => {
+    const p = patient({ monitoring: { freshnessMinutes: 60 } });
+    // SBP 85 (3: a red score) at 06:00; the rest, normal, measured 06:50 and arriving 07:10 (20 minutes late).
+    const first = decide([reading('systolicBp', 85, null, { measuredAt: T('06:00').toISOString() })], {
+      patient: p,
+      now: T('06:01'),
+    });
+    const { systolicBp: _sbp, ...rest } = COMPLETE;
+    const d = decide(readingsOf(rest, T('06:50')), { states: first.states, now: T('07:10'), patient: p });
+    // At 06:50 the SBP was 50 minutes old (fresh); at 07:10 it is 70 (stale): it neither pages nor counts.
+    expect(d.alerts.events).toEqual([]);
+    expect(d.scores.map((s) => [s.score.partial, s.score.missing, s.score.retrospective])).toEqual([
+      [true, ['systolicBp'], false],
+    ]);
+  });
+
+  it('HZ-02 HZ-07 R2 R7 a fall from a backlog hours old still alerts at once, critical and to the CCC, saying how late it is', () => {
+    const fell = reading('fall', 1, { location: 'bathroom' }, { measuredAt: hoursAgo(6).toISOString() });
+    const d = decide([fell], { now: NOW });
+    const [opened] = d.alerts.events;
+    expect([opened.type, opened.alert.ruleId, opened.alert.severity, opened.alert.escalatedAt]).toEqual([
+      'alert.opened',
+      'fall',
+      'critical',
+      NOW.toISOString(),
+    ]);
+    expect(opened.alert.reason).toContain(
+      'Late data: this fall reached Vigil 6 h after it happened, and nobody was alerted before now — check on the patient.',
+    );
+    const arrival = { now: NOW, patients, freshnessMinutes: DEFAULT_ALERTING_POLICY.freshnessMinutes };
+    expect(retrospectiveIds(new Map(), [fell], arrival).size).toBe(0);
   });
 });
 

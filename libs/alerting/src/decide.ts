@@ -16,13 +16,16 @@ import {
   currentScore,
   EMPTY_STATE,
   isRetrospective,
+  liveState,
   NEWS2_PARAMETERS,
+  scoreAt,
   stateTime,
   toNews2Score,
 } from './clinical-state';
 import { EpisodeBook } from './episodes';
+import { lateDataAudit, type UnpagedFinding, withLateNote, worseUnpaged } from './late-data';
 import type { PatientContext } from './patient-context';
-import { type AlertingPolicy, freshnessMinutes } from './policy';
+import { type AlertingPolicy, freshnessMinutes, isStaleOnArrival } from './policy';
 import { evaluateBatteryLow } from './rules/battery-low.rule';
 import { evaluateDeterioration } from './rules/deterioration.rule';
 import { DEVICE_OFFLINE_RULE } from './rules/device-offline.rule';
@@ -68,20 +71,41 @@ export function splitBatch(events: readonly VitalsStreamEvent[]): VitalsBatch {
   return out;
 }
 
+/** When and for whom a batch arrives: what R7 on arrival needs to tell a stale backlog (`policy.ts`). */
+export interface ArrivalContext {
+  now: Date;
+  patients: ReadonlyMap<string, Pick<PatientContext, 'monitoring'>>;
+  /** The default freshness window (a patient's plan may set its own). */
+  freshnessMinutes: number;
+}
+
 /**
  * R11: which of these readings are retrospective, judged against each patient's current state as the
  * readings are applied in event-time order (the stored flag; the decision below judges the same way).
+ * Given the arrival, R7 on arrival too: a reading already older than the patient's freshness window when it
+ * arrives is flagged retrospective though it moves the state on (a fall never is: it still alerts).
  */
 export function retrospectiveIds(
   states: ReadonlyMap<string, ClinicalState>,
   observations: readonly CanonicalObservation[],
+  arrival?: ArrivalContext,
 ): Set<string> {
   const out = new Set<string>();
   const working = new Map(states);
   for (const o of byEventTime(observations)) {
     const state = working.get(o.patientId) ?? EMPTY_STATE;
-    if (isRetrospective(state, o)) out.add(o.id);
-    else working.set(o.patientId, applyReadings(state, [o]));
+    if (isRetrospective(state, o)) {
+      out.add(o.id);
+      continue;
+    }
+    working.set(o.patientId, applyReadings(state, [o]));
+    if (arrival && o.parameter !== 'fall') {
+      const window = freshnessMinutes(
+        arrival.patients.get(o.patientId)?.monitoring,
+        arrival.freshnessMinutes,
+      );
+      if (isStaleOnArrival(new Date(o.measuredAt), arrival.now, window)) out.add(o.id);
+    }
   }
   return out;
 }
@@ -106,7 +130,10 @@ export interface ReadingsDecision {
   states: Map<string, ClinicalState>;
   /** Current scores to store and publish: one per patient and event time. */
   scores: ScoreDecision[];
-  /** Event times of retrospective NEWS2 readings, to score for the record (never paged). */
+  /**
+   * Event times of retrospective NEWS2 readings (R11, and R7 on arrival where the state holds newer values),
+   * to score for the record from the store (never paged).
+   */
   lateScoreTimes: { patientId: string; at: Date }[];
   alerts: AlertChanges;
   devices: DeviceSeen[];
@@ -156,6 +183,12 @@ function judgeLateWeights(
  * current NEWS2 is scored from the whole state after every event-time group (so a late reading that is
  * the newest of its parameter re-evaluates the patient: R1), the rules judge each group, and alert
  * episodes change through the one state machine.
+ *
+ * R7 on arrival (`policy.ts`, HZ-06, HZ-07): "current" is judged at `now`, never at the state's own newest
+ * time. A group already older than the freshness window when it arrives moves the state on and is scored
+ * for the record (retrospective), but pages nothing but a fall (and a weight gain, a trend of days); what it
+ * would have raised goes into a `late-data-not-paged` audit row on the patient's unresolved alert. A group
+ * still within the window is decided on the values fresh at `now`, and a reason says how late it came.
  */
 export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
   const { now, policy, patients } = input;
@@ -163,12 +196,15 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
   const states = new Map<string, ClinicalState>();
   const scores = new Map<string, ScoreDecision>();
   const lateScoreTimes: { patientId: string; at: Date }[] = [];
+  const lateAudits: AlertChanges['audits'] = [];
   const byPatient = groupBy(input.observations, (o) => o.patientId);
 
   for (const [patientId, list] of byPatient) {
     let state = input.states.get(patientId) ?? EMPTY_STATE;
     const patient = patients.get(patientId);
+    const window = freshnessMinutes(patient?.monitoring, policy.freshnessMinutes);
     const lateTimes = new Set<number>();
+    let unpaged: UnpagedFinding | null = null;
     for (const group of groupByTime(list)) {
       const late = group.filter((o) => isRetrospective(state, o));
       for (const o of late) if (NEWS2_PARAMETERS.has(o.parameter)) lateTimes.add(Date.parse(o.measuredAt));
@@ -177,28 +213,67 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
       if (current.length === 0) continue;
       state = applyReadings(state, current);
       if (!patient) continue;
-      const score = currentScore(state, patient, policy.freshnessMinutes);
-      if (score && current.some((o) => NEWS2_PARAMETERS.has(o.parameter))) {
+      const groupAt = new Date(current[0].measuredAt);
+      const news2 = current.some((o) => NEWS2_PARAMETERS.has(o.parameter));
+      const discharged = patient.dischargedAt !== null && patient.dischargedAt <= groupAt;
+      if (isStaleOnArrival(groupAt, now, window)) {
+        // R7 on arrival: scored for the record at its own time — here when it is the state's newest, else by
+        // the store (which holds the values it replaced) — and judged only to say what it would have raised.
+        const record = scoreAt(state, patient, groupAt, policy.freshnessMinutes);
+        if (news2 && record && stateTime(state)?.getTime() === groupAt.getTime()) {
+          scores.set(`${patientId}|${record.at.toISOString()}`, {
+            patientId,
+            score: toNews2Score(record, patient.spo2Scale, true),
+            observationIds: record.observationIds,
+          });
+        } else if (news2) lateTimes.add(groupAt.getTime());
+        if (discharged) continue;
+        const ctx: ReadingContext = {
+          patient,
+          at: groupAt,
+          readings: current,
+          state,
+          score: record,
+          freshnessMinutes: window,
+        };
+        // A fall nobody has answered is a fall however late (SPEC §4); a weight gain is judged over days, in
+        // event time, and a late weight never clears it (as `judgeLateWeights`).
+        for (const f of [...evaluateFall(ctx), ...evaluateWeightGain(ctx)]) {
+          if (f.active) book.apply(patient, withLateNote(f, groupAt, now));
+        }
+        for (const f of [...evaluateImplausibleReadings(ctx), ...evaluateDeterioration(ctx)]) {
+          if (f.active) unpaged = worseUnpaged(unpaged, f, groupAt);
+        }
+        continue;
+      }
+      // Current: decided on the values still fresh now, and stored as the current score it was decided on.
+      const live = liveState(state, now, window);
+      const score = currentScore(live, patient, policy.freshnessMinutes);
+      if (score && news2) {
         scores.set(`${patientId}|${score.at.toISOString()}`, {
           patientId,
           score: toNews2Score(score, patient.spo2Scale, false),
           observationIds: score.observationIds,
         });
       }
-      const groupAt = new Date(current[0].measuredAt);
-      if (patient.dischargedAt && patient.dischargedAt <= groupAt) continue;
+      if (discharged) continue;
       const ctx: ReadingContext = {
         patient,
-        at: stateTime(state) ?? groupAt,
+        at: stateTime(live) ?? groupAt,
         readings: current,
-        state,
+        state: live,
         score,
-        freshnessMinutes: freshnessMinutes(patient.monitoring, policy.freshnessMinutes),
+        freshnessMinutes: window,
       };
-      for (const finding of clinicalFindings(ctx)) book.apply(patient, finding);
+      for (const finding of clinicalFindings(ctx)) book.apply(patient, withLateNote(finding, groupAt, now));
     }
     states.set(patientId, state);
     for (const at of lateTimes) lateScoreTimes.push({ patientId, at: new Date(at) });
+    if (unpaged) {
+      const known = input.episodes.filter((e) => e.patientId === patientId);
+      const audit = lateDataAudit(book, patientId, known, unpaged, now, window);
+      if (audit) lateAudits.push(audit);
+    }
   }
 
   const devices = devicesSeen(input.statuses, input.observations);
@@ -213,7 +288,14 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
     }
     book.apply(patient, { active: false, rule: DEVICE_OFFLINE_RULE, subject: d.deviceId, at: d.seenAt });
   }
-  return { states, scores: [...scores.values()], lateScoreTimes, alerts: book.changes(), devices };
+  const alerts = book.changes();
+  return {
+    states,
+    scores: [...scores.values()],
+    lateScoreTimes,
+    alerts: { ...alerts, audits: [...alerts.audits, ...lateAudits] },
+    devices,
+  };
 }
 
 /** Score events for the console, for the scores the store actually took (a replay publishes nothing). */

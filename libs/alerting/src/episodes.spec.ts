@@ -80,6 +80,64 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
   });
 });
 
+describe('EpisodeBook: an acknowledged alert whose condition cleared and came back', () => {
+  const rule = {
+    id: 'deterioration',
+    version: 1,
+    kind: 'clinical',
+    title: '',
+    source: null,
+    autoResolve: true,
+  } as const;
+  const active = (at: Date): ActiveFinding => ({
+    active: true,
+    rule,
+    subject: '',
+    severity: 'medium',
+    reason: 'NEWS2 5',
+    band: 'medium',
+    news2Total: 5,
+    partial: false,
+    triggeringParameters: [],
+    at,
+  });
+  const acked = (): AlertRecord => ({
+    ...alertRecord({}, NOW),
+    state: 'acknowledged',
+    acknowledgedAt: later(1),
+    acknowledgedBy: 'n1',
+  });
+  /** The acknowledged alert after `clears` clear readings `gap` minutes apart, then the condition again. */
+  function recurAfter(clears: number, gap: number) {
+    let record = acked();
+    for (let i = 1; i <= clears; i += 1) {
+      const book = new EpisodeBook([record], DEFAULT_ALERTING_POLICY, later(i * gap));
+      book.apply(P, { active: false, rule, subject: '', at: later(i * gap) });
+      record = book.changes().save[0];
+    }
+    const at = later((clears + 1) * gap);
+    const book = new EpisodeBook([record], DEFAULT_ALERTING_POLICY, at);
+    book.apply(P, active(at));
+    return book.changes();
+  }
+
+  it('HZ-09 HZ-10 R2 one that had been clear long enough to have closed itself, had no one owned it, reopens when the condition returns, announced', () => {
+    // Hysteresis: clear for 15 minutes over 3 readings.
+    const { save, events, audits } = recurAfter(4, 10);
+    expect(save[0]).toMatchObject({ state: 'open', conditionActive: true, attentionSince: later(50) });
+    expect(audits.map((a) => [a.action, a.fromState, a.toState])).toEqual([
+      ['reopened-on-recurrence', 'acknowledged', 'open'],
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['alert.updated']);
+  });
+
+  it('HZ-09 one flapping at its threshold (clear too briefly) stays acknowledged, its re-prompt timer still running', () => {
+    const { save, audits } = recurAfter(2, 5);
+    expect(save[0]).toMatchObject({ state: 'acknowledged', conditionActive: true });
+    expect(audits).toEqual([]);
+  });
+});
+
 describe('EpisodeBook: the last reading of an alert about readings that did not come', () => {
   const scheduled = patient({
     monitoring: { requiredParameters: ['spo2', 'heartRate'], intervalMinutes: 240, graceMinutes: 30 },

@@ -205,7 +205,11 @@ export class EpisodeBook {
   private update(k: string, e: AlertRecord, f: ActiveFinding): void {
     const worsened = worse(f.severity, e.severity);
     const newEvent = f.rule.eachFiringIsNew === true;
-    const needsAttention = worsened || newEvent;
+    // An acknowledged alert whose condition had cleared for as long as would have closed it, had no one owned it,
+    // and has now come back: what the acknowledgement covered is over, and this is a new occurrence (R2). Without
+    // the hysteresis, a value flapping at its threshold would reopen it at every crossing.
+    const recurred = e.state === 'acknowledged' && this.clearedEnough(e, f.at);
+    const needsAttention = worsened || newEvent || recurred;
     const reasons = reasonsOf(f);
     const changed =
       f.severity !== e.severity ||
@@ -238,10 +242,15 @@ export class EpisodeBook {
     }
     // An acknowledgement covers what was seen, not a worse state or a new event (HZ-10, R2): back to
     // unacknowledged, and its escalation clock starts again.
-    const reopen = (newEvent && e.state !== 'open') || (worsened && e.state === 'acknowledged');
+    const reopen = (newEvent && e.state !== 'open') || ((worsened || recurred) && e.state === 'acknowledged');
     if (reopen) {
       next = { ...next, state: 'open', attentionSince: this.now };
-      this.audit(next, newEvent ? 'reopened-on-new-event' : 'reopened-on-worsening', e.state, {
+      const action = newEvent
+        ? 'reopened-on-new-event'
+        : worsened
+          ? 'reopened-on-worsening'
+          : 'reopened-on-recurrence';
+      this.audit(next, action, e.state, {
         from: e.severity,
         to: f.severity,
         reason: f.reason,
@@ -284,6 +293,13 @@ export class EpisodeBook {
     };
     this.audit(moved, 're-escalated', next.state, { reason, fromTier: current, toTier: start.tier });
     return moved;
+  }
+
+  /** Whether `e`'s condition has been clear at `at` for as long, and over as many readings, as closes an alert. */
+  private clearedEnough(e: AlertRecord, at: Date): boolean {
+    if (e.conditionActive || e.clearSince === null) return false;
+    const { clearMinutes, clearReadings } = this.policy.hysteresis;
+    return at.getTime() - e.clearSince.getTime() >= clearMinutes * 60_000 && e.clearReadings >= clearReadings;
   }
 
   private clear(k: string, e: AlertRecord, at: Date): void {

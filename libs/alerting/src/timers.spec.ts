@@ -53,6 +53,39 @@ describe('timers: escalation and re-prompting', () => {
     ]);
   });
 
+  it('HZ-21 R5 R13 an acknowledged overdue-reading or technical alert whose cause persists re-prompts too (4 h, 8 h: never longer than the longest snooze)', () => {
+    const overdue = alert({
+      ruleId: 'overdue-reading',
+      severity: 'low',
+      band: null,
+      news2Total: null,
+      state: 'acknowledged',
+      acknowledgedAt: at(0),
+    });
+    expect(decideTimers([overdue], at(239), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+    expect(decideTimers([overdue], at(240), DEFAULT_ALERTING_POLICY).audits[0]).toMatchObject({
+      action: 'reprompted',
+      toState: 'open',
+    });
+    const offline = alert({
+      ruleId: 'device-offline',
+      kind: 'technical',
+      severity: 'technical',
+      subject: 'ox-1',
+      state: 'acknowledged',
+      acknowledgedAt: at(0),
+    });
+    expect(decideTimers([offline], at(479), DEFAULT_ALERTING_POLICY).save).toEqual([]);
+    expect(decideTimers([offline], at(480), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+      state: 'open',
+    });
+    for (const severity of ['low', 'technical'] as const) {
+      expect(DEFAULT_ALERTING_POLICY.repromptMinutes[severity]).toBeLessThanOrEqual(
+        DEFAULT_ALERTING_POLICY.maxSnoozeMinutes[severity]!,
+      );
+    }
+  });
+
   it('HZ-21 R5 an acknowledged alert whose cause has cleared does not re-prompt', () => {
     const cleared = alert({ state: 'acknowledged', acknowledgedAt: at(0), conditionActive: false });
     expect(decideTimers([cleared], at(300), DEFAULT_ALERTING_POLICY).save).toEqual([]);

@@ -145,7 +145,13 @@ export class ScorerService {
             this.outbox.markPublished(tx, marks, now),
             this.load(tx, batch),
           ]);
-          const late = retrospectiveIds(loaded.states, batch.observations);
+          // R11, and R7 on arrival: a reading older than the patient's freshness window when it arrives (a
+          // store-and-forward backlog) is stored flagged retrospective, as its score is, and pages nothing.
+          const late = retrospectiveIds(loaded.states, batch.observations, {
+            now,
+            patients: loaded.patients,
+            freshnessMinutes: this.config.freshnessMinutes,
+          });
           const inserted = await this.observations.insertMany(
             tx,
             batch.observations.map((observation) => ({

@@ -287,6 +287,32 @@ describe('scorer on the real PostgreSQL', () => {
     expect(row.missing).toContain('respiratoryRate');
   });
 
+  it('HZ-06 HZ-07 a backlog older than the freshness window when it arrives, though newer than anything stored, is stored and scored for the record but pages nothing', async () => {
+    const p = await admit();
+    await batch(vitals(p.id, T0, NORMAL), T0);
+    published = [];
+    // A hub offline for two days uploads a set measured 20 hours before it reaches Vigil: the newest the patient
+    // has, but no longer the patient now (R7: 12 hours).
+    const measured = T0 + 28 * HOUR;
+    now = T0 + 48 * HOUR;
+    const late = await scorer.handleBatch(
+      vitals(p.id, measured, { ...NORMAL, respiratoryRate: 25, spo2: 91, heartRate: 115 }),
+    );
+    expect(alertEvents(late)).toEqual([]);
+    const scores = late.filter((e): e is ScoreEvent => e.type === 'score.updated');
+    expect(scores.map((s) => [s.score.retrospective, s.score.scoredAt])).toEqual([
+      [true, new Date(measured).toISOString()],
+    ]);
+    expect(scores[0].score.total).toBeGreaterThanOrEqual(8);
+    const rows = await sql.query<{ retrospective: boolean }>(
+      `SELECT retrospective FROM observations WHERE patient_id = $1 AND measured_at = $2`,
+      [p.id, new Date(measured)],
+    );
+    expect(rows.length).toBe(7);
+    expect(rows.every((r) => r.retrospective)).toBe(true);
+    expect(await alerts.listForPatient(sql, p.id)).toEqual([]);
+  });
+
   it('HZ-07 a retrospective batch is stored and scored for the record but does not page', async () => {
     const p = await admit();
     await batch(vitals(p.id, T0 + 2 * HOUR, NORMAL), T0 + 2 * HOUR);
