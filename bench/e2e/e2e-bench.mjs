@@ -877,12 +877,19 @@ async function main() {
      * audited), so the next step's crossings page anew. (AlertsRepository no longer has a `resolve` of its own.)
      */
     async function resolveOpen() {
-      const open = await sql.query(`SELECT id FROM alerts WHERE state <> 'resolved'`);
-      for (const { id } of open) {
+      const open = await sql.query(
+        `SELECT id, severity, attention_since AS "attentionSince" FROM alerts WHERE state <> 'resolved'`,
+      );
+      for (const { id, severity, attentionSince } of open) {
         await fetch(`${httpUrl}/api/alerts/${id}/resolve`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie: cookies[0], origin: httpUrl },
-          body: JSON.stringify({ note: 'bench: resolved between steps', outcome: 'no-action' }),
+          // What the "nurse" saw (HZ-10): the api refuses a resolution of an alert that changed since.
+          body: JSON.stringify({
+            note: 'bench: resolved between steps',
+            outcome: 'no-action',
+            seen: { severity, attentionSince: new Date(attentionSince).toISOString() },
+          }),
         })
           .then((r) => r.arrayBuffer())
           .catch(() => undefined);

@@ -1,4 +1,10 @@
-import { allowedActions, applyAlertAction, type Actor } from './actions';
+import {
+  AlertActionError,
+  allowedActions,
+  applyAlertAction,
+  type Actor,
+  type AlertActionInput,
+} from './actions';
 import type { AlertRecord } from './alert-record';
 import { alertRecord } from './rules/test-context';
 import { DEFAULT_ALERTING_POLICY } from './policy';
@@ -84,5 +90,101 @@ describe('people acting on alerts', () => {
       'assign',
       'resolve',
     ]);
+  });
+
+  describe('HZ-10 an action covers what the person saw', () => {
+    const OPENED = new Date(NOW.getTime() - 20 * 60_000);
+    const LATER = new Date(NOW.getTime() - 5 * 60_000);
+    /** The Medium alert as the nurse's page showed it. */
+    const seen = { severity: 'medium' as const, attentionSince: OPENED };
+    const refusal = (a: AlertRecord, input: AlertActionInput): AlertActionError => {
+      try {
+        applyAlertAction(a, input, nurse, NOW, DEFAULT_ALERTING_POLICY);
+      } catch (error) {
+        if (error instanceof AlertActionError) return error;
+        throw error;
+      }
+      throw new Error(`${input.action} was not refused`);
+    };
+
+    it('HZ-10 an acknowledgement of a Medium alert that has become High since is refused, naming the new severity; a reading that leaves the severity as it was is not', () => {
+      const worse = alert({ severity: 'high', attentionSince: OPENED, updatedAt: LATER });
+      const error = refusal(worse, { action: 'acknowledge', seen });
+      expect(error.code).toBe('changed');
+      expect(error.message).toBe(
+        'This alert changed to High (from Medium) since you opened it: review it before acknowledging.',
+      );
+      // Acknowledging what is now on screen is accepted.
+      const ok = applyAlertAction(
+        worse,
+        { action: 'acknowledge', seen: { severity: 'high', attentionSince: OPENED } },
+        nurse,
+        NOW,
+        DEFAULT_ALERTING_POLICY,
+      );
+      expect(ok.record.state).toBe('acknowledged');
+      // A reading that leaves the severity as it was, or lowers it, is no reason to refuse.
+      for (const severity of ['medium', 'low-medium', 'low'] as const) {
+        const changedOnlyByAReading = alert({
+          severity,
+          attentionSince: OPENED,
+          updatedAt: LATER,
+          lastObservationAt: LATER,
+          news2Total: 4,
+        });
+        const { record } = applyAlertAction(
+          changedOnlyByAReading,
+          { action: 'acknowledge', seen },
+          nurse,
+          NOW,
+          DEFAULT_ALERTING_POLICY,
+        );
+        expect(record).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'nurse-1' });
+      }
+    });
+
+    it('HZ-10 R2 an alert that asked for attention again since it was seen (a new event, a reopening, a re-prompt) is not acknowledged', () => {
+      // Same severity, but reopened after someone else's acknowledgement: attentionSince moved.
+      const reopened = alert({ severity: 'medium', attentionSince: LATER, updatedAt: LATER });
+      const error = refusal(reopened, { action: 'acknowledge', seen });
+      expect(error.code).toBe('changed');
+      expect(error.message).toMatch(
+        /asked for attention again since you opened it.*review it before acknowledging/,
+      );
+    });
+
+    it('HZ-10 HZ-18 R3 a snooze of an alert that worsened since it was seen is refused, even for a length the new severity allows', () => {
+      const max = DEFAULT_ALERTING_POLICY.maxSnoozeMinutes.medium as number;
+      const seenLow = { severity: 'low' as const, attentionSince: OPENED };
+      const error = refusal(alert({ severity: 'medium', attentionSince: OPENED }), {
+        action: 'snooze',
+        minutes: max,
+        seen: seenLow,
+      });
+      expect(error.code).toBe('changed');
+      expect(error.message).toMatch(
+        /changed to Medium \(from Low\) since you opened it: review it before snoozing/,
+      );
+    });
+
+    it('HZ-10 a resolution of an alert that worsened since it was seen is refused; an escalation of it goes ahead', () => {
+      const error = refusal(alert({ severity: 'high', attentionSince: OPENED }), {
+        action: 'resolve',
+        note: 'advice given',
+        outcome: 'advice-given',
+        seen,
+      });
+      expect(error.code).toBe('changed');
+      expect(error.message).toMatch(/review it before resolving/);
+      // Escalating carries nothing to check: it only adds attention, so a worsening never holds it up.
+      const { record } = applyAlertAction(
+        alert({ severity: 'high', attentionSince: LATER }),
+        { action: 'escalate', reason: 'SpO2 falling' },
+        nurse,
+        NOW,
+        DEFAULT_ALERTING_POLICY,
+      );
+      expect(record.state).toBe('escalated');
+    });
   });
 });

@@ -1,4 +1,10 @@
-import type { AlertEventType, AlertState, UserRole } from '@vigil/contracts';
+import {
+  type AlertEventType,
+  type AlertSeverity,
+  type AlertState,
+  severityRank,
+  type UserRole,
+} from '@vigil/contracts';
 import { type AlertAuditEntry, type AlertRecord, alertEvent, changedFields } from './alert-record';
 import type { AlertingPolicy } from './policy';
 import type { AlertEvent, AlertOutcome, EscalationTier } from '@vigil/contracts';
@@ -29,12 +35,25 @@ const FROM_STATES: Readonly<Record<AlertAction, readonly AlertState[]>> = {
   snooze: ['open', 'acknowledged', 'escalated'],
 };
 
+/**
+ * HZ-10: what the person saw when they chose to act — the alert's severity and when it last asked for
+ * attention (`attentionSince`: opened, reopened by a new event or a worsening, re-prompted, re-escalated).
+ * An action that carries it is refused (`changed`) when the alert has since worsened or asked for attention
+ * again, so it never covers what nobody saw; a reading that leaves the severity as it was (or lowers it)
+ * changes neither, and is no reason to refuse. People's actions through the api always carry it; the
+ * system's own (a discharge's hand-over) do not.
+ */
+export interface SeenAlert {
+  severity: AlertSeverity;
+  attentionSince: Date;
+}
+
 export type AlertActionInput =
-  | { action: 'acknowledge' }
+  | { action: 'acknowledge'; seen?: SeenAlert }
   | { action: 'assign'; assignee: string | null }
   | { action: 'escalate'; reason: string; destination?: string }
-  | { action: 'resolve'; note: string; outcome?: AlertOutcome }
-  | { action: 'snooze'; minutes: number };
+  | { action: 'resolve'; note: string; outcome?: AlertOutcome; seen?: SeenAlert }
+  | { action: 'snooze'; minutes: number; seen?: SeenAlert };
 
 export interface Actor {
   userId: string;
@@ -43,7 +62,8 @@ export interface Actor {
 
 export class AlertActionError extends Error {
   constructor(
-    readonly code: 'forbidden' | 'invalid-transition' | 'invalid',
+    /** `changed`: the alert worsened or asked for attention again since the person saw it (HZ-10). */
+    readonly code: 'forbidden' | 'invalid-transition' | 'invalid' | 'changed',
     message: string,
   ) {
     super(message);
@@ -116,6 +136,7 @@ export function applyAlertAction(
   if (!canStart(action, a)) {
     throw new AlertActionError('invalid-transition', `cannot ${action} an alert that is ${a.state}`);
   }
+  if ('seen' in input && input.seen) refuseIfChanged(a, input.seen, action);
   const decided = next(a, input, actor, at, policy);
   // Issue 13: acknowledging, taking ownership or escalating is the current tier acting: its clock stops.
   const acted = a.ladder && (action === 'acknowledge' || action === 'assign') ? { tierActedAt: at } : {};
@@ -133,6 +154,39 @@ export function applyAlertAction(
     },
     event: alertEvent(EVENT[action], after, at, actor.userId),
   };
+}
+
+const DOING: Readonly<Record<AlertAction, string>> = {
+  acknowledge: 'acknowledging',
+  assign: 'taking it',
+  escalate: 'escalating',
+  resolve: 'resolving',
+  snooze: 'snoozing',
+};
+
+const severityWords = (s: AlertSeverity): string =>
+  s === 'low-medium' ? 'Low–medium' : s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * HZ-10: an acknowledgement (and a snooze or a resolution) covers the severity seen. Escalating and taking
+ * ownership carry nothing to check: each only adds attention, and refusing them would delay a response to
+ * the very worsening that made them stale.
+ */
+function refuseIfChanged(a: AlertRecord, seen: SeenAlert, action: AlertAction): void {
+  if (severityRank(a.severity) < severityRank(seen.severity)) {
+    throw new AlertActionError(
+      'changed',
+      `This alert changed to ${severityWords(a.severity)} (from ${severityWords(seen.severity)}) since you ` +
+        `opened it: review it before ${DOING[action]}.`,
+    );
+  }
+  if (a.attentionSince.getTime() > seen.attentionSince.getTime()) {
+    throw new AlertActionError(
+      'changed',
+      'This alert has asked for attention again since you opened it (a new event, a reopening or a ' +
+        `re-escalation): review it before ${DOING[action]}.`,
+    );
+  }
 }
 
 function next(

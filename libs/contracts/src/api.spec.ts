@@ -1,4 +1,5 @@
 import {
+  acknowledgeAlertRequestSchema,
   admitPatientRequestSchema,
   alertsQuerySchema,
   createUserRequestSchema,
@@ -7,6 +8,7 @@ import {
   manualObservationRequestSchema,
   oxygenPrescriptionRequestSchema,
   resolveAlertRequestSchema,
+  snoozeAlertRequestSchema,
   spo2ScaleRequestSchema,
   thresholdsRequestSchema,
   updateUserRequestSchema,
@@ -33,11 +35,15 @@ describe('api request schemas', () => {
   });
 
   it('resolve needs a non-blank note and an outcome (HZ-37); escalate needs a reason and goes to the CCC', () => {
-    expect(resolveAlertRequestSchema.safeParse({ note: '  ', outcome: 'no-action' }).success).toBe(false);
-    expect(resolveAlertRequestSchema.safeParse({ note: 'done' }).success).toBe(false);
-    expect(resolveAlertRequestSchema.parse({ note: ' done ', outcome: 'advice-given' })).toEqual({
+    const seen = { severity: 'medium', attentionSince: '2026-11-30T09:00:00.000Z' };
+    expect(resolveAlertRequestSchema.safeParse({ note: '  ', outcome: 'no-action', seen }).success).toBe(
+      false,
+    );
+    expect(resolveAlertRequestSchema.safeParse({ note: 'done', seen }).success).toBe(false);
+    expect(resolveAlertRequestSchema.parse({ note: ' done ', outcome: 'advice-given', seen })).toEqual({
       note: 'done',
       outcome: 'advice-given',
+      seen,
     });
     expect(escalateAlertRequestSchema.parse({ reason: 'worse' })).toEqual({
       reason: 'worse',
@@ -45,6 +51,19 @@ describe('api request schemas', () => {
     });
     expect(escalateAlertRequestSchema.safeParse({ reason: 'worse', destination: 'gp' }).success).toBe(false);
     expect(escalateAlertRequestSchema.safeParse({ reason: '' }).success).toBe(false);
+  });
+
+  it('HZ-10 acknowledge, snooze and resolve say what was seen (severity and attentionSince); nothing else is taken', () => {
+    const seen = { severity: 'medium', attentionSince: '2026-11-30T09:00:00.000Z' };
+    expect(acknowledgeAlertRequestSchema.parse({ seen })).toEqual({ seen });
+    expect(acknowledgeAlertRequestSchema.safeParse({}).success).toBe(false);
+    expect(acknowledgeAlertRequestSchema.safeParse({ seen: { ...seen, severity: 'urgent' } }).success).toBe(
+      false,
+    );
+    expect(acknowledgeAlertRequestSchema.safeParse({ seen: { severity: 'high' } }).success).toBe(false);
+    expect(snoozeAlertRequestSchema.safeParse({ minutes: 30 }).success).toBe(false);
+    expect(snoozeAlertRequestSchema.parse({ minutes: 30, seen })).toEqual({ minutes: 30, seen });
+    expect(resolveAlertRequestSchema.safeParse({ note: 'done', outcome: 'no-action' }).success).toBe(false);
   });
 
   it('manual observation: needs one value and a time; ranges from the parameter definitions', () => {

@@ -6,7 +6,14 @@ import type { ReportedAnswersView } from './patient-reporting';
 import { isValidNhsNumber } from '@vigil/clinical';
 import { z } from 'zod';
 import type { AlertSummary, News2Score } from './alerts';
-import { ALERT_KINDS, ALERT_OUTCOMES, ALERT_STATES, ESCALATION_TIERS, type EscalationTier } from './alerts';
+import {
+  ALERT_KINDS,
+  ALERT_OUTCOMES,
+  ALERT_SEVERITIES,
+  ALERT_STATES,
+  ESCALATION_TIERS,
+  type EscalationTier,
+} from './alerts';
 import {
   ACVPU_CODES,
   INSPIRED_OXYGEN_CODES,
@@ -415,13 +422,30 @@ export const alertsQuerySchema = z.object({
   /** Comma-separated states; default every unresolved state. */
   state: commaList(ALERT_STATES).optional(),
   kind: z.enum(ALERT_KINDS).optional(),
-  /** Page size (default and most: 500); the `X-Next-Cursor` answer header names the next page. */
+  /**
+   * Page size (default and most: 500); the `X-Next-Cursor` answer header names the next page, and the first
+   * page's `X-Total-Count` how many alerts match in all. The console reads every page (HZ-02).
+   */
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().min(1).max(300).optional(),
 });
 export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
 
-export const acknowledgeAlertRequestSchema = z.object({}).strict();
+/**
+ * HZ-10: the alert as the person saw it when they chose to act — its severity and when it last asked for
+ * attention (`attentionSince`; `openedAt` where a view has none). The api refuses the action (409
+ * `alert-changed`, saying what changed) when the alert has since worsened or asked for attention again (a
+ * new event, a reopening, a re-prompt or re-escalation); a reading that leaves the severity as it was
+ * changes neither, so it never refuses one. Acknowledge, snooze and resolve carry it.
+ */
+const seenAlertSchema = z.object({
+  severity: z.enum(ALERT_SEVERITIES),
+  attentionSince: isoInstant,
+});
+const seenField = { seen: seenAlertSchema };
+
+export const acknowledgeAlertRequestSchema = z.object(seenField).strict();
+export type AcknowledgeAlertRequest = z.infer<typeof acknowledgeAlertRequestSchema>;
 export const assignAlertRequestSchema = z.object({ userId: z.uuid('userId must be a user id') });
 export type AssignAlertRequest = z.infer<typeof assignAlertRequestSchema>;
 export const escalateAlertRequestSchema = z.object({
@@ -439,6 +463,7 @@ export const resolveAlertRequestSchema = z.object({
   outcome: z.enum(ALERT_OUTCOMES, {
     error: `outcome must be one of ${ALERT_OUTCOMES.join(', ')}`,
   }),
+  ...seenField,
 });
 export type ResolveAlertRequest = z.infer<typeof resolveAlertRequestSchema>;
 export const snoozeAlertRequestSchema = z.object({
@@ -447,6 +472,7 @@ export const snoozeAlertRequestSchema = z.object({
     .int()
     .min(1)
     .max(24 * 60),
+  ...seenField,
 });
 export type SnoozeAlertRequest = z.infer<typeof snoozeAlertRequestSchema>;
 

@@ -93,21 +93,24 @@ describe('apps/api: two instances behind the Redis socket.io adapter', () => {
     socket.on('alert', (e: { type: string }) => received.push(e.type));
     const closed = new Promise<string>((resolve) => socket.on('disconnect', resolve));
 
-    const [{ id: alertId }] = await one.dataSource.query(
+    const [{ id: alertId, attention_since: attentionSince }] = await one.dataSource.query(
       `INSERT INTO alerts (patient_id, ward_id, rule_id, rule_version, kind, severity, reason, opened_at, updated_at,
                            attention_since)
-       VALUES ($1, $2, 'fall', 1, 'clinical', 'critical', 'Fall detected', now(), now(), now()) RETURNING id`,
+       VALUES ($1, $2, 'fall', 1, 'clinical', 'critical', 'Fall detected', now(), now(), now())
+       RETURNING id, attention_since`,
       [patientId, wardId],
     );
+    // HZ-10: what the nurse's page showed of it.
+    const seen = { severity: 'critical', attentionSince: (attentionSince as Date).toISOString() };
     await request(two.url)
       .post(`/api/alerts/${alertId}/acknowledge`)
       .set('Cookie', cookie)
-      .send({})
+      .send({ seen })
       .expect(200);
     await request(two.url)
       .post(`/api/alerts/${alertId}/resolve`)
       .set('Cookie', cookie)
-      .send({ note: 'false alarm', outcome: 'no-action' })
+      .send({ note: 'false alarm', outcome: 'no-action', seen })
       .expect(200);
     await request(two.url).post('/api/auth/logout').set('Cookie', cookie).expect(204);
     expect(await closed).toBe('io server disconnect');

@@ -1,6 +1,7 @@
 import type { DischargeResult, PatientSummary } from '@vigil/contracts';
 import { useEffect, useRef } from 'react';
 import { usePatientAlerts } from '../api/queries';
+import { useLive } from '../live/LiveContext';
 import { patientName } from '../common/format';
 import { PageState } from '../common/PageState';
 import { DischargeForm } from '../pathways/DischargeForm';
@@ -22,7 +23,8 @@ export function DischargePanel({
   onDischarged: (result: DischargeResult) => void;
   onCancel: () => void;
 }) {
-  const alerts = usePatientAlerts(patient.id);
+  const { connected } = useLive();
+  const alerts = usePatientAlerts(patient.id, !connected);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [patient.id]);
   const name = patientName(patient);

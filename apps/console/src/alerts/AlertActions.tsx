@@ -7,6 +7,7 @@ import { actionsFor, snoozeChoices } from './alert-permissions';
 import { TextAreaForm } from './TextAreaForm';
 import { ResolveForm } from './ResolveForm';
 import { TIER_LABELS } from '@vigil/pathways';
+import { isAlertChanged, seenOf } from './alert-action-request';
 import { useAlertAction, type AlertAction } from './useAlertAction';
 
 export function AlertActions({ alert, user }: { alert: AlertView; user: User }) {
@@ -20,7 +21,11 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
     setLast(a.kind);
     action.mutate(a);
   };
-  const errorFor = (kind: AlertAction['kind']) => (last === kind && action.isError ? action.error : null);
+  // HZ-10: a refusal because the alert changed since it was seen is shown above every action — the
+  // refetched alert may no longer offer the one that was refused — and the page above shows it as it is now.
+  const changed = action.isError && isAlertChanged(action.error) ? action.error : null;
+  const errorFor = (kind: AlertAction['kind']) =>
+    last === kind && action.isError && !changed ? action.error : null;
 
   if (alert.state === 'resolved') {
     return <p className="nhsuk-body">This alert is resolved.</p>;
@@ -39,6 +44,7 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
   return (
     <section aria-labelledby="actions-heading">
       <h2 id="actions-heading">Actions</h2>
+      <ApiErrorMessage error={changed} />
       {action.isSuccess && last && (
         <p className="nhsuk-body" role="status">
           Done: {last === 'assign' ? 'you own this alert' : last}.
@@ -47,7 +53,11 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
       {alert.state === 'open' && allowed.has('acknowledge') && (
         <div className="nhsuk-u-margin-bottom-4">
           <ApiErrorMessage error={errorFor('acknowledge')} />
-          <Button type="button" disabled={action.isPending} onClick={() => run({ kind: 'acknowledge' })}>
+          <Button
+            type="button"
+            disabled={action.isPending}
+            onClick={() => run({ kind: 'acknowledge', seen: seenOf(alert) })}
+          >
             Acknowledge
           </Button>
         </div>
@@ -124,7 +134,7 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
               type="button"
               secondary
               disabled={action.isPending}
-              onClick={() => run({ kind: 'snooze', minutes })}
+              onClick={() => run({ kind: 'snooze', minutes, seen: seenOf(alert) })}
             >
               Snooze
             </Button>
@@ -142,7 +152,7 @@ export function AlertActions({ alert, user }: { alert: AlertView; user: User }) 
             <h3 className="nhsuk-card__heading">Resolve</h3>
             <ResolveForm
               validateNote={validateResolveNote}
-              onSubmit={(note, outcome) => run({ kind: 'resolve', note, outcome })}
+              onSubmit={(note, outcome) => run({ kind: 'resolve', note, outcome, seen: seenOf(alert) })}
               pending={action.isPending}
               serverError={errorFor('resolve')}
             />

@@ -2,6 +2,7 @@ import { BackLink } from 'nhsuk-react-components';
 import { Link, useParams } from 'react-router-dom';
 import { useAlert } from '../api/queries';
 import { useCurrentUser } from '../auth/useAuth';
+import { useLive } from '../live/LiveContext';
 import { displayNhsNumber, formatAge, formatDateTime, parameterLabel, patientName } from '../common/format';
 import { News2Tag } from '../common/News2Tag';
 import { PageState } from '../common/PageState';
@@ -14,7 +15,8 @@ import { ADVICE_TEXT, answerLines, SOURCE_TEXT } from './reported-answers-text';
 
 export function AlertPage() {
   const { alertId = '' } = useParams();
-  const alert = useAlert(alertId);
+  const { connected } = useLive();
+  const alert = useAlert(alertId, !connected);
   const user = useCurrentUser();
   const now = useNow();
   return (

@@ -1,4 +1,4 @@
-import { ApiError, request } from './http.client';
+import { ApiError, getPage, request } from './http.client';
 
 function answer(body: string, status: number, contentType = 'application/json'): void {
   jest
@@ -43,5 +43,28 @@ describe('request', () => {
       code: 'forbidden',
       message: 'not yours',
     });
+  });
+});
+
+describe('getPage', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("HZ-02 reads the next page's cursor and the whole list's count from the answer headers", async () => {
+    jest.spyOn(globalThis, 'fetch').mockResolvedValue(
+      new Response('[{"id":"a1"}]', {
+        status: 200,
+        headers: { 'Content-Type': 'application/json', 'X-Next-Cursor': 'abc', 'X-Total-Count': '734' },
+      }),
+    );
+    await expect(getPage('/alerts')).resolves.toEqual({
+      items: [{ id: 'a1' }],
+      nextCursor: 'abc',
+      total: 734,
+    });
+  });
+
+  it('HZ-02 a page that is not a list fails, never reads as an empty queue', async () => {
+    answer('{"id":"a1"}', 200);
+    await expect(getPage('/alerts')).rejects.toMatchObject({ code: 'bad-response' });
   });
 });

@@ -23,6 +23,35 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The one place the console talks HTTP: same-origin, session cookie, JSON, typed errors. */
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  return (await exchange<T>(method, path, body)).body;
+}
+
+/** One page of a paged list: its items, the cursor of the next page (`X-Next-Cursor`) and `X-Total-Count`. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  total: number | null;
+}
+
+/** GET one page of a list the api pages by cursor. */
+export async function getPage<T>(path: string): Promise<Page<T>> {
+  const { body, headers } = await exchange<T[]>('GET', path);
+  if (!Array.isArray(body)) {
+    throw new ApiError(200, 'bad-response', 'Vigil got a list it could not read from the server; try again.');
+  }
+  const total = headers.get('X-Total-Count');
+  return {
+    items: body,
+    nextCursor: headers.get('X-Next-Cursor'),
+    total: total !== null && /^\d+$/.test(total) ? Number(total) : null,
+  };
+}
+
+async function exchange<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+): Promise<{ body: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
@@ -41,9 +70,10 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
       'Vigil could not reach the server. Check your connection and try again.',
     );
   }
+  const { headers } = response;
   if (response.status === 204 || response.status === 202) {
     const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return { body: (text ? JSON.parse(text) : undefined) as T, headers };
   }
   const text = await response.text();
   let parsed: unknown = undefined;
@@ -67,7 +97,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
       'Vigil got an answer it could not read from the server. What is shown may be incomplete; try again.',
     );
   }
-  return parsed as T;
+  return { body: parsed as T, headers };
 }
 
 export const api = {

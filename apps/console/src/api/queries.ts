@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type {
   AlertDetail,
   AlertView,
@@ -12,7 +12,8 @@ import type {
   UserAccount,
   Ward,
 } from '@vigil/contracts';
-import { api, ApiError, query } from './http.client';
+import { type Queue, readWholeQueue } from './alert-queue';
+import { api, ApiError, getPage, query } from './http.client';
 
 /**
  * Query keys, one tree per resource: socket events invalidate by prefix (e.g. ['alerts']) and the
@@ -45,6 +46,15 @@ export const FALLBACK_POLL_MS = 15_000;
  */
 export const SAFETY_NET_POLL_MS = 60_000;
 
+/**
+ * HZ-06: the one polling setting of every page that shows live data. While the socket is down the page
+ * refetches every `FALLBACK_POLL_MS` — the live banner promises it; while the socket is up its
+ * notifications drive refetches, with `whileLive` as a safety net where a lost one must not hide an alert.
+ */
+export function livePoll(socketDown: boolean, whileLive: number | false = false): number | false {
+  return socketDown ? FALLBACK_POLL_MS : whileLive;
+}
+
 export function useMe(): UseQueryResult<User | null> {
   return useQuery({
     queryKey: keys.me,
@@ -65,25 +75,49 @@ export function useWards(enabled = true): UseQueryResult<Ward[]> {
   return useQuery({ queryKey: keys.wards, queryFn: () => api.get<Ward[]>('/wards'), enabled });
 }
 
-export function useAlerts(wardId: string | undefined, poll: boolean): UseQueryResult<AlertView[]> {
-  return useQuery({
+/** Every unresolved alert of the wards asked for, every page of them (HZ-02), polled as a queue. */
+export function alertsQueryOptions(wardId: string | undefined, poll: boolean) {
+  return queryOptions({
     queryKey: keys.alertList(wardId),
-    queryFn: () => api.get<AlertView[]>(`/alerts${query({ wardId, state: 'open,acknowledged,escalated' })}`),
-    refetchInterval: poll ? FALLBACK_POLL_MS : SAFETY_NET_POLL_MS,
+    queryFn: (): Promise<Queue<AlertView>> =>
+      readWholeQueue((cursor) =>
+        getPage<AlertView>(`/alerts${query({ wardId, state: 'open,acknowledged,escalated', cursor })}`),
+      ),
+    refetchInterval: livePoll(poll, SAFETY_NET_POLL_MS),
+    // The old ward's list stays on screen while the new one loads; `isPlaceholderData` marks it (HZ-02).
     placeholderData: keepPreviousData,
   });
 }
 
-export function useAlert(id: string): UseQueryResult<AlertDetail> {
-  return useQuery({ queryKey: keys.alert(id), queryFn: () => api.get<AlertDetail>(`/alerts/${id}`) });
+export function useAlerts(wardId: string | undefined, poll: boolean): UseQueryResult<Queue<AlertView>> {
+  return useQuery(alertsQueryOptions(wardId, poll));
 }
 
-export function useCccQueue(poll: boolean): UseQueryResult<AlertView[]> {
-  return useQuery({
-    queryKey: keys.ccc,
-    queryFn: () => api.get<AlertView[]>('/ccc/queue'),
-    refetchInterval: poll ? FALLBACK_POLL_MS : SAFETY_NET_POLL_MS,
+/** The alert page: polled while the socket is down (HZ-06), so a worsening shows before an action (HZ-10). */
+export function alertQueryOptions(id: string, poll: boolean) {
+  return queryOptions({
+    queryKey: keys.alert(id),
+    queryFn: () => api.get<AlertDetail>(`/alerts/${id}`),
+    refetchInterval: livePoll(poll),
   });
+}
+
+export function useAlert(id: string, poll: boolean): UseQueryResult<AlertDetail> {
+  return useQuery(alertQueryOptions(id, poll));
+}
+
+/** The CCC queue, every page of it (HZ-02, HZ-22). */
+export function cccQueueQueryOptions(poll: boolean) {
+  return queryOptions({
+    queryKey: keys.ccc,
+    queryFn: (): Promise<Queue<AlertView>> =>
+      readWholeQueue((cursor) => getPage<AlertView>(`/ccc/queue${query({ cursor })}`)),
+    refetchInterval: livePoll(poll, SAFETY_NET_POLL_MS),
+  });
+}
+
+export function useCccQueue(poll: boolean): UseQueryResult<Queue<AlertView>> {
+  return useQuery(cccQueueQueryOptions(poll));
 }
 
 export function usePatients(wardId: string | undefined, enabled = true): UseQueryResult<PatientSummary[]> {
@@ -94,29 +128,43 @@ export function usePatients(wardId: string | undefined, enabled = true): UseQuer
   });
 }
 
-export function usePatient(id: string, poll: boolean): UseQueryResult<PatientDetail> {
-  return useQuery({
+export function patientQueryOptions(id: string, poll: boolean) {
+  return queryOptions({
     queryKey: keys.patient(id),
     queryFn: () => api.get<PatientDetail>(`/patients/${id}`),
-    refetchInterval: poll ? FALLBACK_POLL_MS : false,
+    refetchInterval: livePoll(poll),
   });
 }
 
-export function useObservations(id: string, hours = 24): UseQueryResult<ObservationView[]> {
-  return useQuery({
+export function usePatient(id: string, poll: boolean): UseQueryResult<PatientDetail> {
+  return useQuery(patientQueryOptions(id, poll));
+}
+
+export function observationsQueryOptions(id: string, poll: boolean, hours = 24) {
+  return queryOptions({
     queryKey: keys.observations(id),
     queryFn: () => {
       const from = new Date(Date.now() - hours * 3_600_000).toISOString();
       return api.get<ObservationView[]>(`/patients/${id}/observations${query({ from })}`);
     },
+    refetchInterval: livePoll(poll),
   });
 }
 
-export function usePatientAlerts(id: string): UseQueryResult<AlertView[]> {
-  return useQuery({
+export function useObservations(id: string, poll: boolean, hours = 24): UseQueryResult<ObservationView[]> {
+  return useQuery(observationsQueryOptions(id, poll, hours));
+}
+
+export function patientAlertsQueryOptions(id: string, poll: boolean) {
+  return queryOptions({
     queryKey: keys.patientAlerts(id),
     queryFn: () => api.get<AlertView[]>(`/patients/${id}/alerts`),
+    refetchInterval: livePoll(poll),
   });
+}
+
+export function usePatientAlerts(id: string, poll: boolean): UseQueryResult<AlertView[]> {
+  return useQuery(patientAlertsQueryOptions(id, poll));
 }
 
 export function useDevices(enabled = true): UseQueryResult<DeviceView[]> {

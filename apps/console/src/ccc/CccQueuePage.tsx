@@ -11,6 +11,7 @@ import { ApiErrorMessage } from '../common/ApiErrorMessage';
 import { displayNhsNumber, formatAge, patientName } from '../common/format';
 import { News2Tag } from '../common/News2Tag';
 import { PageState } from '../common/PageState';
+import { QueueShortfall } from '../common/QueueShortfall';
 import { useNow } from '../common/useNow';
 import { useLive } from '../live/LiveContext';
 import { severityLabel } from '../triage/AlertStatus';
@@ -64,20 +65,25 @@ export function CccQueuePage() {
   const { connected } = useLive();
   const queue = useCccQueue(!connected);
   const now = useNow();
-  const sorted = useMemo(() => (queue.data ? sortTriage(queue.data) : undefined), [queue.data]);
+  const sorted = useMemo(() => (queue.data ? sortTriage(queue.data.items) : undefined), [queue.data]);
   const groups = useMemo(() => groupByTier(sorted ?? []), [sorted]);
   useAnnounceNewAlerts(sorted, 'ccc');
   return (
     <>
       <h1>Clinical Coordination Centre queue</h1>
       <PageState query={queue}>
-        {() =>
+        {(whole) =>
           !sorted || sorted.length === 0 ? (
             <p className="nhsuk-body" data-testid="ccc-empty">
               No escalated alerts.
             </p>
           ) : (
             <>
+              <QueueShortfall
+                queue={whole}
+                what="escalated alert"
+                hint="Resolve the alerts that are done with to see the rest."
+              />
               {groups.map((group) => (
                 <table
                   className="nhsuk-table vigil-queue"

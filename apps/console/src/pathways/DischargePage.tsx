@@ -8,6 +8,7 @@ import { dischargeBlockerAlerts } from '../admin/discharge';
 import { reasonLines } from '../alerts/alert-permissions';
 import { formatDateTime, patientName } from '../common/format';
 import { PageState } from '../common/PageState';
+import { useLive } from '../live/LiveContext';
 import { severityLabel } from '../triage/AlertStatus';
 import { DischargeForm } from './DischargeForm';
 import { usePlan } from './pathway-queries';
@@ -15,9 +16,11 @@ import { usePlan } from './pathway-queries';
 /** Discharge from a pathway: criteria, outcome, device return, R14 hand-over, then the FHIR summary. */
 export function DischargePage() {
   const { patientId = '' } = useParams();
-  const patient = usePatient(patientId, false);
+  const { connected } = useLive();
+  const patient = usePatient(patientId, !connected);
   const plan = usePlan(patientId);
-  const alerts = usePatientAlerts(patientId);
+  // The alerts a discharge must hand over change as readings arrive: polled while the socket is down.
+  const alerts = usePatientAlerts(patientId, !connected);
   const [result, setResult] = useState<DischargeResult | null>(null);
   return (
     <PageState query={patient}>

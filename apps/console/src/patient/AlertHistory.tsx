@@ -4,10 +4,12 @@ import { usePatientAlerts } from '../api/queries';
 import { formatDateTime } from '../common/format';
 import { News2Tag } from '../common/News2Tag';
 import { PageState } from '../common/PageState';
+import { useLive } from '../live/LiveContext';
 import { AlertStatus, severityLabel } from '../triage/AlertStatus';
 
 export function AlertHistory({ patientId, meId }: { patientId: string; meId?: string }) {
-  const alerts = usePatientAlerts(patientId);
+  const { connected } = useLive();
+  const alerts = usePatientAlerts(patientId, !connected);
   return (
     <PageState query={alerts}>
       {(list) =>

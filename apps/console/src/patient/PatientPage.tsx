@@ -25,7 +25,7 @@ export function PatientPage() {
   const user = useCurrentUser();
   const patient = usePatient(patientId, !connected);
   const plan = usePlan(patientId);
-  const observations = useObservations(patientId);
+  const observations = useObservations(patientId, !connected);
   const wards = useWards();
   const now = useNow();
   const canRecord = user?.role === 'nurse' || user?.role === 'clinician';

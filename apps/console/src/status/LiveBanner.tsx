@@ -1,4 +1,4 @@
-import { useStatus } from '../api/queries';
+import { FALLBACK_POLL_MS, useStatus } from '../api/queries';
 import { clockSkewText } from '../common/format';
 import { useLive } from '../live/LiveContext';
 
@@ -28,10 +28,11 @@ export function LiveBanner() {
         </span>
       </h2>
       <ul className="nhsuk-list">
+        {/* Every page with live data polls at this rate while the socket is down: `livePoll` (HZ-06). */}
         {socketDown && (
           <li data-testid="socket-down">
             {everConnected ? 'The live connection is down.' : 'Connecting to live updates…'} New alerts may be
-            delayed; this page checks for changes every 15 seconds until it reconnects.
+            delayed; this page checks for changes every {FALLBACK_POLL_MS / 1000} seconds until it reconnects.
           </li>
         )}
         {pipelineDown && status.data && (

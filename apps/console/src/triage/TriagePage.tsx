@@ -1,7 +1,9 @@
 import type { PatientSummary } from '@vigil/contracts';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { queueCountText } from '../api/alert-queue';
 import { useAlerts, usePatients, useWards } from '../api/queries';
+import { QueueShortfall } from '../common/QueueShortfall';
 import { useCurrentUser } from '../auth/useAuth';
 import { PageState } from '../common/PageState';
 import { useNow } from '../common/useNow';
@@ -21,12 +23,12 @@ export function TriagePage() {
   const alerts = useAlerts(wardId || undefined, !connected);
   const patients = usePatients(wardId || undefined);
   const now = useNow();
-  const sorted = useMemo(() => (alerts.data ? sortTriage(alerts.data) : undefined), [alerts.data]);
+  const sorted = useMemo(() => (alerts.data ? sortTriage(alerts.data.items) : undefined), [alerts.data]);
   const byId = useMemo(
     () => new Map<string, PatientSummary>((patients.data ?? []).map((p) => [p.id, p])),
     [patients.data],
   );
-  useAnnounceNewAlerts(sorted, wardId);
+  useAnnounceNewAlerts(sorted, wardId, alerts.isPlaceholderData);
 
   return (
     <>
@@ -39,15 +41,22 @@ export function TriagePage() {
         />
       )}
       <PageState query={alerts}>
-        {() =>
+        {(queue) =>
           sorted && sorted.length > 0 ? (
-            <TriageTable
-              alerts={sorted}
-              patients={byId}
-              now={now}
-              meId={user?.id}
-              caption={`${sorted.length} active ${sorted.length === 1 ? 'alert' : 'alerts'}, open first, then by severity and age`}
-            />
+            <>
+              <QueueShortfall
+                queue={queue}
+                what="active alert"
+                hint="Choose a ward, or resolve the alerts that are done with, to see the rest."
+              />
+              <TriageTable
+                alerts={sorted}
+                patients={byId}
+                now={now}
+                meId={user?.id}
+                caption={`${queueCountText(queue, 'active alert')}, open first, then by severity and age`}
+              />
+            </>
           ) : seesNoWard(user) ? (
             <div className="nhsuk-warning-callout" data-testid="triage-no-ward">
               <h2 className="nhsuk-warning-callout__label">

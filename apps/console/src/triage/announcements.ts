@@ -45,3 +45,27 @@ export function announcementFor(
     },
   };
 }
+
+/** What a queue has announced so far, and for which scope (a ward, all wards, the CCC). */
+export interface AnnouncedQueue {
+  scope: string;
+  alerts: SeenAlerts;
+}
+
+/**
+ * One list as the queue shows it, in a scope. The first real list of a scope is recorded as seen and
+ * announces nothing; later ones announce what is new, worse or asking again. A placeholder list — the
+ * previous ward's alerts kept on screen while the newly chosen ward's load — is neither announced nor
+ * recorded: recorded under the new ward, it would make every alert of that ward read as new.
+ */
+export function announceStep(
+  current: AnnouncedQueue | null,
+  alerts: readonly Announced[],
+  scope: string,
+  placeholder: boolean,
+): { text: string | null; next: AnnouncedQueue | null } {
+  if (placeholder) return { text: null, next: current };
+  const previous = current && current.scope === scope ? current.alerts : null;
+  const { text, seen } = announcementFor(previous, alerts);
+  return { text, next: { scope, alerts: seen } };
+}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { z } from 'zod';
 import {
   acknowledgeAlertRequestSchema,
   type AlertDetail,
@@ -20,6 +21,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ALL_ROLES, type Principal } from '../auth/principal';
 import { UuidPipe, ZodPipe } from '../common/zod.pipe';
 import { AlertsService } from './alerts.service';
+import { pageAnswer } from './page-answer';
 
 const AlertId = new UuidPipe('alert');
 
@@ -34,9 +36,7 @@ export class AlertsController {
     @Query(new ZodPipe(alertsQuerySchema)) q: AlertsQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AlertView[]> {
-    const page = await this.alerts.list(me, q);
-    if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
-    return page.items;
+    return pageAnswer(await this.alerts.list(me, q), res);
   }
 
   @Get(':id')
@@ -51,9 +51,9 @@ export class AlertsController {
   acknowledge(
     @CurrentUser() me: Principal,
     @Param('id', AlertId) id: string,
-    @Body(new ZodPipe(acknowledgeAlertRequestSchema)) _body: Record<string, never>,
+    @Body(new ZodPipe(acknowledgeAlertRequestSchema)) body: z.infer<typeof acknowledgeAlertRequestSchema>,
   ): Promise<AlertView> {
-    return this.alerts.acknowledge(me, id);
+    return this.alerts.acknowledge(me, id, body.seen);
   }
 
   @Post(':id/assign')
@@ -86,7 +86,7 @@ export class AlertsController {
     @Param('id', AlertId) id: string,
     @Body(new ZodPipe(resolveAlertRequestSchema)) body: ResolveAlertRequest,
   ): Promise<AlertView> {
-    return this.alerts.resolve(me, id, body.note, body.outcome);
+    return this.alerts.resolve(me, id, body.note, body.outcome, body.seen);
   }
 
   @Post(':id/snooze')
@@ -97,6 +97,6 @@ export class AlertsController {
     @Param('id', AlertId) id: string,
     @Body(new ZodPipe(snoozeAlertRequestSchema)) body: SnoozeAlertRequest,
   ): Promise<AlertView> {
-    return this.alerts.snooze(me, id, body.minutes);
+    return this.alerts.snooze(me, id, body.minutes, body.seen);
   }
 }

@@ -4,6 +4,7 @@ import {
   ALERT_STATES,
   type AlertDetail,
   type AlertEvent,
+  type AlertSeverity,
   type AlertsQuery,
   type AlertState,
   type AlertView,
@@ -33,6 +34,7 @@ import { ApiError } from '../common/api-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { answersView } from '../patient-reporting/answers-view';
 import {
+  type AlertFilter,
   type AlertWithContext,
   ConsoleReadsRepository,
   decodeAlertCursor,
@@ -41,8 +43,29 @@ import {
 
 const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'resolved');
 
+/** HZ-10: the alert as the person saw it, as a request carries it (`seen`). */
+export interface SeenInRequest {
+  severity: AlertSeverity;
+  attentionSince: string;
+}
+
+const seenAt = (seen: SeenInRequest) => ({
+  severity: seen.severity,
+  attentionSince: new Date(seen.attentionSince),
+});
+
 export function toAlertView(a: AlertWithContext): AlertView {
   return { ...toAlertSummary(a.alert), patient: a.patient, wardName: a.wardName };
+}
+
+/** The api's page of alerts: the default and the most `limit` allows (`alertsQuerySchema`). */
+export const ALERT_PAGE_SIZE = 500;
+
+/** One page of an alert list; `total` (how many match in all) on the first page only. */
+export interface AlertPage {
+  items: AlertView[];
+  nextCursor: string | null;
+  total: number | null;
 }
 
 /** A discharge's hand-over: the events of the alerts it resolved and their outbox rows. */
@@ -76,11 +99,37 @@ export class AlertsService {
     @Inject(API_STREAM) private readonly stream: StreamPort,
   ) {}
 
-  /** One page of alerts (at most 500, the default); `nextCursor` is null on the last page. */
-  async list(p: Principal, q: AlertsQuery): Promise<{ items: AlertView[]; nextCursor: string | null }> {
+  /**
+   * One page of alerts (at most 500, the default); `nextCursor` is null on the last page, and the first page
+   * (no cursor) says how many alerts match in all, so a console that stops short can say "N of M" (HZ-02).
+   */
+  async list(p: Principal, q: AlertsQuery): Promise<AlertPage> {
     if (q.wardId && p.role !== 'coordinator') this.access.requireWard(p, q.wardId);
     const coordinator = p.role === 'coordinator';
     const wards = q.wardId ? [q.wardId] : coordinator ? 'all' : this.access.wardScope(p);
+    return this.page(
+      {
+        wards,
+        escalatedOnly: coordinator,
+        states: q.state && q.state.length > 0 ? q.state : UNRESOLVED,
+        kind: q.kind,
+      },
+      q,
+    );
+  }
+
+  /**
+   * CCC queue: alerts escalated to the CCC and not yet resolved, across every ward, paged like `list` (it
+   * used to stop silently at 500: HZ-02, HZ-22).
+   */
+  cccQueue(q: Pick<AlertsQuery, 'limit' | 'cursor'>): Promise<AlertPage> {
+    return this.page({ wards: 'all', escalatedOnly: true, states: UNRESOLVED }, q);
+  }
+
+  private async page(
+    filter: Omit<AlertFilter, 'limit' | 'after'>,
+    q: Pick<AlertsQuery, 'limit' | 'cursor'>,
+  ): Promise<AlertPage> {
     let after;
     try {
       after = q.cursor ? decodeAlertCursor(q.cursor) : undefined;
@@ -89,24 +138,17 @@ export class AlertsService {
       throw ApiError.invalid(error.message, [{ path: 'cursor', message: error.message }]);
     }
     const page = await this.reads.alertsPage(this.db, {
-      wards,
-      escalatedOnly: coordinator,
-      states: q.state && q.state.length > 0 ? q.state : UNRESOLVED,
-      kind: q.kind,
-      limit: q.limit ?? 500,
+      ...filter,
+      limit: q.limit ?? ALERT_PAGE_SIZE,
       after,
     });
-    return { items: page.items.map(toAlertView), nextCursor: page.nextCursor };
-  }
-
-  /** CCC queue: alerts escalated to the CCC and not yet resolved, across every ward. */
-  async cccQueue(): Promise<AlertView[]> {
-    const rows = await this.reads.alerts(this.db, {
-      wards: 'all',
-      escalatedOnly: true,
-      states: UNRESOLVED,
-    });
-    return rows.map(toAlertView);
+    // Counted only when the first page is not the whole list: the usual queue costs no second query.
+    const total = after
+      ? null
+      : page.nextCursor === null
+        ? page.items.length
+        : await this.reads.countAlerts(this.db, filter);
+    return { items: page.items.map(toAlertView), nextCursor: page.nextCursor, total };
   }
 
   async detail(p: Principal, id: string): Promise<AlertDetail> {
@@ -139,8 +181,9 @@ export class AlertsService {
     return rows.map(toAlertView).sort((a, b) => b.openedAt.localeCompare(a.openedAt));
   }
 
-  acknowledge(p: Principal, id: string): Promise<AlertView> {
-    return this.act(p, id, { action: 'acknowledge' });
+  /** HZ-10: refused (409 `alert-changed`) when the alert worsened or asked for attention again since `seen`. */
+  acknowledge(p: Principal, id: string, seen: SeenInRequest): Promise<AlertView> {
+    return this.act(p, id, { action: 'acknowledge', seen: seenAt(seen) });
   }
 
   async assign(p: Principal, id: string, userId: string): Promise<AlertView> {
@@ -167,13 +210,22 @@ export class AlertsService {
     return this.act(p, id, { action: 'escalate', reason: body.reason, destination: body.destination });
   }
 
-  resolve(p: Principal, id: string, note: string, outcome: AlertOutcome): Promise<AlertView> {
-    return this.act(p, id, { action: 'resolve', note, outcome });
+  resolve(
+    p: Principal,
+    id: string,
+    note: string,
+    outcome: AlertOutcome,
+    seen: SeenInRequest,
+  ): Promise<AlertView> {
+    return this.act(p, id, { action: 'resolve', note, outcome, seen: seenAt(seen) });
   }
 
-  /** R3: bounded per severity; falls, NEWS2 ≥ 7 and implausible readings cannot be snoozed. */
-  snooze(p: Principal, id: string, minutes: number): Promise<AlertView> {
-    return this.act(p, id, { action: 'snooze', minutes });
+  /**
+   * R3: bounded per severity; falls, NEWS2 ≥ 7 and implausible readings cannot be snoozed. HZ-10: never a
+   * snooze of a worse alert than the one seen.
+   */
+  snooze(p: Principal, id: string, minutes: number, seen: SeenInRequest): Promise<AlertView> {
+    return this.act(p, id, { action: 'snooze', minutes, seen: seenAt(seen) });
   }
 
   /**

@@ -23,6 +23,16 @@ describe('toApiError', () => {
     expect(toApiError(new NotFoundException())).toMatchObject({ status: 404, code: 'not-found' });
   });
 
+  it("HZ-10 an action on an alert that changed since it was seen is a 409 alert-changed, in the domain's words", () => {
+    const message =
+      'This alert changed to High (from Medium) since you opened it: review it before acknowledging.';
+    expect(toApiError(new AlertActionError('changed', message))).toMatchObject({
+      status: 409,
+      code: 'alert-changed',
+      message,
+    });
+  });
+
   it('HZ-14 keeps a failed health check a 503 (unavailable), never a 500 that reads as a crash', () => {
     // What terminus throws when the database indicator is down.
     const down = new ServiceUnavailableException({

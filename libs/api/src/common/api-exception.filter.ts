@@ -20,11 +20,13 @@ export function toApiError(exception: unknown): ApiError {
     return new ApiError(status, code, exception.message);
   }
   if (exception instanceof AlertActionError) {
-    const status = { forbidden: 403, 'invalid-transition': 409, invalid: 400 }[exception.code];
+    const status = { forbidden: 403, 'invalid-transition': 409, invalid: 400, changed: 409 }[exception.code];
     const code = {
       forbidden: 'forbidden',
       'invalid-transition': 'invalid-transition',
       invalid: 'validation-failed',
+      // HZ-10: the alert worsened or asked for attention again since the person saw it.
+      changed: 'alert-changed',
     }[exception.code];
     return new ApiError(status, code, exception.message);
   }

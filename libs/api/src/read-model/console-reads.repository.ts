@@ -69,6 +69,31 @@ export interface AlertWithContext {
 
 const ALERT_SELECT = ALERT_COLUMNS.map(([, c]) => `a.${c}`).join(', ');
 
+/** The WHERE of an alert query, its parameters, and the parameter number of the severity order. */
+function alertWhere(filter: AlertFilter): { where: string[]; params: unknown[]; severities: number } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.wards !== 'all') where.push(`a.ward_id = ANY($${params.push([...filter.wards])}::uuid[])`);
+  if (filter.escalatedOnly) where.push(`a.escalated_at IS NOT NULL`);
+  if (filter.states.length > 0) where.push(`a.state = ANY($${params.push([...filter.states])}::text[])`);
+  if (filter.kind) where.push(`a.kind = $${params.push(filter.kind)}`);
+  if (filter.patientId) where.push(`a.patient_id = $${params.push(filter.patientId)}::uuid`);
+  if (filter.alertId) where.push(`a.id = $${params.push(filter.alertId)}::uuid`);
+  // Issue 14: a care-home resident's fall is the home's until it times out to the virtual ward; queues
+  // (not a patient's history, not one alert asked for by id) leave it out until then.
+  if (!filter.alertId && !filter.patientId)
+    where.push(`a.escalation_destination IS DISTINCT FROM 'care-home'`);
+  const severities = params.push([...ALERT_SEVERITIES]);
+  if (filter.after) {
+    const { rank, openedAt, id } = filter.after;
+    where.push(
+      `(array_position($${severities}::text[], a.severity), a.opened_at, a.id) > ` +
+        `($${params.push(rank)}::int, $${params.push(openedAt)}::timestamptz, $${params.push(id)}::uuid)`,
+    );
+  }
+  return { where, params, severities };
+}
+
 /**
  * The console's read side: joins the storage repositories do not offer (alerts with patient and ward,
  * latest scores per patient, observations with their source, audit across alerts). Reads only; every
@@ -76,26 +101,7 @@ const ALERT_SELECT = ALERT_COLUMNS.map(([, c]) => `a.${c}`).join(', ');
  */
 export class ConsoleReadsRepository {
   async alerts(sql: SqlClient, filter: AlertFilter): Promise<AlertWithContext[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.wards !== 'all') where.push(`a.ward_id = ANY($${params.push([...filter.wards])}::uuid[])`);
-    if (filter.escalatedOnly) where.push(`a.escalated_at IS NOT NULL`);
-    if (filter.states.length > 0) where.push(`a.state = ANY($${params.push([...filter.states])}::text[])`);
-    if (filter.kind) where.push(`a.kind = $${params.push(filter.kind)}`);
-    if (filter.patientId) where.push(`a.patient_id = $${params.push(filter.patientId)}::uuid`);
-    if (filter.alertId) where.push(`a.id = $${params.push(filter.alertId)}::uuid`);
-    // Issue 14: a care-home resident's fall is the home's until it times out to the virtual ward; queues
-    // (not a patient's history, not one alert asked for by id) leave it out until then.
-    if (!filter.alertId && !filter.patientId)
-      where.push(`a.escalation_destination IS DISTINCT FROM 'care-home'`);
-    const severities = params.push([...ALERT_SEVERITIES]);
-    if (filter.after) {
-      const { rank, openedAt, id } = filter.after;
-      where.push(
-        `(array_position($${severities}::text[], a.severity), a.opened_at, a.id) > ` +
-          `($${params.push(rank)}::int, $${params.push(openedAt)}::timestamptz, $${params.push(id)}::uuid)`,
-      );
-    }
+    const { where, params, severities } = alertWhere(filter);
     const limit = Math.min(Math.max(filter.limit ?? 500, 1), 2001);
     const rows = await sql.query(
       `SELECT ${ALERT_SELECT}, p.given_name AS p_given_name, p.family_name AS p_family_name,
@@ -143,6 +149,17 @@ export class ConsoleReadsRepository {
           })
         : null;
     return { items, nextCursor };
+  }
+
+  /** How many alerts the filter matches in all (its `after` and `limit` aside): a queue's "N of M". */
+  async countAlerts(sql: SqlClient, filter: AlertFilter): Promise<number> {
+    const { where, params, severities } = alertWhere({ ...filter, after: undefined });
+    // Without `after` the severity order is the last parameter, and a count has no order to use it in.
+    const [row] = await sql.query<{ n: string }>(
+      `SELECT count(*) AS n FROM alerts a ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params.slice(0, severities - 1),
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** True when the patient has an unresolved alert that went to the CCC (coordinator visibility). */

@@ -1,6 +1,6 @@
 import { AlertsRepository } from '@vigil/storage';
 import request from 'supertest';
-import { type Harness, startHarness } from '../support/api-harness';
+import { type Harness, seenOf, startHarness } from '../support/api-harness';
 import { login } from '../support/session';
 
 describe('HZ-15 alert actions and their audit rows', () => {
@@ -19,14 +19,15 @@ describe('HZ-15 alert actions and their audit rows', () => {
   const auditRows = (alertId: string) => alerts.listAudit(h.db, alertId);
 
   it('HZ-15 every action writes exactly one audit row naming who and when, in the same transaction', async () => {
+    const alert = await h.openAlert(h.patientA, h.wardA);
+    const seen = seenOf(alert);
     const actions: { path: string; body: object; action: string }[] = [
-      { path: 'acknowledge', body: {}, action: 'acknowledged' },
-      { path: 'snooze', body: { minutes: 30 }, action: 'snoozed' },
+      { path: 'acknowledge', body: { seen }, action: 'acknowledged' },
+      { path: 'snooze', body: { minutes: 30, seen }, action: 'snoozed' },
       { path: 'assign', body: { userId: h.users.clinicianA.id }, action: 'assigned' },
       { path: 'escalate', body: { reason: 'worsening', destination: 'ccc' }, action: 'escalated' },
-      { path: 'resolve', body: { note: 'seen by GP', outcome: 'clinician-visit' }, action: 'resolved' },
+      { path: 'resolve', body: { note: 'seen by GP', outcome: 'clinician-visit', seen }, action: 'resolved' },
     ];
-    const alert = await h.openAlert(h.patientA, h.wardA);
     for (const [i, a] of actions.entries()) {
       const res = await request(h.url)
         .post(`/api/alerts/${alert.id}/${a.path}`)
@@ -52,11 +53,12 @@ describe('HZ-15 alert actions and their audit rows', () => {
     );
     try {
       const before = await alerts.findById(h.db, alert.id);
+      const seen = seenOf(alert);
       for (const [path, body] of [
-        ['acknowledge', {}],
+        ['acknowledge', { seen }],
         ['escalate', { reason: 'worse', destination: 'ccc' }],
-        ['resolve', { note: 'fine', outcome: 'no-action' }],
-        ['snooze', { minutes: 15 }],
+        ['resolve', { note: 'fine', outcome: 'no-action', seen }],
+        ['snooze', { minutes: 15, seen }],
         ['assign', { userId: h.users.nurseA.id }],
       ] as const) {
         const res = await request(h.url)
@@ -79,7 +81,7 @@ describe('HZ-15 alert actions and their audit rows', () => {
     await request(h.url)
       .post(`/api/alerts/${alert.id}/acknowledge`)
       .set('Cookie', nurse)
-      .send({})
+      .send({ seen: seenOf(alert) })
       .expect(200);
     expect((await auditRows(alert.id)).map((r) => r.action)).toEqual(['acknowledged']);
   });

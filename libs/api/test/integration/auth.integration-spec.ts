@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type Harness, startHarness } from '../support/api-harness';
+import { type Harness, seenOf, startHarness } from '../support/api-harness';
 import { login } from '../support/session';
 
 describe('sign-in and sessions', () => {
@@ -91,14 +91,14 @@ describe('sign-in and sessions', () => {
       .post(`/api/alerts/${alert.id}/acknowledge`)
       .set('Cookie', cookie)
       .set('Origin', 'https://evil.example')
-      .send({})
+      .send({ seen: seenOf(alert) })
       .expect(403);
     expect(res.body.error.code).toBe('origin-not-allowed');
     await request(h.url)
       .post(`/api/alerts/${alert.id}/acknowledge`)
       .set('Cookie', cookie)
       .set('Origin', h.origin)
-      .send({})
+      .send({ seen: seenOf(alert) })
       .expect(200);
   });
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DEFAULT_ALERTING_POLICY, EpisodeBook, evaluateFall } from '@vigil/alerting';
 import { AlertsRepository, UsersRepository } from '@vigil/storage';
-import { PASSWORD, startHarness, validNhsNumber, type Harness } from '../support/api-harness';
+import { PASSWORD, seenOf, startHarness, validNhsNumber, type Harness } from '../support/api-harness';
 import { login } from '../support/session';
 
 describe('care homes (issue 14)', () => {
@@ -147,7 +147,12 @@ describe('care homes (issue 14)', () => {
       ).status,
     ).toBe(404);
     expect(
-      (await request(h.url).post(`/api/alerts/${fall.id}/acknowledge`).set('Cookie', staff).send({})).status,
+      (
+        await request(h.url)
+          .post(`/api/alerts/${fall.id}/acknowledge`)
+          .set('Cookie', staff)
+          .send({ seen: seenOf(fall) })
+      ).status,
     ).toBe(404);
 
     const ack = await request(h.url)

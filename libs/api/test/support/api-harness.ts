@@ -51,6 +51,17 @@ export function validNhsNumber(seed: number): string {
   }
 }
 
+/**
+ * HZ-10: what a nurse's page shows of an alert, as an acknowledgement, snooze or resolution carries it
+ * (`seen`): the api refuses the action when the alert has worsened or asked for attention again since.
+ */
+export function seenOf(a: Pick<AlertRecord, 'severity' | 'attentionSince'>): {
+  severity: AlertSeverity;
+  attentionSince: string;
+} {
+  return { severity: a.severity, attentionSince: a.attentionSince.toISOString() };
+}
+
 export interface SeededUser {
   id: string;
   username: string;
