@@ -107,6 +107,23 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
     });
 
     it('the hourly trend keeps no hour past the retention: the retention jobs drop the readings and the hours that summarise them', async () => {
+      // The scheduler's own runs of these jobs (retention, the trend's refresh) would race the steps below: pause
+      // them, wait out any run under way, and run them by hand.
+      await sql.query(
+        `SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs
+          WHERE proc_name IN ('policy_retention', 'policy_refresh_continuous_aggregate')`,
+      );
+      for (const deadline = Date.now() + 30_000; ;) {
+        const [{ running }] = await sql.query<{ running: number }>(
+          `SELECT count(*)::int AS running FROM timescaledb_information.job_stats s
+             JOIN timescaledb_information.jobs j USING (job_id)
+            WHERE j.proc_name IN ('policy_retention', 'policy_refresh_continuous_aggregate')
+              AND s.job_status = 'Running'`,
+        );
+        if (running === 0) break;
+        if (Date.now() > deadline) throw new Error('a TimescaleDB job kept running for 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       const hour = 3_600_000;
       const old = new Date(Math.floor((Date.now() - 100 * 86_400_000) / hour) * hour + 60_000);
       const recent = new Date(Math.floor((Date.now() - 2 * 86_400_000) / hour) * hour + 60_000);
@@ -114,7 +131,9 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
       await insertObservation(sql, 'recent-trend', recent.toISOString());
       // Materialise both hours (as the refresh policy did before the retention was set, or a manual refresh).
       await refreshWaitingOutScheduler(() =>
-        sql.query(`CALL refresh_continuous_aggregate('observation_hourly_rows', NULL, now() - INTERVAL '1 hour')`),
+        sql.query(
+          `CALL refresh_continuous_aggregate('observation_hourly_rows', NULL, now() - INTERVAL '1 hour')`,
+        ),
       );
       const trend = async () =>
         (
@@ -137,7 +156,9 @@ describe(`time-series retention from configuration (${TEST_DATABASE_FLAVOUR})`, 
       );
       expect(jobs).toHaveLength(3);
       for (const { job_id } of jobs) await sql.query(`CALL run_job($1)`, [job_id]);
-      const ids = await sql.query<{ id: string }>(`SELECT id FROM observations WHERE patient_id = $1`, [PATIENT]);
+      const ids = await sql.query<{ id: string }>(`SELECT id FROM observations WHERE patient_id = $1`, [
+        PATIENT,
+      ]);
       expect(ids).toEqual([{ id: 'recent-trend' }]);
       // Without the aggregate's own policy the old hour stayed in the chart, materialised, months past its rows.
       expect(await trend()).toEqual([[hourOf(recent), 1]]);
