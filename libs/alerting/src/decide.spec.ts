@@ -20,13 +20,17 @@ function decide(
     patient?: PatientContext;
   } = {},
 ) {
+  const now = opts.now ?? T('07:02');
   return decideReadings({
-    now: opts.now ?? T('07:02'),
+    now,
     policy: DEFAULT_ALERTING_POLICY,
     patients: opts.patient ? new Map([[opts.patient.patientId, opts.patient]]) : patients,
     states: opts.states ?? new Map(),
     episodes: opts.episodes ?? [],
-    observations,
+    // Received now (ingest's stamp), unless a test says otherwise: R7 on arrival judges freshness at receipt.
+    observations: observations.map((o) =>
+      o.receivedAt === o.measuredAt ? { ...o, receivedAt: now.toISOString() } : o,
+    ),
     statuses: opts.statuses ?? [],
   });
 }
@@ -157,7 +161,8 @@ describe('R7 on arrival: freshness is judged at the time the readings arrive, no
     expect(d.states.get(P.patientId)?.get('respiratoryRate')?.value).toBe(25);
     // The stored readings are flagged retrospective too, given the arrival; without it only R11 applies.
     const arrival = { now: NOW, patients, freshnessMinutes: DEFAULT_ALERTING_POLICY.freshnessMinutes };
-    expect([...retrospectiveIds(states, batch, arrival)].sort()).toEqual(batch.map((o) => o.id).sort());
+    const received = batch.map((o) => ({ ...o, receivedAt: NOW.toISOString() }));
+    expect([...retrospectiveIds(states, received, arrival)].sort()).toEqual(batch.map((o) => o.id).sort());
     expect(retrospectiveIds(states, batch).size).toBe(0);
   });
 
@@ -229,6 +234,27 @@ describe('R7 on arrival: freshness is judged at the time the readings arrive, no
     // On time (two minutes), no note.
     const onTime = decide(readingsOf({ ...COMPLETE, respiratoryRate: 25 }, minutesAgo(2)), { now: NOW });
     expect(onTime.alerts.events[0].alert.reason).not.toContain('Late data');
+  });
+
+  it('HZ-06 HZ-07 R7 readings received on time are judged at their receipt, not when a lagging pipeline got them to the scorer', () => {
+    const p = patient({ monitoring: { freshnessMinutes: 60 } });
+    const measuredAt = minutesAgo(62);
+    // Received a minute after they were measured; the scorer decides 61 minutes later (consumer lag, an outage).
+    const receivedAt = minutesAgo(61).toISOString();
+    const sick = readingsOf({ ...COMPLETE, respiratoryRate: 25, spo2: 91, pulse: 115 }, measuredAt).map(
+      (o) => ({
+        ...o,
+        receivedAt,
+      }),
+    );
+    const d = decide(sick, { patient: p, now: NOW });
+    expect(d.scores.map((s) => [s.score.total, s.score.retrospective])).toEqual([[8, false]]);
+    expect(d.alerts.events.map((e) => [e.type, e.alert.severity])).toEqual([['alert.opened', 'high']]);
+    // Not a late reading: no note blaming the device for the pipeline's delay.
+    expect(d.alerts.events[0].alert.reason).not.toContain('Late data');
+    // The same readings received 61 minutes after they were measured are a backlog, stale on arrival.
+    const backlog = sick.map((o) => ({ ...o, receivedAt: NOW.toISOString() }));
+    expect(decide(backlog, { patient: p, now: NOW }).alerts.events).toEqual([]);
   });
 
   it('HZ-06 R7 a late group is decided on the values still fresh now, not on those fresh only at its own time', () => {

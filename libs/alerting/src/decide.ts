@@ -104,7 +104,7 @@ export function retrospectiveIds(
         arrival.patients.get(o.patientId)?.monitoring,
         arrival.freshnessMinutes,
       );
-      if (isStaleOnArrival(new Date(o.measuredAt), arrival.now, window)) out.add(o.id);
+      if (isStaleOnArrival(new Date(o.measuredAt), arrivedAt([o], arrival.now), window)) out.add(o.id);
     }
   }
   return out;
@@ -214,9 +214,12 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
       state = applyReadings(state, current);
       if (!patient) continue;
       const groupAt = new Date(current[0].measuredAt);
+      // When Vigil received it (ingest's clock), not when the scorer got to it: a lagging or recovering pipeline
+      // must not turn readings that arrived on time into a backlog that pages nothing.
+      const arrived = arrivedAt(current, now);
       const news2 = current.some((o) => NEWS2_PARAMETERS.has(o.parameter));
       const discharged = patient.dischargedAt !== null && patient.dischargedAt <= groupAt;
-      if (isStaleOnArrival(groupAt, now, window)) {
+      if (isStaleOnArrival(groupAt, arrived, window)) {
         // R7 on arrival: scored for the record at its own time — here when it is the state's newest, else by
         // the store (which holds the values it replaced) — and judged only to say what it would have raised.
         const record = scoreAt(state, patient, groupAt, policy.freshnessMinutes);
@@ -239,15 +242,15 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
         // A fall nobody has answered is a fall however late (SPEC §4); a weight gain is judged over days, in
         // event time, and a late weight never clears it (as `judgeLateWeights`).
         for (const f of [...evaluateFall(ctx), ...evaluateWeightGain(ctx)]) {
-          if (f.active) book.apply(patient, withLateNote(f, groupAt, now));
+          if (f.active) book.apply(patient, withLateNote(f, groupAt, arrived));
         }
         for (const f of [...evaluateImplausibleReadings(ctx), ...evaluateDeterioration(ctx)]) {
           if (f.active) unpaged = worseUnpaged(unpaged, f, groupAt);
         }
         continue;
       }
-      // Current: decided on the values still fresh now, and stored as the current score it was decided on.
-      const live = liveState(state, now, window);
+      // Current: decided on the values still fresh when it arrived, and stored as the current score it was decided on.
+      const live = liveState(state, arrived, window);
       const score = currentScore(live, patient, policy.freshnessMinutes);
       if (score && news2) {
         scores.set(`${patientId}|${score.at.toISOString()}`, {
@@ -265,7 +268,8 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
         score,
         freshnessMinutes: window,
       };
-      for (const finding of clinicalFindings(ctx)) book.apply(patient, withLateNote(finding, groupAt, now));
+      for (const finding of clinicalFindings(ctx))
+        book.apply(patient, withLateNote(finding, groupAt, arrived));
     }
     states.set(patientId, state);
     for (const at of lateTimes) lateScoreTimes.push({ patientId, at: new Date(at) });
@@ -388,4 +392,18 @@ function groupBy<T>(list: readonly T[], keyOf: (t: T) => string): Map<string, T[
 /** Readings grouped by event time, oldest first (a cuff's systolic, diastolic and pulse are one group). */
 function groupByTime(list: readonly CanonicalObservation[]): CanonicalObservation[][] {
   return [...groupBy(byEventTime(list), (o) => o.measuredAt).values()];
+}
+
+/**
+ * When Vigil received these readings: the earliest `receivedAt` ingest stamped on them (platform time), never
+ * later than `now`; `now` where none is readable. R7 on arrival judges freshness here, so the time a batch spent
+ * in the pipeline (consumer lag, an outage waited out) never counts against the readings.
+ */
+function arrivedAt(observations: readonly CanonicalObservation[], now: Date): Date {
+  let earliest = now.getTime();
+  for (const o of observations) {
+    const at = Date.parse(o.receivedAt);
+    if (Number.isFinite(at) && at < earliest) earliest = at;
+  }
+  return new Date(earliest);
 }

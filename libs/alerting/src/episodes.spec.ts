@@ -10,6 +10,15 @@ import type { ActiveFinding } from './rules/rule';
 const P = patient();
 const NOW = new Date('2026-11-25T10:00:00Z');
 const later = (min: number) => new Date(NOW.getTime() + min * 60_000);
+/** The clinical rule, as a synthetic finding names it. */
+const DETERIORATION = {
+  id: 'deterioration',
+  version: 1,
+  kind: 'clinical',
+  title: '',
+  source: null,
+  autoResolve: true,
+} as const;
 
 function fallFinding(at: Date): ActiveFinding {
   const [f] = evaluateFall(ctx({ readings: [reading('fall', 1, null, { measuredAt: at.toISOString() })] }));
@@ -67,31 +76,15 @@ describe('EpisodeBook: the alert state machine for rule findings', () => {
       { ...DEFAULT_ALERTING_POLICY, hysteresis: { clearMinutes: 0, clearReadings: 1 } },
       later(30),
     );
-    const rule = {
-      id: 'deterioration',
-      version: 1,
-      kind: 'clinical',
-      title: '',
-      source: null,
-      autoResolve: true,
-    } as const;
-    book.apply(P, { active: false, rule, subject: '', at: later(30) });
+    book.apply(P, { active: false, rule: DETERIORATION, subject: '', at: later(30) });
     expect(book.changes().save[0].state).toBe('acknowledged');
   });
 });
 
 describe('EpisodeBook: an acknowledged alert whose condition cleared and came back', () => {
-  const rule = {
-    id: 'deterioration',
-    version: 1,
-    kind: 'clinical',
-    title: '',
-    source: null,
-    autoResolve: true,
-  } as const;
   const active = (at: Date): ActiveFinding => ({
     active: true,
-    rule,
+    rule: DETERIORATION,
     subject: '',
     severity: 'medium',
     reason: 'NEWS2 5',
@@ -112,7 +105,7 @@ describe('EpisodeBook: an acknowledged alert whose condition cleared and came ba
     let record = acked();
     for (let i = 1; i <= clears; i += 1) {
       const book = new EpisodeBook([record], DEFAULT_ALERTING_POLICY, later(i * gap));
-      book.apply(P, { active: false, rule, subject: '', at: later(i * gap) });
+      book.apply(P, { active: false, rule: DETERIORATION, subject: '', at: later(i * gap) });
       record = book.changes().save[0];
     }
     const at = later((clears + 1) * gap);

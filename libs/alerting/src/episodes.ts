@@ -259,7 +259,7 @@ export class EpisodeBook {
     if (worsened && next.escalationDestination !== CARE_HOME_DESTINATION) next = this.withCcc(next);
     if (needsAttention && next.ladder && next.tier) next = this.askTierAgain(next, e, f);
     if (next.escalatedAt !== null && e.escalatedAt === null) {
-      this.audit(next, 'sent-to-ccc', e.state, { reason: next.escalationReason });
+      this.audit(next, 'sent-to-ccc', reopen ? 'open' : e.state, { reason: next.escalationReason });
     }
     this.put(k, next);
     if (needsAttention || changed) this.events.push(alertEvent('alert.updated', next, this.now, null));
@@ -268,15 +268,18 @@ export class EpisodeBook {
   /**
    * Issue 13, under a plan's ladder: a worsening or a new event is something the tier has not seen, so what it
    * did before (an acknowledgement, taking ownership) no longer counts — its response target starts again now,
-   * and the timers move the alert up if it does not act. A worsening to a severity that starts higher on the
-   * ladder (NEWS2 ≥ 7 and falls start at the CCC) goes there at once, never staying with a lower tier.
+   * and the timers move the alert up if it does not act. A tier that had not acted keeps the target it already
+   * has. A worsening to a severity that starts higher on the ladder (NEWS2 ≥ 7 and falls start at the CCC) goes
+   * there at once, never staying with a lower tier (audited as `sent-to-ccc` when it is the alert's first
+   * escalation, else `re-escalated`).
    */
   private askTierAgain(next: AlertRecord, e: AlertRecord, f: ActiveFinding): AlertRecord {
     const ladder = next.ladder as NonNullable<AlertRecord['ladder']>;
     const current = next.tier as NonNullable<AlertRecord['tier']>;
     const start = startingTier(ladder, next.severity);
     if (ESCALATION_TIERS.indexOf(start.tier) <= ESCALATION_TIERS.indexOf(current)) {
-      return { ...next, tierSince: this.now };
+      // A tier that has not acted keeps its clock: a repeat fall or a flapping score must never postpone the climb.
+      return tierHadActed(e) ? { ...next, tierSince: this.now } : next;
     }
     const told = [...start.alsoNotified, start.tier].map((t) => TIER_LABELS[t]).join(' and ');
     const reason = `Worse (${e.severity} to ${f.severity}): sent at once to the ${told}.`;
@@ -291,7 +294,10 @@ export class EpisodeBook {
       escalationReason: reason,
       escalationDestination: start.tier,
     };
-    this.audit(moved, 're-escalated', next.state, { reason, fromTier: current, toTier: start.tier });
+    // The alert's first escalation is audited once, as `sent-to-ccc`, by `update`.
+    if (e.escalatedAt !== null) {
+      this.audit(moved, 're-escalated', next.state, { reason, fromTier: current, toTier: start.tier });
+    }
     return moved;
   }
 
@@ -355,4 +361,11 @@ function reasonsOf(f: ActiveFinding) {
 function newestReading(had: Date | null, f: ActiveFinding): Date | null {
   if (f.lastReadingAt !== undefined) return f.lastReadingAt;
   return had && had > f.at ? had : f.at;
+}
+
+/** Whether the alert's current tier had acted (acknowledged, took ownership) since it was asked (issue 13). */
+function tierHadActed(e: AlertRecord): boolean {
+  if (e.state === 'acknowledged') return true;
+  const since = e.tierSince;
+  return since !== null && [e.acknowledgedAt, e.tierActedAt].some((t) => t !== null && t >= since);
 }

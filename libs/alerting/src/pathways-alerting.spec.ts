@@ -373,11 +373,40 @@ describe('a worsening or a new event under a ladder asks the tier again (fake cl
       tier: 'ccc',
       tierSince: at(20),
     });
-    expect(worse.alerts.audits.map((a) => a.action)).toContain('re-escalated');
+    // One row per step, each from the state the one before left: reopened, then sent to the CCC (its first escalation).
+    expect(worse.alerts.audits.map((a) => [a.action, a.fromState, a.toState])).toEqual([
+      ['reopened-on-worsening', 'acknowledged', 'open'],
+      ['sent-to-ccc', 'open', 'escalated'],
+    ]);
     // The nurse's acknowledgement covered NEWS2 5, not 7: the CCC's own 15-minute target runs.
     expect(decideTimers([high], at(34), DEFAULT_ALERTING_POLICY).save).toEqual([]);
     expect(decideTimers([high], at(35), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
       tier: 'urgent-response',
+    });
+  });
+
+  it('HZ-33: a tier that has not acted keeps its clock — a repeat fall or a score flapping back up never postpones the climb', () => {
+    const fallAt = (t: Date) => [
+      reading('fall', 1, null, { id: `fall@${t.toISOString()}`, measuredAt: t.toISOString() }),
+    ];
+    const [fall] = decide(AT, [], fallAt(AT)).alerts.save;
+    const [again] = decide(at(10), [fall], fallAt(at(10))).alerts.save;
+    expect(again).toMatchObject({ tier: 'ccc', tierSince: AT });
+    expect(decideTimers([again], at(15), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+      tier: 'urgent-response',
+    });
+    // NEWS2 5 at the nurse tier, unacknowledged, dipping to 4 and back to 5 every 10 minutes: it still climbs at 30.
+    let [medium] = decide(AT, [], vitals(AT, 22, 95, 95)).alerts.save;
+    for (const [m, rr] of [
+      [10, 20],
+      [20, 22],
+    ] as const) {
+      const saved = decide(at(m), [medium], vitals(at(m), rr, 95, 95)).alerts.save;
+      medium = saved.find((a) => a.id === medium.id) ?? medium;
+    }
+    expect(medium).toMatchObject({ tier: 'ward-nurse', tierSince: AT });
+    expect(decideTimers([medium], at(30), DEFAULT_ALERTING_POLICY).save[0]).toMatchObject({
+      tier: 'ward-clinician',
     });
   });
 
