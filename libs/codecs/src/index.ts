@@ -54,6 +54,7 @@ export {
   type DecodedGattCharacteristic,
 } from './gatt/gatt-registry';
 export {
+  HUB_MEASURED_AT,
   normaliseReadings,
   type NormaliseContext,
   type NormaliseResult,
@@ -61,6 +62,7 @@ export {
 export {
   decidePeripheralTime,
   PERIPHERAL_CLOCK_TOLERANCE_MS,
+  PERIPHERAL_MEMORY_MS,
   type PeripheralTimeDecision,
 } from './normalise/peripheral-clock';
 export { MMHG_PER_KPA, roundToOneDecimal, kpaToMmHg, fahrenheitToCelsius } from './normalise/units';

@@ -27,6 +27,11 @@ export const REJECTION_REASONS = [
   /** A multi-user cuff's reading from a user other than the patient's (HZ-05): someone else's blood pressure. */
   'other-cuff-user',
   /**
+   * A reading from a peripheral's memory whose own time and the hub's fall under different bindings of the hub
+   * (HZ-05): whose reading it is cannot be told, so it is nobody's.
+   */
+  'ambiguous-patient',
+  /**
    * Accepted and acknowledged, then set aside by the scorer: a stream record that is not a valid vitals event, or
    * one that kept failing (HZ-01, HZ-13). Kept here so that the patients behind it are scored and it is not lost; `raw`
    * is the stream record's JSON value.

@@ -15,18 +15,54 @@ const RECEIVED_AT = new Date('2026-11-25T10:00:00.000Z');
 const PATIENT_ID = '5c1d8f0e-4b7a-4c2d-9e1f-0a3b4c5d6e7f';
 const BOUND_FROM = new Date('2026-01-01T00:00:00.000Z');
 const at = (msBefore: number) => new Date(RECEIVED_AT.getTime() - msBefore).toISOString();
+const HUB_PATIENT_A = '0a0a0a0a-0000-4000-8000-00000000000a';
+const HUB_PATIENT_B = '0b0b0b0b-0000-4000-8000-00000000000b';
+const HUB_REBOUND_AT = new Date('2026-11-25T09:00:00.000Z');
+
+/** A hub relaying a cuff's Blood Pressure Measurement (120/80, MAP 93) stamped by the cuff's own clock. */
+function relayedCuffReading(seq: number, cuffAt: string): Buffer {
+  const t = new Date(cuffAt);
+  const y = t.getUTCFullYear();
+  const time = [
+    y & 0xff,
+    y >> 8,
+    t.getUTCMonth() + 1,
+    t.getUTCDate(),
+    t.getUTCHours(),
+    t.getUTCMinutes(),
+    t.getUTCSeconds(),
+  ];
+  const data = Buffer.from([0x02, 0x78, 0x00, 0x50, 0x00, 0x5d, 0x00, ...time]).toString('base64');
+  return Buffer.from(
+    JSON.stringify({
+      v: 1,
+      deviceId: 'hub-1',
+      seq,
+      sentAt: RECEIVED_AT.toISOString(),
+      measurements: [{ type: 'gatt', characteristic: '2A35', data, measuredAt: RECEIVED_AT.toISOString() }],
+    }),
+  );
+}
 
 /** The device directory and dead-letter store in memory: `ox-1` is an active pulse oximeter bound since January. */
 class FakeStores implements IngestStores {
   readonly deadLetters: NewDeadLetter[] = [];
 
   async findDevice(deviceId: string) {
+    if (deviceId === 'hub-1') return { id: 'hub-1', kind: 'hub' as const, status: 'active' as const };
     return deviceId === 'ox-1'
       ? { id: 'ox-1', kind: 'pulse-oximeter' as const, status: 'active' as const }
       : null;
   }
 
   async bindingsBetween(deviceId: string, _from: Date, to: Date): Promise<DirectoryBinding[]> {
+    // hub-1 was patient A's until 09:00 on the day of receipt, and is patient B's since.
+    if (deviceId === 'hub-1') {
+      return [
+        { patientId: HUB_PATIENT_A, validFrom: BOUND_FROM, validTo: HUB_REBOUND_AT },
+        { patientId: HUB_PATIENT_B, validFrom: HUB_REBOUND_AT, validTo: null },
+      ];
+    }
     return deviceId === 'ox-1' && to >= BOUND_FROM
       ? [{ patientId: PATIENT_ID, validFrom: BOUND_FROM, validTo: null }]
       : [];
@@ -87,6 +123,24 @@ describe('IngestService', () => {
     stores = new FakeStores();
     stream = new FakeStream();
     service = new IngestService(stores, stream, () => RECEIVED_AT);
+  });
+
+  it("HZ-05 a cuff reading from the cuff's memory is dated by the cuff, and refused (ambiguous-patient) when the hub's binding changed between the cuff's time and the hub's", async () => {
+    const topic = mqttTopics.readings('hub-1');
+    // Measured at 09:30 today (the hub already B's), relayed at 10:00: B's, dated 09:30.
+    const memory = await service.handle(topic, relayedCuffReading(1, '2026-11-25T09:30:00.000Z'));
+    expect(memory).toMatchObject({ accepted: 3, rejected: 0 });
+    expect(stream.observations().map((o) => [o.patientId, o.measuredAt])).toEqual(
+      Array(3).fill([HUB_PATIENT_B, '2026-11-25T09:30:00.000Z']),
+    );
+    // The cuff says yesterday (a memory from A's time, or a clock a day slow): neither A's nor B's for sure.
+    const before = stream.observations().length;
+    const ambiguous = await service.handle(topic, relayedCuffReading(2, '2026-11-24T11:58:00.000Z'));
+    expect(ambiguous).toMatchObject({ accepted: 0, rejected: 3 });
+    expect(ambiguous.rejections.map((r) => r.reason)).toEqual(Array(3).fill('ambiguous-patient'));
+    expect(ambiguous.rejections[0].detail).toContain('whose reading it is cannot be told');
+    expect(stream.observations()).toHaveLength(before);
+    expect(stores.deadLetters.map((d) => d.reason)).toContain('ambiguous-patient');
   });
 
   it('HZ-04 HZ-13 D3 stores a reused seq with different content under ids of its own, flagged seqReused, and counts it; the first message’s redelivery stays a silent duplicate', async () => {

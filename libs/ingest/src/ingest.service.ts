@@ -21,7 +21,7 @@ import {
   type VitalsStreamEvent,
   vitalsStreamKey,
 } from '@vigil/contracts';
-import { normaliseReadings } from '@vigil/codecs';
+import { HUB_MEASURED_AT, normaliseReadings } from '@vigil/codecs';
 import type { NewDeadLetter } from '@vigil/storage';
 import { bindingAt, type DirectoryBinding, type DirectoryDevice } from './device-directory';
 import { ClockOffsets } from './clock-offsets';
@@ -357,7 +357,14 @@ export class IngestService {
     });
     const attributed = await this.attribute(deviceId, ofItsKind);
     for (const item of attributed) {
-      if (item.patientId === null) {
+      if (item.ambiguous) {
+        const hubAt = String(item.observation.detail?.[HUB_MEASURED_AT]);
+        rejections.push({
+          reason: 'ambiguous-patient',
+          detail: `the ${item.observation.parameter} reading dated ${item.observation.measuredAt} by the peripheral's own clock (from its memory) was relayed by hub "${deviceId}" at ${hubAt}, and the hub was bound to a different patient (or none) at those two times: whose reading it is cannot be told`,
+          measurementIndex: item.measurementIndex,
+        });
+      } else if (item.patientId === null) {
         rejections.push(unattributed(deviceId, item.observation, item.measurementIndex, receivedAt));
       } else {
         accepted.push({ ...item.observation, patientId: item.patientId });
@@ -424,20 +431,39 @@ export class IngestService {
     deviceId: string,
     observations: DeviceObservation[],
   ): Promise<
-    { observation: DeviceObservation; patientId: string | null; measurementIndex: number | null }[]
+    {
+      observation: DeviceObservation;
+      patientId: string | null;
+      /** A peripheral's memory reading whose own time and the hub's fall under different bindings. */
+      ambiguous: boolean;
+      measurementIndex: number | null;
+    }[]
   > {
     if (observations.length === 0) return [];
     const times = observations.map((o) => Date.parse(o.measuredAt));
+    // A reading dated by a peripheral's memory also names the hub's own time (HZ-05): both are looked up.
+    const hubTimes = observations.map((o) => {
+      const hub = o.detail?.[HUB_MEASURED_AT];
+      return typeof hub === 'string' ? Date.parse(hub) : Number.NaN;
+    });
+    const all = [...times, ...hubTimes.filter((t) => Number.isFinite(t))];
     const bindings = await this.stores.bindingsBetween(
       deviceId,
-      new Date(Math.min(...times)),
-      new Date(Math.max(...times)),
+      new Date(Math.min(...all)),
+      new Date(Math.max(...all)),
     );
-    return observations.map((observation, i) => ({
-      observation,
-      patientId: bindingAt(bindings, new Date(times[i]))?.patientId ?? null,
-      measurementIndex: measurementIndexOf(observation),
-    }));
+    return observations.map((observation, i) => {
+      const patientId = bindingAt(bindings, new Date(times[i]))?.patientId ?? null;
+      const atHub = Number.isFinite(hubTimes[i])
+        ? (bindingAt(bindings, new Date(hubTimes[i]))?.patientId ?? null)
+        : patientId;
+      return {
+        observation,
+        patientId: atHub === patientId ? patientId : null,
+        ambiguous: atHub !== patientId,
+        measurementIndex: measurementIndexOf(observation),
+      };
+    });
   }
 
   private async deadLetter(

@@ -724,7 +724,7 @@ describe("normaliseReadings: a peripheral's clock against the hub's (HZ-05, HZ-2
   const hourMs = 3_600_000;
   const shift = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
-  it("HZ-05 HZ-20 a cuff clock a day behind never moves the reading onto the hub's previous patient: the hub's time is used and the disagreement recorded", () => {
+  it("HZ-05 HZ-20 a cuff clock a day behind dates its reading yesterday and names the hub's time, so ingest can see the hub's binding changed between them (it refuses it: ambiguous-patient)", () => {
     const yesterday = shift(NOW, -24 * hourMs);
     const { observations, rejections } = relay({ sentAt: NOW, measuredAt: NOW }, yesterday);
     expect(rejections).toEqual([]);
@@ -734,13 +734,13 @@ describe("normaliseReadings: a peripheral's clock against the hub's (HZ-05, HZ-2
       'meanArterialPressure',
     ]);
     for (const o of observations) {
-      expect(o.measuredAt).toBe(NOW);
-      expect(patientAt(o.measuredAt)).toBe('B');
+      expect(o.measuredAt).toBe(yesterday);
+      // Yesterday the hub was A's, now it is B's: both times are there for ingest to compare.
+      expect([patientAt(o.measuredAt), patientAt(NOW)]).toEqual(['A', 'B']);
       expect(o.detail).toEqual({
-        measuredAtSource: 'measuredAt',
-        gattTimestamp: yesterday,
+        measuredAtSource: 'gattTimestamp',
+        hubMeasuredAt: NOW,
         gattClockDisagreementSeconds: -86400,
-        gattTimestampIgnored: `the GATT timestamp ${yesterday} (read as UTC) is 86400 s before the hub's measuredAt ${NOW}, more than 300 s apart: the peripheral's clock is not trusted and the hub's time is used`,
       });
     }
   });
@@ -787,16 +787,17 @@ describe("normaliseReadings: a peripheral's clock against the hub's (HZ-05, HZ-2
     expect(observations[0].detail?.gattTimestampIgnored).toContain('3600 s after the hub');
   });
 
-  it("HZ-05 HZ-20 a reading from the cuff's memory, relayed 3 h later, is dated at the hub's time with the cuff's time kept", () => {
-    // One reading cannot tell a stored reading from a clock 3 h behind, and the binding may differ between the two
-    // times: the hub's time decides; the cuff's is on record.
+  it("HZ-05 HZ-07 HZ-20 readings from the cuff's memory, relayed 3 h later in one second, keep their own times: judged as late, and two stay two", () => {
     const stored = shift(NOW, -3 * hourMs);
     const { observations } = relay({ sentAt: NOW, measuredAt: NOW }, stored);
-    expect(observations[0].measuredAt).toBe(NOW);
+    expect(observations[0].measuredAt).toBe(stored);
     expect(observations[0].detail).toMatchObject({
-      gattTimestamp: stored,
+      measuredAtSource: 'gattTimestamp',
+      hubMeasuredAt: NOW,
       gattClockDisagreementSeconds: -10800,
     });
+    const earlier = relay({ sentAt: NOW, measuredAt: NOW }, shift(NOW, -4 * hourMs)).observations[0];
+    expect(earlier.measuredAt).not.toBe(observations[0].measuredAt);
   });
 
   it("HZ-05 HZ-20 a cuff a few seconds before the hub is the reading's time; 5 minutes is the edge", () => {
@@ -804,7 +805,8 @@ describe("normaliseReadings: a peripheral's clock against the hub's (HZ-05, HZ-2
     for (const [cuffAt, expected] of [
       [shift(NOW, -20_000), shift(NOW, -20_000)],
       [edge, edge],
-      [shift(NOW, -301_000), NOW],
+      [shift(NOW, -301_000), shift(NOW, -301_000)], // earlier: a memory, dated by the cuff
+      [shift(NOW, -8 * 24 * hourMs), NOW], // further back than a week: a clock not set
       [shift(NOW, 300_000), shift(NOW, 300_000)],
       [shift(NOW, 301_000), NOW],
     ]) {
@@ -815,16 +817,21 @@ describe("normaliseReadings: a peripheral's clock against the hub's (HZ-05, HZ-2
   it("HZ-05 HZ-20 R12 when the cuff's clock is not trusted, the hub's time is still corrected by the hub's own offset", () => {
     const hubSays = shift(NOW, -2 * hourMs);
     const yesterday = shift(NOW, -24 * hourMs);
-    const { observations } = relay({ sentAt: hubSays, measuredAt: hubSays }, yesterday, -2 * hourMs);
+    // An hour ahead of the hub (corrected): impossible, so not trusted.
+    const ahead = shift(NOW, hourMs);
+    const { observations } = relay({ sentAt: hubSays, measuredAt: hubSays }, ahead, -2 * hourMs);
     expect(observations[0].measuredAt).toBe(NOW);
     expect(patientAt(observations[0].measuredAt)).toBe('B');
     expect(observations[0].detail).toMatchObject({
       clockCorrected: true,
       clockOffsetSeconds: -7200,
       measuredAtAsSent: hubSays,
-      gattTimestamp: yesterday,
-      gattClockDisagreementSeconds: -86400,
+      gattTimestamp: ahead,
+      gattClockDisagreementSeconds: 3600,
     });
+    // A day behind the corrected hub time: a memory, and its hub time is the corrected one.
+    const memory = relay({ sentAt: hubSays, measuredAt: hubSays }, yesterday, -2 * hourMs).observations[0];
+    expect([memory.measuredAt, memory.detail?.hubMeasuredAt]).toEqual([yesterday, NOW]);
   });
 
   it('HZ-05 HZ-20 an oximeter and a thermometer timestamp follow the same rule', () => {

@@ -328,6 +328,12 @@ function correctClock(
 }
 
 /**
+ * The detail field of a reading dated by a peripheral's memory: the hub's (corrected) time, at which ingest checks
+ * the hub was bound to the same patient as at the reading's own time.
+ */
+export const HUB_MEASURED_AT = 'hubMeasuredAt';
+
+/**
  * HZ-05 HZ-20: the reading's time. The hub's `measuredAt` is corrected by the hub's offset (R12); a peripheral's own
  * timestamp is used instead only when it agrees with that within {@link PERIPHERAL_CLOCK_TOLERANCE_MS}
  * (`decidePeripheralTime`). When it does not, the hub's time is kept — the binding ingest resolves is the one the
@@ -349,6 +355,21 @@ function timeReading(
       measuredAt: decision.measuredAt,
       measuredAtFrom: "the GATT timestamp, read as UTC (it agrees with the hub's measuredAt)",
       detail: { ...planned.detail, measuredAtSource: 'gattTimestamp' },
+    };
+  }
+  if (decision.use === 'memory') {
+    // A reading from the peripheral's memory: dated by it; ingest checks the hub's binding at both times.
+    return {
+      ...planned,
+      measuredAt: decision.measuredAt,
+      measuredAtFrom:
+        "the GATT timestamp, read as UTC (earlier than the hub's measuredAt: a reading from the peripheral's memory)",
+      detail: {
+        ...planned.detail,
+        measuredAtSource: 'gattTimestamp',
+        [HUB_MEASURED_AT]: hub.measuredAt.toISOString(),
+        gattClockDisagreementSeconds: Math.round(decision.disagreementMs / 1000),
+      },
     };
   }
   const seconds = Math.round(decision.disagreementMs / 1000);
