@@ -38,9 +38,9 @@ function nextNhsNumber(): string {
   }
 }
 
-function vitals(patientId: string, at: number, v: Vitals): VitalsStreamEvent[] {
+function vitals(patientId: string, at: number, v: Vitals, receivedAt = at): VitalsStreamEvent[] {
   return Object.entries(v).map(([p, value]) =>
-    observation(patientId, p as Parameter, value as number | string, at),
+    observation(patientId, p as Parameter, value as number | string, at, receivedAt),
   );
 }
 
@@ -296,7 +296,7 @@ describe('scorer on the real PostgreSQL', () => {
     const measured = T0 + 28 * HOUR;
     now = T0 + 48 * HOUR;
     const late = await scorer.handleBatch(
-      vitals(p.id, measured, { ...NORMAL, respiratoryRate: 25, spo2: 91, heartRate: 115 }),
+      vitals(p.id, measured, { ...NORMAL, respiratoryRate: 25, spo2: 91, heartRate: 115 }, now),
     );
     expect(alertEvents(late)).toEqual([]);
     const scores = late.filter((e): e is ScoreEvent => e.type === 'score.updated');
@@ -311,6 +311,34 @@ describe('scorer on the real PostgreSQL', () => {
     expect(rows.length).toBe(7);
     expect(rows.every((r) => r.retrospective)).toBe(true);
     expect(await alerts.listForPatient(sql, p.id)).toEqual([]);
+  });
+
+  it('HZ-06 HZ-07 HZ-30 a backlog stale on arrival does not count as a scheduled reading taken: the overdue alert that carries its note stays open', async () => {
+    const p = await admit();
+    // A twice-daily schedule: overdue after 12 h plus an hour's grace, longer than the 12-hour freshness window.
+    await patients.setMonitoring(p.id, {
+      requiredParameters: ['spo2'],
+      intervalMinutes: 720,
+      graceMinutes: 60,
+    });
+    await batch(vitals(p.id, T0, { spo2: 97 }), T0);
+    const overdueAlert = async () =>
+      (await alerts.listForPatient(sql, p.id)).find((a) => a.ruleId === 'overdue-reading');
+    now = T0 + 13 * HOUR + MIN;
+    await scorer.runTimers();
+    const opened = await overdueAlert();
+    expect(opened?.state).toBe('open');
+    // A hub back after 12 h uploads an alarming SpO2 measured 12.5 h ago: stale on arrival, so it pages nothing
+    // and leaves its note on the open alert; and it is not the fresh reading the schedule asks for.
+    now = T0 + 13 * HOUR + 30 * MIN;
+    await scorer.handleBatch(vitals(p.id, T0 + HOUR, { spo2: 84 }, now));
+    expect((await alerts.listAudit(sql, opened!.id)).map((a) => a.action)).toContain('late-data-not-paged');
+    for (const m of [35, 45, 55, 70]) {
+      now = T0 + 13 * HOUR + m * MIN;
+      await scorer.runTimers();
+    }
+    expect((await overdueAlert())?.id).toBe(opened!.id);
+    expect((await overdueAlert())?.state).not.toBe('resolved');
   });
 
   it('HZ-07 a retrospective batch is stored and scored for the record but does not page', async () => {

@@ -11,6 +11,8 @@ export function observation(
   parameter: Parameter,
   value: number | string,
   at: number,
+  /** When ingest received it (default: as measured); R7 on arrival judges freshness at receipt. */
+  receivedAtMs: number = at,
 ): VitalsStreamEvent {
   const coded = typeof value === 'string';
   const measuredAt = new Date(at).toISOString();
@@ -26,7 +28,7 @@ export function observation(
     mdc: null,
     original: null,
     measuredAt,
-    receivedAt: measuredAt,
+    receivedAt: new Date(receivedAtMs).toISOString(),
     source: coded ? 'manual' : 'json',
     messageId: `${patientId}:${at}`,
     seq: null,

@@ -175,18 +175,31 @@ export class ObservationsRepository {
     return rows.map(toLatest);
   }
 
-  /** When each of `parameters` was last measured for each patient (null when never, within `since`). */
+  /**
+   * When each parameter was last measured for each patient by a reading that was current when it arrived (absent
+   * when none, within `since`): what a monitoring schedule counts as taken. A reading stored retrospective — a
+   * store-and-forward backlog already older than the freshness window on arrival (R7), or one older than the newest
+   * (R11) — does not satisfy the schedule: the overdue alert (which carries the backlog's late-data note) keeps
+   * asking for fresh observations, and reminders go on.
+   */
   async lastMeasuredAt(
     tx: SqlClient,
     patientIds: readonly string[],
     since: Date,
   ): Promise<Map<string, Map<string, Date>>> {
-    const latest = await this.latestPerParameter(tx, patientIds, since);
     const out = new Map<string, Map<string, Date>>();
-    for (const l of latest) {
-      const m = out.get(l.patientId) ?? new Map<string, Date>();
-      m.set(l.parameter, l.measuredAt);
-      out.set(l.patientId, m);
+    if (patientIds.length === 0) return out;
+    const rows = await tx.query<{ patient_id: string; parameter: string; measured_at: Date }>(
+      `SELECT patient_id, parameter, max(measured_at) AS measured_at
+       FROM observations
+       WHERE patient_id = ANY($1::uuid[]) AND measured_at >= $2 AND NOT retrospective
+       GROUP BY patient_id, parameter`,
+      [patientIds, since],
+    );
+    for (const r of rows) {
+      const m = out.get(r.patient_id) ?? new Map<string, Date>();
+      m.set(r.parameter, new Date(r.measured_at));
+      out.set(r.patient_id, m);
     }
     return out;
   }
