@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       trustProxy: env.TRUST_PROXY,
       redisUrl: env.REDIS_URL,
       logLevel: env.LOG_LEVEL,
+      brokerServiceAccounts: [env.MQTT_USERNAME],
     },
     port: env.PORT,
     host: env.HOST,

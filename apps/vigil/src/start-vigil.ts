@@ -163,6 +163,8 @@ export async function startVigil(options: StartVigilOptions): Promise<RunningVig
       redisUrl: options.redisUrl,
       logLevel: options.logLevel,
       metricsRegistries: [ingestMetrics],
+      // Ingest's account on an external broker: no device may be provisioned under it (HZ-11, HZ-60).
+      brokerServiceAccounts: options.mqtt?.kind === 'external' ? [options.mqtt.username] : [],
     };
     app = await NestFactory.create<NestExpressApplication>(
       VigilModule.register({

@@ -66,8 +66,9 @@ const repositories = [
   },
   {
     provide: DeviceRegistryRepository,
-    inject: [API_DATABASE],
-    useFactory: (ds: DataSource) => new DeviceRegistryRepository(ds),
+    inject: [API_DATABASE, API_OPTIONS],
+    useFactory: (ds: DataSource, options: ApiModuleOptions) =>
+      new DeviceRegistryRepository(ds, undefined, { serviceAccounts: options.brokerServiceAccounts }),
   },
   {
     provide: UsersRepository,

@@ -40,6 +40,11 @@ export interface ApiModuleOptions {
   loginFailuresPerAccount?: number;
   /** Ended sessions are deleted this many days after they ended (default 30: who was signed in when). */
   sessionRetentionDays?: number;
+  /**
+   * MQTT usernames of Vigil's own services on the broker besides the defaults (the configured `MQTT_USERNAME`):
+   * no device may be provisioned under one (a device signs in with its id; HZ-11, HZ-60).
+   */
+  brokerServiceAccounts?: string[];
   /** More registries served at `/metrics` beside the api's own (e.g. ingest's, in the embedded runtime). */
   metricsRegistries?: Registry[];
   /** pino level; default `info`. */

@@ -17,6 +17,8 @@ describe('api hardening (issue 12)', () => {
       cookieSecure: undefined,
       loginThrottle: { limit: 8, ttlMs: 60_000 },
       loginFailuresPerAccount: 3,
+      // A deployment whose ingest signs in to the broker under its own name (MQTT_USERNAME).
+      brokerServiceAccounts: ['ward-broker-ingest'],
     });
     // Behind a reverse proxy on loopback, whose X-Forwarded-For is believed.
     proxied = await startHarness({
@@ -162,6 +164,21 @@ describe('api hardening (issue 12)', () => {
       .set('X-Forwarded-For', '192.0.2.67')
       .send({ username: 'admin', password: PASSWORD })
       .expect(200);
+  });
+
+  it('HZ-11 HZ-60 no device is provisioned under a broker service account: the default ones or the configured MQTT_USERNAME (409)', async () => {
+    const provision = (id: string) =>
+      request(h.url)
+        .post('/api/devices')
+        .set('Cookie', cookies.admin)
+        .set('Origin', h.origin)
+        .send({ kind: 'pulse-oximeter', id });
+    for (const id of ['ward-broker-ingest', 'Ward-Broker-Ingest', 'vigil-ingest', 'vigil-service']) {
+      const res = await provision(id);
+      expect([id, res.status]).toEqual([id, 409]);
+      expect(JSON.stringify(res.body)).toContain('service account');
+    }
+    expect((await provision('ward-broker-ox-1')).status).toBe(201);
   });
 
   it('D11: unbinding a missing, an unbound or another ward’s device gives one and the same answer', async () => {
