@@ -442,6 +442,8 @@ const seenAlertSchema = z.object({
   severity: z.enum(ALERT_SEVERITIES),
   attentionSince: isoInstant,
 });
+/** What the person saw, as an action request carries it (`seen`). */
+export type SeenAlertRequest = z.infer<typeof seenAlertSchema>;
 const seenField = { seen: seenAlertSchema };
 
 export const acknowledgeAlertRequestSchema = z.object(seenField).strict();

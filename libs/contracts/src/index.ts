@@ -151,6 +151,8 @@ export {
   timeRangeQuerySchema,
   alertsQuerySchema,
   acknowledgeAlertRequestSchema,
+  type AcknowledgeAlertRequest,
+  type SeenAlertRequest,
   assignAlertRequestSchema,
   escalateAlertRequestSchema,
   resolveAlertRequestSchema,

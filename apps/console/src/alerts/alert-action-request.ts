@@ -1,14 +1,10 @@
-import type { AlertOutcome, AlertSummary } from '@vigil/contracts';
+import type { AlertOutcome, AlertSummary, SeenAlertRequest as SeenAlert } from '@vigil/contracts';
 
-/**
- * HZ-10: the alert as the person saw it when they chose to act. The api refuses an acknowledgement,
- * snooze or resolution (409 `alert-changed`) when the alert has since worsened or asked for attention
- * again, so an action never covers a severity nobody saw.
+/*
+ * HZ-10: an acknowledgement, snooze or resolution carries the alert as the person saw it when they chose to act
+ * (`SeenAlertRequest`). The api refuses it (409 `alert-changed`) when the alert has since worsened or asked for
+ * attention again, so an action never covers a severity nobody saw.
  */
-export interface SeenAlert {
-  severity: AlertSummary['severity'];
-  attentionSince: string;
-}
 
 /** What is on screen now: the severity shown, and when the alert last asked for attention. */
 export function seenOf(alert: Pick<AlertSummary, 'severity' | 'attentionSince' | 'openedAt'>): SeenAlert {

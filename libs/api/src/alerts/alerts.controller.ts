@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { z } from 'zod';
 import {
+  type AcknowledgeAlertRequest,
   acknowledgeAlertRequestSchema,
   type AlertDetail,
   type AlertsQuery,
@@ -51,7 +51,7 @@ export class AlertsController {
   acknowledge(
     @CurrentUser() me: Principal,
     @Param('id', AlertId) id: string,
-    @Body(new ZodPipe(acknowledgeAlertRequestSchema)) body: z.infer<typeof acknowledgeAlertRequestSchema>,
+    @Body(new ZodPipe(acknowledgeAlertRequestSchema)) body: AcknowledgeAlertRequest,
   ): Promise<AlertView> {
     return this.alerts.acknowledge(me, id, body.seen);
   }

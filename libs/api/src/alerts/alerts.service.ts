@@ -4,10 +4,10 @@ import {
   ALERT_STATES,
   type AlertDetail,
   type AlertEvent,
-  type AlertSeverity,
   type AlertsQuery,
   type AlertState,
   type AlertView,
+  type SeenAlertRequest,
   streamTopics,
 } from '@vigil/contracts';
 import {
@@ -43,13 +43,8 @@ import {
 
 const UNRESOLVED: readonly AlertState[] = ALERT_STATES.filter((s) => s !== 'resolved');
 
-/** HZ-10: the alert as the person saw it, as a request carries it (`seen`). */
-export interface SeenInRequest {
-  severity: AlertSeverity;
-  attentionSince: string;
-}
-
-const seenAt = (seen: SeenInRequest) => ({
+/** HZ-10: the alert as the person saw it (a request's `seen`), for `@vigil/alerting`. */
+const seenAt = (seen: SeenAlertRequest) => ({
   severity: seen.severity,
   attentionSince: new Date(seen.attentionSince),
 });
@@ -182,7 +177,7 @@ export class AlertsService {
   }
 
   /** HZ-10: refused (409 `alert-changed`) when the alert worsened or asked for attention again since `seen`. */
-  acknowledge(p: Principal, id: string, seen: SeenInRequest): Promise<AlertView> {
+  acknowledge(p: Principal, id: string, seen: SeenAlertRequest): Promise<AlertView> {
     return this.act(p, id, { action: 'acknowledge', seen: seenAt(seen) });
   }
 
@@ -215,7 +210,7 @@ export class AlertsService {
     id: string,
     note: string,
     outcome: AlertOutcome,
-    seen: SeenInRequest,
+    seen: SeenAlertRequest,
   ): Promise<AlertView> {
     return this.act(p, id, { action: 'resolve', note, outcome, seen: seenAt(seen) });
   }
@@ -224,7 +219,7 @@ export class AlertsService {
    * R3: bounded per severity; falls, NEWS2 ≥ 7 and implausible readings cannot be snoozed. HZ-10: never a
    * snooze of a worse alert than the one seen.
    */
-  snooze(p: Principal, id: string, minutes: number, seen: SeenInRequest): Promise<AlertView> {
+  snooze(p: Principal, id: string, minutes: number, seen: SeenAlertRequest): Promise<AlertView> {
     return this.act(p, id, { action: 'snooze', minutes, seen: seenAt(seen) });
   }
 
