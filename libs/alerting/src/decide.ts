@@ -245,7 +245,7 @@ export function decideReadings(input: ReadingsDecisionInput): ReadingsDecision {
           if (f.active) book.apply(patient, withLateNote(f, groupAt, arrived));
         }
         for (const f of [...evaluateImplausibleReadings(ctx), ...evaluateDeterioration(ctx)]) {
-          if (f.active) unpaged = worseUnpaged(unpaged, f, groupAt);
+          if (f.active) unpaged = worseUnpaged(unpaged, f, groupAt, arrived);
         }
         continue;
       }

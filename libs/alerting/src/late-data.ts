@@ -51,6 +51,8 @@ export function withLateNote(finding: Finding, measuredAt: Date, now: Date): Fin
 export interface UnpagedFinding {
   finding: ActiveFinding;
   measuredAt: Date;
+  /** When Vigil received those readings (ingest's `receivedAt`): how late the note says they came. */
+  arrivedAt: Date;
   /** Event-time groups of the backlog that would have alerted. */
   groups: number;
 }
@@ -60,11 +62,12 @@ export function worseUnpaged(
   held: UnpagedFinding | null,
   finding: ActiveFinding,
   measuredAt: Date,
+  arrivedAt: Date,
 ): UnpagedFinding {
-  if (!held) return { finding, measuredAt, groups: 1 };
+  if (!held) return { finding, measuredAt, arrivedAt, groups: 1 };
   const groups = held.groups + 1;
   return severityRank(finding.severity) <= severityRank(held.finding.severity)
-    ? { finding, measuredAt, groups }
+    ? { finding, measuredAt, arrivedAt, groups }
     : { ...held, groups };
 }
 
@@ -95,8 +98,8 @@ export function lateDataAudit(
     if (!target || e.openedAt > target.openedAt) target = e;
   }
   if (!target) return null;
-  const { finding, measuredAt, groups } = unpaged;
-  const late = now.getTime() - measuredAt.getTime();
+  const { finding, measuredAt, arrivedAt, groups } = unpaged;
+  const late = arrivedAt.getTime() - measuredAt.getTime();
   return {
     alertId: target.id,
     at: now,
